@@ -1,0 +1,36 @@
+// App: a Kiln instance over a data folder: the metadata store, the artifact store, the
+// domain services and the router with every API route. Used by `kiln server`, by the CLI
+// (in-process requests) and by tests and benchmarks.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/endpoint.h"
+#include "http/router.h"
+#include "store/meta_store.h"
+
+namespace kiln::api {
+
+class App {
+ public:
+  // Opens (creating if needed) `data_dir` with kiln.db (SQLite, WAL) and artifacts/.
+  // Errors: kInternal when the folder or database cannot be opened.
+  static Result<std::unique_ptr<App>> Open(const std::string& data_dir);
+
+  const http::Router& router() const { return router_; }
+  // Runs one request through the router in-process.
+  http::Response Handle(http::Request& request) const { return router_.Dispatch(request); }
+
+ private:
+  App() = default;
+
+  std::unique_ptr<store::MetaStore> store_;
+  std::unique_ptr<artifacts::ArtifactStore> artifacts_;
+  std::unique_ptr<tracking::TrackingService> tracking_;
+  std::unique_ptr<registry::RegistryService> registry_;
+  std::unique_ptr<Services> services_;
+  http::Router router_;
+};
+
+}  // namespace kiln::api

@@ -1,0 +1,66 @@
+// MLflow's artifact proxy: /api/2.0/mlflow-artifacts/artifacts[/<path>].
+#include "api/error_mapping.h"
+#include "api/mlflow/artifact_paths.h"
+#include "api/mlflow/routes.h"
+
+namespace kiln::api::mlflow {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kPrefix = "/api/2.0/mlflow-artifacts/artifacts";
+
+http::Response Download(artifacts::ArtifactStore& store, const std::string& path) {
+  Result<std::string> file = store.Locate(path);
+  if (!file.ok()) return ErrorResponse(file.status());
+  http::Response response;
+  response.content_type = "application/octet-stream";
+  response.file_path = *file;
+  return response;
+}
+
+http::Response List(artifacts::ArtifactStore& store, const std::string& dir) {
+  if (!dir.empty()) {
+    Status valid = artifacts::ValidateRelativePath(dir);
+    if (!valid.ok()) return ErrorResponse(valid);
+  }
+  Result<std::vector<artifacts::FileEntry>> entries = store.List(dir);
+  if (!entries.ok()) return ErrorResponse(entries.status());
+  json files = json::array();
+  for (const auto& e : *entries) {
+    json file = {{"path", e.path.substr(e.path.rfind('/') + 1)}, {"is_dir", e.is_dir}};
+    if (!e.is_dir) file["file_size"] = e.size;
+    files.push_back(std::move(file));
+  }
+  return http::Response::Json(200, json{{"files", files}}.dump());
+}
+
+}  // namespace
+
+void AddArtifactRoutes(http::Router& router, Services& services) {
+  artifacts::ArtifactStore& store = services.artifacts;
+  const std::string with_path = std::string(kPrefix) + "/{path...}";
+  router.Add("PUT", with_path, [&store](http::Request& request) {
+    Status put = store.Put(request.path_params["path"], request.body);
+    return put.ok() ? http::Response::Json(200, "{}") : ErrorResponse(put);
+  });
+  router.Add("GET", with_path, [&store](http::Request& request) {
+    const std::string& path = request.path_params["path"];
+    // MLflow lists with GET .../artifacts?path=dir; a path ending in '/' lists too.
+    if (path.empty() || path.back() == '/') {
+      return List(store, path.empty() ? request.QueryParam("path").value_or("")
+                                      : path.substr(0, path.size() - 1));
+    }
+    return Download(store, path);
+  });
+  router.Add("GET", kPrefix, [&store](http::Request& request) {
+    return List(store, request.QueryParam("path").value_or(""));
+  });
+  router.Add("DELETE", with_path, [&store](http::Request& request) {
+    Status deleted = store.Delete(request.path_params["path"]);
+    return deleted.ok() ? http::Response::Json(200, "{}") : ErrorResponse(deleted);
+  });
+}
+
+}  // namespace kiln::api::mlflow

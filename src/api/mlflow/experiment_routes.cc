@@ -1,0 +1,80 @@
+// MLflow experiments/* endpoints.
+#include "api/mlflow/routes.h"
+#include "api/mlflow/tracking_parse.h"
+#include "api/render.h"
+
+namespace kiln::api::mlflow {
+
+using nlohmann::json;
+
+namespace {
+
+Result<json> SearchExperiments(tracking::TrackingService& tracking, const RequestArgs& args) {
+  tracking::ExperimentQuery query;
+  KILN_ASSIGN_OR_RETURN(query.filter, args.OptionalString("filter"));
+  KILN_ASSIGN_OR_RETURN(query.order_by, args.StringList("order_by"));
+  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, args.OptionalInt("max_results"));
+  query.max_results = max_results.value_or(1000);
+  KILN_ASSIGN_OR_RETURN(query.page_token, args.OptionalString("page_token"));
+  KILN_ASSIGN_OR_RETURN(query.view, ParseViewType(args, "view_type"));
+  KILN_ASSIGN_OR_RETURN(Page<tracking::Experiment> page, tracking.SearchExperiments(query));
+  json list = json::array();
+  for (const auto& e : page.items) list.push_back(RenderExperiment(e));
+  json out = {{"experiments", list}};
+  if (!page.next_page_token.empty()) out["next_page_token"] = page.next_page_token;
+  return out;
+}
+
+}  // namespace
+
+void AddExperimentRoutes(http::Router& router, Services& services) {
+  tracking::TrackingService& t = services.tracking;
+  AddMlflowRoute(router, {"POST"}, "experiments/create", [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
+    KILN_ASSIGN_OR_RETURN(std::string location, a.OptionalString("artifact_location"));
+    KILN_ASSIGN_OR_RETURN(std::vector<tracking::Tag> tags, ParseTags(a, "tags"));
+    KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, location, tags));
+    return json{{"experiment_id", id}};
+  });
+  AddMlflowRoute(router, {"GET"}, "experiments/get", [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+    KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
+    return json{{"experiment", RenderExperiment(e)}};
+  });
+  AddMlflowRoute(router, {"GET"}, "experiments/get-by-name",
+                 [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("experiment_name"));
+    KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperimentByName(name));
+    return json{{"experiment", RenderExperiment(e)}};
+  });
+  AddMlflowRoute(router, {"GET", "POST"}, "experiments/search",
+                 [&t](const RequestArgs& a) { return SearchExperiments(t, a); });
+  AddMlflowRoute(router, {"POST"}, "experiments/update", [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("new_name"));
+    return EmptyOr(t.RenameExperiment(id, name));
+  });
+  AddMlflowRoute(router, {"POST"}, "experiments/delete", [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+    return EmptyOr(t.DeleteExperiment(id));
+  });
+  AddMlflowRoute(router, {"POST"}, "experiments/restore", [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+    return EmptyOr(t.RestoreExperiment(id));
+  });
+  AddMlflowRoute(router, {"POST"}, "experiments/set-experiment-tag",
+                 [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
+    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
+    return EmptyOr(t.SetExperimentTag(id, {key, value}));
+  });
+  AddMlflowRoute(router, {"POST"}, "experiments/delete-experiment-tag",
+                 [&t](const RequestArgs& a) -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
+    return EmptyOr(t.DeleteExperimentTag(id, key));
+  });
+}
+
+}  // namespace kiln::api::mlflow

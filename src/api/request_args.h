@@ -1,0 +1,59 @@
+// RequestArgs: the arguments of an API call, from the JSON body and the query string, with
+// typed getters whose errors name the field the way MLflow does
+// ("Missing value for required parameter 'run_id'").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "http/message.h"
+
+namespace kiln::api {
+
+class RequestArgs {
+ public:
+  // Parses the body (when non-empty) as a JSON object and merges the query parameters
+  // (body fields win). Bare NaN/Infinity tokens are accepted as Python's json module sends
+  // them. Errors: kInvalidArgument "Malformed JSON request body: ..." or not an object.
+  static Result<RequestArgs> FromRequest(const http::Request& request);
+  // Arguments from one JSON object, e.g. an element of "metrics"; `path` prefixes field names
+  // in messages ("metrics[3]").
+  RequestArgs(nlohmann::json object, std::string path);
+
+  bool Has(const std::string& name) const;
+  // Required string; errors name the field when it is missing or not a string.
+  Result<std::string> RequiredString(const std::string& name) const;
+  // Optional string with a default.
+  Result<std::string> OptionalString(const std::string& name, const std::string& fallback = "") const;
+  // First present of several names (e.g. run_id, run_uuid).
+  Result<std::string> RequiredStringOf(const std::vector<std::string>& names) const;
+  Result<std::optional<int64_t>> OptionalInt(const std::string& name) const;
+  Result<int64_t> RequiredInt(const std::string& name) const;
+  // A double; accepts numbers and "NaN", "Infinity", "-Infinity" and numeric strings.
+  Result<double> RequiredDouble(const std::string& name) const;
+  Result<bool> OptionalBool(const std::string& name, bool fallback) const;
+  // An array of strings (a repeated query parameter also works); empty when absent.
+  Result<std::vector<std::string>> StringList(const std::string& name) const;
+  // An array of objects; each element becomes RequestArgs with path "name[i]".
+  Result<std::vector<RequestArgs>> ObjectList(const std::string& name) const;
+  // A nested object, e.g. "dataset". Errors when missing or not an object.
+  Result<RequestArgs> RequiredObject(const std::string& name) const;
+  const nlohmann::json& object() const { return object_; }
+
+ private:
+  std::string FieldName(const std::string& name) const;
+  Status WrongType(const std::string& name, const char* expected) const;
+
+  nlohmann::json object_;
+  std::string path_;
+};
+
+// Replaces bare NaN, Infinity and -Infinity tokens outside strings by their quoted forms.
+std::string QuoteNonFiniteTokens(const std::string& json_text);
+
+}  // namespace kiln::api

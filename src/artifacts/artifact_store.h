@@ -1,0 +1,57 @@
+// ArtifactStore: where artifact bytes live (a local folder first; S3 later).
+// Two areas under one root:
+//  - a path tree of named files (MLflow's run artifacts: "<exp>/<run>/artifacts/model.pkl"),
+//  - content-addressed blobs keyed by SHA-256 (datasets and pipeline outputs, later issues).
+// Thread-safe: writes go to a temporary file and are renamed into place.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kiln::artifacts {
+
+struct FileEntry {
+  std::string path;  // relative to the listed directory's root (MLflow style: full relative)
+  bool is_dir = false;
+  int64_t size = 0;  // bytes; 0 for directories
+};
+
+class ArtifactStore {
+ public:
+  virtual ~ArtifactStore() = default;
+  // Writes `bytes` at relative `path`, replacing any file there and creating parents.
+  // Errors: kInvalidArgument for an unsafe path (see ValidateRelativePath), kInternal on I/O.
+  virtual Status Put(const std::string& path, const std::string& bytes) = 0;
+  // Absolute filesystem path of an existing file, for streaming.
+  // Errors: kInvalidArgument (unsafe path), kNotFound (no such file, or a directory).
+  virtual Result<std::string> Locate(const std::string& path) const = 0;
+  // Reads a whole file. Errors as Locate.
+  virtual Result<std::string> Get(const std::string& path) const = 0;
+  // Direct children of directory `dir` ("" = the root), sorted by path. Entry paths are
+  // relative to the root (e.g. "1/abc/artifacts/model/MLmodel"). A missing directory gives
+  // an empty list. Errors: kInvalidArgument (unsafe path), kInternal on I/O.
+  virtual Result<std::vector<FileEntry>> List(const std::string& dir) const = 0;
+  // Deletes a file or a directory tree. Errors: kInvalidArgument, kNotFound.
+  virtual Status Delete(const std::string& path) = 0;
+  // Stores bytes by content; returns the lowercase hex SHA-256. Idempotent.
+  virtual Result<std::string> PutBlob(const std::string& bytes) = 0;
+  // Reads a blob by digest. Errors: kInvalidArgument (not a 64-hex digest), kNotFound.
+  virtual Result<std::string> GetBlob(const std::string& digest) const = 0;
+};
+
+// Checks that `path` is a safe relative path: not absolute, no "." or ".." segments,
+// no empty segments except a trailing '/', no backslash, NUL or control characters.
+// Errors: kInvalidArgument naming the offending path.
+Status ValidateRelativePath(const std::string& path);
+
+// A store rooted at folder `root` (created if missing). Errors: kInternal.
+Result<std::unique_ptr<ArtifactStore>> OpenLocalArtifactStore(const std::string& root);
+
+// Lowercase hex SHA-256 of `bytes`.
+std::string Sha256Hex(const std::string& bytes);
+
+}  // namespace kiln::artifacts

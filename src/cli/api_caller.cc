@@ -1,0 +1,93 @@
+#include "cli/api_caller.h"
+
+#include <filesystem>
+
+#include "api/app.h"
+#include "http/client.h"
+
+namespace kiln::cli {
+
+using nlohmann::json;
+
+std::string UrlEncode(const std::string& text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string Target(const std::string& path,
+                   const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string target = path;
+  for (size_t i = 0; i < query.size(); ++i) {
+    target += (i ? "&" : "?") + UrlEncode(query[i].first) + "=" + UrlEncode(query[i].second);
+  }
+  return target;
+}
+
+Result<json> FromResponse(const http::Response& response) {
+  json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  if (response.status == 200 && !body.is_discarded()) return body;
+  std::string message = body.is_object() && body.contains("message")
+                            ? body["message"].get<std::string>()
+                            : "HTTP " + std::to_string(response.status);
+  if (response.status == 404) return NotFound(message);
+  if (response.status < 500) return InvalidArgument(message);
+  return Internal(message);
+}
+
+class LocalCaller : public ApiCaller {
+ public:
+  explicit LocalCaller(std::unique_ptr<api::App> app) : app_(std::move(app)) {}
+  Result<json> Get(const std::string& path,
+                   const std::vector<std::pair<std::string, std::string>>& query) override {
+    http::Request request;
+    request.method = "GET";
+    request.path = path;
+    request.target = Target(path, query);
+    for (const auto& [key, value] : query) request.query.emplace(key, value);
+    return FromResponse(app_->Handle(request));
+  }
+
+ private:
+  std::unique_ptr<api::App> app_;
+};
+
+class RemoteCaller : public ApiCaller {
+ public:
+  explicit RemoteCaller(const std::string& url) : client_(url) {}
+  Result<json> Get(const std::string& path,
+                   const std::vector<std::pair<std::string, std::string>>& query) override {
+    KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("GET", Target(path, query)));
+    return FromResponse(response);
+  }
+
+ private:
+  http::Client client_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
+                                                 const std::string& data_dir) {
+  if (!server.empty()) return std::unique_ptr<ApiCaller>(new RemoteCaller(server));
+  if (!std::filesystem::exists(data_dir + "/kiln.db")) {
+    return InvalidArgument("no Kiln data in '" + data_dir +
+                           "' (start `kiln server --data " + data_dir +
+                           "` first, or pass --data DIR or --server URL)");
+  }
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<api::App> app, api::App::Open(data_dir));
+  return std::unique_ptr<ApiCaller>(new LocalCaller(std::move(app)));
+}
+
+}  // namespace kiln::cli

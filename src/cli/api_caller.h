@@ -1,0 +1,33 @@
+// ApiCaller: how CLI commands reach the native API: in-process against a local data folder,
+// or over HTTP against a running server. Both speak the same /api/v1 routes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace kiln::cli {
+
+class ApiCaller {
+ public:
+  virtual ~ApiCaller() = default;
+  // GETs `path` with `query` (encoded here) and returns the JSON body. A 4xx answer becomes
+  // kNotFound or kInvalidArgument with the server's message; 5xx or transport failures kInternal
+  // or kUnavailable.
+  virtual Result<nlohmann::json> Get(const std::string& path,
+                                     const std::vector<std::pair<std::string, std::string>>& query) = 0;
+};
+
+// `server` empty: open `data_dir` in-process. Otherwise talk to the server URL.
+Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
+                                                 const std::string& data_dir);
+
+// Percent-encodes a query component.
+std::string UrlEncode(const std::string& text);
+
+}  // namespace kiln::cli

@@ -1,0 +1,50 @@
+#include "cli/server_command.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "api/app.h"
+#include "cli/exit_codes.h"
+#include "http/server.h"
+
+namespace kiln::cli {
+
+int RunServer(const ServerFlags& flags) {
+  // Block the stop signals before any thread starts so that only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto app = api::App::Open(flags.data);
+  if (!app.ok()) {
+    spdlog::error("{}", app.status().message());
+    return ExitCodeFor(app.status());
+  }
+  http::ServerOptions options;
+  options.host = flags.host;
+  options.port = flags.port;
+  options.threads = flags.threads;
+  options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
+  options.access_log = !flags.quiet;
+  http::Server server(options, (*app)->router());
+  Result<uint16_t> port = server.Start();
+  if (!port.ok()) {
+    spdlog::error("{}", port.status().message());
+    return kExitFailure;
+  }
+  std::printf("Kiln server listening on http://%s:%u\n", flags.host.c_str(), unsigned{*port});
+  std::fflush(stdout);
+  spdlog::info("data folder: {}", flags.data);
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("received signal {}, stopping", signal_number);
+  server.Stop();
+  return kExitOk;
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,22 @@
+// `kiln server`: serves the APIs over HTTP until SIGINT or SIGTERM.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kiln::cli {
+
+struct ServerFlags {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string data = "./kiln-data";
+  int threads = 0;
+  int max_body_mb = 64;
+  bool quiet = false;  // no access log
+};
+
+// Prints "Kiln server listening on http://HOST:PORT" to stdout once ready. Returns the exit
+// code: 0 after a clean stop, 1 when the store cannot open or the port cannot be bound.
+int RunServer(const ServerFlags& flags);
+
+}  // namespace kiln::cli

@@ -1,0 +1,152 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <string_view>
+
+namespace kiln::http {
+
+namespace {
+
+// Lower ranks are more specific; a route's ranks, compared lexicographically, decide
+// which of several matching routes wins ("/runs/search" over "/runs/{id}").
+enum Rank : int { kLiteral = 0, kParam = 1, kTail = 2 };
+
+Rank SegmentRank(std::string_view segment) {
+  if (segment.size() < 2 || segment.front() != '{' || segment.back() != '}') return kLiteral;
+  return segment.ends_with("...}") ? kTail : kParam;
+}
+
+std::string_view ParamName(std::string_view segment, Rank rank) {
+  size_t suffix = rank == kTail ? 4 : 1;  // "...}" or "}"
+  return segment.substr(1, segment.size() - 1 - suffix);
+}
+
+// Splits "/a/b/c" into {"a", "b", "c"}; "/" gives {""}.
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) {
+      parts.push_back(path.substr(start));
+      return parts;
+    }
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+}
+
+struct MatchScore {
+  std::vector<int> ranks;
+  bool operator<(const MatchScore& other) const { return ranks < other.ranks; }
+};
+
+// Matches `segments` against the path parts. A tail segment takes the rest of the path,
+// which may be empty ("/files" and "/files/" both match "/files/{path...}").
+bool Matches(const std::vector<std::string>& segments,
+             const std::vector<std::string_view>& parts, MatchScore* score) {
+  score->ranks.clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    Rank rank = SegmentRank(segments[i]);
+    score->ranks.push_back(rank);
+    if (rank == kTail) return i == segments.size() - 1;
+    if (i >= parts.size()) return false;
+    if (rank == kParam ? parts[i].empty() : parts[i] != segments[i]) return false;
+  }
+  return segments.size() == parts.size();
+}
+
+// The rest of `path` from its part number `index` on, borrowing from `path`.
+std::string_view Tail(std::string_view path, const std::vector<std::string_view>& parts,
+                      size_t index) {
+  if (index >= parts.size()) return {};
+  return path.substr(static_cast<size_t>(parts[index].data() - path.data()));
+}
+
+void FillParams(const std::vector<std::string>& segments,
+                const std::vector<std::string_view>& parts, Request& request) {
+  request.path_params.clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    Rank rank = SegmentRank(segments[i]);
+    if (rank == kLiteral) continue;
+    std::string_view value = rank == kTail ? Tail(request.path, parts, i) : parts[i];
+    request.path_params.emplace(ParamName(segments[i], rank), value);
+  }
+}
+
+Response NotFoundResponse(const Request& request) {
+  return Response::Error(404, "ENDPOINT_NOT_FOUND",
+                         "No endpoint for " + request.method + " " + request.path);
+}
+
+Response MethodNotAllowedResponse(const Request& request, const std::string& allowed) {
+  Response response = Response::Error(
+      405, "BAD_REQUEST", "Method " + request.method + " is not allowed for " + request.path);
+  response.headers.emplace_back("Allow", allowed);
+  return response;
+}
+
+std::string JoinUnique(const std::vector<std::string_view>& methods) {
+  std::string joined;
+  for (size_t i = 0; i < methods.size(); ++i) {
+    if (std::find(methods.begin(), methods.begin() + i, methods[i]) != methods.begin() + i) {
+      continue;
+    }
+    if (!joined.empty()) joined += ", ";
+    joined += methods[i];
+  }
+  return joined;
+}
+
+Response RunHandler(const Handler& handler, Request& request) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
+  } catch (...) {
+    spdlog::error("handler for {} {} threw a non-std exception", request.method, request.path);
+  }
+  return Response::Error(500, "INTERNAL_ERROR", "Internal error while handling the request");
+}
+
+}  // namespace
+
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
+  Route route;
+  route.method = method;
+  for (std::string_view part : SplitPath(pattern)) route.segments.emplace_back(part);
+  route.handler = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+Response Router::Dispatch(Request& request) const {
+  std::vector<std::string_view> parts = SplitPath(request.path);
+  const Route* best = nullptr;
+  MatchScore best_score;
+  MatchScore score;
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (!Matches(route.segments, parts, &score)) continue;
+    path_known = true;
+    if (route.method == request.method && (best == nullptr || score < best_score)) {
+      best = &route;
+      std::swap(best_score, score);
+    }
+  }
+  if (best != nullptr) {
+    FillParams(best->segments, parts, request);
+    return RunHandler(best->handler, request);
+  }
+  if (!path_known) return NotFoundResponse(request);
+  std::vector<std::string_view> allowed;
+  for (const Route& route : routes_) {
+    if (Matches(route.segments, parts, &score)) allowed.push_back(route.method);
+  }
+  return MethodNotAllowedResponse(request, JoinUnique(allowed));
+}
+
+}  // namespace kiln::http

@@ -1,0 +1,34 @@
+// Router: maps (method, path pattern) to a handler.
+// Patterns are literal segments, "{name}" (one segment) and a final "{name...}" (the rest
+// of the path, possibly empty or containing '/'). Thread-safe for lookups once built.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/message.h"
+
+namespace kiln::http {
+
+using Handler = std::function<Response(Request&)>;
+
+class Router {
+ public:
+  // Registers a route. Register all routes before the server starts.
+  void Add(const std::string& method, const std::string& pattern, Handler handler);
+  // Dispatches: fills request.path_params and runs the handler. Unknown path -> 404
+  // ENDPOINT_NOT_FOUND; known path with another method -> 405. A handler that throws
+  // yields a 500 INTERNAL_ERROR response (logged), never a crash.
+  Response Dispatch(Request& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace kiln::http

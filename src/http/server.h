@@ -1,0 +1,38 @@
+// Server: an HTTP/1.1 server (Boost.Beast/Asio) with keep-alive, a body size limit and a
+// one-line access log per request. Knows nothing of the domain.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/router.h"
+
+namespace kiln::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;                    // 0 picks a free port
+  int threads = 0;                         // 0 = one per core
+  size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies get 413 JSON
+  bool access_log = true;                  // "METHOD path status ms" per request
+};
+
+class Server {
+ public:
+  // `router` must outlive the server.
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  // Binds and starts serving on background threads. Returns the bound port.
+  // Errors: kUnavailable when the address cannot be bound.
+  Result<uint16_t> Start();
+  // Stops accepting, closes connections, joins threads. Idempotent.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kiln::http

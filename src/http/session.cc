@@ -1,0 +1,320 @@
+#include "http/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "http/uri.h"
+
+namespace kiln::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// Drops idle keep-alive connections and clients that are slow to send their headers.
+constexpr auto kHeaderTimeout = std::chrono::seconds(60);
+// Bodies may be large uploads, so they get much longer.
+constexpr auto kBodyTimeout = std::chrono::minutes(10);
+// Budget of each write; a file body is written chunk by chunk, each with this budget, so
+// a large download is not cut off while it makes progress.
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+// After an error response, unread input is drained this long before closing: closing a
+// socket with unread data sends a reset, which can make the client lose the response.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr size_t kDrainChunk = 16 * 1024;
+// MLflow search requests can carry long filters in the query string.
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool IsMalformedHttp(const beast::error_code& ec) {
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return false;
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+unsigned ValidStatus(int status) { return status >= 100 && status <= 999 ? status : 500; }
+
+// Beast does not validate header values; a CR or LF from a handler would split the
+// response.
+bool IsSafeHeader(std::string_view name, std::string_view value) {
+  if (name.empty() || name.find_first_of(":\r\n \t") != std::string_view::npos) return false;
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+template <class Message>
+void SetHeaders(const Response& response, bool keep_alive, Message& message) {
+  if (!response.content_type.empty()) {
+    message.set(bhttp::field::content_type, response.content_type);
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (IsSafeHeader(name, value)) {
+      message.insert(name, value);
+    } else {
+      spdlog::warn("dropping unsafe response header {}", name);
+    }
+  }
+  message.keep_alive(keep_alive);
+}
+
+void ToUpper(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+}
+
+void ToLower(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Router& router, const ServerOptions& options)
+      : router_(router), options_(options), stream_(std::move(socket)) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+ private:
+  using Parser = bhttp::request_parser<bhttp::string_body>;
+
+  void ReadHeader();
+  void OnHeader(beast::error_code ec);
+  void ReadBody();
+  void OnReadError(beast::error_code ec);
+  void Handle();
+  bool FillRequest(Parser::value_type& message);
+  void FillHeaders(const Parser::value_type& message);
+  void Send(Response response, unsigned version, bool keep_alive);
+  void SendFile(Response& response, unsigned version, bool keep_alive);
+  void WriteFileChunk();
+  void OnWritten(beast::error_code ec);
+  void SendErrorAndClose(int status, const std::string& message);
+  void DrainSome();
+  void LogAccess() const;
+
+  const Router& router_;
+  const ServerOptions& options_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  // Kept across requests so that their strings reuse capacity.
+  Request request_;
+  bhttp::response<bhttp::string_body> response_;
+  std::optional<bhttp::response<bhttp::file_body>> file_response_;
+  std::optional<bhttp::response_serializer<bhttp::file_body>> file_serializer_;
+  int status_ = 0;
+  bool close_after_write_ = false;
+  Clock::time_point start_;
+};
+
+void Session::ReadHeader() {
+  parser_.emplace();
+  parser_->header_limit(kHeaderLimit);
+  parser_->body_limit(options_.max_body_bytes);
+  stream_.expires_after(kHeaderTimeout);
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  start_ = Clock::now();
+  if (ec) return OnReadError(ec);
+  if (parser_->is_done()) return Handle();
+  const auto& header = parser_->get();
+  // curl and others wait for "100 Continue" before sending a large body.
+  if (header.version() >= 11 && beast::iequals(header[bhttp::field::expect], "100-continue")) {
+    stream_.expires_after(kWriteTimeout);
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (!ec) self->ReadBody();
+                      });
+    return;
+  }
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  stream_.expires_after(kBodyTimeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      if (ec) return self->OnReadError(ec);
+                      self->Handle();
+                    });
+}
+
+void Session::OnReadError(beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    return SendErrorAndClose(413, "Request body exceeds the limit of " +
+                                      std::to_string(options_.max_body_bytes) + " bytes");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return SendErrorAndClose(431, "Request headers exceed the limit of " +
+                                      std::to_string(kHeaderLimit) + " bytes");
+  }
+  if (IsMalformedHttp(ec)) return SendErrorAndClose(400, "Malformed HTTP request: " + ec.message());
+  // Otherwise the peer went away or timed out: nothing to answer, the session just ends.
+}
+
+void Session::Handle() {
+  Parser::value_type& message = parser_->get();
+  unsigned version = message.version();
+  bool keep_alive = message.keep_alive();
+  if (FillRequest(message)) {
+    Send(router_.Dispatch(request_), version, keep_alive);
+  } else {
+    Send(Response::Error(400, "BAD_REQUEST", "Malformed percent-encoding in the request target"),
+         version, keep_alive);
+  }
+}
+
+bool Session::FillRequest(Parser::value_type& message) {
+  request_.method.assign(message.method_string());
+  ToUpper(request_.method);
+  std::string_view target = message.target();
+  request_.target.assign(target);
+  request_.query.clear();
+  request_.path_params.clear();
+  request_.body = std::move(message.body());
+  FillHeaders(message);
+  size_t question = target.find('?');
+  if (!PercentDecodeTo(target.substr(0, question), false, request_.path)) return false;
+  // A NUL byte in a path can only be an attack on file-system code further down.
+  if (request_.path.find('\0') != std::string::npos) return false;
+  if (question == std::string_view::npos) return true;
+  return ParseQueryString(target.substr(question + 1), request_.query);
+}
+
+void Session::FillHeaders(const Parser::value_type& message) {
+  request_.headers.clear();
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    ToLower(name);
+    auto [it, inserted] = request_.headers.try_emplace(std::move(name), field.value());
+    // Repeated headers combine into one comma-separated value (RFC 9110, 5.3).
+    if (!inserted) {
+      it->second += ", ";
+      it->second += field.value();
+    }
+  }
+}
+
+void Session::Send(Response response, unsigned version, bool keep_alive) {
+  status_ = response.status;
+  close_after_write_ = !keep_alive;
+  if (response.file_path) return SendFile(response, version, keep_alive);
+  response_ = {};
+  response_.version(version);
+  response_.result(ValidStatus(response.status));
+  SetHeaders(response, keep_alive, response_);
+  // Beast refuses a body on these statuses.
+  bool bodiless = response_.result_int() < 200 || response_.result_int() == 204 ||
+                  response_.result_int() == 304;
+  if (!bodiless) response_.body() = std::move(response.body);
+  response_.prepare_payload();
+  stream_.expires_after(kWriteTimeout);
+  bhttp::async_write(
+      stream_, response_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
+}
+
+void Session::SendFile(Response& response, unsigned version, bool keep_alive) {
+  beast::error_code ec;
+  bhttp::file_body::value_type file;
+  file.open(response.file_path->c_str(), beast::file_mode::scan, ec);
+  if (ec) {
+    spdlog::debug("cannot open {}: {}", *response.file_path, ec.message());
+    return Send(Response::Error(404, "RESOURCE_DOES_NOT_EXIST", "File not found"), version,
+                keep_alive);
+  }
+  file_response_.emplace();
+  file_response_->version(version);
+  file_response_->result(ValidStatus(response.status));
+  SetHeaders(response, keep_alive, *file_response_);
+  file_response_->body() = std::move(file);
+  file_response_->prepare_payload();
+  file_serializer_.emplace(*file_response_);
+  WriteFileChunk();
+}
+
+void Session::WriteFileChunk() {
+  stream_.expires_after(kWriteTimeout);
+  bhttp::async_write_some(stream_, *file_serializer_,
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec || self->file_serializer_->is_done()) {
+                              return self->OnWritten(ec);
+                            }
+                            self->WriteFileChunk();
+                          });
+}
+
+void Session::OnWritten(beast::error_code ec) {
+  LogAccess();
+  file_serializer_.reset();
+  file_response_.reset();
+  if (ec) return;
+  if (close_after_write_) {
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    return;
+  }
+  ReadHeader();
+}
+
+void Session::SendErrorAndClose(int status, const std::string& message) {
+  bool have_header = parser_ && parser_->is_header_done();
+  request_.method = have_header ? std::string(parser_->get().method_string()) : "-";
+  request_.path = have_header ? std::string(parser_->get().target()) : "-";
+  status_ = status;
+  response_ = {};
+  response_.version(11);
+  response_.result(status);
+  response_.set(bhttp::field::content_type, "application/json");
+  response_.keep_alive(false);
+  response_.body() = Response::Error(status, "BAD_REQUEST", message).body;
+  response_.prepare_payload();
+  stream_.expires_after(kWriteTimeout);
+  bhttp::async_write(stream_, response_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->LogAccess();
+                       if (ec) return;
+                       self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+                       self->stream_.expires_after(kLingerTimeout);
+                       self->DrainSome();
+                     });
+}
+
+void Session::DrainSome() {
+  buffer_.clear();
+  stream_.async_read_some(buffer_.prepare(kDrainChunk),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (!ec) self->DrainSome();
+                          });
+}
+
+void Session::LogAccess() const {
+  if (!options_.access_log) return;
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+  spdlog::info("{} {} {} {:.2f}", request_.method, request_.path, status_, ms);
+}
+
+}  // namespace
+
+void StartSession(tcp::socket socket, const Router& router, const ServerOptions& options) {
+  std::make_shared<Session>(std::move(socket), router, options)->Start();
+}
+
+}  // namespace kiln::http

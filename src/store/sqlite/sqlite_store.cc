@@ -1,0 +1,75 @@
+// SqliteStore: the embedded MetaStore. One writer connection (SQLite allows one writer)
+// and a small pool of reader connections that WAL lets run beside it.
+#include <array>
+#include <atomic>
+#include <mutex>
+
+#include "store/migrations.h"
+#include "store/sqlite/sqlite_connection.h"
+
+namespace kiln::store {
+namespace {
+
+// Runs `fn` between BEGIN and COMMIT on `connection`, rolling back on failure.
+Status RunTransaction(SqliteConnection& connection, const char* begin, const SessionFn& fn) {
+  KILN_RETURN_IF_ERROR(connection.Exec(begin));
+  Status status = fn(connection);
+  if (!status.ok()) {
+    connection.Exec("ROLLBACK").IgnoreError();
+    return status;
+  }
+  Status commit = connection.Exec("COMMIT");
+  if (!commit.ok()) connection.Exec("ROLLBACK").IgnoreError();
+  return commit;
+}
+
+class SqliteStore : public MetaStore {
+ public:
+  static constexpr size_t kReaders = 4;
+
+  Status Open(const std::string& path) {
+    KILN_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false));
+    for (auto& reader : readers_) {
+      KILN_ASSIGN_OR_RETURN(reader.connection, SqliteConnection::Open(path, /*read_only=*/true));
+    }
+    return Status::Ok();
+  }
+
+  Status Write(const SessionFn& fn) override {
+    std::lock_guard<std::mutex> lock(writer_mutex_);
+    return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  }
+
+  Status Read(const SessionFn& fn) override {
+    // Take the first idle reader; if all are busy, wait on one picked round-robin.
+    for (auto& reader : readers_) {
+      std::unique_lock<std::mutex> lock(reader.mutex, std::try_to_lock);
+      if (lock.owns_lock()) return RunTransaction(*reader.connection, "BEGIN", fn);
+    }
+    Reader& reader = readers_[next_reader_.fetch_add(1) % kReaders];
+    std::lock_guard<std::mutex> lock(reader.mutex);
+    return RunTransaction(*reader.connection, "BEGIN", fn);
+  }
+
+ private:
+  struct Reader {
+    std::mutex mutex;
+    std::unique_ptr<SqliteConnection> connection;  // guarded by mutex
+  };
+  std::mutex writer_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mutex_
+  std::array<Reader, kReaders> readers_;
+  std::atomic<size_t> next_reader_{0};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MetaStore>> OpenSqliteStore(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>();
+  // The writer creates the file and switches it to WAL before readers open it.
+  KILN_RETURN_IF_ERROR(store->Open(path));
+  KILN_RETURN_IF_ERROR(ApplyMigrations(*store));
+  return std::unique_ptr<MetaStore>(std::move(store));
+}
+
+}  // namespace kiln::store

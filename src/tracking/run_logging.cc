@@ -1,0 +1,157 @@
+// TrackingService: logging into a run (metrics, params, tags, inputs, models) and reading
+// metric histories.
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "tracking/run_rows.h"
+#include "tracking/search_paging.h"
+#include "tracking/tracking_service.h"
+#include "tracking/validation.h"
+
+namespace kiln::tracking {
+namespace {
+
+Status ValidateBatch(const Batch& batch) {
+  KILN_RETURN_IF_ERROR(ValidateBatchSize(batch));
+  for (const Metric& m : batch.metrics) KILN_RETURN_IF_ERROR(ValidateMetric(m));
+  for (const Param& p : batch.params) KILN_RETURN_IF_ERROR(ValidateParam(p));
+  for (const Tag& t : batch.tags) KILN_RETURN_IF_ERROR(ValidateTag(t));
+  std::map<std::string, std::string> seen;
+  for (const Param& p : batch.params) {
+    auto [it, inserted] = seen.emplace(p.key, p.value);
+    if (!inserted && it->second != p.value) {
+      return InvalidArgument("Duplicate parameter keys have been submitted: '" + p.key +
+                             "' with different values");
+    }
+  }
+  return Status::Ok();
+}
+
+Status WriteParam(store::Session& s, const std::string& run_id, const Param& param) {
+  KILN_ASSIGN_OR_RETURN(store::Rows rows,
+                        s.Query("SELECT value FROM params WHERE run_id = ? AND key = ?",
+                                {run_id, param.key}));
+  if (rows.empty()) return s.Exec("INSERT INTO params VALUES (?, ?, ?)", {run_id, param.key, param.value});
+  if (rows[0].Text(0) == param.value) return Status::Ok();
+  return InvalidArgument("Changing param values is not allowed. Param with key='" + param.key +
+                         "' was already logged with value='" + rows[0].Text(0) +
+                         "' for run ID='" + run_id + "'. Attempted logging new value '" +
+                         param.value + "'.");
+}
+
+Status WriteTag(store::Session& s, const std::string& run_id, const Tag& tag) {
+  KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO tags VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO "
+                              "UPDATE SET value = excluded.value",
+                              {run_id, tag.key, tag.value}));
+  if (tag.key != kRunNameTag) return Status::Ok();
+  return s.Exec("UPDATE runs SET name = ? WHERE run_id = ?", {tag.value, run_id});
+}
+
+// NaN is stored as NULL with is_nan = 1; the latest value is the greatest
+// (step, timestamp, value), NaN ranking lowest among equal steps and timestamps.
+Status WriteMetric(store::Session& s, const std::string& run_id, const Metric& m) {
+  const bool is_nan = std::isnan(m.value);
+  store::Value value = is_nan ? store::Value() : store::Value(m.value);
+  std::vector<store::Value> args{run_id, m.key, value, int64_t{is_nan}, m.timestamp, m.step};
+  KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", args));
+  return s.Exec(
+      "INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE "
+      "SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, "
+      "step = excluded.step WHERE excluded.step > latest_metrics.step OR (excluded.step = "
+      "latest_metrics.step AND (excluded.timestamp > latest_metrics.timestamp OR "
+      "(excluded.timestamp = latest_metrics.timestamp AND COALESCE(excluded.value, -1e308) >= "
+      "COALESCE(latest_metrics.value, -1e308))))",
+      args);
+}
+
+// Runs `fn` in a write transaction on an existing, active run.
+Status WithActiveRun(store::MetaStore& store, const std::string& run_id,
+                     const std::function<Status(store::Session&)>& fn) {
+  return store.Write([&](store::Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(RunInfo info, LoadRunInfo(s, run_id));
+    KILN_RETURN_IF_ERROR(RequireActiveRun(info));
+    return fn(s);
+  });
+}
+
+}  // namespace
+
+Status TrackingService::LogBatch(const std::string& run_id, const Batch& batch) {
+  KILN_RETURN_IF_ERROR(ValidateBatch(batch));
+  return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
+    for (const Param& p : batch.params) KILN_RETURN_IF_ERROR(WriteParam(s, run_id, p));
+    for (const Tag& t : batch.tags) KILN_RETURN_IF_ERROR(WriteTag(s, run_id, t));
+    for (const Metric& m : batch.metrics) KILN_RETURN_IF_ERROR(WriteMetric(s, run_id, m));
+    return Status::Ok();
+  });
+}
+
+Status TrackingService::DeleteTag(const std::string& run_id, const std::string& key) {
+  return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
+    KILN_RETURN_IF_ERROR(s.Exec("DELETE FROM tags WHERE run_id = ? AND key = ?", {run_id, key}));
+    if (s.Changes() == 0) {
+      return NotFound("No tag with name: " + key + " in run with id " + run_id);
+    }
+    return Status::Ok();
+  });
+}
+
+Status TrackingService::LogInputs(const std::string& run_id,
+                                  const std::vector<DatasetInput>& inputs) {
+  for (const DatasetInput& input : inputs) {
+    if (input.dataset.name.empty()) return InvalidArgument("Missing value for 'dataset.name'");
+    if (input.dataset.digest.empty()) return InvalidArgument("Missing value for 'dataset.digest'");
+  }
+  return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
+    for (const DatasetInput& input : inputs) {
+      const Dataset& d = input.dataset;
+      KILN_RETURN_IF_ERROR(s.Exec(
+          "INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, "
+          "digest) DO NOTHING",
+          {run_id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile,
+           EncodeInputTags(input.tags)}));
+    }
+    return Status::Ok();
+  });
+}
+
+Status TrackingService::LogModel(const std::string& run_id, const std::string& model_json) {
+  static const std::string kHistoryTag = "mlflow.log-model.history";
+  return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(store::Rows rows,
+                          s.Query("SELECT value FROM tags WHERE run_id = ? AND key = ?",
+                                  {run_id, kHistoryTag}));
+    // The history is a JSON list of the logged model objects; append textually.
+    std::string history = rows.empty() ? "" : rows[0].Text(0);
+    if (history.size() < 2 || history.back() != ']') history = "[]";
+    history.pop_back();
+    history += (history.size() > 1 ? "," : "") + model_json + "]";
+    return WriteTag(s, run_id, {kHistoryTag, history});
+  });
+}
+
+Result<Page<Metric>> TrackingService::GetMetricHistory(const std::string& run_id,
+                                                       const std::string& key,
+                                                       int64_t max_results,
+                                                       const std::string& page_token) {
+  Page<Metric> out;
+  KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(RunInfo info, LoadRunInfo(s, run_id));
+    KILN_ASSIGN_OR_RETURN(
+        Page<store::Row> page,
+        QueryPage(s,
+                  "SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_id = ? AND "
+                  "key = ? ORDER BY step, timestamp, rowid",
+                  {run_id, key}, max_results, page_token));
+    out.next_page_token = page.next_page_token;
+    for (const store::Row& row : page.items) {
+      double value = row.Int(2) ? std::numeric_limits<double>::quiet_NaN() : row.Real(1);
+      out.items.push_back({row.Text(0), value, row.Int(3), row.Int(4)});
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace kiln::tracking

@@ -1,0 +1,36 @@
+// MLflow's input rules for tracking entities. Pure functions; errors are kInvalidArgument
+// with a message naming the offending key or value, phrased like MLflow's.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "common/status.h"
+#include "tracking/entities.h"
+
+namespace kiln::tracking {
+
+inline constexpr size_t kMaxKeyLength = 250;
+inline constexpr size_t kMaxParamValueLength = 6000;
+inline constexpr size_t kMaxTagValueLength = 8000;
+inline constexpr size_t kMaxExperimentTagValueLength = 5000;
+inline constexpr size_t kMaxMetricsPerBatch = 1000;
+inline constexpr size_t kMaxParamsTagsPerBatch = 100;
+inline constexpr size_t kMaxEntitiesPerBatch = 1000;
+inline constexpr int64_t kMaxResultsLimit = 50000;
+
+// `what` is "metric", "param" or "tag": letters, digits, _ - . space /, no path tricks.
+Status ValidateKey(const std::string& what, const std::string& key);
+Status ValidateParam(const Param& param);
+Status ValidateTag(const Tag& tag);
+Status ValidateExperimentTag(const Tag& tag);
+Status ValidateMetric(const Metric& metric);
+Status ValidateBatchSize(const Batch& batch);
+// A status MLflow accepts: RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.
+Status ValidateRunStatus(const std::string& status);
+// 1 <= max_results <= kMaxResultsLimit.
+Status ValidateMaxResults(int64_t max_results);
+// Non-empty experiment name.
+Status ValidateExperimentName(const std::string& name);
+
+}  // namespace kiln::tracking
