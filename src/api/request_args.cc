@@ -1,5 +1,6 @@
 #include "api/request_args.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -36,6 +37,25 @@ std::string QuoteNonFiniteTokens(const std::string& text) {
   return out;
 }
 
+int JsonDepth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 namespace {
 
 // Query parameters become strings, repeated ones arrays of strings.
@@ -56,6 +76,11 @@ void MergeQuery(const http::Request& request, json& object) {
 Result<RequestArgs> RequestArgs::FromRequest(const http::Request& request) {
   json object = json::object();
   if (!request.body.empty() && request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    // Deep nesting would make rendering and error messages recurse without bound.
+    if (JsonDepth(request.body) > kMaxJsonDepth) {
+      return InvalidArgument("Malformed JSON request body: nested deeper than " +
+                             std::to_string(kMaxJsonDepth) + " levels");
+    }
     object = json::parse(QuoteNonFiniteTokens(request.body), nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded()) {
       return InvalidArgument("Malformed JSON request body: the body is not valid JSON");
@@ -80,7 +105,9 @@ std::string RequestArgs::FieldName(const std::string& name) const {
 }
 
 Status RequestArgs::WrongType(const std::string& name, const char* expected) const {
-  return InvalidArgument("Invalid value " + object_.at(name).dump() + " for parameter '" +
+  std::string shown = object_.at(name).dump();
+  if (shown.size() > 100) shown = shown.substr(0, 100) + "...";
+  return InvalidArgument("Invalid value " + shown + " for parameter '" +
                          FieldName(name) + "' supplied: expected " + expected);
 }
 

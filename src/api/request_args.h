@@ -53,7 +53,12 @@ class RequestArgs {
   std::string path_;
 };
 
+// Deepest nesting of JSON arrays and objects a request body may have.
+inline constexpr int kMaxJsonDepth = 64;
+
 // Replaces bare NaN, Infinity and -Infinity tokens outside strings by their quoted forms.
 std::string QuoteNonFiniteTokens(const std::string& json_text);
+// Nesting depth of arrays and objects in `json_text` (strings skipped).
+int JsonDepth(const std::string& json_text);
 
 }  // namespace kiln::api

@@ -33,8 +33,8 @@ bool ValidPort(std::string_view port) {
 // optionally followed by a path prefix.
 Result<Url> ParseUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
-  Status invalid = InvalidArgument("invalid server URL '" + std::string(url) +
-                                   "', expected http://host:port");
+  Status invalid =
+      InvalidArgument("invalid server URL '" + std::string(url) + "', expected http://host:port");
   if (!url.starts_with(kScheme)) return invalid;
   url.remove_prefix(kScheme.size());
   size_t slash = url.find('/');

@@ -127,6 +127,33 @@ TEST(RouterTest, KnownPathWithOtherMethodIs405) {
   EXPECT_EQ(response.headers[0].second, "GET, DELETE");
 }
 
+TEST(RouterTest, LiteralPathWithOtherMethodFallsBackToParamRoute) {
+  Router router;
+  router.Add("POST", "/runs/search", Named("search"));
+  router.Add("GET", "/runs/{id}", Named("get"));
+  Request get = MakeRequest("GET", "/runs/search");
+  EXPECT_EQ(RouteOf(router.Dispatch(get)), "get");
+  EXPECT_EQ(get.path_params["id"], "search");
+  Request post = MakeRequest("POST", "/runs/search");
+  EXPECT_EQ(RouteOf(router.Dispatch(post)), "search");
+  EXPECT_TRUE(post.path_params.empty());
+  Request put = MakeRequest("PUT", "/runs/search");
+  Response response = router.Dispatch(put);
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(response.headers.at(0).second, "GET, POST");
+}
+
+TEST(RouterTest, PatternsAndPathsAreNormalized) {
+  Router router;
+  router.Add("GET", "no/leading/slash", Named("literal"));
+  Request request = MakeRequest("GET", "/no/leading/slash");
+  EXPECT_EQ(RouteOf(router.Dispatch(request)), "literal");
+  Request relative = MakeRequest("GET", "no/leading/slash");
+  EXPECT_EQ(router.Dispatch(relative).status, 404);
+  Request trailing = MakeRequest("GET", "/no/leading/slash/");
+  EXPECT_EQ(router.Dispatch(trailing).status, 404);
+}
+
 TEST(RouterTest, ThrowingHandlerGives500) {
   Router router;
   router.Add("GET", "/std", [](Request&) -> Response { throw std::runtime_error("boom"); });

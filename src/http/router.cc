@@ -24,7 +24,7 @@ std::string_view ParamName(std::string_view segment, Rank rank) {
   return segment.substr(1, segment.size() - 1 - suffix);
 }
 
-// Splits "/a/b/c" into {"a", "b", "c"}; "/" gives {""}.
+// Splits "/a/b/c" into {"a", "b", "c"}; "/" gives {""}. The leading '/' is optional.
 std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> parts;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -47,9 +47,11 @@ struct MatchScore {
 
 // Matches `segments` against the path parts. A tail segment takes the rest of the path,
 // which may be empty ("/files" and "/files/" both match "/files/{path...}").
-bool Matches(const std::vector<std::string>& segments,
-             const std::vector<std::string_view>& parts, MatchScore* score) {
+bool Matches(const std::vector<std::string>& segments, const std::vector<std::string_view>& parts,
+             MatchScore* score) {
   score->ranks.clear();
+  bool has_tail = !segments.empty() && SegmentRank(segments.back()) == kTail;
+  if (!has_tail && segments.size() != parts.size()) return false;
   for (size_t i = 0; i < segments.size(); ++i) {
     Rank rank = SegmentRank(segments[i]);
     score->ranks.push_back(rank);
@@ -118,21 +120,41 @@ Response RunHandler(const Handler& handler, Request& request) {
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
   Route route;
   route.method = method;
-  for (std::string_view part : SplitPath(pattern)) route.segments.emplace_back(part);
+  bool literal = true;
+  std::string normalized;
+  for (std::string_view part : SplitPath(pattern)) {
+    literal = literal && SegmentRank(part) == kLiteral;
+    normalized.append("/").append(part);
+    route.segments.emplace_back(part);
+  }
   route.handler = std::move(handler);
-  routes_.push_back(std::move(route));
+  if (literal) {
+    literal_routes_[normalized].push_back(std::move(route));
+  } else {
+    param_routes_.push_back(std::move(route));
+  }
 }
 
 Response Router::Dispatch(Request& request) const {
+  request.path_params.clear();
+  if (request.path.empty() || request.path.front() != '/') return NotFoundResponse(request);
+  auto literal = literal_routes_.find(request.path);
+  if (literal != literal_routes_.end()) {
+    // An exact match outranks every route with parameters.
+    for (const Route& route : literal->second) {
+      if (route.method == request.method) return RunHandler(route.handler, request);
+    }
+  }
   std::vector<std::string_view> parts = SplitPath(request.path);
   const Route* best = nullptr;
   MatchScore best_score;
   MatchScore score;
-  bool path_known = false;
-  for (const Route& route : routes_) {
+  std::vector<std::string_view> allowed;
+  for (const Route& route : param_routes_) {
     if (!Matches(route.segments, parts, &score)) continue;
-    path_known = true;
-    if (route.method == request.method && (best == nullptr || score < best_score)) {
+    if (route.method != request.method) {
+      allowed.push_back(route.method);
+    } else if (best == nullptr || score < best_score) {
       best = &route;
       std::swap(best_score, score);
     }
@@ -141,11 +163,10 @@ Response Router::Dispatch(Request& request) const {
     FillParams(best->segments, parts, request);
     return RunHandler(best->handler, request);
   }
-  if (!path_known) return NotFoundResponse(request);
-  std::vector<std::string_view> allowed;
-  for (const Route& route : routes_) {
-    if (Matches(route.segments, parts, &score)) allowed.push_back(route.method);
+  if (literal != literal_routes_.end()) {
+    for (const Route& route : literal->second) allowed.push_back(route.method);
   }
+  if (allowed.empty()) return NotFoundResponse(request);
   return MethodNotAllowedResponse(request, JoinUnique(allowed));
 }
 

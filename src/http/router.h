@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "http/message.h"
@@ -28,7 +29,10 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
   };
-  std::vector<Route> routes_;
+  // Routes without parameters, by normalized path: most requests cost one hash lookup.
+  std::unordered_map<std::string, std::vector<Route>> literal_routes_;
+  // Routes with parameters, tried in turn; the most specific match wins.
+  std::vector<Route> param_routes_;
 };
 
 }  // namespace kiln::http

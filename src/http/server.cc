@@ -30,7 +30,7 @@ class Server::Impl {
   Result<tcp::endpoint> Resolve();
   Status Listen(const tcp::endpoint& endpoint);
   void Accept();
-  void OnAccept(boost::system::error_code ec, tcp::socket socket);
+  void OnAccept(boost::system::error_code ec, StrandSocket socket);
   void RetryAcceptLater();
   void Run();
   std::string Address() const { return options_.host + ":" + std::to_string(options_.port); }
@@ -48,7 +48,8 @@ class Server::Impl {
 
 Result<uint16_t> Server::Impl::Start() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (started_ || stopped_) return FailedPrecondition("server already started");
+  if (started_) return FailedPrecondition("server already started");
+  if (stopped_) return FailedPrecondition("server was stopped; create a new one");
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(threads, 1);
@@ -95,12 +96,12 @@ void Server::Impl::Accept() {
   // Each connection gets its own strand: the stream's timeout timer and its I/O must
   // not run concurrently when several threads run the io_context.
   acceptor_->async_accept(asio::make_strand(*io_context_),
-                          [this](boost::system::error_code ec, tcp::socket socket) {
+                          [this](boost::system::error_code ec, StrandSocket socket) {
                             OnAccept(ec, std::move(socket));
                           });
 }
 
-void Server::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+void Server::Impl::OnAccept(boost::system::error_code ec, StrandSocket socket) {
   if (ec == asio::error::operation_aborted) return;
   if (ec) {
     // Typically out of file descriptors; retrying at once would spin.

@@ -27,7 +27,8 @@ class Server {
   // Binds and starts serving on background threads. Returns the bound port.
   // Errors: kUnavailable when the address cannot be bound.
   Result<uint16_t> Start();
-  // Stops accepting, closes connections, joins threads. Idempotent.
+  // Stops accepting, closes connections, joins threads. Idempotent. Waits for running
+  // handlers, so it must not be called from one.
   void Stop();
 
  private:

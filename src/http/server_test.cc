@@ -1,5 +1,7 @@
 // A real Server on port 0 driven by the Client and, where the wire format matters, by a
 // raw socket.
+#include "http/server.h"
+
 #include <gtest/gtest.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
@@ -14,14 +16,13 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "http/client.h"
-#include "http/server.h"
 
 namespace kiln::http {
 namespace {
@@ -33,9 +34,9 @@ using nlohmann::json;
 Response Echo(Request& request) {
   json query = json::object();
   for (const auto& [key, value] : request.query) query[key].push_back(value);
-  json body = {{"method", request.method},   {"path", request.path},
-               {"target", request.target},   {"query", query},
-               {"body", request.body},       {"content_type", request.Header("content-type")},
+  json body = {{"method", request.method},     {"path", request.path},
+               {"target", request.target},     {"query", query},
+               {"body", request.body},         {"content_type", request.Header("content-type")},
                {"params", request.path_params}};
   return Response::Json(200, body.dump());
 }
@@ -353,8 +354,7 @@ TEST_F(ServerTest, BusyPortIsUnavailableNamingTheAddress) {
   Result<uint16_t> result = second.Start();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(result.status().message().find("127.0.0.1:" + std::to_string(port)),
-            std::string::npos)
+  EXPECT_NE(result.status().message().find("127.0.0.1:" + std::to_string(port)), std::string::npos)
       << result.status().message();
 }
 
@@ -418,8 +418,7 @@ TEST_F(ServerTest, WritesOneAccessLogLinePerRequest) {
   spdlog::set_default_logger(previous);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_TRUE(std::regex_match(lines[0], std::regex(R"(GET /echo 200 \d+\.\d\d)"))) << lines[0];
-  EXPECT_TRUE(std::regex_match(lines[1], std::regex(R"(GET /nowhere 404 \d+\.\d\d)")))
-      << lines[1];
+  EXPECT_TRUE(std::regex_match(lines[1], std::regex(R"(GET /nowhere 404 \d+\.\d\d)"))) << lines[1];
 }
 
 TEST(ClientTest, RejectsBadUrls) {

@@ -22,6 +22,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using Stream = beast::basic_stream<tcp, Strand>;
 
 // Drops idle keep-alive connections and clients that are slow to send their headers.
 constexpr auto kHeaderTimeout = std::chrono::seconds(60);
@@ -81,7 +82,7 @@ void ToLower(std::string& s) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Router& router, const ServerOptions& options)
+  Session(StrandSocket socket, const Router& router, const ServerOptions& options)
       : router_(router), options_(options), stream_(std::move(socket)) {}
 
   void Start() {
@@ -108,7 +109,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const Router& router_;
   const ServerOptions& options_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
   // Kept across requests so that their strings reuse capacity.
@@ -163,8 +164,8 @@ void Session::OnReadError(beast::error_code ec) {
                                       std::to_string(options_.max_body_bytes) + " bytes");
   }
   if (ec == bhttp::error::header_limit) {
-    return SendErrorAndClose(431, "Request headers exceed the limit of " +
-                                      std::to_string(kHeaderLimit) + " bytes");
+    return SendErrorAndClose(
+        431, "Request headers exceed the limit of " + std::to_string(kHeaderLimit) + " bytes");
   }
   if (IsMalformedHttp(ec)) return SendErrorAndClose(400, "Malformed HTTP request: " + ec.message());
   // Otherwise the peer went away or timed out: nothing to answer, the session just ends.
@@ -174,12 +175,13 @@ void Session::Handle() {
   Parser::value_type& message = parser_->get();
   unsigned version = message.version();
   bool keep_alive = message.keep_alive();
-  if (FillRequest(message)) {
-    Send(router_.Dispatch(request_), version, keep_alive);
-  } else {
-    Send(Response::Error(400, "BAD_REQUEST", "Malformed percent-encoding in the request target"),
-         version, keep_alive);
-  }
+  Response response =
+      FillRequest(message)
+          ? router_.Dispatch(request_)
+          : Response::Error(400, "BAD_REQUEST", "Malformed percent-encoding in the request target");
+  // Do not hold a large upload for as long as the connection stays idle.
+  request_.body = std::string();
+  Send(std::move(response), version, keep_alive);
 }
 
 bool Session::FillRequest(Parser::value_type& message) {
@@ -227,9 +229,9 @@ void Session::Send(Response response, unsigned version, bool keep_alive) {
   if (!bodiless) response_.body() = std::move(response.body);
   response_.prepare_payload();
   stream_.expires_after(kWriteTimeout);
-  bhttp::async_write(
-      stream_, response_,
-      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
+  bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->OnWritten(ec);
+  });
 }
 
 void Session::SendFile(Response& response, unsigned version, bool keep_alive) {
@@ -264,6 +266,7 @@ void Session::WriteFileChunk() {
 
 void Session::OnWritten(beast::error_code ec) {
   LogAccess();
+  response_ = {};  // frees the body now rather than at the next request
   file_serializer_.reset();
   file_response_.reset();
   if (ec) return;
@@ -277,7 +280,7 @@ void Session::OnWritten(beast::error_code ec) {
 void Session::SendErrorAndClose(int status, const std::string& message) {
   bool have_header = parser_ && parser_->is_header_done();
   request_.method = have_header ? std::string(parser_->get().method_string()) : "-";
-  request_.path = have_header ? std::string(parser_->get().target()) : "-";
+  request_.target = have_header ? std::string(parser_->get().target()) : "-";
   status_ = status;
   response_ = {};
   response_.version(11);
@@ -287,14 +290,13 @@ void Session::SendErrorAndClose(int status, const std::string& message) {
   response_.body() = Response::Error(status, "BAD_REQUEST", message).body;
   response_.prepare_payload();
   stream_.expires_after(kWriteTimeout);
-  bhttp::async_write(stream_, response_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->LogAccess();
-                       if (ec) return;
-                       self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-                       self->stream_.expires_after(kLingerTimeout);
-                       self->DrainSome();
-                     });
+  bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->LogAccess();
+    if (ec) return;
+    self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    self->stream_.expires_after(kLingerTimeout);
+    self->DrainSome();
+  });
 }
 
 void Session::DrainSome() {
@@ -308,12 +310,16 @@ void Session::DrainSome() {
 void Session::LogAccess() const {
   if (!options_.access_log) return;
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
-  spdlog::info("{} {} {} {:.2f}", request_.method, request_.path, status_, ms);
+  // The path as sent, still percent-encoded: a decoded one could carry spaces or line
+  // breaks into the log. The query string is left out, as it may carry secrets.
+  std::string_view path = request_.target;
+  path = path.substr(0, path.find('?'));
+  spdlog::info("{} {} {} {:.2f}", request_.method, path, status_, ms);
 }
 
 }  // namespace
 
-void StartSession(tcp::socket socket, const Router& router, const ServerOptions& options) {
+void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options) {
   std::make_shared<Session>(std::move(socket), router, options)->Start();
 }
 

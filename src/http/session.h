@@ -3,17 +3,23 @@
 // Internal to http/; includes Asio (never Beast), so only server.cc and session.cc use it.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "http/router.h"
 #include "http/server.h"
 
 namespace kiln::http {
 
+// A connection's socket bound to its own strand. The concrete executor type spares every
+// I/O operation the indirection of Asio's type-erased default executor.
+using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using StrandSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+
 // Serves `socket` until the peer closes it, an error or timeout occurs, or the socket's
-// io_context is stopped and destroyed. The socket's executor must be a strand. `router`
+// io_context is stopped and destroyed. `router`
 // and `options` must outlive the io_context.
-void StartSession(boost::asio::ip::tcp::socket socket, const Router& router,
-                  const ServerOptions& options);
+void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options);
 
 }  // namespace kiln::http

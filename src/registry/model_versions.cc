@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "common/ids.h"
+#include "common/percent.h"
 #include "registry/registry_rows.h"
 #include "registry/registry_service.h"
 
@@ -36,6 +37,20 @@ Status UpdateVersion(store::MetaStore& store, const std::string& name, const std
   });
 }
 
+// Sources are handed back to clients by get-download-uri, so a source must not reach outside
+// its artifact location: no ".." in any encoding and no local paths.
+Status ValidateVersionSource(const std::string& source) {
+  if (source.empty()) return InvalidArgument("Missing value for required parameter 'source'.");
+  const std::string decoded = PercentDecodeFully(source);
+  const bool local = decoded.front() == '/' || decoded.rfind("file:", 0) == 0;
+  if (local || HasParentSegment(source)) {
+    return InvalidArgument("Invalid model version source: '" + source +
+                           "'. A source must be a remote artifact URI (e.g. mlflow-artifacts:/"
+                           "..., runs:/..., s3://...) without '..' path segments.");
+  }
+  return Status::Ok();
+}
+
 Result<ModelVersion> ReadVersion(store::MetaStore& store, const std::string& name,
                                  const std::string& version) {
   ModelVersion out;
@@ -50,18 +65,19 @@ Result<ModelVersion> ReadVersion(store::MetaStore& store, const std::string& nam
 
 Result<ModelVersion> RegistryService::CreateModelVersion(const NewModelVersion& request) {
   KILN_RETURN_IF_ERROR(ValidateModelName(request.name));
-  if (request.source.empty()) return InvalidArgument("Missing value for required parameter 'source'");
+  KILN_RETURN_IF_ERROR(ValidateVersionSource(request.source));
   for (const Tag& tag : request.tags) KILN_RETURN_IF_ERROR(ValidateRegistryTag(tag));
   ModelVersion out;
   KILN_RETURN_IF_ERROR(store_.Write([&](store::Session& s) -> Status {
+    // Numbers are never reused, even after a delete, so models:/name/N always means one thing.
     KILN_ASSIGN_OR_RETURN(store::Rows model,
-                          s.Query("SELECT 1 FROM registered_models WHERE name = ?", {request.name}));
-    if (model.empty()) return NotFound("Registered Model with name=" + request.name + " not found");
-    KILN_ASSIGN_OR_RETURN(store::Rows next,
-                          s.Query("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions "
-                                  "WHERE name = ?",
+                          s.Query("SELECT next_version FROM registered_models WHERE name = ?",
                                   {request.name}));
-    const int64_t version = next[0].Int(0);
+    if (model.empty()) return NotFound("Registered Model with name=" + request.name + " not found");
+    const int64_t version = model[0].Int(0);
+    KILN_RETURN_IF_ERROR(s.Exec(
+        "UPDATE registered_models SET next_version = next_version + 1 WHERE name = ?",
+        {request.name}));
     const int64_t now = NowMillis();
     KILN_RETURN_IF_ERROR(s.Exec(
         "INSERT INTO model_versions VALUES (?, ?, ?, ?, ?, '', 'None', ?, ?, ?, 'READY', '')",
@@ -131,10 +147,15 @@ Result<ModelVersion> RegistryService::TransitionStage(const std::string& name,
                                                       const std::string& stage,
                                                       bool archive_existing) {
   KILN_ASSIGN_OR_RETURN(std::string canonical, CanonicalStage(stage));
+  if (archive_existing && canonical != "Staging" && canonical != "Production") {
+    return InvalidArgument("Model version transition cannot archive existing model versions "
+                           "because '" + canonical + "' is not an Active stage. Valid stages "
+                           "are Staging and Production.");
+  }
   KILN_RETURN_IF_ERROR(UpdateVersion(store_, name, version, [&](store::Session& s,
                                                                 const ModelVersion& v) -> Status {
     const int64_t number = std::stoll(v.version);
-    if (archive_existing && (canonical == "Staging" || canonical == "Production")) {
+    if (archive_existing) {
       KILN_RETURN_IF_ERROR(s.Exec("UPDATE model_versions SET current_stage = 'Archived', "
                                   "last_updated_time = ? WHERE name = ? AND current_stage = ? "
                                   "AND version != ?",

@@ -61,7 +61,8 @@ Result<RegisteredModel> RegistryService::CreateRegisteredModel(const std::string
   RegisteredModel model;
   KILN_RETURN_IF_ERROR(store_.Write([&](store::Session& s) -> Status {
     const int64_t now = NowMillis();
-    Status inserted = s.Exec("INSERT INTO registered_models VALUES (?, ?, ?, ?)",
+    Status inserted = s.Exec("INSERT INTO registered_models (name, creation_time, "
+                             "last_updated_time, description) VALUES (?, ?, ?, ?)",
                              {name, now, now, description});
     if (inserted.code() == StatusCode::kAlreadyExists) {
       return AlreadyExists("Registered Model (name=" + name + ") already exists.");

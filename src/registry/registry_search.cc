@@ -12,10 +12,14 @@ using tracking::SqlCondition;
 
 namespace {
 
+// Stored tag values are never NULL, so "tags.k IS NULL" means "has no tag k".
+bool IsNullTest(const FilterClause& c) { return c.op == tracking::Comparator::kIsNull; }
+
 Result<SqlCondition> TagCondition(const char* table, const char* owner, const FilterClause& c) {
+  const std::string subquery = std::string("SELECT t.name FROM ") + table + " t WHERE t.key = ?";
+  if (IsNullTest(c)) return SqlCondition{std::string(owner) + " NOT IN (" + subquery + ")", {c.key}};
   KILN_ASSIGN_OR_RETURN(SqlCondition cond, tracking::CompareText("t.value", c));
-  cond.sql = std::string(owner) + " IN (SELECT t.name FROM " + table +
-             " t WHERE t.key = ? AND " + cond.sql + ")";
+  cond.sql = std::string(owner) + " IN (" + subquery + " AND " + cond.sql + ")";
   cond.args.insert(cond.args.begin(), c.key);
   return cond;
 }
@@ -30,9 +34,12 @@ Result<SqlCondition> ModelCondition(const FilterClause& c) {
 }
 
 Result<SqlCondition> VersionTagCondition(const FilterClause& c) {
+  const std::string subquery =
+      "SELECT 1 FROM model_version_tags t WHERE t.name = v.name AND t.version = v.version AND "
+      "t.key = ?";
+  if (IsNullTest(c)) return SqlCondition{"NOT EXISTS (" + subquery + ")", {c.key}};
   KILN_ASSIGN_OR_RETURN(SqlCondition cond, tracking::CompareText("t.value", c));
-  cond.sql = "EXISTS (SELECT 1 FROM model_version_tags t WHERE t.name = v.name AND t.version = "
-             "v.version AND t.key = ? AND " + cond.sql + ")";
+  cond.sql = "EXISTS (" + subquery + " AND " + cond.sql + ")";
   cond.args.insert(cond.args.begin(), c.key);
   return cond;
 }
@@ -97,7 +104,7 @@ Result<Page<RegisteredModel>> RegistryService::SearchRegisteredModels(const Sear
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(Page<store::Row> page, tracking::QueryPage(s, sql.sql, sql.args,
                                                                      query.max_results,
-                                                                     query.page_token));
+                                                                     query.page_token, 1000));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {
       KILN_ASSIGN_OR_RETURN(RegisteredModel model, LoadModel(s, row.Text(0)));
@@ -126,7 +133,7 @@ Result<Page<ModelVersion>> RegistryService::SearchModelVersions(const SearchQuer
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(Page<store::Row> page, tracking::QueryPage(s, sql.sql, sql.args,
                                                                      query.max_results,
-                                                                     query.page_token));
+                                                                     query.page_token, 200000));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {
       KILN_ASSIGN_OR_RETURN(ModelVersion v, VersionFromRow(s, row));

@@ -44,7 +44,8 @@ const std::vector<Migration>& AllMigrations() {
            "NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, schema TEXT, profile TEXT, "
            "tags_json TEXT NOT NULL, PRIMARY KEY (run_id, name, digest))",
            "CREATE TABLE registered_models (name TEXT PRIMARY KEY, creation_time BIGINT NOT "
-           "NULL, last_updated_time BIGINT NOT NULL, description TEXT)",
+           "NULL, last_updated_time BIGINT NOT NULL, description TEXT, next_version INTEGER "
+           "NOT NULL DEFAULT 1)",
            "CREATE TABLE registered_model_tags (name TEXT NOT NULL, key TEXT NOT NULL, value "
            "TEXT NOT NULL, PRIMARY KEY (name, key))",
            "CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, "

@@ -8,9 +8,13 @@ namespace {
 
 Result<SqlCondition> ExperimentCondition(const FilterClause& clause) {
   if (clause.entity == FilterEntity::kTag) {
+    const std::string subquery = "SELECT t.experiment_id FROM experiment_tags t WHERE t.key = ?";
+    // Stored tag values are never NULL: IS NULL means "has no such tag".
+    if (clause.op == Comparator::kIsNull) {
+      return SqlCondition{"e.experiment_id NOT IN (" + subquery + ")", {clause.key}};
+    }
     KILN_ASSIGN_OR_RETURN(SqlCondition c, CompareText("t.value", clause));
-    c.sql = "e.experiment_id IN (SELECT t.experiment_id FROM experiment_tags t WHERE t.key = ? "
-            "AND " + c.sql + ")";
+    c.sql = "e.experiment_id IN (" + subquery + " AND " + c.sql + ")";
     c.args.insert(c.args.begin(), clause.key);
     return c;
   }

@@ -49,7 +49,8 @@ Status WriteTag(store::Session& s, const std::string& run_id, const Tag& tag) {
 }
 
 // NaN is stored as NULL with is_nan = 1; the latest value is the greatest
-// (step, timestamp, value), NaN ranking lowest among equal steps and timestamps.
+// (step, timestamp, value), NaN ranking lowest (below -Infinity) among equal steps and
+// timestamps.
 Status WriteMetric(store::Session& s, const std::string& run_id, const Metric& m) {
   const bool is_nan = std::isnan(m.value);
   store::Value value = is_nan ? store::Value() : store::Value(m.value);
@@ -60,8 +61,8 @@ Status WriteMetric(store::Session& s, const std::string& run_id, const Metric& m
       "SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, "
       "step = excluded.step WHERE excluded.step > latest_metrics.step OR (excluded.step = "
       "latest_metrics.step AND (excluded.timestamp > latest_metrics.timestamp OR "
-      "(excluded.timestamp = latest_metrics.timestamp AND COALESCE(excluded.value, -1e308) >= "
-      "COALESCE(latest_metrics.value, -1e308))))",
+      "(excluded.timestamp = latest_metrics.timestamp AND (latest_metrics.is_nan = 1 OR "
+      "(excluded.is_nan = 0 AND excluded.value >= latest_metrics.value)))))",
       args);
 }
 

@@ -39,16 +39,56 @@ Result<SqlCondition> AttributeCondition(const FilterClause& clause) {
                                  "start_time or end_time)");
 }
 
+// A LIKE pattern matching input tags (encoded "key\x1fvalue\x1e...", see run_rows.h) that
+// hold mlflow.data.context = `value`; `exact` escapes LIKE wildcards in `value`.
+std::string ContextPattern(const std::string& value, bool exact) {
+  std::string out = "%mlflow.data.context\x1f";
+  for (char c : value) {
+    if (exact && (c == '%' || c == '_' || c == '\\')) out += '\\';
+    out += c;
+  }
+  return out + "\x1e%";
+}
+
+// The context is one input tag, so it is matched inside the tag encoding; the negated
+// comparators select inputs whose context is not among the values.
+Result<SqlCondition> ContextCondition(const FilterClause& clause) {
+  KILN_RETURN_IF_ERROR(CompareText("x.tags_json", clause).status());  // checks op and value
+  const char* exact = "x.tags_json LIKE ? ESCAPE '\\'";
+  SqlCondition c;
+  switch (clause.op) {
+    case Comparator::kEq:
+    case Comparator::kNe: c = {exact, {ContextPattern(clause.value.text, true)}}; break;
+    case Comparator::kIn:
+    case Comparator::kNotIn:
+      for (const std::string& item : clause.value.items) {
+        c.sql += std::string(c.args.empty() ? "" : " OR ") + exact;
+        c.args.emplace_back(ContextPattern(item, true));
+      }
+      break;
+    case Comparator::kLike: c = {"x.tags_json LIKE ?", {ContextPattern(clause.value.text, false)}}; break;
+    case Comparator::kILike:
+      c = {"LOWER(x.tags_json) LIKE LOWER(?)", {ContextPattern(clause.value.text, false)}};
+      break;
+    default:
+      return FilterError(clause, std::string("comparator ") + ComparatorText(clause.op) +
+                                     " is not supported for datasets.context");
+  }
+  const bool negated = clause.op == Comparator::kNe || clause.op == Comparator::kNotIn;
+  c.sql = (negated ? "NOT (" : "(") + c.sql + ")";
+  return c;
+}
+
 Result<SqlCondition> DatasetCondition(const FilterClause& clause) {
-  std::string column;
-  if (clause.key == "name") column = "x.name";
-  else if (clause.key == "digest") column = "x.digest";
-  else if (clause.key == "context") column = "x.tags_json";
-  else return FilterError(clause, "invalid dataset key '" + clause.key + "' (expected name, digest or context)");
-  KILN_ASSIGN_OR_RETURN(SqlCondition c, CompareText(column, clause));
-  if (clause.key == "context") {  // the context is one input tag; match it inside the encoding
-    c.sql = "x.tags_json LIKE ?";
-    c.args = {"%mlflow.data.context\x1f" + clause.value.text + "\x1e%"};
+  SqlCondition c;
+  if (clause.key == "name") {
+    KILN_ASSIGN_OR_RETURN(c, CompareText("x.name", clause));
+  } else if (clause.key == "digest") {
+    KILN_ASSIGN_OR_RETURN(c, CompareText("x.digest", clause));
+  } else if (clause.key == "context") {
+    KILN_ASSIGN_OR_RETURN(c, ContextCondition(clause));
+  } else {
+    return FilterError(clause, "invalid dataset key '" + clause.key + "' (expected name, digest or context)");
   }
   c.sql = "r.run_id IN (SELECT x.run_id FROM run_inputs x WHERE " + c.sql + ")";
   return c;

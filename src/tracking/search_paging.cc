@@ -25,8 +25,9 @@ SqlCondition RenderOrderBy(const std::vector<OrderTerm>& terms) {
 
 Result<Page<store::Row>> QueryPage(store::Session& session, const std::string& sql,
                                    const std::vector<store::Value>& args, int64_t max_results,
-                                   const std::string& page_token) {
-  KILN_RETURN_IF_ERROR(ValidateMaxResults(max_results));
+                                   const std::string& page_token,
+                                   int64_t max_results_limit) {
+  KILN_RETURN_IF_ERROR(ValidateMaxResults(max_results, max_results_limit));
   KILN_ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(page_token));
   std::vector<store::Value> all = args;
   all.emplace_back(max_results + 1);

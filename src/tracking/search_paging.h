@@ -28,6 +28,7 @@ SqlCondition RenderOrderBy(const std::vector<OrderTerm>& terms);
 // max_results, kInternal from the store.
 Result<Page<store::Row>> QueryPage(store::Session& session, const std::string& sql,
                                    const std::vector<store::Value>& args, int64_t max_results,
-                                   const std::string& page_token);
+                                   const std::string& page_token,
+                                   int64_t max_results_limit = 50000);
 
 }  // namespace kiln::tracking

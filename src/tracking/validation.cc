@@ -65,7 +65,13 @@ Status ValidateExperimentTag(const Tag& tag) {
   return CheckLength("Tag value", tag.value, kMaxExperimentTagValueLength);
 }
 
-Status ValidateMetric(const Metric& metric) { return ValidateKey("metric", metric.key); }
+Status ValidateMetric(const Metric& metric) {
+  KILN_RETURN_IF_ERROR(ValidateKey("metric", metric.key));
+  if (metric.timestamp >= 0) return Status::Ok();
+  return InvalidArgument("Got invalid timestamp " + std::to_string(metric.timestamp) +
+                         " for metric '" + metric.key +
+                         "'. Timestamp must be a nonnegative long (64-bit integer)");
+}
 
 Status ValidateBatchSize(const Batch& batch) {
   auto over = [](const char* what, size_t count, size_t limit) {
@@ -93,11 +99,11 @@ Status ValidateRunStatus(const std::string& status) {
                          "FAILED or KILLED");
 }
 
-Status ValidateMaxResults(int64_t max_results) {
-  if (max_results >= 1 && max_results <= kMaxResultsLimit) return Status::Ok();
+Status ValidateMaxResults(int64_t max_results, int64_t limit) {
+  if (max_results >= 1 && max_results <= limit) return Status::Ok();
   return InvalidArgument("Invalid value " + std::to_string(max_results) +
                          " for parameter 'max_results' supplied. It must be at most " +
-                         std::to_string(kMaxResultsLimit) + " and at least 1");
+                         std::to_string(limit) + " and at least 1");
 }
 
 Status ValidateExperimentName(const std::string& name) {

@@ -12,7 +12,7 @@ namespace kiln::tracking {
 
 inline constexpr size_t kMaxKeyLength = 250;
 inline constexpr size_t kMaxParamValueLength = 6000;
-inline constexpr size_t kMaxTagValueLength = 8000;
+inline constexpr size_t kMaxTagValueLength = 5000;  // MLflow 2.12
 inline constexpr size_t kMaxExperimentTagValueLength = 5000;
 inline constexpr size_t kMaxMetricsPerBatch = 1000;
 inline constexpr size_t kMaxParamsTagsPerBatch = 100;
@@ -24,12 +24,13 @@ Status ValidateKey(const std::string& what, const std::string& key);
 Status ValidateParam(const Param& param);
 Status ValidateTag(const Tag& tag);
 Status ValidateExperimentTag(const Tag& tag);
+// Key rules, and a timestamp >= 0.
 Status ValidateMetric(const Metric& metric);
 Status ValidateBatchSize(const Batch& batch);
 // A status MLflow accepts: RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.
 Status ValidateRunStatus(const std::string& status);
-// 1 <= max_results <= kMaxResultsLimit.
-Status ValidateMaxResults(int64_t max_results);
+// 1 <= max_results <= limit.
+Status ValidateMaxResults(int64_t max_results, int64_t limit = kMaxResultsLimit);
 // Non-empty experiment name.
 Status ValidateExperimentName(const std::string& name);
 

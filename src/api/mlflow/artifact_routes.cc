@@ -2,6 +2,7 @@
 #include "api/error_mapping.h"
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
+#include "common/percent.h"
 
 namespace kiln::api::mlflow {
 
@@ -11,7 +12,16 @@ namespace {
 
 constexpr const char* kPrefix = "/api/2.0/mlflow-artifacts/artifacts";
 
+// Like MLflow, a path is also refused when it hides ".." behind further percent-encoding.
+Status CheckPath(const std::string& path) {
+  KILN_RETURN_IF_ERROR(artifacts::ValidateRelativePath(path));
+  if (HasParentSegment(path)) return InvalidArgument("Invalid path '" + path + "'");
+  return Status::Ok();
+}
+
 http::Response Download(artifacts::ArtifactStore& store, const std::string& path) {
+  Status valid = CheckPath(path);
+  if (!valid.ok()) return ErrorResponse(valid);
   Result<std::string> file = store.Locate(path);
   if (!file.ok()) return ErrorResponse(file.status());
   http::Response response;
@@ -22,7 +32,7 @@ http::Response Download(artifacts::ArtifactStore& store, const std::string& path
 
 http::Response List(artifacts::ArtifactStore& store, const std::string& dir) {
   if (!dir.empty()) {
-    Status valid = artifacts::ValidateRelativePath(dir);
+    Status valid = CheckPath(dir);
     if (!valid.ok()) return ErrorResponse(valid);
   }
   Result<std::vector<artifacts::FileEntry>> entries = store.List(dir);
@@ -42,7 +52,10 @@ void AddArtifactRoutes(http::Router& router, Services& services) {
   artifacts::ArtifactStore& store = services.artifacts;
   const std::string with_path = std::string(kPrefix) + "/{path...}";
   router.Add("PUT", with_path, [&store](http::Request& request) {
-    Status put = store.Put(request.path_params["path"], request.body);
+    const std::string& path = request.path_params["path"];
+    Status valid = CheckPath(path);
+    if (!valid.ok()) return ErrorResponse(valid);
+    Status put = store.Put(path, request.body);
     return put.ok() ? http::Response::Json(200, "{}") : ErrorResponse(put);
   });
   router.Add("GET", with_path, [&store](http::Request& request) {
@@ -58,7 +71,10 @@ void AddArtifactRoutes(http::Router& router, Services& services) {
     return List(store, request.QueryParam("path").value_or(""));
   });
   router.Add("DELETE", with_path, [&store](http::Request& request) {
-    Status deleted = store.Delete(request.path_params["path"]);
+    const std::string& path = request.path_params["path"];
+    Status valid = CheckPath(path);
+    if (!valid.ok()) return ErrorResponse(valid);
+    Status deleted = store.Delete(path);
     return deleted.ok() ? http::Response::Json(200, "{}") : ErrorResponse(deleted);
   });
 }

@@ -3,6 +3,7 @@
 #include "api/mlflow/routes.h"
 #include "api/mlflow/tracking_parse.h"
 #include "api/render.h"
+#include "common/percent.h"
 
 namespace kiln::api::mlflow {
 
@@ -93,6 +94,11 @@ Result<json> LogModel(TrackingService& t, const RequestArgs& a) {
   if (model.is_discarded() || !model.is_object()) {
     return InvalidArgument("Invalid value for parameter 'model_json': not a JSON object");
   }
+  for (const char* field : {"artifact_path", "flavors", "utc_time_created", "run_id"}) {
+    if (!model.contains(field)) {
+      return InvalidArgument(std::string("Model json is missing mandatory field '") + field + "'");
+    }
+  }
   return EmptyOr(t.LogModel(run_id, model.dump()));
 }
 
@@ -117,7 +123,10 @@ Result<json> ListRunArtifacts(Services& s, const RequestArgs& a) {
   json out = {{"root_uri", run.info.artifact_uri}, {"files", json::array()}};
   Result<std::string> root = StorePathOfUri(run.info.artifact_uri);
   if (!root.ok()) return out;  // artifacts live elsewhere; the client reads them directly
-  if (!path.empty()) KILN_RETURN_IF_ERROR(artifacts::ValidateRelativePath(path));
+  if (!path.empty()) {
+    KILN_RETURN_IF_ERROR(artifacts::ValidateRelativePath(path));
+    if (HasParentSegment(path)) return InvalidArgument("Invalid path '" + path + "'");
+  }
   KILN_ASSIGN_OR_RETURN(std::vector<artifacts::FileEntry> entries,
                         s.artifacts.List(JoinPath(*root, path)));
   for (const auto& e : entries) {

@@ -1,0 +1,22 @@
+# Integration tests: python3 (standard library only) drives the real `kiln server` binary
+# over HTTP. One CTest test per tests/integration/test_*.py file so `ctest -j` runs them in
+# parallel; each file starts its own servers on ephemeral ports in temporary data dirs.
+find_package(Python3 COMPONENTS Interpreter QUIET)
+if(NOT Python3_Interpreter_FOUND)
+  message(STATUS "python3 not found: integration tests are not registered")
+  return()
+endif()
+
+set(KILN_INTEGRATION_DIR ${CMAKE_SOURCE_DIR}/tests/integration)
+file(GLOB KILN_INTEGRATION_TESTS CONFIGURE_DEPENDS ${KILN_INTEGRATION_DIR}/test_*.py)
+foreach(test_file ${KILN_INTEGRATION_TESTS})
+  get_filename_component(module ${test_file} NAME_WE)
+  string(REGEX REPLACE "^test_" "" short ${module})
+  add_test(NAME integration_${short}
+           COMMAND ${Python3_EXECUTABLE} -m unittest -v ${module}
+           WORKING_DIRECTORY ${KILN_INTEGRATION_DIR})
+  set_tests_properties(integration_${short} PROPERTIES
+    ENVIRONMENT "KILN_BIN=$<TARGET_FILE:kiln>;PYTHONDONTWRITEBYTECODE=1;PYTHONUNBUFFERED=1"
+    LABELS integration
+    TIMEOUT 300)
+endforeach()
