@@ -141,7 +141,10 @@ Result<std::string> RequestArgs::RequiredStringOf(const std::vector<std::string>
 Result<std::optional<int64_t>> RequestArgs::OptionalInt(const std::string& name) const {
   if (!Has(name)) return std::optional<int64_t>();
   const json& v = object_.at(name);
-  if (v.is_number_integer()) return std::optional<int64_t>(v.get<int64_t>());
+  // Above INT64_MAX an unsigned value would wrap to a negative number.
+  const bool too_big = v.is_number_unsigned() &&
+                       v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (v.is_number_integer() && !too_big) return std::optional<int64_t>(v.get<int64_t>());
   if (v.is_number_float()) {
     double d = v.get<double>();
     if (d == std::floor(d) && std::abs(d) < 9.2e18) return std::optional<int64_t>(int64_t(d));

@@ -25,7 +25,7 @@ Result<RunInfo> LoadRunInfo(store::Session& session, const std::string& run_id);
 Result<Run> LoadRun(store::Session& session, const std::string& run_id);
 // Fills metrics, params, tags and inputs of a run whose info is loaded.
 Status LoadRunData(store::Session& session, Run& run);
-// Errors: kNotFound "No Experiment with id=... exists", kInvalidArgument for a non-numeric id.
+// Errors: kNotFound "No Experiment with id=... exists" (also for a non-numeric id).
 Result<Experiment> LoadExperiment(store::Session& session, const std::string& experiment_id);
 Status LoadExperimentTags(store::Session& session, Experiment& experiment);
 // kFailedPrecondition unless the run is active.
@@ -33,7 +33,7 @@ Status RequireActiveRun(const RunInfo& info);
 // Dataset input tags as stored in run_inputs.tags_json, and back.
 std::string EncodeInputTags(const std::vector<Tag>& tags);
 std::vector<Tag> DecodeInputTags(const std::string& encoded);
-// Parses an experiment id. Errors: kInvalidArgument naming the id.
+// Parses an experiment id. Errors: kNotFound naming the id (no such experiment can exist).
 Result<int64_t> ParseExperimentId(const std::string& experiment_id);
 
 }  // namespace kiln::tracking
