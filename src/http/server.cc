@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,7 +38,7 @@ class Server::Impl {
 
   const ServerOptions options_;
   const Router& router_;
-  std::mutex mutex_;  // serializes Start and Stop; the members below belong to them
+  std::mutex mutex_;  // serializes Start and Stop
   bool started_ = false;
   bool stopped_ = false;
   std::unique_ptr<asio::io_context> io_context_;

@@ -63,6 +63,9 @@ class RawConnection {
     bhttp::read(socket_, buffer_, response);
     return response;
   }
+  void ReadHeadResponse(bhttp::response_parser<bhttp::empty_body>& parser) {
+    bhttp::read(socket_, buffer_, parser);
+  }
   bool ReadsEof() {
     boost::system::error_code ec;
     char byte;
@@ -249,6 +252,38 @@ TEST_F(ServerTest, MalformedHttpIs400JsonAndCloses) {
   EXPECT_EQ(response[bhttp::field::content_type], "application/json");
   EXPECT_EQ(json::parse(response.body())["error_code"], "BAD_REQUEST");
   EXPECT_TRUE(connection.ReadsEof());
+}
+
+TEST_F(ServerTest, HeadResponsesCarryNoBody) {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("kiln_http_head_" + std::to_string(getpid()));
+  std::ofstream(path) << "twelve bytes";
+  file_path_ = path.string();
+  router_.Add("HEAD", "/echo", Echo);
+  router_.Add("HEAD", "/download", [this](Request&) {
+    Response response;
+    response.file_path = file_path_;
+    return response;
+  });
+  uint16_t port = StartServer();
+  RawConnection connection(port);
+  // Were a body sent after either HEAD response, it would be read as the next response.
+  connection.Write(
+      "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n"
+      "HEAD /download HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /echo?after=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  bhttp::response_parser<bhttp::empty_body> echo_head;
+  echo_head.skip(true);
+  connection.ReadHeadResponse(echo_head);
+  EXPECT_EQ(echo_head.get().result_int(), 200u);
+  EXPECT_NE(echo_head.get()[bhttp::field::content_length], "0");
+  bhttp::response_parser<bhttp::empty_body> file_head;
+  file_head.skip(true);
+  connection.ReadHeadResponse(file_head);
+  EXPECT_EQ(file_head.get()[bhttp::field::content_length], "12");
+  auto after = connection.Read();
+  EXPECT_EQ(json::parse(after.body())["query"]["after"], json({"1"}));
+  std::filesystem::remove(path);
 }
 
 TEST_F(ServerTest, AnswersExpectContinue) {

@@ -118,6 +118,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::response<bhttp::file_body>> file_response_;
   std::optional<bhttp::response_serializer<bhttp::file_body>> file_serializer_;
   int status_ = 0;
+  bool head_request_ = false;
   bool close_after_write_ = false;
   Clock::time_point start_;
 };
@@ -175,10 +176,11 @@ void Session::Handle() {
   Parser::value_type& message = parser_->get();
   unsigned version = message.version();
   bool keep_alive = message.keep_alive();
-  Response response =
-      FillRequest(message)
-          ? router_.Dispatch(request_)
-          : Response::Error(400, "BAD_REQUEST", "Malformed percent-encoding in the request target");
+  bool filled = FillRequest(message);
+  head_request_ = request_.method == "HEAD";
+  Response response = filled ? router_.Dispatch(request_)
+                             : Response::Error(400, "BAD_REQUEST",
+                                               "Malformed percent-encoding in the request target");
   // Do not hold a large upload for as long as the connection stays idle.
   request_.body = std::string();
   Send(std::move(response), version, keep_alive);
@@ -216,7 +218,7 @@ void Session::FillHeaders(const Parser::value_type& message) {
 }
 
 void Session::Send(Response response, unsigned version, bool keep_alive) {
-  status_ = response.status;
+  status_ = static_cast<int>(ValidStatus(response.status));
   close_after_write_ = !keep_alive;
   if (response.file_path) return SendFile(response, version, keep_alive);
   response_ = {};
@@ -228,6 +230,8 @@ void Session::Send(Response response, unsigned version, bool keep_alive) {
                   response_.result_int() == 304;
   if (!bodiless) response_.body() = std::move(response.body);
   response_.prepare_payload();
+  // HEAD announces the length GET would send, but the bytes must not follow.
+  if (head_request_) response_.body().clear();
   stream_.expires_after(kWriteTimeout);
   bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
     self->OnWritten(ec);
@@ -250,7 +254,11 @@ void Session::SendFile(Response& response, unsigned version, bool keep_alive) {
   file_response_->body() = std::move(file);
   file_response_->prepare_payload();
   file_serializer_.emplace(*file_response_);
-  WriteFileChunk();
+  if (!head_request_) return WriteFileChunk();
+  stream_.expires_after(kWriteTimeout);
+  bhttp::async_write_header(
+      stream_, *file_serializer_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
 }
 
 void Session::WriteFileChunk() {
