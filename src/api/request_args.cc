@@ -73,6 +73,15 @@ void MergeQuery(const http::Request& request, json& object) {
 
 }  // namespace
 
+Status ParseSearchArgs(const RequestArgs& args, int64_t default_max_results, SearchRequest& out) {
+  KILN_ASSIGN_OR_RETURN(out.filter, args.OptionalString("filter"));
+  KILN_ASSIGN_OR_RETURN(out.order_by, args.StringList("order_by"));
+  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, args.OptionalInt("max_results"));
+  out.max_results = max_results.value_or(default_max_results);
+  KILN_ASSIGN_OR_RETURN(out.page_token, args.OptionalString("page_token"));
+  return Status::Ok();
+}
+
 Result<RequestArgs> RequestArgs::FromRequest(const http::Request& request) {
   json object = json::object();
   if (!request.body.empty() && request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -94,6 +103,7 @@ Result<RequestArgs> RequestArgs::FromRequest(const http::Request& request) {
   for (auto& [key, value] : query.items()) {
     if (!object.contains(key)) object[key] = value;
   }
+  for (const auto& [key, value] : request.path_params) object[key] = value;
   return RequestArgs(std::move(object), "");
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/page.h"
 #include "common/status.h"
 #include "http/message.h"
 
@@ -18,7 +19,7 @@ namespace kiln::api {
 class RequestArgs {
  public:
   // Parses the body (when non-empty) as a JSON object and merges the query parameters
-  // (body fields win). Bare NaN/Infinity tokens are accepted as Python's json module sends
+  // (body fields win) and the router's path parameters (these win). Bare NaN/Infinity tokens are accepted as Python's json module sends
   // them. Errors: kInvalidArgument "Malformed JSON request body: ..." or not an object.
   static Result<RequestArgs> FromRequest(const http::Request& request);
   // Arguments from one JSON object, e.g. an element of "metrics"; `path` prefixes field names
@@ -55,6 +56,9 @@ class RequestArgs {
 
 // Deepest nesting of JSON arrays and objects a request body may have.
 inline constexpr int kMaxJsonDepth = 64;
+
+// Fills filter, order_by, max_results (default `default_max_results`) and page_token.
+Status ParseSearchArgs(const RequestArgs& args, int64_t default_max_results, SearchRequest& out);
 
 // Replaces bare NaN, Infinity and -Infinity tokens outside strings by their quoted forms.
 std::string QuoteNonFiniteTokens(const std::string& json_text);

@@ -9,6 +9,14 @@
 
 namespace kiln {
 
+// The arguments every search shares: an MLflow filter, order_by items and a page.
+struct SearchRequest {
+  std::string filter;
+  std::vector<std::string> order_by;
+  int64_t max_results = 1000;
+  std::string page_token;
+};
+
 template <typename T>
 struct Page {
   std::vector<T> items;

@@ -12,21 +12,27 @@ int HexValue(char c) {
 
 }  // namespace
 
-std::optional<std::string> PercentDecode(const std::string& in, bool plus_is_space) {
-  std::string out;
+bool PercentDecodeTo(std::string_view in, bool plus_is_space, std::string& out) {
+  out.clear();
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] != '%') {
-      out += (plus_is_space && in[i] == '+') ? ' ' : in[i];
+      out.push_back(plus_is_space && in[i] == '+' ? ' ' : in[i]);
       continue;
     }
-    if (i + 2 >= in.size()) return std::nullopt;
+    if (i + 2 >= in.size()) return false;
     const int high = HexValue(in[i + 1]);
     const int low = HexValue(in[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
+    if (high < 0 || low < 0) return false;
+    out.push_back(static_cast<char>(high * 16 + low));
     i += 2;
   }
+  return true;
+}
+
+std::optional<std::string> PercentDecode(const std::string& in, bool plus_is_space) {
+  std::string out;
+  if (!PercentDecodeTo(in, plus_is_space, out)) return std::nullopt;
   return out;
 }
 

@@ -3,8 +3,13 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace kiln {
+
+// Decodes `in` into `out` (replacing its contents, reusing its capacity); with
+// `plus_is_space`, '+' becomes ' '. Returns false for a malformed escape.
+bool PercentDecodeTo(std::string_view in, bool plus_is_space, std::string& out);
 
 // Decodes %XX escapes; with `plus_is_space`, '+' becomes ' ' (query strings). Returns
 // nullopt for a malformed escape such as "%G1" or a truncated "%4".

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/percent.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "http/uri.h"

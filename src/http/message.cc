@@ -38,10 +38,5 @@ Response Response::Error(int status, const std::string& error_code, const std::s
   return Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-std::optional<std::string> PercentDecode(const std::string& in, bool plus_is_space) {
-  std::string out;
-  if (!PercentDecodeTo(in, plus_is_space, out)) return std::nullopt;
-  return out;
-}
 
 }  // namespace kiln::http

@@ -41,8 +41,5 @@ struct Response {
   static Response Error(int status, const std::string& error_code, const std::string& message);
 };
 
-// Percent-decodes `in`; with `plus_is_space`, '+' becomes ' ' (query strings).
-// Returns nullopt for a malformed escape such as "%G1" or a truncated "%4".
-std::optional<std::string> PercentDecode(const std::string& in, bool plus_is_space);
 
 }  // namespace kiln::http

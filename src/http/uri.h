@@ -6,11 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace kiln::http {
+#include "common/percent.h"
 
-// Percent-decodes `in` into `out` (replacing its contents, reusing its capacity); with
-// `plus_is_space`, '+' becomes ' '. Returns false for a malformed escape.
-bool PercentDecodeTo(std::string_view in, bool plus_is_space, std::string& out);
+namespace kiln::http {
 
 // Parses "a=1&b=x+y&a=2" into `out` (appending), decoding keys and values ('+' is a
 // space). Empty pieces are skipped; "k" alone gives an empty value. Returns false for a

@@ -13,11 +13,9 @@
 
 namespace kiln::registry {
 
-struct SearchQuery {
-  std::string filter;
-  std::vector<std::string> order_by;
-  int64_t max_results = 100;
-  std::string page_token;
+// Registered models default to 100 results a page (MLflow's default).
+struct SearchQuery : SearchRequest {
+  SearchQuery() { max_results = 100; }
 };
 
 class RegistryService {

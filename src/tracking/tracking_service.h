@@ -14,20 +14,12 @@
 
 namespace kiln::tracking {
 
-struct ExperimentQuery {
-  std::string filter;
-  std::vector<std::string> order_by;
-  int64_t max_results = 1000;
-  std::string page_token;
+struct ExperimentQuery : SearchRequest {
   ViewType view = ViewType::kActiveOnly;
 };
 
-struct RunQuery {
-  std::vector<std::string> experiment_ids;
-  std::string filter;
-  std::vector<std::string> order_by;
-  int64_t max_results = 1000;
-  std::string page_token;
+struct RunQuery : SearchRequest {
+  std::vector<std::string> experiment_ids;  // empty: every experiment
   ViewType view = ViewType::kActiveOnly;
 };
 

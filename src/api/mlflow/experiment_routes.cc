@@ -11,11 +11,7 @@ namespace {
 
 Result<json> SearchExperiments(tracking::TrackingService& tracking, const RequestArgs& args) {
   tracking::ExperimentQuery query;
-  KILN_ASSIGN_OR_RETURN(query.filter, args.OptionalString("filter"));
-  KILN_ASSIGN_OR_RETURN(query.order_by, args.StringList("order_by"));
-  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, args.OptionalInt("max_results"));
-  query.max_results = max_results.value_or(1000);
-  KILN_ASSIGN_OR_RETURN(query.page_token, args.OptionalString("page_token"));
+  KILN_RETURN_IF_ERROR(ParseSearchArgs(args, 1000, query));
   KILN_ASSIGN_OR_RETURN(query.view, ParseViewType(args, "view_type"));
   KILN_ASSIGN_OR_RETURN(Page<tracking::Experiment> page, tracking.SearchExperiments(query));
   json list = json::array();

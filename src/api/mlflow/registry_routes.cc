@@ -12,11 +12,7 @@ namespace {
 
 Result<registry::SearchQuery> ParseSearch(const RequestArgs& a, int64_t default_max) {
   registry::SearchQuery query;
-  KILN_ASSIGN_OR_RETURN(query.filter, a.OptionalString("filter"));
-  KILN_ASSIGN_OR_RETURN(query.order_by, a.StringList("order_by"));
-  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, a.OptionalInt("max_results"));
-  query.max_results = max_results.value_or(default_max);
-  KILN_ASSIGN_OR_RETURN(query.page_token, a.OptionalString("page_token"));
+  KILN_RETURN_IF_ERROR(ParseSearchArgs(a, default_max, query));
   return query;
 }
 

@@ -44,11 +44,7 @@ Result<json> UpdateRun(TrackingService& t, const RequestArgs& a) {
 Result<json> SearchRuns(TrackingService& t, const RequestArgs& a) {
   tracking::RunQuery query;
   KILN_ASSIGN_OR_RETURN(query.experiment_ids, a.StringList("experiment_ids"));
-  KILN_ASSIGN_OR_RETURN(query.filter, a.OptionalString("filter"));
-  KILN_ASSIGN_OR_RETURN(query.order_by, a.StringList("order_by"));
-  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max_results, a.OptionalInt("max_results"));
-  query.max_results = max_results.value_or(1000);
-  KILN_ASSIGN_OR_RETURN(query.page_token, a.OptionalString("page_token"));
+  KILN_RETURN_IF_ERROR(ParseSearchArgs(a, 1000, query));
   KILN_ASSIGN_OR_RETURN(query.view, ParseViewType(a, "run_view_type"));
   KILN_ASSIGN_OR_RETURN(Page<tracking::Run> page, t.SearchRuns(query));
   json out = json::object();

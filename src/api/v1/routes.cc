@@ -1,6 +1,5 @@
 #include "api/v1/routes.h"
 
-#include "api/error_mapping.h"
 #include "api/render.h"
 
 namespace kiln::api::v1 {
@@ -8,18 +7,6 @@ namespace kiln::api::v1 {
 using nlohmann::json;
 
 namespace {
-
-// A JSON handler that also sees the path parameters (copied into the arguments).
-http::Handler PathEndpoint(const std::string& param,
-                           std::function<Result<json>(const std::string&, const RequestArgs&)> fn) {
-  return [param, fn = std::move(fn)](http::Request& request) -> http::Response {
-    Result<RequestArgs> args = RequestArgs::FromRequest(request);
-    if (!args.ok()) return ErrorResponse(args.status());
-    Result<json> result = fn(request.path_params[param], *args);
-    if (!result.ok()) return ErrorResponse(result.status());
-    return http::Response::Json(200, result->dump(-1, ' ', false, json::error_handler_t::replace));
-  };
-}
 
 template <typename T>
 json PageJson(const char* field, const Page<T>& page, json (*render)(const T&)) {
@@ -32,11 +19,7 @@ json PageJson(const char* field, const Page<T>& page, json (*render)(const T&)) 
 
 Result<json> ListExperiments(tracking::TrackingService& t, const RequestArgs& a) {
   tracking::ExperimentQuery query;
-  KILN_ASSIGN_OR_RETURN(query.filter, a.OptionalString("filter"));
-  KILN_ASSIGN_OR_RETURN(query.order_by, a.StringList("order_by"));
-  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max, a.OptionalInt("max_results"));
-  query.max_results = max.value_or(100);
-  KILN_ASSIGN_OR_RETURN(query.page_token, a.OptionalString("page_token"));
+  KILN_RETURN_IF_ERROR(ParseSearchArgs(a, 100, query));
   KILN_ASSIGN_OR_RETURN(Page<tracking::Experiment> page, t.SearchExperiments(query));
   return PageJson("experiments", page, RenderExperiment);
 }
@@ -44,21 +27,14 @@ Result<json> ListExperiments(tracking::TrackingService& t, const RequestArgs& a)
 Result<json> ListRuns(tracking::TrackingService& t, const RequestArgs& a) {
   tracking::RunQuery query;
   KILN_ASSIGN_OR_RETURN(query.experiment_ids, a.StringList("experiment_id"));
-  KILN_ASSIGN_OR_RETURN(query.filter, a.OptionalString("filter"));
-  KILN_ASSIGN_OR_RETURN(query.order_by, a.StringList("order_by"));
-  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max, a.OptionalInt("max_results"));
-  query.max_results = max.value_or(100);
-  KILN_ASSIGN_OR_RETURN(query.page_token, a.OptionalString("page_token"));
+  KILN_RETURN_IF_ERROR(ParseSearchArgs(a, 100, query));
   KILN_ASSIGN_OR_RETURN(Page<tracking::Run> page, t.SearchRuns(query));
   return PageJson("runs", page, RenderRun);
 }
 
 Result<json> ListModels(registry::RegistryService& r, const RequestArgs& a) {
   registry::SearchQuery query;
-  KILN_ASSIGN_OR_RETURN(query.filter, a.OptionalString("filter"));
-  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> max, a.OptionalInt("max_results"));
-  query.max_results = max.value_or(100);
-  KILN_ASSIGN_OR_RETURN(query.page_token, a.OptionalString("page_token"));
+  KILN_RETURN_IF_ERROR(ParseSearchArgs(a, 100, query));
   KILN_ASSIGN_OR_RETURN(Page<registry::RegisteredModel> page, r.SearchRegisteredModels(query));
   return PageJson("models", page, RenderRegisteredModel);
 }
@@ -90,21 +66,24 @@ void AddRoutes(http::Router& router, Services& s) {
                return json{{"experiment", RenderExperiment(e)}};
              }));
   router.Add("GET", "/api/v1/experiments/{id}",
-             PathEndpoint("id", [&t](const std::string& id, const RequestArgs&) -> Result<json> {
+             JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
+               KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("id"));
                KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
                return json{{"experiment", RenderExperiment(e)}};
              }));
   router.Add("GET", "/api/v1/runs",
              JsonEndpoint([&t](const RequestArgs& a) { return ListRuns(t, a); }));
   router.Add("GET", "/api/v1/runs/{run_id}",
-             PathEndpoint("run_id", [&t](const std::string& id, const RequestArgs&) -> Result<json> {
+             JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
+               KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(tracking::Run run, t.GetRun(id));
                return json{{"run", RenderRun(run)}};
              }));
   router.Add("GET", "/api/v1/models",
              JsonEndpoint([&r](const RequestArgs& a) { return ListModels(r, a); }));
   router.Add("GET", "/api/v1/models/{name}",
-             PathEndpoint("name", [&r](const std::string& name, const RequestArgs&) {
+             JsonEndpoint([&r](const RequestArgs& a) -> Result<json> {
+               KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                return ShowModel(r, name);
              }));
 }
