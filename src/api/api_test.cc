@@ -6,11 +6,10 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/app.h"
 #include "api/error_mapping.h"
@@ -65,8 +64,7 @@ TEST(ErrorMappingTest, InvalidUtf8InMessageStillGivesJson) {
 
 // ---------------------------------------------------------------- RequestArgs
 
-http::Request MakeRequest(std::string body,
-                          std::multimap<std::string, std::string> query = {}) {
+http::Request MakeRequest(std::string body, std::multimap<std::string, std::string> query = {}) {
   http::Request request;
   request.method = "POST";
   request.path = "/x";
@@ -93,8 +91,7 @@ TEST(RequestArgsTest, MalformedOrNonObjectBodyIsInvalidArgument) {
     Result<RequestArgs> args = RequestArgs::FromRequest(MakeRequest(body));
     ASSERT_FALSE(args.ok()) << body;
     EXPECT_EQ(args.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_NE(args.status().message().find("object"), std::string::npos)
-        << args.status().message();
+    EXPECT_NE(args.status().message().find("object"), std::string::npos) << args.status().message();
   }
   // Nesting beyond the limit is refused before parsing; ordinary nesting is fine.
   const std::string deep = "{\"a\": " + std::string(200, '[') + std::string(200, ']') + "}";
@@ -121,8 +118,7 @@ TEST(RequestArgsTest, MissingFieldMessageNamesTheField) {
   EXPECT_NE(args.RequiredInt("timestamp").status().message().find("'timestamp'"),
             std::string::npos);
   EXPECT_NE(args.RequiredDouble("value").status().message().find("'value'"), std::string::npos);
-  EXPECT_NE(args.RequiredObject("dataset").status().message().find("'dataset'"),
-            std::string::npos);
+  EXPECT_NE(args.RequiredObject("dataset").status().message().find("'dataset'"), std::string::npos);
   Result<std::string> either = args.RequiredStringOf({"run_id", "run_uuid"});
   EXPECT_NE(either.status().message().find("'run_id'"), std::string::npos);
   EXPECT_EQ(*args.OptionalString("absent", "fallback"), "fallback");
@@ -318,7 +314,8 @@ TEST_F(AppTest, ExperimentRunLogBatchAndGetRun) {
   ASSERT_EQ(data["params"].size(), 1u);
   EXPECT_EQ(data["params"][0]["value"], "0.1");
   std::map<std::string, std::string> tags;
-  for (const json& t : data["tags"]) tags[t["key"].get<std::string>()] = t["value"].get<std::string>();
+  for (const json& t : data["tags"])
+    tags[t["key"].get<std::string>()] = t["value"].get<std::string>();
   EXPECT_EQ(tags["note"], "NaN stays a string");
   EXPECT_EQ(tags["team"], "ml");
   EXPECT_EQ(tags["mlflow.runName"], "first");
@@ -331,8 +328,10 @@ TEST_F(AppTest, ExperimentRunLogBatchAndGetRun) {
 }
 
 TEST_F(AppTest, SearchRunsWithRepeatedQueryParameters) {
-  const std::string a = Post("experiments/create", {{"name", "a"}}).body["experiment_id"].get<std::string>();
-  const std::string b = Post("experiments/create", {{"name", "b"}}).body["experiment_id"].get<std::string>();
+  const std::string a =
+      Post("experiments/create", {{"name", "a"}}).body["experiment_id"].get<std::string>();
+  const std::string b =
+      Post("experiments/create", {{"name", "b"}}).body["experiment_id"].get<std::string>();
   Post("experiments/create", {{"name", "c"}});
   CreateRun(a);
   CreateRun(b);
@@ -411,7 +410,8 @@ TEST_F(AppTest, OversizedBatchesAreRefusedAndChangeNothing) {
   EXPECT_NE(too_many.body["message"].get<std::string>().find("1000"), std::string::npos);
 
   json params = json::array();
-  for (int i = 0; i < 101; ++i) params.push_back({{"key", "p" + std::to_string(i)}, {"value", "v"}});
+  for (int i = 0; i < 101; ++i)
+    params.push_back({{"key", "p" + std::to_string(i)}, {"value", "v"}});
   Reply too_many_params = Post("runs/log-batch", {{"run_id", run_id}, {"params", params}});
   EXPECT_EQ(too_many_params.status, 400);
 
@@ -440,14 +440,14 @@ TEST_F(AppTest, RegistryRoundTrip) {
   ASSERT_EQ(by_alias.status, 200) << by_alias.body.dump();
   EXPECT_EQ(by_alias.body["model_version"]["run_id"], run_id);
 
-  Reply reserved = Post("registered-models/alias",
-                        {{"name", "iris"}, {"alias", "latest"}, {"version", "1"}});
+  Reply reserved =
+      Post("registered-models/alias", {{"name", "iris"}, {"alias", "latest"}, {"version", "1"}});
   EXPECT_EQ(reserved.status, 400);
   Reply dup = Post("registered-models/create", {{"name", "iris"}});
   EXPECT_EQ(dup.status, 400);
   EXPECT_EQ(dup.body["error_code"], "RESOURCE_ALREADY_EXISTS");
-  Reply missing = Call("GET", "/api/2.0/mlflow/model-versions/get", "",
-                       {{"name", "iris"}, {"version", "2"}});
+  Reply missing =
+      Call("GET", "/api/2.0/mlflow/model-versions/get", "", {{"name", "iris"}, {"version", "2"}});
   EXPECT_EQ(missing.status, 404);
 }
 

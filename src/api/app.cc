@@ -15,9 +15,10 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   if (ec) return Internal("cannot create data folder '" + data_dir + "': " + ec.message());
   std::unique_ptr<App> app(new App());
   KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
-  KILN_ASSIGN_OR_RETURN(app->artifacts_, artifacts::OpenLocalArtifactStore(data_dir + "/artifacts"));
-  app->tracking_ = std::make_unique<tracking::TrackingService>(*app->store_,
-                                                               mlflow::kArtifactScheme);
+  KILN_ASSIGN_OR_RETURN(app->artifacts_,
+                        artifacts::OpenLocalArtifactStore(data_dir + "/artifacts"));
+  app->tracking_ =
+      std::make_unique<tracking::TrackingService>(*app->store_, mlflow::kArtifactScheme);
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
   app->registry_ = std::make_unique<registry::RegistryService>(*app->store_);
   app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_});

@@ -10,8 +10,8 @@ http::Handler JsonEndpoint(JsonHandler fn) {
     if (!args.ok()) return ErrorResponse(args.status());
     Result<nlohmann::json> result = fn(*args);
     if (!result.ok()) return ErrorResponse(result.status());
-    return http::Response::Json(200, result->dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace));
+    return http::Response::Json(
+        200, result->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   };
 }
 

@@ -4,9 +4,8 @@
 
 #include <functional>
 #include <initializer_list>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"

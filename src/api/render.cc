@@ -19,17 +19,16 @@ json RenderTags(const std::vector<tracking::Tag>& tags) {
 }
 
 json RenderMetric(const tracking::Metric& m) {
-  return {{"key", m.key}, {"value", RenderDouble(m.value)}, {"timestamp", m.timestamp},
+  return {{"key", m.key},
+          {"value", RenderDouble(m.value)},
+          {"timestamp", m.timestamp},
           {"step", m.step}};
 }
 
 json RenderExperiment(const tracking::Experiment& e) {
-  json out = {{"experiment_id", e.experiment_id},
-              {"name", e.name},
-              {"artifact_location", e.artifact_location},
-              {"lifecycle_stage", e.lifecycle_stage},
-              {"creation_time", e.creation_time},
-              {"last_update_time", e.last_update_time}};
+  json out = {{"experiment_id", e.experiment_id},         {"name", e.name},
+              {"artifact_location", e.artifact_location}, {"lifecycle_stage", e.lifecycle_stage},
+              {"creation_time", e.creation_time},         {"last_update_time", e.last_update_time}};
   if (!e.tags.empty()) out["tags"] = RenderTags(e.tags);
   return out;
 }
@@ -54,7 +53,9 @@ json RenderInputs(const std::vector<tracking::DatasetInput>& inputs) {
   json list = json::array();
   for (const auto& input : inputs) {
     const auto& d = input.dataset;
-    json dataset = {{"name", d.name}, {"digest", d.digest}, {"source_type", d.source_type},
+    json dataset = {{"name", d.name},
+                    {"digest", d.digest},
+                    {"source_type", d.source_type},
                     {"source", d.source}};
     if (!d.schema.empty()) dataset["schema"] = d.schema;
     if (!d.profile.empty()) dataset["profile"] = d.profile;

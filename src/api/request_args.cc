@@ -17,8 +17,10 @@ std::string QuoteNonFiniteTokens(const std::string& text) {
     char c = text[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < text.size()) out += text[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') in_string = true;
@@ -43,8 +45,10 @@ int JsonDepth(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -117,8 +121,8 @@ std::string RequestArgs::FieldName(const std::string& name) const {
 Status RequestArgs::WrongType(const std::string& name, const char* expected) const {
   std::string shown = object_.at(name).dump();
   if (shown.size() > 100) shown = shown.substr(0, 100) + "...";
-  return InvalidArgument("Invalid value " + shown + " for parameter '" +
-                         FieldName(name) + "' supplied: expected " + expected);
+  return InvalidArgument("Invalid value " + shown + " for parameter '" + FieldName(name) +
+                         "' supplied: expected " + expected);
 }
 
 bool RequestArgs::Has(const std::string& name) const {
@@ -152,8 +156,9 @@ Result<std::optional<int64_t>> RequestArgs::OptionalInt(const std::string& name)
   if (!Has(name)) return std::optional<int64_t>();
   const json& v = object_.at(name);
   // Above INT64_MAX an unsigned value would wrap to a negative number.
-  const bool too_big = v.is_number_unsigned() &&
-                       v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  const bool too_big =
+      v.is_number_unsigned() &&
+      v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   if (v.is_number_integer() && !too_big) return std::optional<int64_t>(v.get<int64_t>());
   if (v.is_number_float()) {
     double d = v.get<double>();
@@ -163,7 +168,8 @@ Result<std::optional<int64_t>> RequestArgs::OptionalInt(const std::string& name)
     const std::string s = v.get<std::string>();
     int64_t n = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-    if (!s.empty() && ec == std::errc() && end == s.data() + s.size()) return std::optional<int64_t>(n);
+    if (!s.empty() && ec == std::errc() && end == s.data() + s.size())
+      return std::optional<int64_t>(n);
   }
   return WrongType(name, "an integer");
 }

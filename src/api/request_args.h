@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/page.h"
 #include "common/status.h"
@@ -19,8 +18,9 @@ namespace kiln::api {
 class RequestArgs {
  public:
   // Parses the body (when non-empty) as a JSON object and merges the query parameters
-  // (body fields win) and the router's path parameters (these win). Bare NaN/Infinity tokens are accepted as Python's json module sends
-  // them. Errors: kInvalidArgument "Malformed JSON request body: ..." or not an object.
+  // (body fields win) and the router's path parameters (these win). Bare NaN/Infinity tokens are
+  // accepted as Python's json module sends them. Errors: kInvalidArgument "Malformed JSON request
+  // body: ..." or not an object.
   static Result<RequestArgs> FromRequest(const http::Request& request);
   // Arguments from one JSON object, e.g. an element of "metrics"; `path` prefixes field names
   // in messages ("metrics[3]").
@@ -30,7 +30,8 @@ class RequestArgs {
   // Required string; errors name the field when it is missing or not a string.
   Result<std::string> RequiredString(const std::string& name) const;
   // Optional string with a default.
-  Result<std::string> OptionalString(const std::string& name, const std::string& fallback = "") const;
+  Result<std::string> OptionalString(const std::string& name,
+                                     const std::string& fallback = "") const;
   // First present of several names (e.g. run_id, run_uuid).
   Result<std::string> RequiredStringOf(const std::vector<std::string>& names) const;
   Result<std::optional<int64_t>> OptionalInt(const std::string& name) const;

@@ -82,9 +82,8 @@ Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
                                                  const std::string& data_dir) {
   if (!server.empty()) return std::unique_ptr<ApiCaller>(new RemoteCaller(server));
   if (!std::filesystem::exists(data_dir + "/kiln.db")) {
-    return InvalidArgument("no Kiln data in '" + data_dir +
-                           "' (start `kiln server --data " + data_dir +
-                           "` first, or pass --data DIR or --server URL)");
+    return InvalidArgument("no Kiln data in '" + data_dir + "' (start `kiln server --data " +
+                           data_dir + "` first, or pass --data DIR or --server URL)");
   }
   KILN_ASSIGN_OR_RETURN(std::unique_ptr<api::App> app, api::App::Open(data_dir));
   return std::unique_ptr<ApiCaller>(new LocalCaller(std::move(app)));

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -19,8 +18,8 @@ class ApiCaller {
   // GETs `path` with `query` (encoded here) and returns the JSON body. A 4xx answer becomes
   // kNotFound or kInvalidArgument with the server's message; 5xx or transport failures kInternal
   // or kUnavailable.
-  virtual Result<nlohmann::json> Get(const std::string& path,
-                                     const std::vector<std::pair<std::string, std::string>>& query) = 0;
+  virtual Result<nlohmann::json> Get(
+      const std::string& path, const std::vector<std::pair<std::string, std::string>>& query) = 0;
 };
 
 // `server` empty: open `data_dir` in-process. Otherwise talk to the server URL.

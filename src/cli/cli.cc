@@ -1,10 +1,10 @@
 // Command-line dispatch. CLI11 is confined to this file.
 #include "cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/exit_codes.h"
@@ -41,22 +41,26 @@ int WithApi(const ClientFlags& flags, const std::function<int(ApiCaller&)>& fn) 
 void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
   CLI::App* server = app.add_subcommand("server", "Run the Kiln server (APIs and UI)");
   server->add_option("--host", flags.host, "Address to bind")->capture_default_str();
-  server->add_option("--port", flags.port, "Port to bind; 0 picks a free one")->capture_default_str();
-  server->add_option("--data", flags.data, "Data folder (kiln.db + artifacts/)")->capture_default_str();
+  server->add_option("--port", flags.port, "Port to bind; 0 picks a free one")
+      ->capture_default_str();
+  server->add_option("--data", flags.data, "Data folder (kiln.db + artifacts/)")
+      ->capture_default_str();
   server->add_option("--threads", flags.threads, "I/O threads; 0 = one per core")
       ->check(CLI::Range(0, 256));
   server->add_option("--max-body-mb", flags.max_body_mb, "Largest request body in MiB")
-      ->check(CLI::Range(1, 4096))->capture_default_str();
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   server->add_flag("--quiet", flags.quiet, "No per-request access log");
   server->callback([&flags, &rc] { rc = RunServer(flags); });
 }
 
-void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags,
-                      std::string& id, int& rc) {
+void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags, std::string& id,
+                      int& rc) {
   CLI::App* experiments = app.add_subcommand("experiments", "Experiments")->require_subcommand(1);
   CLI::App* exp_ls = experiments->add_subcommand("ls", "List experiments");
   AddClientFlags(*exp_ls, flags);
-  exp_ls->callback([&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListExperiments(a, flags.output); }); });
+  exp_ls->callback(
+      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListExperiments(a, flags.output); }); });
 
   CLI::App* runs = app.add_subcommand("runs", "Runs")->require_subcommand(1);
   CLI::App* runs_ls = runs->add_subcommand("ls", "List runs");
@@ -64,21 +68,27 @@ void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags
   runs_ls->add_option("--experiment", run_flags.experiment_ids, "Experiment id (repeatable)");
   runs_ls->add_option("--filter", run_flags.filter, "MLflow filter, e.g. \"metrics.acc > 0.9\"");
   runs_ls->add_option("--order-by", run_flags.order_by, "e.g. \"metrics.acc DESC\" (repeatable)");
-  runs_ls->add_option("--max", run_flags.max_results, "Most runs to show")->check(CLI::Range(1, 50000));
-  runs_ls->callback([&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListRuns(a, run_flags, flags.output); }); });
+  runs_ls->add_option("--max", run_flags.max_results, "Most runs to show")
+      ->check(CLI::Range(1, 50000));
+  runs_ls->callback([&] {
+    rc = WithApi(flags, [&](ApiCaller& a) { return ListRuns(a, run_flags, flags.output); });
+  });
   CLI::App* runs_show = runs->add_subcommand("show", "Show one run");
   AddClientFlags(*runs_show, flags);
   runs_show->add_option("RUN_ID", id, "Run id")->required();
-  runs_show->callback([&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowRun(a, id, flags.output); }); });
+  runs_show->callback(
+      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowRun(a, id, flags.output); }); });
 
   CLI::App* models = app.add_subcommand("models", "Registered models")->require_subcommand(1);
   CLI::App* models_ls = models->add_subcommand("ls", "List registered models");
   AddClientFlags(*models_ls, flags);
-  models_ls->callback([&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListModels(a, flags.output); }); });
+  models_ls->callback(
+      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListModels(a, flags.output); }); });
   CLI::App* models_show = models->add_subcommand("show", "Show a model and its versions");
   AddClientFlags(*models_show, flags);
   models_show->add_option("NAME", id, "Model name")->required();
-  models_show->callback([&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowModel(a, id, flags.output); }); });
+  models_show->callback(
+      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowModel(a, id, flags.output); }); });
 }
 
 }  // namespace

@@ -4,13 +4,16 @@ namespace kiln::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kOk:
+      return kExitOk;
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kResourceExhausted: return kExitUsage;
-    default: return kExitFailure;
+    case StatusCode::kResourceExhausted:
+      return kExitUsage;
+    default:
+      return kExitFailure;
   }
 }
 

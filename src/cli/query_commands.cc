@@ -21,8 +21,10 @@ int Show(ApiCaller& api, const std::string& path, const Query& query, const Outp
     std::cerr << "kiln: " << body.status().message() << "\n";
     return ExitCodeFor(body.status());
   }
-  if (out.json) std::cout << body->dump(2) << "\n";
-  else print(*body);
+  if (out.json)
+    std::cout << body->dump(2) << "\n";
+  else
+    print(*body);
   return kExitOk;
 }
 
@@ -79,7 +81,8 @@ int ListRuns(ApiCaller& api, const RunListFlags& flags, const OutputFlags& out) 
                       Text(info, "status"), FormatTime(Millis(info, "start_time")),
                       MetricSummary(run, 3)});
     }
-    PrintTable(std::cout, {"RUN ID", "NAME", "EXPERIMENT", "STATUS", "STARTED", "METRICS"}, rows, 64);
+    PrintTable(std::cout, {"RUN ID", "NAME", "EXPERIMENT", "STATUS", "STARTED", "METRICS"}, rows,
+               64);
     if (body.contains("next_page_token")) std::cout << "(more runs: raise --max)\n";
   });
 }
@@ -93,7 +96,8 @@ int ShowRun(ApiCaller& api, const std::string& run_id, const OutputFlags& out) {
       std::cout << key << ": " << Text(info, key) << "\n";
     }
     std::cout << "start_time: " << FormatTime(Millis(info, "start_time")) << "\n";
-    if (info.contains("end_time")) std::cout << "end_time: " << FormatTime(Millis(info, "end_time")) << "\n";
+    if (info.contains("end_time"))
+      std::cout << "end_time: " << FormatTime(Millis(info, "end_time")) << "\n";
     const json& data = run["data"];
     PrintKeyValues("Params", data.value("params", json::array()));
     PrintKeyValues("Metrics", data.value("metrics", json::array()));
@@ -112,7 +116,8 @@ int ListModels(ApiCaller& api, const OutputFlags& out) {
       for (const json& a : m.value("aliases", json::array())) {
         aliases += (aliases.empty() ? "" : " ") + Text(a, "alias") + "=" + Text(a, "version");
       }
-      rows.push_back({Text(m, "name"), latest, aliases, FormatTime(Millis(m, "last_updated_timestamp"))});
+      rows.push_back(
+          {Text(m, "name"), latest, aliases, FormatTime(Millis(m, "last_updated_timestamp"))});
     }
     PrintTable(std::cout, {"NAME", "LATEST VERSIONS", "ALIASES", "UPDATED"}, rows);
   });
@@ -126,7 +131,8 @@ int ShowModel(ApiCaller& api, const std::string& name, const OutputFlags& out) {
     std::vector<std::vector<std::string>> rows;
     for (const json& v : m["versions"]) {
       std::string aliases;
-      for (const json& a : v.value("aliases", json::array())) aliases += (aliases.empty() ? "" : ",") + a.get<std::string>();
+      for (const json& a : v.value("aliases", json::array()))
+        aliases += (aliases.empty() ? "" : ",") + a.get<std::string>();
       rows.push_back({Text(v, "version"), Text(v, "current_stage"), aliases, Text(v, "run_id"),
                       Text(v, "source"), FormatTime(Millis(v, "creation_timestamp"))});
     }

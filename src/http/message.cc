@@ -38,5 +38,4 @@ Response Response::Error(int status, const std::string& error_code, const std::s
   return Json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-
 }  // namespace kiln::http

@@ -14,9 +14,9 @@ struct Request {
   std::string method;  // upper case: "GET", "POST", ...
   std::string target;  // raw request target, e.g. "/api/2.0/mlflow/runs/get?run_id=1"
   std::string path;    // percent-decoded path without the query string
-  std::multimap<std::string, std::string> query;        // percent-decoded; '+' is a space
-  std::map<std::string, std::string> headers;           // names lower-cased
-  std::map<std::string, std::string> path_params;       // filled by the router
+  std::multimap<std::string, std::string> query;   // percent-decoded; '+' is a space
+  std::map<std::string, std::string> headers;      // names lower-cased
+  std::map<std::string, std::string> path_params;  // filled by the router
   std::string body;
 
   // First value of a query parameter, if present.
@@ -40,6 +40,5 @@ struct Response {
   // {"error_code": code, "message": message} with the given status.
   static Response Error(int status, const std::string& error_code, const std::string& message);
 };
-
 
 }  // namespace kiln::http

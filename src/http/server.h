@@ -13,10 +13,10 @@ namespace kiln::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                    // 0 picks a free port
-  int threads = 0;                         // 0 = one per core
+  uint16_t port = 8080;                      // 0 picks a free port
+  int threads = 0;                           // 0 = one per core
   size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies get 413 JSON
-  bool access_log = true;                  // "METHOD path status ms" per request
+  bool access_log = true;                    // "METHOD path status ms" per request
 };
 
 class Server {

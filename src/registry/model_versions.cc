@@ -70,23 +70,24 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const NewModelVersion& 
   ModelVersion out;
   KILN_RETURN_IF_ERROR(store_.Write([&](store::Session& s) -> Status {
     // Numbers are never reused, even after a delete, so models:/name/N always means one thing.
-    KILN_ASSIGN_OR_RETURN(store::Rows model,
-                          s.Query("SELECT next_version FROM registered_models WHERE name = ?",
-                                  {request.name}));
+    KILN_ASSIGN_OR_RETURN(
+        store::Rows model,
+        s.Query("SELECT next_version FROM registered_models WHERE name = ?", {request.name}));
     if (model.empty()) return NotFound("Registered Model with name=" + request.name + " not found");
     const int64_t version = model[0].Int(0);
-    KILN_RETURN_IF_ERROR(s.Exec(
-        "UPDATE registered_models SET next_version = next_version + 1 WHERE name = ?",
-        {request.name}));
+    KILN_RETURN_IF_ERROR(
+        s.Exec("UPDATE registered_models SET next_version = next_version + 1 WHERE name = ?",
+               {request.name}));
     const int64_t now = NowMillis();
     KILN_RETURN_IF_ERROR(s.Exec(
         "INSERT INTO model_versions VALUES (?, ?, ?, ?, ?, '', 'None', ?, ?, ?, 'READY', '')",
         {request.name, version, now, now, request.description, request.source, request.run_id,
          request.run_link}));
     for (const Tag& tag : request.tags) {
-      KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT "
-                                  "(name, version, key) DO UPDATE SET value = excluded.value",
-                                  {request.name, version, tag.key, tag.value}));
+      KILN_RETURN_IF_ERROR(
+          s.Exec("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT "
+                 "(name, version, key) DO UPDATE SET value = excluded.value",
+                 {request.name, version, tag.key, tag.value}));
     }
     KILN_RETURN_IF_ERROR(TouchModel(s, request.name));
     KILN_ASSIGN_OR_RETURN(out, LoadVersion(s, request.name, std::to_string(version)));
@@ -121,11 +122,11 @@ Result<std::vector<ModelVersion>> RegistryService::ListModelVersions(const std::
 Result<ModelVersion> RegistryService::UpdateModelVersion(const std::string& name,
                                                          const std::string& version,
                                                          const std::string& description) {
-  KILN_RETURN_IF_ERROR(UpdateVersion(store_, name, version, [&](store::Session& s,
-                                                                const ModelVersion& v) {
-    return s.Exec("UPDATE model_versions SET description = ? WHERE name = ? AND version = ?",
-                  {description, name, std::stoll(v.version)});
-  }));
+  KILN_RETURN_IF_ERROR(
+      UpdateVersion(store_, name, version, [&](store::Session& s, const ModelVersion& v) {
+        return s.Exec("UPDATE model_versions SET description = ? WHERE name = ? AND version = ?",
+                      {description, name, std::stoll(v.version)});
+      }));
   return ReadVersion(store_, name, version);
 }
 
@@ -134,9 +135,8 @@ Status RegistryService::DeleteModelVersion(const std::string& name, const std::s
     KILN_ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(s, name, version));
     const std::vector<store::Value> key{name, std::stoll(v.version)};
     for (const char* table : {"model_versions", "model_version_tags", "registered_model_aliases"}) {
-      KILN_RETURN_IF_ERROR(s.Exec(std::string("DELETE FROM ") + table +
-                                      " WHERE name = ? AND version = ?",
-                                  key));
+      KILN_RETURN_IF_ERROR(
+          s.Exec(std::string("DELETE FROM ") + table + " WHERE name = ? AND version = ?", key));
     }
     return TouchModel(s, name);
   });
@@ -148,22 +148,26 @@ Result<ModelVersion> RegistryService::TransitionStage(const std::string& name,
                                                       bool archive_existing) {
   KILN_ASSIGN_OR_RETURN(std::string canonical, CanonicalStage(stage));
   if (archive_existing && canonical != "Staging" && canonical != "Production") {
-    return InvalidArgument("Model version transition cannot archive existing model versions "
-                           "because '" + canonical + "' is not an Active stage. Valid stages "
-                           "are Staging and Production.");
+    return InvalidArgument(
+        "Model version transition cannot archive existing model versions "
+        "because '" +
+        canonical +
+        "' is not an Active stage. Valid stages "
+        "are Staging and Production.");
   }
-  KILN_RETURN_IF_ERROR(UpdateVersion(store_, name, version, [&](store::Session& s,
-                                                                const ModelVersion& v) -> Status {
-    const int64_t number = std::stoll(v.version);
-    if (archive_existing) {
-      KILN_RETURN_IF_ERROR(s.Exec("UPDATE model_versions SET current_stage = 'Archived', "
-                                  "last_updated_time = ? WHERE name = ? AND current_stage = ? "
-                                  "AND version != ?",
-                                  {NowMillis(), name, canonical, number}));
-    }
-    return s.Exec("UPDATE model_versions SET current_stage = ? WHERE name = ? AND version = ?",
-                  {canonical, name, number});
-  }));
+  KILN_RETURN_IF_ERROR(
+      UpdateVersion(store_, name, version, [&](store::Session& s, const ModelVersion& v) -> Status {
+        const int64_t number = std::stoll(v.version);
+        if (archive_existing) {
+          KILN_RETURN_IF_ERROR(
+              s.Exec("UPDATE model_versions SET current_stage = 'Archived', "
+                     "last_updated_time = ? WHERE name = ? AND current_stage = ? "
+                     "AND version != ?",
+                     {NowMillis(), name, canonical, number}));
+        }
+        return s.Exec("UPDATE model_versions SET current_stage = ? WHERE name = ? AND version = ?",
+                      {canonical, name, number});
+      }));
   return ReadVersion(store_, name, version);
 }
 
@@ -188,24 +192,26 @@ Status RegistryService::SetModelVersionTag(const std::string& name, const std::s
                                            const Tag& tag) {
   KILN_RETURN_IF_ERROR(ValidateRegistryTag(tag));
   return UpdateVersion(store_, name, version, [&](store::Session& s, const ModelVersion& v) {
-    return s.Exec("INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT (name, version, "
-                  "key) DO UPDATE SET value = excluded.value",
-                  {name, std::stoll(v.version), tag.key, tag.value});
+    return s.Exec(
+        "INSERT INTO model_version_tags VALUES (?, ?, ?, ?) ON CONFLICT (name, version, "
+        "key) DO UPDATE SET value = excluded.value",
+        {name, std::stoll(v.version), tag.key, tag.value});
   });
 }
 
 Status RegistryService::DeleteModelVersionTag(const std::string& name, const std::string& version,
                                               const std::string& key) {
-  return UpdateVersion(store_, name, version,
-                       [&](store::Session& s, const ModelVersion& v) -> Status {
-    KILN_RETURN_IF_ERROR(s.Exec("DELETE FROM model_version_tags WHERE name = ? AND version = ? "
-                                "AND key = ?",
-                                {name, std::stoll(v.version), key}));
-    if (s.Changes() == 0) {
-      return NotFound("No tag with name: " + key + " in model version " + name + "/" + version);
-    }
-    return Status::Ok();
-  });
+  return UpdateVersion(
+      store_, name, version, [&](store::Session& s, const ModelVersion& v) -> Status {
+        KILN_RETURN_IF_ERROR(
+            s.Exec("DELETE FROM model_version_tags WHERE name = ? AND version = ? "
+                   "AND key = ?",
+                   {name, std::stoll(v.version), key}));
+        if (s.Changes() == 0) {
+          return NotFound("No tag with name: " + key + " in model version " + name + "/" + version);
+        }
+        return Status::Ok();
+      });
 }
 
 }  // namespace kiln::registry

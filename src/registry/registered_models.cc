@@ -32,10 +32,10 @@ Result<RegisteredModel> ReadModel(store::MetaStore& store, const std::string& na
 
 // MLflow reserves "latest" and "v<number>" because they name versions in model URIs.
 Status ValidateAlias(const std::string& alias) {
-  const bool well_formed =
-      !alias.empty() && alias.size() <= 255 &&
-      std::all_of(alias.begin(), alias.end(),
-                  [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+  const bool well_formed = !alias.empty() && alias.size() <= 255 &&
+                           std::all_of(alias.begin(), alias.end(), [](unsigned char c) {
+                             return std::isalnum(c) || c == '_' || c == '-';
+                           });
   if (!well_formed) {
     return InvalidArgument("Invalid alias name: '" + alias +
                            "'. Aliases may only contain alphanumerics, underscores and dashes, "
@@ -43,8 +43,8 @@ Status ValidateAlias(const std::string& alias) {
   }
   std::string lower = alias;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  const bool version_like = lower.size() > 1 && lower[0] == 'v' &&
-                            std::all_of(lower.begin() + 1, lower.end(), ::isdigit);
+  const bool version_like =
+      lower.size() > 1 && lower[0] == 'v' && std::all_of(lower.begin() + 1, lower.end(), ::isdigit);
   if (lower == "latest" || version_like) {
     return InvalidArgument("'" + alias + "' alias name (case insensitive) is reserved.");
   }
@@ -61,17 +61,19 @@ Result<RegisteredModel> RegistryService::CreateRegisteredModel(const std::string
   RegisteredModel model;
   KILN_RETURN_IF_ERROR(store_.Write([&](store::Session& s) -> Status {
     const int64_t now = NowMillis();
-    Status inserted = s.Exec("INSERT INTO registered_models (name, creation_time, "
-                             "last_updated_time, description) VALUES (?, ?, ?, ?)",
-                             {name, now, now, description});
+    Status inserted = s.Exec(
+        "INSERT INTO registered_models (name, creation_time, "
+        "last_updated_time, description) VALUES (?, ?, ?, ?)",
+        {name, now, now, description});
     if (inserted.code() == StatusCode::kAlreadyExists) {
       return AlreadyExists("Registered Model (name=" + name + ") already exists.");
     }
     KILN_RETURN_IF_ERROR(inserted);
     for (const Tag& tag : tags) {
-      KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO registered_model_tags VALUES (?, ?, ?) ON "
-                                  "CONFLICT (name, key) DO UPDATE SET value = excluded.value",
-                                  {name, tag.key, tag.value}));
+      KILN_RETURN_IF_ERROR(
+          s.Exec("INSERT INTO registered_model_tags VALUES (?, ?, ?) ON "
+                 "CONFLICT (name, key) DO UPDATE SET value = excluded.value",
+                 {name, tag.key, tag.value}));
     }
     KILN_ASSIGN_OR_RETURN(model, LoadModel(s, name));
     return Status::Ok();
@@ -116,8 +118,7 @@ Status RegistryService::DeleteRegisteredModel(const std::string& name) {
   return UpdateModel(store_, name, [&](store::Session& s) -> Status {
     for (const char* table : {"registered_model_tags", "model_versions", "model_version_tags",
                               "registered_model_aliases", "registered_models"}) {
-      KILN_RETURN_IF_ERROR(
-          s.Exec(std::string("DELETE FROM ") + table + " WHERE name = ?", {name}));
+      KILN_RETURN_IF_ERROR(s.Exec(std::string("DELETE FROM ") + table + " WHERE name = ?", {name}));
     }
     return Status::Ok();
   });
@@ -126,9 +127,10 @@ Status RegistryService::DeleteRegisteredModel(const std::string& name) {
 Status RegistryService::SetRegisteredModelTag(const std::string& name, const Tag& tag) {
   KILN_RETURN_IF_ERROR(ValidateRegistryTag(tag));
   return UpdateModel(store_, name, [&](store::Session& s) {
-    return s.Exec("INSERT INTO registered_model_tags VALUES (?, ?, ?) ON CONFLICT (name, key) DO "
-                  "UPDATE SET value = excluded.value",
-                  {name, tag.key, tag.value});
+    return s.Exec(
+        "INSERT INTO registered_model_tags VALUES (?, ?, ?) ON CONFLICT (name, key) DO "
+        "UPDATE SET value = excluded.value",
+        {name, tag.key, tag.value});
   });
 }
 
@@ -148,9 +150,10 @@ Status RegistryService::SetAlias(const std::string& name, const std::string& ali
   KILN_RETURN_IF_ERROR(ValidateAlias(alias));
   return UpdateModel(store_, name, [&](store::Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(ModelVersion v, LoadVersion(s, name, version));
-    return s.Exec("INSERT INTO registered_model_aliases VALUES (?, ?, ?) ON CONFLICT (name, "
-                  "alias) DO UPDATE SET version = excluded.version",
-                  {name, alias, std::stoll(v.version)});
+    return s.Exec(
+        "INSERT INTO registered_model_aliases VALUES (?, ?, ?) ON CONFLICT (name, "
+        "alias) DO UPDATE SET version = excluded.version",
+        {name, alias, std::stoll(v.version)});
   });
 }
 

@@ -17,7 +17,8 @@ bool IsNullTest(const FilterClause& c) { return c.op == tracking::Comparator::kI
 
 Result<SqlCondition> TagCondition(const char* table, const char* owner, const FilterClause& c) {
   const std::string subquery = std::string("SELECT t.name FROM ") + table + " t WHERE t.key = ?";
-  if (IsNullTest(c)) return SqlCondition{std::string(owner) + " NOT IN (" + subquery + ")", {c.key}};
+  if (IsNullTest(c))
+    return SqlCondition{std::string(owner) + " NOT IN (" + subquery + ")", {c.key}};
   KILN_ASSIGN_OR_RETURN(SqlCondition cond, tracking::CompareText("t.value", c));
   cond.sql = std::string(owner) + " IN (" + subquery + " AND " + cond.sql + ")";
   cond.args.insert(cond.args.begin(), c.key);
@@ -74,9 +75,10 @@ Result<std::vector<tracking::OrderTerm>> OrderTerms(
   return terms;
 }
 
-Result<SqlCondition> BuildSearch(const std::string& select, const std::string& filter,
-                                 const std::function<Result<SqlCondition>(const FilterClause&)>& to_sql,
-                                 std::vector<tracking::OrderTerm> terms) {
+Result<SqlCondition> BuildSearch(
+    const std::string& select, const std::string& filter,
+    const std::function<Result<SqlCondition>(const FilterClause&)>& to_sql,
+    std::vector<tracking::OrderTerm> terms) {
   KILN_ASSIGN_OR_RETURN(std::vector<FilterClause> clauses, tracking::ParseFilter(filter));
   std::vector<SqlCondition> conditions;
   for (const FilterClause& clause : clauses) {
@@ -102,9 +104,9 @@ Result<Page<RegisteredModel>> RegistryService::SearchRegisteredModels(const Sear
                                                       query.filter, ModelCondition, terms));
   Page<RegisteredModel> out;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(Page<store::Row> page, tracking::QueryPage(s, sql.sql, sql.args,
-                                                                     query.max_results,
-                                                                     query.page_token, 1000));
+    KILN_ASSIGN_OR_RETURN(
+        Page<store::Row> page,
+        tracking::QueryPage(s, sql.sql, sql.args, query.max_results, query.page_token, 1000));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {
       KILN_ASSIGN_OR_RETURN(RegisteredModel model, LoadModel(s, row.Text(0)));
@@ -125,15 +127,14 @@ Result<Page<ModelVersion>> RegistryService::SearchModelVersions(const SearchQuer
                                   {"creation_timestamp", "v.creation_time"}}));
   terms.push_back({"v.name ASC", {}});
   terms.push_back({"v.version DESC", {}});
-  KILN_ASSIGN_OR_RETURN(
-      SqlCondition sql,
-      BuildSearch(std::string("SELECT ") + kVersionColumns + " FROM model_versions v",
-                  query.filter, VersionCondition, terms));
+  KILN_ASSIGN_OR_RETURN(SqlCondition sql, BuildSearch(std::string("SELECT ") + kVersionColumns +
+                                                          " FROM model_versions v",
+                                                      query.filter, VersionCondition, terms));
   Page<ModelVersion> out;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(Page<store::Row> page, tracking::QueryPage(s, sql.sql, sql.args,
-                                                                     query.max_results,
-                                                                     query.page_token, 200000));
+    KILN_ASSIGN_OR_RETURN(
+        Page<store::Row> page,
+        tracking::QueryPage(s, sql.sql, sql.args, query.max_results, query.page_token, 200000));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {
       KILN_ASSIGN_OR_RETURN(ModelVersion v, VersionFromRow(s, row));

@@ -73,8 +73,8 @@ Status ApplyOne(Session& session, const Migration& migration) {
 
 Status ApplyMigrations(MetaStore& store) {
   return store.Write([](Session& session) -> Status {
-    KILN_RETURN_IF_ERROR(session.Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"));
+    KILN_RETURN_IF_ERROR(
+        session.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"));
     KILN_ASSIGN_OR_RETURN(Rows rows,
                           session.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     const int64_t current = rows.empty() ? 0 : rows[0].Int(0);

@@ -77,11 +77,13 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
 }
 
 TEST_F(StoreTest, WriteCommitsWhenCallbackSucceeds) {
-  ASSERT_TRUE(store_->Write([](Session& s) -> Status {
-                KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"a", 1.5}));
-                KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"b", int64_t{2}}));
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([](Session& s) -> Status {
+                    KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"a", 1.5}));
+                    KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"b", int64_t{2}}));
+                    return Status::Ok();
+                  })
+                  .ok());
   Rows rows = Query("SELECT k, v FROM t ORDER BY k");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].Text(0), "a");
@@ -130,11 +132,13 @@ TEST_F(StoreTest, ConstraintViolationIsAlreadyExists) {
 TEST_F(StoreTest, ChangesCountsRowsOfLastExec) {
   ASSERT_TRUE(Write("INSERT INTO t VALUES ('a', 1), ('b', 2), ('c', 3)").ok());
   int64_t changed = -1;
-  ASSERT_TRUE(store_->Write([&](Session& s) -> Status {
-                KILN_RETURN_IF_ERROR(s.Exec("UPDATE t SET v = v + 1 WHERE v >= ?", {2.0}));
-                changed = s.Changes();
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Session& s) -> Status {
+                    KILN_RETURN_IF_ERROR(s.Exec("UPDATE t SET v = v + 1 WHERE v >= ?", {2.0}));
+                    changed = s.Changes();
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(changed, 2);
 }
 
@@ -143,11 +147,13 @@ TEST_F(StoreTest, ReadSeesCommittedDataButNotUncommitted) {
   EXPECT_EQ(Count(), 1);
   // While a write transaction is open, readers keep seeing the last committed state.
   int64_t seen_inside = -1;
-  ASSERT_TRUE(store_->Write([&](Session& s) -> Status {
-                KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"b", 2.0}));
-                seen_inside = Count();
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Session& s) -> Status {
+                    KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"b", 2.0}));
+                    seen_inside = Count();
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(seen_inside, 1);
   EXPECT_EQ(Count(), 2);
 }
@@ -173,12 +179,14 @@ TEST_F(StoreTest, QueryReturnsTypedValuesAndNulls) {
 
 TEST_F(StoreTest, NanIsBoundAsNullAndInfinitiesSurvive) {
   const double inf = std::numeric_limits<double>::infinity();
-  ASSERT_TRUE(store_->Write([&](Session& s) -> Status {
-                KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)",
-                                            {"nan", std::numeric_limits<double>::quiet_NaN()}));
-                KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"pos", inf}));
-                return s.Exec("INSERT INTO t VALUES (?, ?)", {"neg", -inf});
-              }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Session& s) -> Status {
+                    KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)",
+                                                {"nan", std::numeric_limits<double>::quiet_NaN()}));
+                    KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES (?, ?)", {"pos", inf}));
+                    return s.Exec("INSERT INTO t VALUES (?, ?)", {"neg", -inf});
+                  })
+                  .ok());
   Rows nulls = Query("SELECT k FROM t WHERE v IS NULL");
   ASSERT_EQ(nulls.size(), 1u);
   EXPECT_EQ(nulls[0].Text(0), "nan");
@@ -224,7 +232,8 @@ TEST_F(StoreTest, ConcurrentWritersAllLand) {
         });
         if (!status.ok()) ++failures[t];
         // Readers run beside the writers.
-        Status read = store_->Read([](Session& s) { return s.Query("SELECT COUNT(*) FROM t").status(); });
+        Status read =
+            store_->Read([](Session& s) { return s.Query("SELECT COUNT(*) FROM t").status(); });
         if (!read.ok()) ++failures[t];
       }
     });
@@ -254,8 +263,7 @@ TEST(OpenSqliteStoreTest, UnopenablePathIsInternal) {
   auto opened = OpenSqliteStore("/nonexistent-dir-kiln/sub/kiln.db");
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), StatusCode::kInternal);
-  EXPECT_NE(opened.status().message().find("/nonexistent-dir-kiln/sub/kiln.db"),
-            std::string::npos);
+  EXPECT_NE(opened.status().message().find("/nonexistent-dir-kiln/sub/kiln.db"), std::string::npos);
 }
 
 }  // namespace

@@ -59,8 +59,8 @@ Result<SqlCondition> BuildExperimentQuery(const ExperimentQuery& query) {
   SqlCondition where = JoinConditions(conditions);
   SqlCondition order = RenderOrderBy(terms);
   SqlCondition out;
-  out.sql = std::string("SELECT ") + kExperimentColumns + " FROM experiments e WHERE " +
-            where.sql + order.sql;
+  out.sql = std::string("SELECT ") + kExperimentColumns + " FROM experiments e WHERE " + where.sql +
+            order.sql;
   out.args = std::move(where.args);
   out.args.insert(out.args.end(), order.args.begin(), order.args.end());
   return out;

@@ -27,8 +27,9 @@ Result<std::string> TrackingService::CreateExperiment(const std::string& name,
   for (const Tag& tag : tags) KILN_RETURN_IF_ERROR(ValidateExperimentTag(tag));
   int64_t id = 0;
   Status status = store_.Write([&](store::Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(store::Rows taken,
-                          s.Query("SELECT lifecycle_stage FROM experiments WHERE name = ?", {name}));
+    KILN_ASSIGN_OR_RETURN(
+        store::Rows taken,
+        s.Query("SELECT lifecycle_stage FROM experiments WHERE name = ?", {name}));
     if (!taken.empty()) {
       return AlreadyExists("Experiment '" + name + "' already exists" +
                            (taken[0].Text(0) == kDeleted ? " in deleted state." : "."));
@@ -42,8 +43,10 @@ Result<std::string> TrackingService::CreateExperiment(const std::string& name,
     KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO experiments VALUES (?, ?, ?, 'active', ?, ?)",
                                 {id, name, location, now, now}));
     for (const Tag& tag : tags) {
-      KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-                                  {id, tag.key, tag.value}));
+      KILN_RETURN_IF_ERROR(
+          s.Exec("INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO "
+                 "UPDATE SET value = excluded.value",
+                 {id, tag.key, tag.value}));
     }
     return Status::Ok();
   });
@@ -63,10 +66,9 @@ Result<Experiment> TrackingService::GetExperiment(const std::string& experiment_
 Result<Experiment> TrackingService::GetExperimentByName(const std::string& name) {
   Experiment out;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(store::Rows rows,
-                          s.Query(std::string("SELECT ") + kExperimentColumns +
-                                      " FROM experiments e WHERE e.name = ?",
-                                  {name}));
+    KILN_ASSIGN_OR_RETURN(store::Rows rows, s.Query(std::string("SELECT ") + kExperimentColumns +
+                                                        " FROM experiments e WHERE e.name = ?",
+                                                    {name}));
     if (rows.empty()) return NotFound("Could not find experiment with name '" + name + "'");
     out = ExperimentFromRow(rows[0]);
     return LoadExperimentTags(s, out);
@@ -129,8 +131,9 @@ Status SetExperimentStage(store::Session& s, const Experiment& e, const char* st
 
 Status TrackingService::DeleteExperiment(const std::string& experiment_id) {
   if (experiment_id == "0") {
-    return InvalidArgument("Cannot delete the default experiment '0'. This is an internally "
-                           "reserved experiment.");
+    return InvalidArgument(
+        "Cannot delete the default experiment '0'. This is an internally "
+        "reserved experiment.");
   }
   return UpdateExperiment(store_, experiment_id, [](store::Session& s, const Experiment& e) {
     KILN_RETURN_IF_ERROR(RequireActiveExperiment(e));
@@ -152,8 +155,10 @@ Status TrackingService::SetExperimentTag(const std::string& experiment_id, const
   KILN_RETURN_IF_ERROR(ValidateExperimentTag(tag));
   return UpdateExperiment(store_, experiment_id, [&](store::Session& s, const Experiment& e) {
     KILN_RETURN_IF_ERROR(RequireActiveExperiment(e));
-    return s.Exec("INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-                  {std::stoll(experiment_id), tag.key, tag.value});
+    return s.Exec(
+        "INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE "
+        "SET value = excluded.value",
+        {std::stoll(experiment_id), tag.key, tag.value});
   });
 }
 

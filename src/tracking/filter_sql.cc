@@ -4,11 +4,16 @@ namespace kiln::tracking {
 
 std::string ClauseName(const FilterClause& clause) {
   switch (clause.entity) {
-    case FilterEntity::kMetric: return "metrics." + clause.key;
-    case FilterEntity::kParam: return "params." + clause.key;
-    case FilterEntity::kTag: return "tags." + clause.key;
-    case FilterEntity::kDataset: return "datasets." + clause.key;
-    case FilterEntity::kAttribute: return clause.key;
+    case FilterEntity::kMetric:
+      return "metrics." + clause.key;
+    case FilterEntity::kParam:
+      return "params." + clause.key;
+    case FilterEntity::kTag:
+      return "tags." + clause.key;
+    case FilterEntity::kDataset:
+      return "datasets." + clause.key;
+    case FilterEntity::kAttribute:
+      return clause.key;
   }
   return clause.key;
 }
@@ -39,19 +44,26 @@ Result<SqlCondition> CompareList(const std::string& column, const FilterClause& 
 
 Result<SqlCondition> CompareText(const std::string& column, const FilterClause& clause) {
   switch (clause.op) {
-    case Comparator::kIsNull: return SqlCondition{column + " IS NULL", {}};
-    case Comparator::kIsNotNull: return SqlCondition{column + " IS NOT NULL", {}};
+    case Comparator::kIsNull:
+      return SqlCondition{column + " IS NULL", {}};
+    case Comparator::kIsNotNull:
+      return SqlCondition{column + " IS NOT NULL", {}};
     case Comparator::kIn:
-    case Comparator::kNotIn: return CompareList(column, clause);
-    default: break;
+    case Comparator::kNotIn:
+      return CompareList(column, clause);
+    default:
+      break;
   }
   if (clause.value.kind != FilterValue::Kind::kString) {
     return FilterError(clause, "expected a quoted string value for " + ClauseName(clause));
   }
   switch (clause.op) {
-    case Comparator::kEq: return SqlCondition{column + " = ?", {clause.value.text}};
-    case Comparator::kNe: return SqlCondition{column + " != ?", {clause.value.text}};
-    case Comparator::kLike: return SqlCondition{column + " LIKE ?", {clause.value.text}};
+    case Comparator::kEq:
+      return SqlCondition{column + " = ?", {clause.value.text}};
+    case Comparator::kNe:
+      return SqlCondition{column + " != ?", {clause.value.text}};
+    case Comparator::kLike:
+      return SqlCondition{column + " LIKE ?", {clause.value.text}};
     case Comparator::kILike:
       return SqlCondition{"LOWER(" + column + ") LIKE LOWER(?)", {clause.value.text}};
     default:
@@ -69,12 +81,24 @@ Result<SqlCondition> CompareNumber(const std::string& column, const FilterClause
   }
   const char* op = nullptr;
   switch (clause.op) {
-    case Comparator::kEq: op = " = ?"; break;
-    case Comparator::kNe: op = " != ?"; break;
-    case Comparator::kGt: op = " > ?"; break;
-    case Comparator::kGe: op = " >= ?"; break;
-    case Comparator::kLt: op = " < ?"; break;
-    case Comparator::kLe: op = " <= ?"; break;
+    case Comparator::kEq:
+      op = " = ?";
+      break;
+    case Comparator::kNe:
+      op = " != ?";
+      break;
+    case Comparator::kGt:
+      op = " > ?";
+      break;
+    case Comparator::kGe:
+      op = " >= ?";
+      break;
+    case Comparator::kLt:
+      op = " < ?";
+      break;
+    case Comparator::kLe:
+      op = " <= ?";
+      break;
     default:
       return FilterError(clause, std::string("comparator ") + ComparatorText(clause.op) +
                                      " is not supported for " + ClauseName(clause) +

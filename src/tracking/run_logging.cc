@@ -29,21 +29,22 @@ Status ValidateBatch(const Batch& batch) {
 }
 
 Status WriteParam(store::Session& s, const std::string& run_id, const Param& param) {
-  KILN_ASSIGN_OR_RETURN(store::Rows rows,
-                        s.Query("SELECT value FROM params WHERE run_id = ? AND key = ?",
-                                {run_id, param.key}));
-  if (rows.empty()) return s.Exec("INSERT INTO params VALUES (?, ?, ?)", {run_id, param.key, param.value});
+  KILN_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      s.Query("SELECT value FROM params WHERE run_id = ? AND key = ?", {run_id, param.key}));
+  if (rows.empty())
+    return s.Exec("INSERT INTO params VALUES (?, ?, ?)", {run_id, param.key, param.value});
   if (rows[0].Text(0) == param.value) return Status::Ok();
   return InvalidArgument("Changing param values is not allowed. Param with key='" + param.key +
-                         "' was already logged with value='" + rows[0].Text(0) +
-                         "' for run ID='" + run_id + "'. Attempted logging new value '" +
-                         param.value + "'.");
+                         "' was already logged with value='" + rows[0].Text(0) + "' for run ID='" +
+                         run_id + "'. Attempted logging new value '" + param.value + "'.");
 }
 
 Status WriteTag(store::Session& s, const std::string& run_id, const Tag& tag) {
-  KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO tags VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO "
-                              "UPDATE SET value = excluded.value",
-                              {run_id, tag.key, tag.value}));
+  KILN_RETURN_IF_ERROR(
+      s.Exec("INSERT INTO tags VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO "
+             "UPDATE SET value = excluded.value",
+             {run_id, tag.key, tag.value}));
   if (tag.key != kRunNameTag) return Status::Ok();
   return s.Exec("UPDATE runs SET name = ? WHERE run_id = ?", {tag.value, run_id});
 }
@@ -120,9 +121,9 @@ Status TrackingService::LogInputs(const std::string& run_id,
 Status TrackingService::LogModel(const std::string& run_id, const std::string& model_json) {
   static const std::string kHistoryTag = "mlflow.log-model.history";
   return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(store::Rows rows,
-                          s.Query("SELECT value FROM tags WHERE run_id = ? AND key = ?",
-                                  {run_id, kHistoryTag}));
+    KILN_ASSIGN_OR_RETURN(
+        store::Rows rows,
+        s.Query("SELECT value FROM tags WHERE run_id = ? AND key = ?", {run_id, kHistoryTag}));
     // The history is a JSON list of the logged model objects; append textually.
     std::string history = rows.empty() ? "" : rows[0].Text(0);
     if (history.size() < 2 || history.back() != ']') history = "[]";
@@ -133,8 +134,7 @@ Status TrackingService::LogModel(const std::string& run_id, const std::string& m
 }
 
 Result<Page<Metric>> TrackingService::GetMetricHistory(const std::string& run_id,
-                                                       const std::string& key,
-                                                       int64_t max_results,
+                                                       const std::string& key, int64_t max_results,
                                                        const std::string& page_token) {
   Page<Metric> out;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {

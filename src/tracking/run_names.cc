@@ -11,9 +11,9 @@ std::string GenerateRunName() {
       "glad",  "keen",  "lucid", "merry",  "nimble", "placid", "proud", "quick",
       "quiet", "rapid", "sharp", "silent", "steady", "sunny",  "swift", "witty"};
   static constexpr std::array<const char*, 24> kNouns = {
-      "ant",   "bass", "bear",  "crane", "deer",  "dove", "eel",   "finch",
-      "fox",   "gull", "hare",  "hawk",  "heron", "lark", "lynx",  "mole",
-      "moth",  "newt", "otter", "owl",   "robin", "seal", "stoat", "wren"};
+      "ant",  "bass", "bear",  "crane", "deer",  "dove", "eel",   "finch",
+      "fox",  "gull", "hare",  "hawk",  "heron", "lark", "lynx",  "mole",
+      "moth", "newt", "otter", "owl",   "robin", "seal", "stoat", "wren"};
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_int_distribution<size_t> word(0, kAdjectives.size() - 1);
   std::uniform_int_distribution<int> number(0, 999);

@@ -32,10 +32,9 @@ Experiment ExperimentFromRow(const store::Row& row) {
 }
 
 Result<RunInfo> LoadRunInfo(store::Session& session, const std::string& run_id) {
-  KILN_ASSIGN_OR_RETURN(
-      store::Rows rows,
-      session.Query(std::string("SELECT ") + kRunColumns + " FROM runs r WHERE r.run_id = ?",
-                    {run_id}));
+  KILN_ASSIGN_OR_RETURN(store::Rows rows, session.Query(std::string("SELECT ") + kRunColumns +
+                                                            " FROM runs r WHERE r.run_id = ?",
+                                                        {run_id}));
   if (rows.empty()) return NotFound("Run with id=" + run_id + " not found");
   return RunInfoFromRow(rows[0]);
 }
@@ -68,12 +67,12 @@ Status LoadInputs(store::Session& session, Run& run);
 
 Status LoadRunData(store::Session& session, Run& run) {
   KILN_RETURN_IF_ERROR(LoadLatestMetrics(session, run));
-  KILN_RETURN_IF_ERROR(LoadKeyValues(
-      session, "SELECT key, value FROM params WHERE run_id = ? ORDER BY key", run.info.run_id,
-      run.params));
-  KILN_RETURN_IF_ERROR(LoadKeyValues(
-      session, "SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", run.info.run_id,
-      run.tags));
+  KILN_RETURN_IF_ERROR(LoadKeyValues(session,
+                                     "SELECT key, value FROM params WHERE run_id = ? ORDER BY key",
+                                     run.info.run_id, run.params));
+  KILN_RETURN_IF_ERROR(LoadKeyValues(session,
+                                     "SELECT key, value FROM tags WHERE run_id = ? ORDER BY key",
+                                     run.info.run_id, run.tags));
   return LoadInputs(session, run);
 }
 

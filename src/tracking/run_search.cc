@@ -30,7 +30,8 @@ Result<SqlCondition> AttributeCondition(const FilterClause& clause) {
   }
   if (key == "end_time") return CompareNumber("r.end_time", clause);
   if (key == "run_id" || key == "run_uuid") return CompareText("r.run_id", clause);
-  if (key == "run_name" || key == "run name" || key == "Run name") return CompareText("r.name", clause);
+  if (key == "run_name" || key == "run name" || key == "Run name")
+    return CompareText("r.name", clause);
   for (const char* text_key : {"status", "user_id", "artifact_uri", "lifecycle_stage"}) {
     if (key == text_key) return CompareText("r." + key, clause);
   }
@@ -58,7 +59,9 @@ Result<SqlCondition> ContextCondition(const FilterClause& clause) {
   SqlCondition c;
   switch (clause.op) {
     case Comparator::kEq:
-    case Comparator::kNe: c = {exact, {ContextPattern(clause.value.text, true)}}; break;
+    case Comparator::kNe:
+      c = {exact, {ContextPattern(clause.value.text, true)}};
+      break;
     case Comparator::kIn:
     case Comparator::kNotIn:
       for (const std::string& item : clause.value.items) {
@@ -66,7 +69,9 @@ Result<SqlCondition> ContextCondition(const FilterClause& clause) {
         c.args.emplace_back(ContextPattern(item, true));
       }
       break;
-    case Comparator::kLike: c = {"x.tags_json LIKE ?", {ContextPattern(clause.value.text, false)}}; break;
+    case Comparator::kLike:
+      c = {"x.tags_json LIKE ?", {ContextPattern(clause.value.text, false)}};
+      break;
     case Comparator::kILike:
       c = {"LOWER(x.tags_json) LIKE LOWER(?)", {ContextPattern(clause.value.text, false)}};
       break;
@@ -88,7 +93,8 @@ Result<SqlCondition> DatasetCondition(const FilterClause& clause) {
   } else if (clause.key == "context") {
     KILN_ASSIGN_OR_RETURN(c, ContextCondition(clause));
   } else {
-    return FilterError(clause, "invalid dataset key '" + clause.key + "' (expected name, digest or context)");
+    return FilterError(
+        clause, "invalid dataset key '" + clause.key + "' (expected name, digest or context)");
   }
   c.sql = "r.run_id IN (SELECT x.run_id FROM run_inputs x WHERE " + c.sql + ")";
   return c;
@@ -96,11 +102,16 @@ Result<SqlCondition> DatasetCondition(const FilterClause& clause) {
 
 Result<SqlCondition> RunCondition(const FilterClause& clause) {
   switch (clause.entity) {
-    case FilterEntity::kMetric: return KeyedSubquery("latest_metrics", "value", clause, true);
-    case FilterEntity::kParam: return KeyedSubquery("params", "value", clause, false);
-    case FilterEntity::kTag: return KeyedSubquery("tags", "value", clause, false);
-    case FilterEntity::kDataset: return DatasetCondition(clause);
-    case FilterEntity::kAttribute: return AttributeCondition(clause);
+    case FilterEntity::kMetric:
+      return KeyedSubquery("latest_metrics", "value", clause, true);
+    case FilterEntity::kParam:
+      return KeyedSubquery("params", "value", clause, false);
+    case FilterEntity::kTag:
+      return KeyedSubquery("tags", "value", clause, false);
+    case FilterEntity::kDataset:
+      return DatasetCondition(clause);
+    case FilterEntity::kAttribute:
+      return AttributeCondition(clause);
   }
   return FilterError(clause, "unsupported identifier");
 }
@@ -108,7 +119,8 @@ Result<SqlCondition> RunCondition(const FilterClause& clause) {
 Result<std::string> AttributeOrderColumn(const std::string& key) {
   if (key == "start_time" || key == "created") return std::string("r.start_time");
   if (key == "run_name" || key == "run name") return std::string("r.name");
-  for (const char* k : {"end_time", "run_id", "status", "user_id", "artifact_uri", "experiment_id"}) {
+  for (const char* k :
+       {"end_time", "run_id", "status", "user_id", "artifact_uri", "experiment_id"}) {
     if (key == k) return "r." + key;
   }
   return InvalidArgument("invalid order_by attribute '" + key + "'");
@@ -120,14 +132,21 @@ Result<OrderTerm> RunOrderTerm(const std::string& text) {
   std::string expr;
   std::vector<store::Value> args;
   switch (clause.entity) {
-    case FilterEntity::kMetric: expr = "(SELECT x.value FROM latest_metrics x WHERE "; break;
-    case FilterEntity::kParam: expr = "(SELECT x.value FROM params x WHERE "; break;
-    case FilterEntity::kTag: expr = "(SELECT x.value FROM tags x WHERE "; break;
+    case FilterEntity::kMetric:
+      expr = "(SELECT x.value FROM latest_metrics x WHERE ";
+      break;
+    case FilterEntity::kParam:
+      expr = "(SELECT x.value FROM params x WHERE ";
+      break;
+    case FilterEntity::kTag:
+      expr = "(SELECT x.value FROM tags x WHERE ";
+      break;
     case FilterEntity::kAttribute: {
       KILN_ASSIGN_OR_RETURN(std::string column, AttributeOrderColumn(clause.key));
       return OrderTerm{column + " IS NULL, " + column + direction, {}};
     }
-    default: return InvalidArgument("invalid order_by '" + text + "': cannot order by datasets");
+    default:
+      return InvalidArgument("invalid order_by '" + text + "': cannot order by datasets");
   }
   expr += "x.run_id = r.run_id AND x.key = ?)";
   // Runs without the value sort last in either direction, as in MLflow.
@@ -138,7 +157,8 @@ Result<std::vector<store::Value>> ExperimentIdValues(const std::vector<std::stri
   std::vector<store::Value> out;
   for (const std::string& id : ids) {
     auto parsed = ParseExperimentId(id);
-    if (!parsed.ok()) return InvalidArgument("Invalid experiment id '" + id + "' in experiment_ids");
+    if (!parsed.ok())
+      return InvalidArgument("Invalid experiment id '" + id + "' in experiment_ids");
     out.emplace_back(*parsed);
   }
   return out;
@@ -166,9 +186,9 @@ Result<SqlCondition> BuildRunQuery(const RunQuery& query) {
   terms.push_back({"r.run_id ASC", {}});
   SqlCondition where = JoinConditions(conditions);
   SqlCondition order = RenderOrderBy(terms);
-  SqlCondition out{std::string("SELECT ") + kRunColumns + " FROM runs r WHERE " + where.sql +
-                       order.sql,
-                   where.args};
+  SqlCondition out{
+      std::string("SELECT ") + kRunColumns + " FROM runs r WHERE " + where.sql + order.sql,
+      where.args};
   out.args.insert(out.args.end(), order.args.begin(), order.args.end());
   return out;
 }

@@ -14,9 +14,10 @@ Result<std::string> ResolveRunName(const CreateRunRequest& request) {
   for (const Tag& tag : request.tags) {
     if (tag.key != kRunNameTag) continue;
     if (!request.run_name.empty() && request.run_name != tag.value) {
-      return InvalidArgument("Both 'run_name' argument and 'mlflow.runName' tag are specified, "
-                             "but with different values (run_name='" + request.run_name +
-                             "', mlflow.runName='" + tag.value + "').");
+      return InvalidArgument(
+          "Both 'run_name' argument and 'mlflow.runName' tag are specified, "
+          "but with different values (run_name='" +
+          request.run_name + "', mlflow.runName='" + tag.value + "').");
     }
     return tag.value;
   }
@@ -24,9 +25,10 @@ Result<std::string> ResolveRunName(const CreateRunRequest& request) {
 }
 
 Status UpsertTag(store::Session& s, const std::string& run_id, const Tag& tag) {
-  return s.Exec("INSERT INTO tags VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET "
-                "value = excluded.value",
-                {run_id, tag.key, tag.value});
+  return s.Exec(
+      "INSERT INTO tags VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET "
+      "value = excluded.value",
+      {run_id, tag.key, tag.value});
 }
 
 }  // namespace

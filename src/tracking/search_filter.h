@@ -21,7 +21,20 @@ namespace kiln::tracking {
 
 enum class FilterEntity { kMetric, kParam, kTag, kAttribute, kDataset };
 
-enum class Comparator { kEq, kNe, kGt, kGe, kLt, kLe, kLike, kILike, kIn, kNotIn, kIsNull, kIsNotNull };
+enum class Comparator {
+  kEq,
+  kNe,
+  kGt,
+  kGe,
+  kLt,
+  kLe,
+  kLike,
+  kILike,
+  kIn,
+  kNotIn,
+  kIsNull,
+  kIsNotNull
+};
 
 struct FilterValue {
   enum class Kind { kNone, kNumber, kString, kList };  // kNone for IS [NOT] NULL
@@ -33,7 +46,7 @@ struct FilterValue {
 
 struct FilterClause {
   FilterEntity entity = FilterEntity::kAttribute;
-  std::string key;      // unquoted key, e.g. "mlflow.runName" or "start_time"
+  std::string key;  // unquoted key, e.g. "mlflow.runName" or "start_time"
   Comparator op = Comparator::kEq;
   FilterValue value;
   size_t position = 0;  // where the clause starts in the filter text

@@ -6,9 +6,12 @@ namespace kiln::tracking {
 
 std::string ViewCondition(const std::string& column, ViewType view) {
   switch (view) {
-    case ViewType::kActiveOnly: return column + " = 'active'";
-    case ViewType::kDeletedOnly: return column + " = 'deleted'";
-    case ViewType::kAll: return "1=1";
+    case ViewType::kActiveOnly:
+      return column + " = 'active'";
+    case ViewType::kDeletedOnly:
+      return column + " = 'deleted'";
+    case ViewType::kAll:
+      return "1=1";
   }
   return "1=1";
 }
@@ -25,8 +28,7 @@ SqlCondition RenderOrderBy(const std::vector<OrderTerm>& terms) {
 
 Result<Page<store::Row>> QueryPage(store::Session& session, const std::string& sql,
                                    const std::vector<store::Value>& args, int64_t max_results,
-                                   const std::string& page_token,
-                                   int64_t max_results_limit) {
+                                   const std::string& page_token, int64_t max_results_limit) {
   KILN_RETURN_IF_ERROR(ValidateMaxResults(max_results, max_results_limit));
   KILN_ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(page_token));
   std::vector<store::Value> all = args;

@@ -64,7 +64,7 @@ class TrackingServiceTest : public ::testing::Test {
   }
 
   tracking::Run NewRun(const std::string& experiment_id, const std::string& name = "",
-             std::optional<int64_t> start_time = std::nullopt) {
+                       std::optional<int64_t> start_time = std::nullopt) {
     CreateRunRequest request;
     request.experiment_id = experiment_id;
     request.run_name = name;
@@ -81,8 +81,8 @@ class TrackingServiceTest : public ::testing::Test {
     return run.ok() ? *run : tracking::Run{};
   }
 
-  void LogMetric(const std::string& run_id, const std::string& key, double value,
-                 int64_t timestamp, int64_t step) {
+  void LogMetric(const std::string& run_id, const std::string& key, double value, int64_t timestamp,
+                 int64_t step) {
     Status status = t().LogBatch(run_id, {{{key, value, timestamp, step}}, {}, {}});
     ASSERT_TRUE(status.ok()) << status.ToString();
   }
@@ -365,8 +365,8 @@ TEST_F(TrackingServiceTest, DuplicateKeysInOneBatch) {
             StatusCode::kInvalidArgument);
   EXPECT_FALSE(FindTag(Get(id).params, "q").has_value());
   // Tags: the last value wins. Metrics: every value is history.
-  ASSERT_TRUE(t().LogBatch(id, {{{"m", 1, 1, 0}, {"m", 2, 2, 0}}, {}, {{"t", "a"}, {"t", "b"}}})
-                  .ok());
+  ASSERT_TRUE(
+      t().LogBatch(id, {{{"m", 1, 1, 0}, {"m", 2, 2, 0}}, {}, {{"t", "a"}, {"t", "b"}}}).ok());
   tracking::Run stored = Get(id);
   EXPECT_EQ(FindTag(stored.tags, "t"), "b");
   EXPECT_EQ(FindMetric(stored, "m")->value, 2);
@@ -464,7 +464,7 @@ TEST_F(TrackingServiceTest, NanRanksLowestOnTies) {
 TEST_F(TrackingServiceTest, MetricHistoryOrderAndPaging) {
   const std::string id = NewRun("0").info.run_id;
   Batch batch;
-  batch.metrics = {{"h", 30, 5, 3}, {"h", 10, 9, 1}, {"h", 20, 1, 2},
+  batch.metrics = {{"h", 30, 5, 3}, {"h", 10, 9, 1},   {"h", 20, 1, 2},
                    {"h", 11, 2, 1}, {"h", kNaN, 0, 0}, {"other", 1, 1, 1}};
   ASSERT_TRUE(t().LogBatch(id, batch).ok());
   auto all = t().GetMetricHistory(id, "h", 100, "");
@@ -557,7 +557,8 @@ class SearchRunsTest : public TrackingServiceTest {
                  {{"model", "xgb"}, {"lr", "0.1"}, {"group", "a"}},
                  {{"team", "Vision"}}});
     Log(beta_, {{{"acc", 0.7, 1, 0}}, {{"model", "linear"}, {"group", "b"}}, {{"team", "vision"}}});
-    Log(gamma_, {{{"loss", 0.5, 1, 0}}, {{"model", "XGB-large"}, {"group", "a"}}, {{"team", "nlp"}}});
+    Log(gamma_,
+        {{{"loss", 0.5, 1, 0}}, {{"model", "XGB-large"}, {"group", "a"}}, {{"team", "nlp"}}});
     Log(delta_, {{{"acc", 0.8, 1, 0}}, {{"model", "xgb"}}, {}});
     UpdateRunRequest finish{gamma_, std::string("FINISHED"), int64_t{3500}, std::nullopt};
     EXPECT_TRUE(t().UpdateRun(finish).ok());
@@ -690,9 +691,9 @@ TEST_F(SearchRunsTest, BadQueriesAreInvalidArgument) {
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("position"), std::string::npos) << bad.status().message();
 
-  for (const char* filter : {"metrics.acc = 'x'", "params.p > 1", "nonsense.x = 1",
-                             "attributes.bogus = 'x'", "params.p = 'a' OR params.p = 'b'",
-                             "status > 'x'", "datasets.color = 'red'"}) {
+  for (const char* filter :
+       {"metrics.acc = 'x'", "params.p > 1", "nonsense.x = 1", "attributes.bogus = 'x'",
+        "params.p = 'a' OR params.p = 'b'", "status > 'x'", "datasets.color = 'red'"}) {
     query.filter = filter;
     auto result = t().SearchRuns(query);
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << filter;

@@ -34,7 +34,8 @@ Status CheckLength(const std::string& what, const std::string& value, size_t lim
 }  // namespace
 
 Status ValidateKey(const std::string& what, const std::string& key) {
-  if (key.empty()) return InvalidArgument("Missing value for required parameter '" + what + " key'");
+  if (key.empty())
+    return InvalidArgument("Missing value for required parameter '" + what + " key'");
   for (unsigned char c : key) {
     if (!IsNameChar(c)) {
       return InvalidArgument("Invalid " + what + " name: '" + key +

@@ -12,7 +12,9 @@ using tracking::TrackingService;
 
 namespace {
 
-Result<std::string> RunId(const RequestArgs& a) { return a.RequiredStringOf({"run_id", "run_uuid"}); }
+Result<std::string> RunId(const RequestArgs& a) {
+  return a.RequiredStringOf({"run_id", "run_uuid"});
+}
 
 Result<json> CreateRun(TrackingService& t, const RequestArgs& a) {
   tracking::CreateRunRequest request;

@@ -59,7 +59,8 @@ void AddRoutes(http::Router& router, Services& s) {
              }));
   router.Add("GET", "/api/v1/experiments",
              JsonEndpoint([&t](const RequestArgs& a) { return ListExperiments(t, a); }));
-  router.Add("POST", "/api/v1/experiments", JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
+  router.Add("POST", "/api/v1/experiments",
+             JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, "", {}));
                KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));

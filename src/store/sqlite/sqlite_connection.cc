@@ -7,8 +7,9 @@ namespace kiln::store {
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
                                                                  bool read_only) {
   sqlite3* db = nullptr;
-  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -18,9 +19,11 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
   sqlite3_busy_timeout(db, 10000);
   // WAL keeps readers off the writer's back; synchronous=NORMAL still keeps every committed
   // transaction when the process is killed (the WAL is in the OS cache), which is our promise.
-  const char* pragmas = read_only ? "PRAGMA query_only=1; PRAGMA cache_size=-65536; PRAGMA case_sensitive_like=1;"
-                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA case_sensitive_like=1;";
+  const char* pragmas =
+      read_only
+          ? "PRAGMA query_only=1; PRAGMA cache_size=-65536; PRAGMA case_sensitive_like=1;"
+          : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA case_sensitive_like=1;";
   if (sqlite3_exec(db, pragmas, nullptr, nullptr, nullptr) != SQLITE_OK) {
     return Internal("cannot configure database '" + path + "': " + sqlite3_errmsg(db));
   }
@@ -59,8 +62,10 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql,
     if (auto* n = std::get_if<int64_t>(&v)) {
       sqlite3_bind_int64(stmt, index, *n);
     } else if (auto* d = std::get_if<double>(&v)) {
-      if (std::isnan(*d)) sqlite3_bind_null(stmt, index);  // SQLite has no NaN
-      else sqlite3_bind_double(stmt, index, *d);
+      if (std::isnan(*d))
+        sqlite3_bind_null(stmt, index);  // SQLite has no NaN
+      else
+        sqlite3_bind_double(stmt, index, *d);
     } else if (auto* s = std::get_if<std::string>(&v)) {
       sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
     } else {
@@ -84,9 +89,12 @@ namespace {
 
 Value ColumnValue(sqlite3_stmt* stmt, int i) {
   switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
-    case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
-    case SQLITE_NULL: return std::monostate{};
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(stmt, i);
+    case SQLITE_NULL:
+      return std::monostate{};
     default: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
       return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i)));

@@ -1,0 +1,23 @@
+# Benchmarks (Google Benchmark). Included from the top-level CMakeLists.txt when
+# KILN_BUILD_BENCH=ON. Run them with bench/run_tracking_bench.sh; figures go to
+# docs/benchmarks.md.
+find_package(benchmark QUIET)
+if(NOT benchmark_FOUND)
+  message(STATUS "Google Benchmark not found (libbenchmark-dev); skipping benchmarks")
+  return()
+endif()
+
+add_executable(kiln_bench_tracking
+  ${CMAKE_SOURCE_DIR}/bench/bench_main.cc
+  ${CMAKE_SOURCE_DIR}/bench/bench_env.cc
+  ${CMAKE_SOURCE_DIR}/bench/latency.cc
+  ${CMAKE_SOURCE_DIR}/bench/server_process.cc
+  ${CMAKE_SOURCE_DIR}/bench/search_dataset.cc
+  ${CMAKE_SOURCE_DIR}/bench/tracking_write_bench.cc
+  ${CMAKE_SOURCE_DIR}/bench/tracking_search_bench.cc
+  ${CMAKE_SOURCE_DIR}/bench/raw_sqlite_bench.cc)
+target_link_libraries(kiln_bench_tracking PRIVATE kiln_core benchmark::benchmark)
+# The HTTP benchmarks start the real `kiln server` binary as a child process.
+add_dependencies(kiln_bench_tracking kiln)
+target_compile_definitions(kiln_bench_tracking PRIVATE
+  KILN_BINARY_PATH="$<TARGET_FILE:kiln>")
