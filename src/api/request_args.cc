@@ -10,6 +10,7 @@ namespace kiln::api {
 using nlohmann::json;
 
 std::string QuoteNonFiniteTokens(const std::string& text) {
+  if (text.find_first_of("NI") == std::string::npos) return text;
   std::string out;
   out.reserve(text.size());
   bool in_string = false;

@@ -39,7 +39,7 @@ const std::vector<Migration>& AllMigrations() {
            "CREATE TABLE latest_metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, value DOUBLE "
            "PRECISION, is_nan INTEGER NOT NULL, timestamp BIGINT NOT NULL, step BIGINT NOT NULL, "
            "PRIMARY KEY (run_id, key))",
-           "CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value)",
+           "CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value, run_id)",
            "CREATE TABLE run_inputs (run_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT "
            "NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, schema TEXT, profile TEXT, "
            "tags_json TEXT NOT NULL, PRIMARY KEY (run_id, name, digest))",

@@ -49,22 +49,44 @@ Status WriteTag(store::Session& s, const std::string& run_id, const Tag& tag) {
   return s.Exec("UPDATE runs SET name = ? WHERE run_id = ?", {tag.value, run_id});
 }
 
-// NaN is stored as NULL with is_nan = 1; the latest value is the greatest
-// (step, timestamp, value), NaN ranking lowest (below -Infinity) among equal steps and
-// timestamps.
-Status WriteMetric(store::Session& s, const std::string& run_id, const Metric& m) {
+// NaN is stored as NULL with is_nan = 1.
+std::vector<store::Value> MetricRow(const std::string& run_id, const Metric& m) {
   const bool is_nan = std::isnan(m.value);
   store::Value value = is_nan ? store::Value() : store::Value(m.value);
-  std::vector<store::Value> args{run_id, m.key, value, int64_t{is_nan}, m.timestamp, m.step};
-  KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", args));
-  return s.Exec(
-      "INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE "
-      "SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, "
-      "step = excluded.step WHERE excluded.step > latest_metrics.step OR (excluded.step = "
-      "latest_metrics.step AND (excluded.timestamp > latest_metrics.timestamp OR "
-      "(excluded.timestamp = latest_metrics.timestamp AND (latest_metrics.is_nan = 1 OR "
-      "(excluded.is_nan = 0 AND excluded.value >= latest_metrics.value)))))",
-      args);
+  return {run_id, m.key, value, int64_t{is_nan}, m.timestamp, m.step};
+}
+
+// MLflow's order of "latest": greater (step, timestamp, value), NaN ranking lowest.
+bool IsLater(const Metric& a, const Metric& b) {
+  if (a.step != b.step) return a.step > b.step;
+  if (a.timestamp != b.timestamp) return a.timestamp > b.timestamp;
+  if (std::isnan(b.value)) return !std::isnan(a.value);
+  return !std::isnan(a.value) && a.value > b.value;
+}
+
+// Appends every metric to the history, then moves latest_metrics once per key (not once
+// per metric: that halves the statements of a typical batch).
+Status WriteMetrics(store::Session& s, const std::string& run_id,
+                    const std::vector<Metric>& metrics) {
+  std::map<std::string, const Metric*> latest;
+  for (const Metric& m : metrics) {
+    KILN_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", MetricRow(run_id, m)));
+    const Metric*& best = latest[m.key];
+    if (best == nullptr || IsLater(m, *best)) best = &m;
+  }
+  for (const auto& [key, m] : latest) {
+    KILN_RETURN_IF_ERROR(s.Exec(
+        "INSERT INTO latest_metrics VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, key) DO "
+        "UPDATE SET value = excluded.value, is_nan = excluded.is_nan, timestamp = "
+        "excluded.timestamp, step = excluded.step WHERE excluded.step > latest_metrics.step OR "
+        "(excluded.step = latest_metrics.step AND (excluded.timestamp > "
+        "latest_metrics.timestamp OR (excluded.timestamp = latest_metrics.timestamp AND "
+        "(latest_metrics.is_nan = 1 OR (excluded.is_nan = 0 AND excluded.value >= "
+        "latest_metrics.value)))))",
+        MetricRow(run_id, *m)));
+  }
+  return Status::Ok();
 }
 
 // Runs `fn` in a write transaction on an existing, active run.
@@ -84,7 +106,7 @@ Status TrackingService::LogBatch(const std::string& run_id, const Batch& batch) 
   return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
     for (const Param& p : batch.params) KILN_RETURN_IF_ERROR(WriteParam(s, run_id, p));
     for (const Tag& t : batch.tags) KILN_RETURN_IF_ERROR(WriteTag(s, run_id, t));
-    for (const Metric& m : batch.metrics) KILN_RETURN_IF_ERROR(WriteMetric(s, run_id, m));
+    KILN_RETURN_IF_ERROR(WriteMetrics(s, run_id, batch.metrics));
     return Status::Ok();
   });
 }

@@ -17,8 +17,9 @@ Result<SqlCondition> KeyedSubquery(const char* table, const char* value_column,
   const std::string column = std::string("x.") + value_column;
   KILN_ASSIGN_OR_RETURN(SqlCondition c,
                         numeric ? CompareNumber(column, clause) : CompareText(column, clause));
-  std::string extra = numeric ? " AND x.is_nan = 0 AND " : " AND ";
-  c.sql = "r.run_id IN (" + prefix + extra + c.sql + ")";
+  // NaN is stored as NULL, so the comparison itself leaves it out and the covering index
+  // (key, value, run_id) answers the subquery alone.
+  c.sql = "r.run_id IN (" + prefix + " AND " + c.sql + ")";
   c.args.insert(c.args.begin(), clause.key);
   return c;
 }
@@ -126,31 +127,41 @@ Result<std::string> AttributeOrderColumn(const std::string& key) {
   return InvalidArgument("invalid order_by attribute '" + key + "'");
 }
 
-Result<OrderTerm> RunOrderTerm(const std::string& text) {
+// One ORDER BY item over runs. Metrics, params and tags are LEFT JOINed once each (alias
+// o<index>) so that sorting reads a column instead of running subqueries per run.
+struct RunOrder {
+  std::string join;
+  std::vector<store::Value> join_args;
+  OrderTerm term;
+};
+
+Result<RunOrder> RunOrderTerm(const std::string& text, size_t index) {
   KILN_ASSIGN_OR_RETURN(OrderByClause clause, ParseOrderBy(text));
   const std::string direction = clause.ascending ? " ASC" : " DESC";
-  std::string expr;
-  std::vector<store::Value> args;
+  const char* table = nullptr;
   switch (clause.entity) {
     case FilterEntity::kMetric:
-      expr = "(SELECT x.value FROM latest_metrics x WHERE ";
+      table = "latest_metrics";
       break;
     case FilterEntity::kParam:
-      expr = "(SELECT x.value FROM params x WHERE ";
+      table = "params";
       break;
     case FilterEntity::kTag:
-      expr = "(SELECT x.value FROM tags x WHERE ";
+      table = "tags";
       break;
     case FilterEntity::kAttribute: {
       KILN_ASSIGN_OR_RETURN(std::string column, AttributeOrderColumn(clause.key));
-      return OrderTerm{column + " IS NULL, " + column + direction, {}};
+      return RunOrder{"", {}, {column + " IS NULL, " + column + direction, {}}};
     }
     default:
       return InvalidArgument("invalid order_by '" + text + "': cannot order by datasets");
   }
-  expr += "x.run_id = r.run_id AND x.key = ?)";
+  const std::string alias = "o" + std::to_string(index);
   // Runs without the value sort last in either direction, as in MLflow.
-  return OrderTerm{expr + " IS NULL, " + expr + direction, {clause.key, clause.key}};
+  return RunOrder{" LEFT JOIN " + std::string(table) + " " + alias + " ON " + alias +
+                      ".run_id = r.run_id AND " + alias + ".key = ?",
+                  {clause.key},
+                  {alias + ".value IS NULL, " + alias + ".value" + direction, {}}};
 }
 
 Result<std::vector<store::Value>> ExperimentIdValues(const std::vector<std::string>& ids) {
@@ -178,17 +189,21 @@ Result<SqlCondition> BuildRunQuery(const RunQuery& query) {
     conditions.push_back(std::move(c));
   }
   std::vector<OrderTerm> terms;
-  for (const std::string& text : query.order_by) {
-    KILN_ASSIGN_OR_RETURN(OrderTerm term, RunOrderTerm(text));
-    terms.push_back(std::move(term));
+  SqlCondition joins{"", {}};
+  for (size_t i = 0; i < query.order_by.size(); ++i) {
+    KILN_ASSIGN_OR_RETURN(RunOrder order, RunOrderTerm(query.order_by[i], i));
+    joins.sql += order.join;
+    joins.args.insert(joins.args.end(), order.join_args.begin(), order.join_args.end());
+    terms.push_back(std::move(order.term));
   }
   if (query.order_by.empty()) terms.push_back({"r.start_time DESC", {}});
   terms.push_back({"r.run_id ASC", {}});
   SqlCondition where = JoinConditions(conditions);
   SqlCondition order = RenderOrderBy(terms);
-  SqlCondition out{
-      std::string("SELECT ") + kRunColumns + " FROM runs r WHERE " + where.sql + order.sql,
-      where.args};
+  SqlCondition out{std::string("SELECT ") + kRunColumns + " FROM runs r" + joins.sql + " WHERE " +
+                       where.sql + order.sql,
+                   joins.args};
+  out.args.insert(out.args.end(), where.args.begin(), where.args.end());
   out.args.insert(out.args.end(), order.args.begin(), order.args.end());
   return out;
 }
