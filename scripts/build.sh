@@ -2,5 +2,5 @@
 # Configures and builds Kiln into build/ (Ninja, ccache). Extra args go to cmake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja -DKILN_BUILD_BENCH=OFF "$@" >/dev/null
+cmake -S . -B build -G Ninja "$@" >/dev/null
 ninja -C build
