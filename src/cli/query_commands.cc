@@ -1,5 +1,7 @@
 #include "cli/query_commands.h"
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "cli/exit_codes.h"
@@ -28,10 +30,13 @@ int Show(ApiCaller& api, const std::string& path, const Query& query, const Outp
   return kExitOk;
 }
 
+// A field for a table cell; floats are shortened to 6 significant digits (--json keeps all).
 std::string Text(const json& object, const char* key) {
   if (!object.contains(key)) return "";
   const json& v = object[key];
-  return v.is_string() ? v.get<std::string>() : v.dump();
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) return fmt::format("{:.6g}", v.get<double>());
+  return v.dump();
 }
 
 int64_t Millis(const json& object, const char* key) {
