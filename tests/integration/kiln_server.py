@@ -250,6 +250,12 @@ class KilnServer:
         self._record(method, raw_path, resp.status, data)
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
+    def post_ok(self, path, body):
+        """POSTs an MLflow call that must succeed (for fixtures) and returns its JSON."""
+        status, out = self.call("POST", path, body=body)
+        assert status == 200, (path, status, out)
+        return out
+
     def call(self, method, path, body=None, query=None, headers=None, prefix=API, timeout=30):
         """MLflow-client style request. `path` relative to `prefix` unless it starts with '/'.
 

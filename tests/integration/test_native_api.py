@@ -15,12 +15,7 @@ class NativeApiTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        call = cls.server.call
-
-        def post(path, body):
-            st, out = call("POST", path, body=body)
-            assert st == 200, (path, st, out)
-            return out
+        post = cls.server.post_ok
 
         cls.exp_name = uniq("native")
         cls.exp_id = post("experiments/create", {"name": cls.exp_name})["experiment_id"]

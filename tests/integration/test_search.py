@@ -20,12 +20,7 @@ class RunSearchTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        call = cls.server.call
-
-        def post(path, body):
-            st, out = call("POST", path, body=body)
-            assert st == 200, (path, st, out)
-            return out
+        post = cls.server.post_ok
 
         cls.exp_id = post("experiments/create", {"name": uniq("search")})["experiment_id"]
         cls.base = now_ms() - 3_600_000
