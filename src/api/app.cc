@@ -12,7 +12,8 @@ namespace kiln::api {
 Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  if (ec) return Internal("cannot create data folder '" + data_dir + "': " + ec.message());
+  // The folder is the user's choice, so failing to create it is their mistake to fix.
+  if (ec) return InvalidArgument("cannot create data folder '" + data_dir + "': " + ec.message());
   std::unique_ptr<App> app(new App());
   KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
   KILN_ASSIGN_OR_RETURN(app->artifacts_,

@@ -15,7 +15,8 @@ namespace kiln::api {
 class App {
  public:
   // Opens (creating if needed) `data_dir` with kiln.db (SQLite, WAL) and artifacts/.
-  // Errors: kInternal when the folder or database cannot be opened.
+  // Errors: kInvalidArgument when the folder cannot be created, kInternal when the database
+  // cannot be opened or migrated.
   static Result<std::unique_ptr<App>> Open(const std::string& data_dir);
 
   const http::Router& router() const { return router_; }

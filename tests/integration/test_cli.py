@@ -112,6 +112,19 @@ class CliTest(ServerTestCase):
         self.assertEqual(result.returncode, 1)
         self.assertTrue(result.stderr.strip())
 
+    def test_server_bad_flags_exit_2(self):
+        for args in (("server", "--port", "99999"), ("server", "--data", "/proc/no/such/dir"),
+                     ("server", "--max-body-mb", "0")):
+            result = kiln(*args)
+            self.assertEqual(result.returncode, 2, f"{args}: {result.stderr}")
+            self.assertTrue(result.stderr.strip(), args)
+
+    def test_server_port_in_use_exits_1(self):
+        result = kiln("server", "--port", str(self.server.port), "--data",
+                      tempfile.mkdtemp(prefix="kiln-cli-"))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("Address already in use", result.stderr)
+
     def test_bad_server_url_exits_2(self):
         result = kiln("experiments", "ls", "--server", "ftp://nowhere")
         self.assertEqual(result.returncode, 2)
