@@ -173,13 +173,7 @@ bool IsValidVersion(std::string_view version) {
 }
 
 Result<ModuleManifest> ParseModuleManifest(std::string_view text, std::string_view file_name) {
-  YamlReader reader{std::string(file_name)};
-  try {
-    KILN_ASSIGN_OR_RETURN(YAML::Node root, LoadYaml(text, file_name));
-    return ParseRoot(reader, root);
-  } catch (const YAML::Exception& e) {
-    return MarkedError(file_name, {e.mark.line + 1, e.mark.column + 1}, "", e.msg);
-  }
+  return ReadYamlDocument<ModuleManifest>(text, file_name, ParseRoot);
 }
 
 }  // namespace kiln::pipeline

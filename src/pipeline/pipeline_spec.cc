@@ -252,13 +252,7 @@ const ParamSpec* PipelineSpec::FindParam(std::string_view name) const {
 }
 
 Result<PipelineSpec> ParsePipeline(std::string_view text, std::string_view file_name) {
-  YamlReader reader{std::string(file_name)};
-  try {
-    KILN_ASSIGN_OR_RETURN(YAML::Node root, LoadYaml(text, file_name));
-    return ParseRoot(reader, root);
-  } catch (const YAML::Exception& e) {
-    return MarkedError(file_name, {e.mark.line + 1, e.mark.column + 1}, "", e.msg);
-  }
+  return ReadYamlDocument<PipelineSpec>(text, file_name, ParseRoot);
 }
 
 }  // namespace kiln::pipeline

@@ -61,4 +61,17 @@ bool ParseIntText(std::string_view text, int64_t* out);
 bool ParseNumberText(std::string_view text, double* out);
 bool ParseBoolText(std::string_view text, bool* out);
 
+// Loads one document from `file` and reads it with `read(reader, root)`. A yaml-cpp
+// exception thrown while reading becomes a positioned kInvalidArgument like any other error.
+template <typename T, typename ReadFn>
+Result<T> ReadYamlDocument(std::string_view text, std::string_view file, ReadFn read) {
+  YamlReader reader{std::string(file)};
+  try {
+    KILN_ASSIGN_OR_RETURN(YAML::Node root, LoadYaml(text, file));
+    return read(reader, root);
+  } catch (const YAML::Exception& e) {
+    return MarkedError(file, {e.mark.line + 1, e.mark.column + 1}, "", e.msg);
+  }
+}
+
 }  // namespace kiln::pipeline
