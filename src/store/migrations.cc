@@ -59,6 +59,48 @@ const std::vector<Migration>& AllMigrations() {
            "CREATE TABLE registered_model_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, "
            "version INTEGER NOT NULL, PRIMARY KEY (name, alias))",
        }},
+      {2,
+       {
+           // Published modules (immutable) and the files of command modules, as blobs.
+           "CREATE TABLE modules (name TEXT NOT NULL, version TEXT NOT NULL, description TEXT "
+           "NOT NULL, manifest TEXT NOT NULL, files_digest TEXT NOT NULL, created_ms BIGINT "
+           "NOT NULL, PRIMARY KEY (name, version))",
+           "CREATE TABLE module_files (name TEXT NOT NULL, version TEXT NOT NULL, path TEXT NOT "
+           "NULL, digest TEXT NOT NULL, size BIGINT NOT NULL, executable INTEGER NOT NULL, "
+           "PRIMARY KEY (name, version, path))",
+           // Pipeline runs; run_id is the parent tracking run.
+           "CREATE TABLE pipeline_runs (run_id TEXT PRIMARY KEY, pipeline_name TEXT NOT NULL, "
+           "file TEXT NOT NULL, base_dir TEXT NOT NULL, spec TEXT NOT NULL, overrides_json "
+           "TEXT NOT NULL, params_json TEXT NOT NULL, status TEXT NOT NULL, sweep_id TEXT, "
+           "schedule_id TEXT, error TEXT, created_ms BIGINT NOT NULL, started_ms BIGINT, "
+           "ended_ms BIGINT)",
+           "CREATE INDEX pipeline_runs_by_created ON pipeline_runs (created_ms)",
+           "CREATE INDEX pipeline_runs_by_sweep ON pipeline_runs (sweep_id)",
+           "CREATE INDEX pipeline_runs_by_schedule ON pipeline_runs (schedule_id, status)",
+           // One row per step of a pipeline run; run_id is the child tracking run.
+           "CREATE TABLE step_runs (pipeline_run_id TEXT NOT NULL, step TEXT NOT NULL, "
+           "position INTEGER NOT NULL, run_id TEXT, status TEXT NOT NULL, cache_key TEXT, "
+           "cached INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, exit_code "
+           "INTEGER, error TEXT, log_path TEXT, started_ms BIGINT, ended_ms BIGINT, "
+           "PRIMARY KEY (pipeline_run_id, step))",
+           "CREATE TABLE step_outputs (pipeline_run_id TEXT NOT NULL, step TEXT NOT NULL, "
+           "output TEXT NOT NULL, type TEXT NOT NULL, digest TEXT NOT NULL, "
+           "PRIMARY KEY (pipeline_run_id, step, output))",
+           // Successful step results by cache key: outputs_json maps output -> {type, digest}.
+           "CREATE TABLE step_cache (cache_key TEXT PRIMARY KEY, pipeline_run_id TEXT NOT NULL, "
+           "step TEXT NOT NULL, outputs_json TEXT NOT NULL, created_ms BIGINT NOT NULL)",
+           // Lineage: e.g. artifact -> step run (consumed), step run -> artifact (produced).
+           "CREATE TABLE lineage_edges (src_kind TEXT NOT NULL, src_id TEXT NOT NULL, "
+           "dst_kind TEXT NOT NULL, dst_id TEXT NOT NULL, label TEXT NOT NULL, created_ms "
+           "BIGINT NOT NULL, PRIMARY KEY (src_kind, src_id, dst_kind, dst_id, label))",
+           "CREATE INDEX lineage_by_dst ON lineage_edges (dst_kind, dst_id)",
+           "CREATE TABLE sweeps (sweep_id TEXT PRIMARY KEY, pipeline_name TEXT NOT NULL, "
+           "spec_json TEXT NOT NULL, created_ms BIGINT NOT NULL)",
+           "CREATE TABLE schedules (schedule_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+           "cron TEXT NOT NULL, file TEXT NOT NULL, spec TEXT NOT NULL, overrides_json TEXT "
+           "NOT NULL, allow_overlap INTEGER NOT NULL, enabled INTEGER NOT NULL, next_fire_ms "
+           "BIGINT NOT NULL, last_run_id TEXT, created_ms BIGINT NOT NULL)",
+       }},
   };
   return kMigrations;
 }
