@@ -51,6 +51,9 @@ struct ModuleManifest {
   std::vector<PortSpec> inputs;
   std::vector<PortSpec> outputs;
   RunnerSpec runner;
+  // Where the manifest came from, filled by whoever loads it (empty for text parsed alone):
+  std::string source_dir;    // absolute folder holding module.yaml and the module's files
+  std::string files_digest;  // SHA-256 over the folder's files (relative paths and contents)
 
   // The declaration named `name`, or nullptr. The pointer lives as long as this manifest.
   const ParamSpec* FindParam(std::string_view name) const;
