@@ -41,6 +41,12 @@ class ArtifactStore {
   virtual Result<std::string> PutBlob(const std::string& bytes) = 0;
   // Reads a blob by digest. Errors: kInvalidArgument (not a 64-hex digest), kNotFound.
   virtual Result<std::string> GetBlob(const std::string& digest) const = 0;
+  // Stores the contents of file `file_path` by content (streamed); returns the digest.
+  // Idempotent. Errors: kNotFound (no such regular file), kInternal on I/O.
+  virtual Result<std::string> PutBlobFile(const std::string& file_path) = 0;
+  // Absolute filesystem path of a blob, to read in place (never write to it).
+  // Errors: kInvalidArgument (not a 64-hex digest), kNotFound.
+  virtual Result<std::string> LocateBlob(const std::string& digest) const = 0;
 };
 
 // Checks that `path` is a safe relative path: not absolute, no "." or ".." segments,

@@ -61,12 +61,28 @@ Result<int> CreateTempFile(const std::string& dir, std::string& path) {
   return Internal("cannot create a unique temporary file in '" + dir + "'");
 }
 
-Status WriteSyncClose(int fd, const std::string& bytes, const std::string& path) {
+Status FillSyncClose(int fd, const std::string& path, const FileFiller& fill) {
   FdCloser closer(fd);
-  KILN_RETURN_IF_ERROR(WriteAll(fd, bytes, path));
+  KILN_RETURN_IF_ERROR(fill(fd, path));
   if (::fsync(fd) != 0) return ErrnoStatus("cannot fsync", path, errno);
   if (::close(closer.Release()) != 0) return ErrnoStatus("cannot close", path, errno);
   return Status::Ok();
+}
+
+// Appends the contents of `src` to `fd`.
+Status CopyInto(int fd, const std::string& src, const std::string& dest_path) {
+  int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0 && (errno == ENOENT || errno == ENOTDIR)) return NotFound("no file '" + src + "'");
+  if (in < 0) return ErrnoStatus("cannot open", src, errno);
+  FdCloser closer(in);
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(in, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("cannot read", src, errno);
+    if (n == 0) return Status::Ok();
+    KILN_RETURN_IF_ERROR(WriteAll(fd, std::string(buf, static_cast<size_t>(n)), dest_path));
+  }
 }
 
 Status RenameStatus(const std::string& tmp, const std::string& dest, int err) {
@@ -124,9 +140,23 @@ Status SyncDirectory(const std::string& path) {
 
 Status WriteFileDurably(const std::string& tmp_dir, const std::string& dest,
                         const std::string& bytes) {
+  return FillFileDurably(tmp_dir, dest, [&bytes](int fd, const std::string& tmp_path) {
+    return WriteAll(fd, bytes, tmp_path);
+  });
+}
+
+Status CopyFileDurably(const std::string& tmp_dir, const std::string& src,
+                       const std::string& dest) {
+  return FillFileDurably(tmp_dir, dest, [&src](int fd, const std::string& tmp_path) {
+    return CopyInto(fd, src, tmp_path);
+  });
+}
+
+Status FillFileDurably(const std::string& tmp_dir, const std::string& dest,
+                       const FileFiller& fill) {
   std::string tmp;
   KILN_ASSIGN_OR_RETURN(int fd, CreateTempFile(tmp_dir, tmp));
-  Status status = WriteSyncClose(fd, bytes, tmp);
+  Status status = FillSyncClose(fd, tmp, fill);
   if (status.ok() && ::rename(tmp.c_str(), dest.c_str()) != 0) {
     status = RenameStatus(tmp, dest, errno);
   }

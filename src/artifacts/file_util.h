@@ -2,6 +2,7 @@
 // report failures as Status with the path and strerror text; nothing throws.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "common/status.h"
@@ -30,5 +31,16 @@ Status SyncDirectory(const std::string& path);
 // kInternal.
 Status WriteFileDurably(const std::string& tmp_dir, const std::string& dest,
                         const std::string& bytes);
+
+// Like WriteFileDurably, with the contents copied from file `src` (streamed, any size).
+// Errors: kNotFound when `src` is missing, others as WriteFileDurably.
+Status CopyFileDurably(const std::string& tmp_dir, const std::string& src, const std::string& dest);
+
+// Writes the bytes of a new file to descriptor `fd` (at temporary path `tmp_path`).
+using FileFiller = std::function<Status(int fd, const std::string& tmp_path)>;
+
+// The durable write both of the above use: a temporary file filled by `fill`, fsynced, renamed
+// over `dest`, dest's directory fsynced. Errors: whatever `fill` returns, others as above.
+Status FillFileDurably(const std::string& tmp_dir, const std::string& dest, const FileFiller& fill);
 
 }  // namespace kiln::artifacts

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "artifacts/artifact_store.h"
 #include "artifacts/file_util.h"
 #include "artifacts/path_safety.h"
+#include "artifacts/sha256.h"
 
 namespace kiln::artifacts {
 namespace {
@@ -58,6 +60,8 @@ class LocalArtifactStore final : public ArtifactStore {
   Status Delete(const std::string& path) override;
   Result<std::string> PutBlob(const std::string& bytes) override;
   Result<std::string> GetBlob(const std::string& digest) const override;
+  Result<std::string> PutBlobFile(const std::string& file_path) override;
+  Result<std::string> LocateBlob(const std::string& digest) const override;
 
  private:
   struct Resolved {
@@ -68,6 +72,9 @@ class LocalArtifactStore final : public ArtifactStore {
   Result<Resolved> Resolve(const std::string& path) const;
   Result<Resolved> ResolveFile(const std::string& path) const;
   Status MakeParents(const std::string& relative) const;
+  // Stores a blob under `digest` unless present; `write` creates the file at the given path.
+  Status StoreBlob(const std::string& digest,
+                   const std::function<Status(const std::string&)>& write);
   Result<std::optional<FileEntry>> ToEntry(const fs::directory_entry& entry,
                                            const std::string& prefix) const;
 
@@ -204,20 +211,46 @@ Status LocalArtifactStore::Delete(const std::string& path) {
 Result<std::string> LocalArtifactStore::PutBlob(const std::string& bytes) {
   std::string digest = Sha256Hex(bytes);
   if (digest.size() != 64) return Internal("SHA-256 computation failed");
+  KILN_RETURN_IF_ERROR(StoreBlob(digest, [&](const std::string& dest) {
+    return WriteFileDurably(tmp_.string(), dest, bytes);
+  }));
+  return digest;
+}
+
+Result<std::string> LocalArtifactStore::PutBlobFile(const std::string& file_path) {
+  KILN_ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(file_path));
+  if (digest.size() != 64) return Internal("SHA-256 computation failed");
+  KILN_RETURN_IF_ERROR(StoreBlob(digest, [&](const std::string& dest) {
+    return CopyFileDurably(tmp_.string(), file_path, dest);
+  }));
+  return digest;
+}
+
+Status LocalArtifactStore::StoreBlob(const std::string& digest,
+                                     const std::function<Status(const std::string&)>& write) {
   fs::path dir = blobs_ / digest.substr(0, 2);
   fs::path dest = dir / digest;
   std::error_code ec;
   if (fs::is_regular_file(dest, ec)) {
     // Same digest, same bytes. The fsync covers a concurrent writer that renamed the blob
     // in but has not yet made the rename durable.
-    KILN_RETURN_IF_ERROR(SyncDirectory(dir.string()));
-    return digest;
+    return SyncDirectory(dir.string());
   }
   Result<bool> created = MakeDirectory(dir.string());
   if (!created.ok()) return created.status();
   if (*created) KILN_RETURN_IF_ERROR(SyncDirectory(blobs_.string()));
-  KILN_RETURN_IF_ERROR(WriteFileDurably(tmp_.string(), dest.string(), bytes));
-  return digest;
+  return write(dest.string());
+}
+
+Result<std::string> LocalArtifactStore::LocateBlob(const std::string& digest) const {
+  if (!IsLowerHexDigest(digest)) {
+    return InvalidArgument("invalid blob digest " + QuotePath(digest) +
+                           ": expected 64 lowercase hex characters");
+  }
+  fs::path path = blobs_ / digest.substr(0, 2) / digest;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return NotFound("blob " + digest + " not found");
+  return path.string();
 }
 
 Result<std::string> LocalArtifactStore::GetBlob(const std::string& digest) const {
