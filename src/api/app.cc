@@ -5,9 +5,26 @@
 
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
+#include "api/v1/module_routes.h"
+#include "api/v1/pipeline_routes.h"
 #include "api/v1/routes.h"
 
 namespace kiln::api {
+namespace {
+
+exec::PipelineServiceOptions PipelineOptions(const std::string& data_dir,
+                                             const pipeline::PublishedModules& modules) {
+  exec::PipelineServiceOptions options;
+  options.data_dir = data_dir;
+  const std::string cache = data_dir + "/modules";
+  options.published_modules = [&modules, cache] {
+    Result<std::vector<pipeline::ModuleManifest>> all = modules.LoadAll(cache);
+    return all.ok() ? *all : std::vector<pipeline::ModuleManifest>{};
+  };
+  return options;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   std::error_code ec;
@@ -22,13 +39,21 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
       std::make_unique<tracking::TrackingService>(*app->store_, mlflow::kArtifactScheme);
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
   app->registry_ = std::make_unique<registry::RegistryService>(*app->store_);
-  app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_});
+  app->modules_ = std::make_unique<pipeline::PublishedModules>(*app->store_, *app->artifacts_);
+  app->pipelines_ = std::make_unique<exec::PipelineService>(
+      *app->store_, *app->tracking_, *app->artifacts_, PipelineOptions(data_dir, *app->modules_));
+  app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
+                                    *app->modules_, *app->pipelines_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
   mlflow::AddArtifactRoutes(app->router_, *app->services_);
   v1::AddRoutes(app->router_, *app->services_);
+  v1::AddModuleRoutes(app->router_, *app->services_);
+  v1::AddPipelineRoutes(app->router_, *app->services_);
   return app;
 }
+
+void App::SetTrackingUri(const std::string& uri) { pipelines_->SetTrackingUri(uri); }
 
 }  // namespace kiln::api

@@ -23,6 +23,11 @@ class App {
   // Runs one request through the router in-process.
   http::Response Handle(http::Request& request) const { return router_.Dispatch(request); }
 
+  // The pipeline runner; runs live as long as the App. Thread-safe.
+  exec::PipelineService& pipelines() { return *pipelines_; }
+  // Tells steps where the tracking API is (MLFLOW_TRACKING_URI); call before serving.
+  void SetTrackingUri(const std::string& uri);
+
  private:
   App() = default;
 
@@ -30,6 +35,9 @@ class App {
   std::unique_ptr<artifacts::ArtifactStore> artifacts_;
   std::unique_ptr<tracking::TrackingService> tracking_;
   std::unique_ptr<registry::RegistryService> registry_;
+  std::unique_ptr<pipeline::PublishedModules> modules_;
+  // Declared after the stores its runs use, so it is destroyed (runs cancelled) before them.
+  std::unique_ptr<exec::PipelineService> pipelines_;
   std::unique_ptr<Services> services_;
   http::Router router_;
 };

@@ -9,7 +9,9 @@
 
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
+#include "exec/pipeline_service.h"
 #include "http/router.h"
+#include "pipeline/published_modules.h"
 #include "registry/registry_service.h"
 #include "tracking/tracking_service.h"
 
@@ -20,6 +22,8 @@ struct Services {
   tracking::TrackingService& tracking;
   registry::RegistryService& registry;
   artifacts::ArtifactStore& artifacts;
+  pipeline::PublishedModules& modules;
+  exec::PipelineService& pipelines;
 };
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;

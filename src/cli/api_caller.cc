@@ -42,6 +42,9 @@ Result<json> FromResponse(const http::Response& response) {
                             ? body["message"].get<std::string>()
                             : "HTTP " + std::to_string(response.status);
   if (response.status == 404) return NotFound(message);
+  if (body.is_object() && body.value("error_code", "") == "RESOURCE_ALREADY_EXISTS") {
+    return AlreadyExists(message);
+  }
   if (response.status < 500) return InvalidArgument(message);
   return Internal(message);
 }
@@ -58,6 +61,15 @@ class LocalCaller : public ApiCaller {
     for (const auto& [key, value] : query) request.query.emplace(key, value);
     return FromResponse(app_->Handle(request));
   }
+  Result<json> Post(const std::string& path, const json& body) override {
+    http::Request request;
+    request.method = "POST";
+    request.path = path;
+    request.target = path;
+    request.headers["content-type"] = "application/json";
+    request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    return FromResponse(app_->Handle(request));
+  }
 
  private:
   std::unique_ptr<api::App> app_;
@@ -71,6 +83,12 @@ class RemoteCaller : public ApiCaller {
     KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("GET", Target(path, query)));
     return FromResponse(response);
   }
+  Result<json> Post(const std::string& path, const json& body) override {
+    KILN_ASSIGN_OR_RETURN(
+        http::Response response,
+        client_.Send("POST", path, body.dump(-1, ' ', false, json::error_handler_t::replace)));
+    return FromResponse(response);
+  }
 
  private:
   http::Client client_;
@@ -79,9 +97,9 @@ class RemoteCaller : public ApiCaller {
 }  // namespace
 
 Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
-                                                 const std::string& data_dir) {
+                                                 const std::string& data_dir, bool create) {
   if (!server.empty()) return std::unique_ptr<ApiCaller>(new RemoteCaller(server));
-  if (!std::filesystem::exists(data_dir + "/kiln.db")) {
+  if (!create && !std::filesystem::exists(data_dir + "/kiln.db")) {
     return InvalidArgument("no Kiln data in '" + data_dir + "' (start `kiln server --data " +
                            data_dir + "` first, or pass --data DIR or --server URL)");
   }

@@ -16,15 +16,19 @@ class ApiCaller {
  public:
   virtual ~ApiCaller() = default;
   // GETs `path` with `query` (encoded here) and returns the JSON body. A 4xx answer becomes
-  // kNotFound or kInvalidArgument with the server's message; 5xx or transport failures kInternal
-  // or kUnavailable.
+  // kNotFound (404), kAlreadyExists (error_code RESOURCE_ALREADY_EXISTS) or kInvalidArgument
+  // with the server's message; 5xx or transport failures kInternal or kUnavailable.
   virtual Result<nlohmann::json> Get(
       const std::string& path, const std::vector<std::pair<std::string, std::string>>& query) = 0;
+  // POSTs `body` as JSON to `path` and returns the JSON answer. Errors as Get, and kAlreadyExists
+  // for a 4xx whose error_code is RESOURCE_ALREADY_EXISTS.
+  virtual Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body) = 0;
 };
 
-// `server` empty: open `data_dir` in-process. Otherwise talk to the server URL.
+// `server` empty: open `data_dir` in-process (created if missing only when `create`; otherwise
+// a missing folder is kInvalidArgument). Otherwise talk to the server URL.
 Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
-                                                 const std::string& data_dir);
+                                                 const std::string& data_dir, bool create = false);
 
 // Percent-encodes a query component.
 std::string UrlEncode(const std::string& text);

@@ -8,7 +8,9 @@
 #include <iostream>
 
 #include "cli/exit_codes.h"
+#include "cli/module_commands.h"
 #include "cli/query_commands.h"
+#include "cli/run_command.h"
 #include "cli/server_command.h"
 
 namespace kiln::cli {
@@ -91,6 +93,27 @@ void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags
       [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowModel(a, id, flags.output); }); });
 }
 
+void AddRunCommand(CLI::App& app, RunFlags& flags, int& rc) {
+  CLI::App* run = app.add_subcommand("run", "Run a pipeline file (or a sweep of it)");
+  run->add_option("FILE", flags.file, "Pipeline file (YAML)");
+  run->add_option("OVERRIDES", flags.overrides,
+                  "Hydra overrides: a=1 +step.p=2 ~step.p lr=0.1,0.2 depth=range(3,9,3)");
+  run->add_flag("-m,--multirun", flags.multirun, "Expand sweeps into a grid of runs");
+  run->add_option("--sample", flags.sample, "Random search: this many points")
+      ->check(CLI::Range(1, 10000));
+  run->add_option("--seed", flags.seed, "Seed for --sample")->check(CLI::NonNegativeNumber);
+  run->add_option("--parallel", flags.parallel, "Sweep points running at once (0 = one per CPU)")
+      ->check(CLI::Range(0, 1024));
+  run->add_flag("--no-cache", flags.no_cache, "Run every step even if its result is cached");
+  run->add_option("--resume", flags.resume, "Re-run what failed or never ran in this run");
+  run->add_option("--data", flags.data, "Data folder when no server is given")
+      ->capture_default_str();
+  run->add_option("--server", flags.server, "Server URL, e.g. http://127.0.0.1:8080")
+      ->envname("KILN_SERVER");
+  run->add_flag("--json", flags.json, "Print the final runs as JSON");
+  run->callback([&flags, &rc] { rc = RunPipeline(flags); });
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -103,6 +126,9 @@ int Main(int argc, char** argv) {
   std::string id;
   AddServerCommand(app, server_flags, rc);
   AddQueryCommands(app, client_flags, run_flags, id, rc);
+  RunFlags pipeline_flags;
+  AddRunCommand(app, pipeline_flags, rc);
+  AddModuleCommands(app, rc);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
   try {

@@ -1,8 +1,10 @@
 #include "pipeline/param_value.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
+#include <system_error>
 
 #include "pipeline/yaml_reader.h"
 
@@ -15,10 +17,11 @@ const char* Article(ParamType type) {
   return type == ParamType::kInt || type == ParamType::kEnum ? "an" : "a";
 }
 
+// The shortest text that reads back as the same double, so substituted values lose nothing.
 std::string FormatNumber(double number) {
-  std::ostringstream out;
-  out << number;
-  return out.str();
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), number);
+  return ec == std::errc() ? std::string(buf, end) : std::string("nan");
 }
 
 // A spec for one list item: the list's item type with its range and values.

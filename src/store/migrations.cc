@@ -84,8 +84,9 @@ const std::vector<Migration>& AllMigrations() {
            "INTEGER, error TEXT, log_path TEXT, started_ms BIGINT, ended_ms BIGINT, "
            "PRIMARY KEY (pipeline_run_id, step))",
            "CREATE TABLE step_outputs (pipeline_run_id TEXT NOT NULL, step TEXT NOT NULL, "
-           "output TEXT NOT NULL, type TEXT NOT NULL, digest TEXT NOT NULL, "
-           "PRIMARY KEY (pipeline_run_id, step, output))",
+           "output TEXT NOT NULL, type TEXT NOT NULL, digest TEXT NOT NULL, is_tree INTEGER NOT "
+           "NULL, PRIMARY KEY (pipeline_run_id, step, output))",
+           "CREATE INDEX step_outputs_by_digest ON step_outputs (digest)",
            // Successful step results by cache key: outputs_json maps output -> {type, digest}.
            "CREATE TABLE step_cache (cache_key TEXT PRIMARY KEY, pipeline_run_id TEXT NOT NULL, "
            "step TEXT NOT NULL, outputs_json TEXT NOT NULL, created_ms BIGINT NOT NULL)",

@@ -1,0 +1,193 @@
+#include "api/v1/module_routes.h"
+
+#include <cmath>
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+namespace kiln::api::v1 {
+
+using nlohmann::json;
+using pipeline::ParamType;
+
+namespace {
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+json RenderParamValue(const pipeline::ParamValue& value) {
+  return std::visit(
+      [](const auto& v) -> json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::vector<pipeline::ParamValue>>) {
+          json items = json::array();
+          for (const pipeline::ParamValue& item : v) items.push_back(RenderParamValue(item));
+          return items;
+        } else {
+          return json(v);
+        }
+      },
+      value.value);
+}
+
+// Bounds of int params (and int lists) read 1, not 1.0.
+json RenderBound(const pipeline::ParamSpec& p, double bound) {
+  const bool is_int =
+      p.type == ParamType::kInt || (p.type == ParamType::kList && p.item_type == ParamType::kInt);
+  if (is_int && std::floor(bound) == bound && std::fabs(bound) < 9e15) {
+    return static_cast<int64_t>(bound);
+  }
+  return bound;
+}
+
+json RenderParam(const pipeline::ParamSpec& p) {
+  json out = {{"name", p.name},
+              {"type", pipeline::ParamTypeName(p.type)},
+              {"required", p.required},
+              {"help", p.help}};
+  if (p.type == ParamType::kList) out["items"] = pipeline::ParamTypeName(p.item_type);
+  if (p.default_value) out["default"] = RenderParamValue(*p.default_value);
+  if (p.min) out["min"] = RenderBound(p, *p.min);
+  if (p.max) out["max"] = RenderBound(p, *p.max);
+  if (!p.values.empty()) out["values"] = p.values;
+  return out;
+}
+
+json RenderPorts(const std::vector<pipeline::PortSpec>& ports) {
+  json out = json::array();
+  for (const pipeline::PortSpec& port : ports) {
+    out.push_back({{"name", port.name},
+                   {"type", pipeline::ArtifactTypeName(port.type)},
+                   {"description", port.description}});
+  }
+  return out;
+}
+
+json RenderRunner(const pipeline::RunnerSpec& runner) {
+  json out = {{"kind", runner.builtin.empty() ? "command" : "builtin"}, {"env", runner.env}};
+  if (runner.builtin.empty()) {
+    out["command"] = runner.command;
+  } else {
+    out["builtin"] = runner.builtin;
+  }
+  return out;
+}
+
+Result<pipeline::ModuleFile> ParseFile(const RequestArgs& item, size_t index) {
+  pipeline::ModuleFile file;
+  KILN_ASSIGN_OR_RETURN(file.path, item.RequiredString("path"));
+  KILN_ASSIGN_OR_RETURN(std::string encoded, item.RequiredString("content_base64"));
+  std::optional<std::string> bytes = DecodeBase64(encoded);
+  if (!bytes) {
+    return InvalidArgument("files[" + std::to_string(index) + "].content_base64 of '" + file.path +
+                           "' is not valid base64");
+  }
+  file.bytes = std::move(*bytes);
+  KILN_ASSIGN_OR_RETURN(file.executable, item.OptionalBool("executable", false));
+  return file;
+}
+
+Result<json> Publish(pipeline::PublishedModules& modules, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string manifest, args.RequiredString("manifest"));
+  KILN_ASSIGN_OR_RETURN(std::vector<RequestArgs> items, args.ObjectList("files"));
+  std::vector<pipeline::ModuleFile> files;
+  for (size_t i = 0; i < items.size(); ++i) {
+    KILN_ASSIGN_OR_RETURN(pipeline::ModuleFile file, ParseFile(items[i], i));
+    files.push_back(std::move(file));
+  }
+  KILN_ASSIGN_OR_RETURN(pipeline::PublishResult result, modules.Publish(manifest, files));
+  return json{{"module", RenderPublishedModule(result.module)}, {"created", result.created}};
+}
+
+Result<json> List(const pipeline::PublishedModules& modules) {
+  KILN_ASSIGN_OR_RETURN(std::vector<pipeline::ModuleSummary> all, modules.List());
+  json out = json::array();
+  for (const pipeline::ModuleSummary& m : all) {
+    out.push_back({{"name", m.name},
+                   {"latest_version", m.latest_version},
+                   {"versions", m.versions},
+                   {"description", m.description}});
+  }
+  return json{{"modules", out}};
+}
+
+Result<json> Show(const pipeline::PublishedModules& modules, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
+  if (name.empty()) return InvalidArgument("Missing value for required parameter 'name'.");
+  KILN_ASSIGN_OR_RETURN(std::string version, args.OptionalString("version"));
+  KILN_ASSIGN_OR_RETURN(pipeline::PublishedModule module, modules.Get(name, version));
+  return json{{"module", RenderPublishedModule(module)}};
+}
+
+}  // namespace
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    uint32_t bits = 0;
+    int padding = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      const char c = text[i + j];
+      const bool pad_allowed = j >= 2 && i + 4 == text.size();
+      if (c == '=' && pad_allowed) {
+        ++padding;
+      } else if (c == '=' || padding > 0 || Base64Value(c) < 0) {
+        return std::nullopt;
+      }
+      bits = (bits << 6) | static_cast<uint32_t>(c == '=' ? 0 : Base64Value(c));
+    }
+    out += static_cast<char>(bits >> 16);
+    if (padding < 2) out += static_cast<char>((bits >> 8) & 0xff);
+    if (padding < 1) out += static_cast<char>(bits & 0xff);
+  }
+  return out;
+}
+
+json RenderModuleManifest(const pipeline::ModuleManifest& m) {
+  json params = json::array();
+  for (const pipeline::ParamSpec& p : m.params) params.push_back(RenderParam(p));
+  json out = {{"name", m.name},
+              {"version", m.version},
+              {"description", m.description},
+              {"params", params},
+              {"inputs", RenderPorts(m.inputs)},
+              {"outputs", RenderPorts(m.outputs)},
+              {"runner", RenderRunner(m.runner)},
+              {"files_digest", m.files_digest}};
+  if (!m.source_dir.empty()) out["source_dir"] = m.source_dir;
+  return out;
+}
+
+json RenderPublishedModule(const pipeline::PublishedModule& module) {
+  json out = RenderModuleManifest(module.manifest);
+  json files = json::array();
+  for (const pipeline::PublishedFile& f : module.files) {
+    files.push_back(
+        {{"path", f.path}, {"size", f.size}, {"digest", f.digest}, {"executable", f.executable}});
+  }
+  out["files"] = files;
+  out["created_ms"] = module.created_ms;
+  out["versions"] = module.versions;
+  out["manifest_yaml"] = module.manifest_text;
+  return out;
+}
+
+void AddModuleRoutes(http::Router& router, Services& services) {
+  pipeline::PublishedModules& modules = services.modules;
+  router.Add("POST", "/api/v1/modules",
+             JsonEndpoint([&modules](const RequestArgs& a) { return Publish(modules, a); }));
+  router.Add("GET", "/api/v1/modules",
+             JsonEndpoint([&modules](const RequestArgs&) { return List(modules); }));
+  router.Add("GET", "/api/v1/modules/{name...}",
+             JsonEndpoint([&modules](const RequestArgs& a) { return Show(modules, a); }));
+}
+
+}  // namespace kiln::api::v1

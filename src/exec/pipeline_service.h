@@ -1,0 +1,117 @@
+// PipelineService: starts pipeline runs and sweeps in the background, tracks the live ones
+// and their events, cancels them. Used in-process by `kiln run` and by the server's routes.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "artifacts/artifact_store.h"
+#include "exec/executor.h"
+#include "exec/local_executor.h"
+#include "exec/pipeline_run.h"
+#include "exec/run_planning.h"
+#include "pipeline/module_manifest.h"
+#include "pipeline/run_records.h"
+#include "store/meta_store.h"
+#include "tracking/tracking_service.h"
+
+namespace kiln::exec {
+
+struct PipelineServiceOptions {
+  std::string data_dir;      // step folders go under <data_dir>/work
+  std::string tracking_uri;  // MLFLOW_TRACKING_URI for steps; "" when no server listens
+  LocalExecutorOptions executor;
+  // Published modules to add below the folder layers; may be empty.
+  std::function<std::vector<pipeline::ModuleManifest>()> published_modules;
+  // Called for every event of every run, on the run's thread; must be thread-safe.
+  std::function<void(const std::string& run_id, const RunEvent&)> on_event;
+};
+
+// What Submit started.
+struct Submission {
+  std::string sweep_id;  // empty unless a sweep
+  std::string pipeline_name;
+  std::vector<std::string> run_ids;       // in point order
+  std::vector<std::string> descriptions;  // parallel to run_ids
+};
+
+// New events of one run, as WaitEvents returns them.
+struct EventBatch {
+  std::vector<RunEvent> events;
+  size_t next = 0;        // pass as `from` next time
+  bool finished = false;  // the run ended; no more events come
+};
+
+class PipelineService {
+ public:
+  // The stores must outlive the service. Starts a local executor.
+  PipelineService(store::MetaStore& store, tracking::TrackingService& tracking,
+                  artifacts::ArtifactStore& artifacts, PipelineServiceOptions options);
+  // Cancels every live run and waits for them to end.
+  ~PipelineService();
+
+  // Validates the whole submission (every sweep point), records the runs and starts them in
+  // the background. Errors: kInvalidArgument as PlanSubmission (nothing is recorded), kInternal.
+  Result<Submission> Submit(const SubmitRequest& request);
+
+  // Re-runs the steps of `run_id` that did not succeed, in the background. Errors: kNotFound,
+  // kFailedPrecondition (still running), kInvalidArgument (its file no longer resolves).
+  Result<Submission> Resume(const std::string& run_id, bool use_cache);
+
+  // Cancels a live run. Errors: kNotFound (unknown), kFailedPrecondition (already finished).
+  Status Cancel(const std::string& run_id);
+  // Cancels every live run.
+  void CancelAll();
+
+  // Events of run `run_id` from index `from`, waiting up to `timeout` for one to arrive. A run
+  // that is not live (finished before this process started) gives finished = true at once.
+  EventBatch WaitEvents(const std::string& run_id, size_t from, std::chrono::milliseconds timeout);
+
+  // Blocks until no run is live.
+  void WaitIdle();
+
+  pipeline::RunRecords& records() { return records_; }
+
+  // Sets MLFLOW_TRACKING_URI for steps started from now on; call before submitting runs.
+  void SetTrackingUri(const std::string& uri) { runner_.tracking_uri = uri; }
+
+ private:
+  struct LiveRun;
+  struct Batch;
+
+  Result<std::unique_ptr<pipeline::ModuleLibrary>> OpenLibrary(const std::string& base_dir);
+  Result<Submission> Start(std::vector<std::unique_ptr<PipelineRun>> runs, int64_t parallel,
+                           Submission submission);
+  void Drive(std::shared_ptr<Batch> batch);
+  void RunOne(const std::shared_ptr<LiveRun>& live);
+  void Record(const std::shared_ptr<LiveRun>& live, const RunEvent& event);
+  std::shared_ptr<LiveRun> FindLive(const std::string& run_id);
+  // Joins driver threads that have finished; forgets old finished runs. Takes mu_.
+  void ReapThreads();
+  // Drops finished runs beyond kMaxRememberedRuns. Needs mu_ held.
+  void ForgetOldRuns();
+
+  store::MetaStore& store_;
+  tracking::TrackingService& tracking_;
+  artifacts::ArtifactStore& artifacts_;
+  PipelineServiceOptions options_;
+  std::unique_ptr<Executor> executor_;
+  RunnerServices runner_;
+  pipeline::RunRecords records_;
+
+  std::mutex mu_;  // guards everything below
+  std::condition_variable idle_;
+  std::map<std::string, std::shared_ptr<LiveRun>> live_;
+  std::vector<std::thread> drivers_;
+  std::vector<std::thread::id> finished_drivers_;  // drivers done, waiting to be joined
+  size_t active_batches_ = 0;
+};
+
+}  // namespace kiln::exec

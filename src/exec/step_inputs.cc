@@ -1,0 +1,84 @@
+#include "exec/step_inputs.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "artifacts/blob_tree.h"
+
+namespace kiln::exec {
+namespace fs = std::filesystem;
+namespace {
+
+Result<BoundInput> BindFile(artifacts::ArtifactStore& store, const std::string& path,
+                            const std::string& base_dir) {
+  fs::path file = fs::path(path).is_absolute() ? fs::path(path) : fs::path(base_dir) / path;
+  file = file.lexically_normal();
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    KILN_ASSIGN_OR_RETURN(std::string digest, artifacts::PutTree(store, file.string()));
+    return BoundInput{digest, true, "file:" + file.string()};
+  }
+  if (!fs::is_regular_file(file, ec))
+    return NotFound("input file '" + file.string() + "' not found");
+  KILN_ASSIGN_OR_RETURN(std::string digest, store.PutBlobFile(file.string()));
+  return BoundInput{digest, false, "file:" + file.string()};
+}
+
+Result<BoundInput> BindStepOutput(
+    const pipeline::Binding& binding,
+    const std::map<std::string, std::vector<pipeline::StepOutput>>& upstream_outputs) {
+  auto step = upstream_outputs.find(binding.step);
+  if (step != upstream_outputs.end()) {
+    for (const pipeline::StepOutput& output : step->second) {
+      if (output.name == binding.output) {
+        return BoundInput{output.digest, output.is_tree,
+                          "step:" + binding.step + "." + binding.output};
+      }
+    }
+  }
+  return NotFound("output '" + binding.step + "." + binding.output + "' was not recorded");
+}
+
+}  // namespace
+
+Result<std::map<std::string, BoundInput>> BindInputs(
+    artifacts::ArtifactStore& store, const pipeline::ResolvedStep& step,
+    const std::map<std::string, std::vector<pipeline::StepOutput>>& upstream_outputs,
+    const std::string& base_dir) {
+  std::map<std::string, BoundInput> bound;
+  for (const auto& [name, binding] : step.inputs) {
+    switch (binding.kind) {
+      case pipeline::Binding::Kind::kStepOutput: {
+        KILN_ASSIGN_OR_RETURN(bound[name], BindStepOutput(binding, upstream_outputs));
+        break;
+      }
+      case pipeline::Binding::Kind::kFile: {
+        KILN_ASSIGN_OR_RETURN(bound[name], BindFile(store, binding.path, base_dir));
+        break;
+      }
+      case pipeline::Binding::Kind::kDataset:
+        return FailedPrecondition("input '" + name + "': dataset:" + binding.dataset + "@" +
+                                  binding.version +
+                                  " cannot be read: datasets are not available "
+                                  "in this version of Kiln");
+    }
+  }
+  return bound;
+}
+
+Result<std::map<std::string, std::string>> InputPaths(
+    const artifacts::ArtifactStore& store, const std::map<std::string, BoundInput>& inputs,
+    const std::string& tree_cache) {
+  std::map<std::string, std::string> paths;
+  for (const auto& [name, input] : inputs) {
+    if (input.is_tree) {
+      KILN_ASSIGN_OR_RETURN(paths[name],
+                            artifacts::MaterializeTree(store, input.digest, tree_cache));
+    } else {
+      KILN_ASSIGN_OR_RETURN(paths[name], store.LocateBlob(input.digest));
+    }
+  }
+  return paths;
+}
+
+}  // namespace kiln::exec
