@@ -8,6 +8,7 @@
 #include "api/v1/module_routes.h"
 #include "api/v1/pipeline_routes.h"
 #include "api/v1/routes.h"
+#include "api/v1/schedule_routes.h"
 
 namespace kiln::api {
 namespace {
@@ -42,8 +43,9 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   app->modules_ = std::make_unique<pipeline::PublishedModules>(*app->store_, *app->artifacts_);
   app->pipelines_ = std::make_unique<exec::PipelineService>(
       *app->store_, *app->tracking_, *app->artifacts_, PipelineOptions(data_dir, *app->modules_));
+  app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
   app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
-                                    *app->modules_, *app->pipelines_});
+                                    *app->modules_, *app->pipelines_, *app->scheduler_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
@@ -51,9 +53,12 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   v1::AddRoutes(app->router_, *app->services_);
   v1::AddModuleRoutes(app->router_, *app->services_);
   v1::AddPipelineRoutes(app->router_, *app->services_);
+  v1::AddScheduleRoutes(app->router_, *app->services_);
   return app;
 }
 
 void App::SetTrackingUri(const std::string& uri) { pipelines_->SetTrackingUri(uri); }
+
+void App::StartScheduler() { scheduler_->Start(); }
 
 }  // namespace kiln::api

@@ -27,6 +27,9 @@ class App {
   exec::PipelineService& pipelines() { return *pipelines_; }
   // Tells steps where the tracking API is (MLFLOW_TRACKING_URI); call before serving.
   void SetTrackingUri(const std::string& uri);
+  // Starts the schedule thread (Open does not, so one-shot CLI commands never fire schedules).
+  // Call once the server listens. Thread-safe.
+  void StartScheduler();
 
  private:
   App() = default;
@@ -38,6 +41,8 @@ class App {
   std::unique_ptr<pipeline::PublishedModules> modules_;
   // Declared after the stores its runs use, so it is destroyed (runs cancelled) before them.
   std::unique_ptr<exec::PipelineService> pipelines_;
+  // Declared after pipelines_, so its thread stops before the runner goes away.
+  std::unique_ptr<exec::Scheduler> scheduler_;
   std::unique_ptr<Services> services_;
   http::Router router_;
 };

@@ -10,6 +10,7 @@
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
 #include "exec/pipeline_service.h"
+#include "exec/scheduler.h"
 #include "http/router.h"
 #include "pipeline/published_modules.h"
 #include "registry/registry_service.h"
@@ -24,6 +25,7 @@ struct Services {
   artifacts::ArtifactStore& artifacts;
   pipeline::PublishedModules& modules;
   exec::PipelineService& pipelines;
+  exec::Scheduler& scheduler;
 };
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;

@@ -20,12 +20,20 @@ struct FileEntry {
   int64_t size = 0;  // bytes; 0 for directories
 };
 
+// How far a write has reached when it returns.
+enum class Sync {
+  kDurable,    // fsynced: survives a power loss (what clients upload through the APIs)
+  kCrashSafe,  // atomic, not fsynced: survives the process being killed, not a power loss
+               // (pipeline outputs and logs, which can be recomputed)
+};
+
 class ArtifactStore {
  public:
   virtual ~ArtifactStore() = default;
   // Writes `bytes` at relative `path`, replacing any file there and creating parents.
   // Errors: kInvalidArgument for an unsafe path (see ValidateRelativePath), kInternal on I/O.
-  virtual Status Put(const std::string& path, const std::string& bytes) = 0;
+  virtual Status Put(const std::string& path, const std::string& bytes,
+                     Sync sync = Sync::kDurable) = 0;
   // Absolute filesystem path of an existing file, for streaming.
   // Errors: kInvalidArgument (unsafe path), kNotFound (no such file, or a directory).
   virtual Result<std::string> Locate(const std::string& path) const = 0;
@@ -43,7 +51,8 @@ class ArtifactStore {
   virtual Result<std::string> GetBlob(const std::string& digest) const = 0;
   // Stores the contents of file `file_path` by content (streamed); returns the digest.
   // Idempotent. Errors: kNotFound (no such regular file), kInternal on I/O.
-  virtual Result<std::string> PutBlobFile(const std::string& file_path) = 0;
+  virtual Result<std::string> PutBlobFile(const std::string& file_path,
+                                          Sync sync = Sync::kDurable) = 0;
   // Absolute filesystem path of a blob, to read in place (never write to it).
   // Errors: kInvalidArgument (not a 64-hex digest), kNotFound.
   virtual Result<std::string> LocateBlob(const std::string& digest) const = 0;

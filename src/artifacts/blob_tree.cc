@@ -18,7 +18,7 @@ namespace {
 constexpr char kTreeHeader[] = "kiln-tree-v1\n";
 
 Result<TreeEntry> StoreEntry(ArtifactStore& store, const fs::directory_entry& entry,
-                             const fs::path& root) {
+                             const fs::path& root, Sync sync) {
   std::string relative = fs::relative(entry.path(), root).generic_string();
   std::error_code ec;
   fs::file_status status = entry.symlink_status(ec);
@@ -26,7 +26,7 @@ Result<TreeEntry> StoreEntry(ArtifactStore& store, const fs::directory_entry& en
     return InvalidArgument("'" + entry.path().string() +
                            "' is not a regular file or folder (symlinks are not stored)");
   }
-  KILN_ASSIGN_OR_RETURN(std::string digest, store.PutBlobFile(entry.path().string()));
+  KILN_ASSIGN_OR_RETURN(std::string digest, store.PutBlobFile(entry.path().string(), sync));
   const bool executable = (status.permissions() & fs::perms::owner_exec) != fs::perms::none;
   return TreeEntry{relative, digest, static_cast<int64_t>(entry.file_size(ec)), executable};
 }
@@ -66,13 +66,13 @@ Status CopyTreeInto(const ArtifactStore& store, const std::vector<TreeEntry>& en
 
 }  // namespace
 
-Result<std::string> PutTree(ArtifactStore& store, const std::string& dir) {
+Result<std::string> PutTree(ArtifactStore& store, const std::string& dir, Sync sync) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound("no folder '" + dir + "'");
   std::vector<TreeEntry> entries;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
-    KILN_ASSIGN_OR_RETURN(TreeEntry entry, StoreEntry(store, *it, dir));
+    KILN_ASSIGN_OR_RETURN(TreeEntry entry, StoreEntry(store, *it, dir, sync));
     entries.push_back(std::move(entry));
   }
   if (ec) return ErrnoStatus("cannot list", dir, ec.value());

@@ -22,7 +22,8 @@ struct TreeEntry {
 // Stores every regular file under `dir` and the manifest; returns the manifest's digest.
 // Errors: kInvalidArgument for a symlink or special file inside (named), kNotFound when `dir`
 // is not a directory, kInternal on I/O. Thread-safe if the store is.
-Result<std::string> PutTree(ArtifactStore& store, const std::string& dir);
+Result<std::string> PutTree(ArtifactStore& store, const std::string& dir,
+                            Sync sync = Sync::kDurable);
 
 // The entries of a stored tree. Errors: kNotFound, kInvalidArgument if the blob is no tree.
 Result<std::vector<TreeEntry>> ReadTree(const ArtifactStore& store, const std::string& digest);

@@ -61,10 +61,10 @@ Result<int> CreateTempFile(const std::string& dir, std::string& path) {
   return Internal("cannot create a unique temporary file in '" + dir + "'");
 }
 
-Status FillSyncClose(int fd, const std::string& path, const FileFiller& fill) {
+Status FillSyncClose(int fd, const std::string& path, const FileFiller& fill, bool fsync) {
   FdCloser closer(fd);
   KILN_RETURN_IF_ERROR(fill(fd, path));
-  if (::fsync(fd) != 0) return ErrnoStatus("cannot fsync", path, errno);
+  if (fsync && ::fsync(fd) != 0) return ErrnoStatus("cannot fsync", path, errno);
   if (::close(closer.Release()) != 0) return ErrnoStatus("cannot close", path, errno);
   return Status::Ok();
 }
@@ -139,24 +139,25 @@ Status SyncDirectory(const std::string& path) {
 }
 
 Status WriteFileDurably(const std::string& tmp_dir, const std::string& dest,
-                        const std::string& bytes) {
-  return FillFileDurably(tmp_dir, dest, [&bytes](int fd, const std::string& tmp_path) {
-    return WriteAll(fd, bytes, tmp_path);
-  });
+                        const std::string& bytes, bool fsync) {
+  return FillFileDurably(
+      tmp_dir, dest,
+      [&bytes](int fd, const std::string& tmp_path) { return WriteAll(fd, bytes, tmp_path); },
+      fsync);
 }
 
-Status CopyFileDurably(const std::string& tmp_dir, const std::string& src,
-                       const std::string& dest) {
-  return FillFileDurably(tmp_dir, dest, [&src](int fd, const std::string& tmp_path) {
-    return CopyInto(fd, src, tmp_path);
-  });
+Status CopyFileDurably(const std::string& tmp_dir, const std::string& src, const std::string& dest,
+                       bool fsync) {
+  return FillFileDurably(
+      tmp_dir, dest,
+      [&src](int fd, const std::string& tmp_path) { return CopyInto(fd, src, tmp_path); }, fsync);
 }
 
-Status FillFileDurably(const std::string& tmp_dir, const std::string& dest,
-                       const FileFiller& fill) {
+Status FillFileDurably(const std::string& tmp_dir, const std::string& dest, const FileFiller& fill,
+                       bool fsync) {
   std::string tmp;
   KILN_ASSIGN_OR_RETURN(int fd, CreateTempFile(tmp_dir, tmp));
-  Status status = FillSyncClose(fd, tmp, fill);
+  Status status = FillSyncClose(fd, tmp, fill, fsync);
   if (status.ok() && ::rename(tmp.c_str(), dest.c_str()) != 0) {
     status = RenameStatus(tmp, dest, errno);
   }
@@ -164,7 +165,7 @@ Status FillFileDurably(const std::string& tmp_dir, const std::string& dest,
     ::unlink(tmp.c_str());
     return status;
   }
-  return SyncDirectory(ParentOf(dest));
+  return fsync ? SyncDirectory(ParentOf(dest)) : Status::Ok();
 }
 
 }  // namespace kiln::artifacts

@@ -29,18 +29,22 @@ Status SyncDirectory(const std::string& path);
 // file survives a crash. `tmp_dir` must be on dest's filesystem. Thread-safe.
 // Errors: kFailedPrecondition (dest is a directory), kNotFound (dest's parent vanished),
 // kInternal.
+// With `fsync` false the file and directory are not fsynced: the write is atomic and survives
+// the process being killed, but not a power loss.
 Status WriteFileDurably(const std::string& tmp_dir, const std::string& dest,
-                        const std::string& bytes);
+                        const std::string& bytes, bool fsync = true);
 
 // Like WriteFileDurably, with the contents copied from file `src` (streamed, any size).
 // Errors: kNotFound when `src` is missing, others as WriteFileDurably.
-Status CopyFileDurably(const std::string& tmp_dir, const std::string& src, const std::string& dest);
+Status CopyFileDurably(const std::string& tmp_dir, const std::string& src, const std::string& dest,
+                       bool fsync = true);
 
 // Writes the bytes of a new file to descriptor `fd` (at temporary path `tmp_path`).
 using FileFiller = std::function<Status(int fd, const std::string& tmp_path)>;
 
 // The durable write both of the above use: a temporary file filled by `fill`, fsynced, renamed
 // over `dest`, dest's directory fsynced. Errors: whatever `fill` returns, others as above.
-Status FillFileDurably(const std::string& tmp_dir, const std::string& dest, const FileFiller& fill);
+Status FillFileDurably(const std::string& tmp_dir, const std::string& dest, const FileFiller& fill,
+                       bool fsync = true);
 
 }  // namespace kiln::artifacts

@@ -53,14 +53,16 @@ class LocalArtifactStore final : public ArtifactStore {
   LocalArtifactStore(fs::path files, fs::path blobs, fs::path tmp)
       : files_(std::move(files)), blobs_(std::move(blobs)), tmp_(std::move(tmp)) {}
 
-  Status Put(const std::string& path, const std::string& bytes) override;
+  Status Put(const std::string& path, const std::string& bytes,
+             Sync sync = Sync::kDurable) override;
   Result<std::string> Locate(const std::string& path) const override;
   Result<std::string> Get(const std::string& path) const override;
   Result<std::vector<FileEntry>> List(const std::string& dir) const override;
   Status Delete(const std::string& path) override;
   Result<std::string> PutBlob(const std::string& bytes) override;
   Result<std::string> GetBlob(const std::string& digest) const override;
-  Result<std::string> PutBlobFile(const std::string& file_path) override;
+  Result<std::string> PutBlobFile(const std::string& file_path,
+                                  Sync sync = Sync::kDurable) override;
   Result<std::string> LocateBlob(const std::string& digest) const override;
 
  private:
@@ -73,7 +75,7 @@ class LocalArtifactStore final : public ArtifactStore {
   Result<Resolved> ResolveFile(const std::string& path) const;
   Status MakeParents(const std::string& relative) const;
   // Stores a blob under `digest` unless present; `write` creates the file at the given path.
-  Status StoreBlob(const std::string& digest,
+  Status StoreBlob(const std::string& digest, Sync sync,
                    const std::function<Status(const std::string&)>& write);
   Result<std::optional<FileEntry>> ToEntry(const fs::directory_entry& entry,
                                            const std::string& prefix) const;
@@ -132,14 +134,16 @@ Status LocalArtifactStore::MakeParents(const std::string& relative) const {
   return Status::Ok();
 }
 
-Status LocalArtifactStore::Put(const std::string& path, const std::string& bytes) {
+Status LocalArtifactStore::Put(const std::string& path, const std::string& bytes, Sync sync) {
   KILN_ASSIGN_OR_RETURN(Resolved r, ResolveFile(path));
   KILN_RETURN_IF_ERROR(MakeParents(r.relative));
   std::error_code ec;
   if (fs::is_directory(r.lexical, ec)) {
     return InvalidArgument("cannot write " + ArtifactName(path) + ": it is a directory");
   }
-  return Rephrase(WriteFileDurably(tmp_.string(), r.lexical.string(), bytes), ArtifactName(path));
+  return Rephrase(
+      WriteFileDurably(tmp_.string(), r.lexical.string(), bytes, sync == Sync::kDurable),
+      ArtifactName(path));
 }
 
 Result<std::string> LocalArtifactStore::Locate(const std::string& path) const {
@@ -211,34 +215,35 @@ Status LocalArtifactStore::Delete(const std::string& path) {
 Result<std::string> LocalArtifactStore::PutBlob(const std::string& bytes) {
   std::string digest = Sha256Hex(bytes);
   if (digest.size() != 64) return Internal("SHA-256 computation failed");
-  KILN_RETURN_IF_ERROR(StoreBlob(digest, [&](const std::string& dest) {
+  KILN_RETURN_IF_ERROR(StoreBlob(digest, Sync::kDurable, [&](const std::string& dest) {
     return WriteFileDurably(tmp_.string(), dest, bytes);
   }));
   return digest;
 }
 
-Result<std::string> LocalArtifactStore::PutBlobFile(const std::string& file_path) {
+Result<std::string> LocalArtifactStore::PutBlobFile(const std::string& file_path, Sync sync) {
   KILN_ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(file_path));
   if (digest.size() != 64) return Internal("SHA-256 computation failed");
-  KILN_RETURN_IF_ERROR(StoreBlob(digest, [&](const std::string& dest) {
-    return CopyFileDurably(tmp_.string(), file_path, dest);
+  KILN_RETURN_IF_ERROR(StoreBlob(digest, sync, [&](const std::string& dest) {
+    return CopyFileDurably(tmp_.string(), file_path, dest, sync == Sync::kDurable);
   }));
   return digest;
 }
 
-Status LocalArtifactStore::StoreBlob(const std::string& digest,
+Status LocalArtifactStore::StoreBlob(const std::string& digest, Sync sync,
                                      const std::function<Status(const std::string&)>& write) {
   fs::path dir = blobs_ / digest.substr(0, 2);
   fs::path dest = dir / digest;
   std::error_code ec;
+  const bool durable = sync == Sync::kDurable;
   if (fs::is_regular_file(dest, ec)) {
     // Same digest, same bytes. The fsync covers a concurrent writer that renamed the blob
     // in but has not yet made the rename durable.
-    return SyncDirectory(dir.string());
+    return durable ? SyncDirectory(dir.string()) : Status::Ok();
   }
   Result<bool> created = MakeDirectory(dir.string());
   if (!created.ok()) return created.status();
-  if (*created) KILN_RETURN_IF_ERROR(SyncDirectory(blobs_.string()));
+  if (*created && durable) KILN_RETURN_IF_ERROR(SyncDirectory(blobs_.string()));
   return write(dest.string());
 }
 

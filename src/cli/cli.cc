@@ -11,6 +11,7 @@
 #include "cli/module_commands.h"
 #include "cli/query_commands.h"
 #include "cli/run_command.h"
+#include "cli/schedule_commands.h"
 #include "cli/server_command.h"
 
 namespace kiln::cli {
@@ -129,6 +130,7 @@ int Main(int argc, char** argv) {
   RunFlags pipeline_flags;
   AddRunCommand(app, pipeline_flags, rc);
   AddModuleCommands(app, rc);
+  AddScheduleCommands(app, rc);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
   try {

@@ -50,7 +50,9 @@ Result<json> SubmitBody(const RunFlags& flags) {
 // Follows runs by polling their state and turns changes into view events.
 class Watcher {
  public:
-  Watcher(ApiCaller& api, RunView& view) : api_(api), view_(view) {}
+  // Polls every `interval`.
+  Watcher(ApiCaller& api, RunView& view, std::chrono::milliseconds interval)
+      : api_(api), view_(view), interval_(interval) {}
 
   // Polls until every run is final; returns the final runs.
   Result<std::vector<json>> Follow(const std::vector<std::pair<std::string, std::string>>& runs) {
@@ -74,7 +76,7 @@ class Watcher {
       }
       view_.Tick();
       if (final_count == runs.size()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::this_thread::sleep_for(interval_);
     }
     std::vector<json> out;
     for (const auto& [id, label] : runs) out.push_back(last[id]);
@@ -87,19 +89,21 @@ class Watcher {
     return status != "PENDING" && status != "RUNNING";
   }
 
-  static const json* FindStep(const json& run, const std::string& name) {
-    if (!run.contains("steps")) return nullptr;
-    for (const json& step : run["steps"]) {
-      if (step.value("step", "") == name) return &step;
+  // Steps of a run by name (runs may have thousands of steps; polls must stay cheap).
+  static std::map<std::string, const json*> StepsByName(const json& run) {
+    std::map<std::string, const json*> steps;
+    if (run.is_object() && run.contains("steps")) {
+      for (const json& step : run["steps"]) steps[step.value("step", "")] = &step;
     }
-    return nullptr;
+    return steps;
   }
 
   void Diff(const std::string& id, const std::string& label, const json& before, const json& now) {
+    const std::map<std::string, const json*> old_steps = StepsByName(before);
     if (now.contains("steps")) {
       for (const json& step : now["steps"]) {
-        const json* old = FindStep(before, step.value("step", ""));
-        DiffStep(id, label, old, step);
+        auto old = old_steps.find(step.value("step", ""));
+        DiffStep(id, label, old == old_steps.end() ? nullptr : old->second, step);
       }
     }
     if (IsFinal(now) && !(before.is_object() && IsFinal(before))) {
@@ -151,6 +155,7 @@ class Watcher {
 
   ApiCaller& api_;
   RunView& view_;
+  const std::chrono::milliseconds interval_;
 };
 
 size_t CountSteps(ApiCaller& api, const std::vector<std::pair<std::string, std::string>>& runs) {
@@ -221,9 +226,11 @@ int RunPipeline(const RunFlags& flags) {
   }
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  RunView view(flags.json ? stderr : stdout, !flags.json && ::isatty(STDOUT_FILENO),
-               CountSteps(**api, runs));
-  Result<std::vector<json>> final_runs = Watcher(**api, view).Follow(runs);
+  const size_t total_steps = CountSteps(**api, runs);
+  RunView view(flags.json ? stderr : stdout, !flags.json && ::isatty(STDOUT_FILENO), total_steps);
+  // Big runs are polled less often: each poll reads and renders every step.
+  const auto interval = std::chrono::milliseconds(total_steps < 200 ? 100 : 500);
+  Result<std::vector<json>> final_runs = Watcher(**api, view, interval).Follow(runs);
   view.Close();
   if (!final_runs.ok()) return Fail(final_runs.status());
   return Summarize(*final_runs, flags.json);

@@ -125,6 +125,8 @@ Status PipelineRun::ReopenRecords(const pipeline::PipelineRunRecord& stored) {
     steps_.push_back(std::move(state));
   }
   InitWaiting();
+  // Not final from now on, so that nobody mistakes the old outcome for the resumed one.
+  KILN_RETURN_IF_ERROR(records_.SetRunState(run_id_, RunState::kPending, "", 0, 0));
   tracking::UpdateRunRequest update{run_id_, std::string("RUNNING"), std::nullopt, std::nullopt};
   return services_.tracking.UpdateRun(update).status();
 }

@@ -71,7 +71,8 @@ Status UploadStepLog(artifacts::ArtifactStore& store, const tracking::RunInfo& r
   if (!std::filesystem::is_regular_file(log_file, ec)) return Status::Ok();
   std::ifstream in(log_file, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return store.Put(ArtifactDirOf(run) + "/logs/" + step + ".log", bytes);
+  return store.Put(ArtifactDirOf(run) + "/logs/" + step + ".log", bytes,
+                   artifacts::Sync::kCrashSafe);
 }
 
 }  // namespace kiln::exec

@@ -18,12 +18,12 @@ Result<std::string> StoreOutput(artifacts::ArtifactStore& store, const std::stri
   if (type == pipeline::ArtifactType::kDir && !is_dir) {
     return FailedPrecondition("output '" + name + "' must be a folder (at " + path.string() + ")");
   }
-  if (is_dir) return artifacts::PutTree(store, path.string());
+  if (is_dir) return artifacts::PutTree(store, path.string(), artifacts::Sync::kCrashSafe);
   if (!fs::is_regular_file(path, ec)) {
     return FailedPrecondition("output '" + name + "' was not written (expected a file at " +
                               path.string() + ")");
   }
-  return store.PutBlobFile(path.string());
+  return store.PutBlobFile(path.string(), artifacts::Sync::kCrashSafe);
 }
 
 Result<std::vector<tracking::Metric>> MetricsOfLine(const nlohmann::json& line, int64_t now_ms) {

@@ -299,6 +299,8 @@ TEST_F(OverrideApplyTest, DeleteStepParam) {
   ExpectApplied({"~train.eta=0.3", "~train.max_depth=${params.depth}", "~train.columns=[x,y]"});
   EXPECT_TRUE(Step("train").params.empty());
   Reset();
+  EXPECT_NE(ApplyError({"~train.eta=abc"}).find("expected a float, found 'abc'"),
+            std::string::npos);
   ExpectApplied({"~steps.train.params.eta"});
   EXPECT_EQ(Step("train").params.count("eta"), 0u);
   EXPECT_EQ(
@@ -312,8 +314,6 @@ TEST_F(OverrideApplyTest, DeleteStepParam) {
       "override '~train.max_depth=3': steps.train.params.max_depth is ${params.depth}, not 3");
   EXPECT_EQ(ApplyError({"~train.columns=[x]"}),
             "override '~train.columns=[x]': steps.train.params.columns is [x,y], not [x]");
-  EXPECT_NE(ApplyError({"~train.eta=abc"}).find("expected a float, found 'abc'"),
-            std::string::npos);
   EXPECT_EQ(ApplyError({"~report.x"}),
             "override '~report.x': steps.report is an inline command and has no params");
 }

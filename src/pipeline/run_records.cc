@@ -183,9 +183,10 @@ Status RunRecords::SetRunState(const std::string& run_id, RunState state, const 
   return store_.Write([&](Session& s) -> Status {
     KILN_RETURN_IF_ERROR(
         s.Exec("UPDATE pipeline_runs SET status = ?, error = ?, started_ms = COALESCE(?, "
-               "started_ms), ended_ms = COALESCE(?, ended_ms) WHERE run_id = ?",
+               "started_ms), ended_ms = CASE WHEN ? THEN COALESCE(?, ended_ms) END "
+               "WHERE run_id = ?",
                {RunStateName(state), OptionalText(error), OptionalTime(started_ms),
-                OptionalTime(ended_ms), run_id}));
+                int64_t{IsFinal(state)}, OptionalTime(ended_ms), run_id}));
     if (s.Changes() == 0) return NotFound("pipeline run '" + run_id + "' not found");
     return Status::Ok();
   });

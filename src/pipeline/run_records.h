@@ -85,7 +85,8 @@ class RunRecords {
 
   // Inserts a run and its steps.
   Status Create(const PipelineRunRecord& run);
-  // Sets a run's state, error and times (0 keeps a time unchanged).
+  // Sets a run's state, error and times (0 keeps a time unchanged; a state that is not final
+  // clears ended_ms).
   Status SetRunState(const std::string& run_id, RunState state, const std::string& error,
                      int64_t started_ms, int64_t ended_ms);
   // Writes a step's row, replaces its outputs and adds `edges`, in one transaction.
