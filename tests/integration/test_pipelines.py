@@ -374,11 +374,7 @@ class LocalPipelineTest(PipelineDirMixin, unittest.TestCase):
 
     # ---- 8. resume -------------------------------------------------------------------
 
-    # Product bug (reported): POST .../resume resets the steps to PENDING but leaves the run's
-    # own status FAILED until a driver thread picks the run up, so the CLI's first poll sees a
-    # final run and exits 1; in local mode that ends the process and the resumed run never
-    # executes (left FAILED with PENDING steps).
-    @unittest.expectedFailure
+    # Regression: a resumed run must not look final (FAILED) before it runs again.
     def test_resume_after_fix(self):
         _, failed = self.one_run("resume.yaml", expect=1)
         steps = steps_of(failed)
