@@ -27,8 +27,7 @@ RunState StateOf(const std::string& name) {
 std::string EncodeOutputs(const std::vector<StepOutput>& outputs) {
   nlohmann::json json = nlohmann::json::object();
   for (const StepOutput& o : outputs) {
-    json[o.name] = {
-        {"type", ArtifactTypeName(o.type)}, {"digest", o.digest}, {"tree", o.is_tree}};
+    json[o.name] = {{"type", ArtifactTypeName(o.type)}, {"digest", o.digest}, {"tree", o.is_tree}};
   }
   return json.dump();
 }
@@ -61,11 +60,10 @@ Status ReplaceOutputs(Session& s, const std::string& run_id, const StepRecord& s
   KILN_RETURN_IF_ERROR(s.Exec("DELETE FROM step_outputs WHERE pipeline_run_id = ? AND step = ?",
                               {run_id, step.step}));
   for (const StepOutput& o : step.outputs) {
-    KILN_RETURN_IF_ERROR(
-        s.Exec("INSERT INTO step_outputs (pipeline_run_id, step, output, type, digest, "
-               "is_tree) VALUES (?, ?, ?, ?, ?, ?)",
-               {run_id, step.step, o.name, ArtifactTypeName(o.type), o.digest,
-                int64_t{o.is_tree}}));
+    KILN_RETURN_IF_ERROR(s.Exec(
+        "INSERT INTO step_outputs (pipeline_run_id, step, output, type, digest, "
+        "is_tree) VALUES (?, ?, ?, ?, ?, ?)",
+        {run_id, step.step, o.name, ArtifactTypeName(o.type), o.digest, int64_t{o.is_tree}}));
   }
   return Status::Ok();
 }
@@ -133,10 +131,10 @@ Status LoadSteps(Session& s, PipelineRunRecord& run) {
                          "WHERE pipeline_run_id = ? ORDER BY position",
                          {run.run_id}));
   for (const Row& row : rows) run.steps.push_back(StepFromRow(row));
-  KILN_ASSIGN_OR_RETURN(Rows outputs,
-                        s.Query("SELECT step, output, type, digest, is_tree FROM step_outputs WHERE "
-                                "pipeline_run_id = ? ORDER BY step, output",
-                                {run.run_id}));
+  KILN_ASSIGN_OR_RETURN(
+      Rows outputs, s.Query("SELECT step, output, type, digest, is_tree FROM step_outputs WHERE "
+                            "pipeline_run_id = ? ORDER BY step, output",
+                            {run.run_id}));
   for (const Row& row : outputs) {
     for (StepRecord& step : run.steps) {
       if (step.step != row.Text(0)) continue;
