@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "api/error_mapping.h"
+#include "api/v1/base_dir_arg.h"
 #include "exec/step_results.h"
 
 namespace kiln::api::v1 {
@@ -62,20 +63,11 @@ json RenderSubmission(const exec::Submission& submission) {
       {"pipeline", submission.pipeline_name}, {"sweep_id", submission.sweep_id}, {"runs", runs}};
 }
 
-Result<std::string> BaseDir(const RequestArgs& args) {
-  KILN_ASSIGN_OR_RETURN(std::string base_dir, args.OptionalString("base_dir"));
-  if (base_dir.empty()) return std::filesystem::current_path().string();
-  if (!std::filesystem::path(base_dir).is_absolute()) {
-    return InvalidArgument("base_dir must be an absolute path, got '" + base_dir + "'");
-  }
-  return base_dir;
-}
-
 Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args) {
   exec::SubmitRequest request;
   KILN_ASSIGN_OR_RETURN(request.spec_text, args.RequiredString("spec"));
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
-  KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDir(args));
+  KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDirArg(args));
   KILN_ASSIGN_OR_RETURN(request.overrides, args.StringList("overrides"));
   KILN_ASSIGN_OR_RETURN(request.multirun, args.OptionalBool("multirun", false));
   KILN_ASSIGN_OR_RETURN(std::optional<int64_t> sample, args.OptionalInt("sample"));

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "api/v1/base_dir_arg.h"
 #include "exec/scheduler.h"
 
 namespace kiln::api::v1 {
@@ -26,22 +27,13 @@ json RenderSchedule(const pipeline::Schedule& s, bool with_spec) {
   return out;
 }
 
-Result<std::string> BaseDir(const RequestArgs& args) {
-  KILN_ASSIGN_OR_RETURN(std::string base_dir, args.OptionalString("base_dir"));
-  if (base_dir.empty()) return std::filesystem::current_path().string();
-  if (!std::filesystem::path(base_dir).is_absolute()) {
-    return InvalidArgument("base_dir must be an absolute path, got '" + base_dir + "'");
-  }
-  return base_dir;
-}
-
 Result<pipeline::NewSchedule> ParseCreate(const RequestArgs& args) {
   pipeline::NewSchedule request;
   KILN_ASSIGN_OR_RETURN(request.name, args.OptionalString("name"));
   KILN_ASSIGN_OR_RETURN(request.cron, args.RequiredString("cron"));
   KILN_ASSIGN_OR_RETURN(request.spec, args.RequiredString("spec"));
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
-  KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDir(args));
+  KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDirArg(args));
   KILN_ASSIGN_OR_RETURN(request.overrides, args.StringList("overrides"));
   KILN_ASSIGN_OR_RETURN(request.allow_overlap, args.OptionalBool("allow_overlap", false));
   KILN_ASSIGN_OR_RETURN(request.enabled, args.OptionalBool("enabled", true));

@@ -1,0 +1,16 @@
+#include "api/v1/base_dir_arg.h"
+
+#include <filesystem>
+
+namespace kiln::api::v1 {
+
+Result<std::string> BaseDirArg(const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string base_dir, args.OptionalString("base_dir"));
+  if (base_dir.empty()) return std::filesystem::current_path().string();
+  if (!std::filesystem::path(base_dir).is_absolute()) {
+    return InvalidArgument("base_dir must be an absolute path, got '" + base_dir + "'");
+  }
+  return base_dir;
+}
+
+}  // namespace kiln::api::v1
