@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/event_stream.h"
+
 namespace kiln::http {
 
 struct Request {
@@ -33,6 +35,10 @@ struct Response {
   std::string body;
   // When set, the body is streamed from this file instead of `body`.
   std::optional<std::string> file_path;
+  // When set, the body is pulled from this producer as it comes (chunked on HTTP/1.1) and
+  // the connection closes after it; `body` and `file_path` are ignored. The server answers
+  // 503 instead when ServerOptions::max_streams streams are already open.
+  std::optional<StreamBody> stream;
   std::vector<std::pair<std::string, std::string>> headers;
 
   // A response with a JSON body.

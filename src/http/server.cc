@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/session.h"
+#include "http/stream_pool.h"
 
 namespace kiln::http {
 
@@ -22,7 +23,7 @@ using tcp = asio::ip::tcp;
 class Server::Impl {
  public:
   Impl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), router_(router) {}
+      : options_(std::move(options)), router_(router), streams_(options_.max_streams) {}
 
   Result<uint16_t> Start();
   void Stop();
@@ -45,6 +46,7 @@ class Server::Impl {
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::unique_ptr<asio::steady_timer> retry_timer_;
   std::vector<std::thread> threads_;
+  StreamPool streams_;
 };
 
 Result<uint16_t> Server::Impl::Start() {
@@ -111,7 +113,7 @@ void Server::Impl::OnAccept(boost::system::error_code ec, StrandSocket socket) {
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
-  StartSession(std::move(socket), router_, options_);
+  StartSession(std::move(socket), router_, options_, streams_);
   Accept();
 }
 
@@ -143,6 +145,8 @@ void Server::Impl::Stop() {
   io_context_->stop();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
+  // Before the io_context goes: the stream threads post to it and hold its strands.
+  streams_.StopAll();
   boost::system::error_code ec;
   acceptor_->close(ec);
   acceptor_.reset();

@@ -17,6 +17,7 @@ struct ServerOptions {
   int threads = 0;                           // 0 = one per core
   size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies get 413 JSON
   bool access_log = true;                    // "METHOD path status ms" per request
+  int max_streams = 64;  // open streamed responses (a thread each); more get 503 JSON
 };
 
 class Server {
@@ -27,8 +28,9 @@ class Server {
   // Binds and starts serving on background threads. Returns the bound port.
   // Errors: kUnavailable when the address cannot be bound.
   Result<uint16_t> Start();
-  // Stops accepting, closes connections, joins threads. Idempotent. Waits for running
-  // handlers, so it must not be called from one.
+  // Stops accepting, closes connections, joins threads (stream threads too, once their
+  // producers return). Idempotent. Waits for running handlers, so it must not be called
+  // from one.
   void Stop();
 
  private:

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string_view>
 
+#include "http/stream_writer.h"
 #include "http/uri.h"
 
 namespace kiln::http {
@@ -82,8 +84,9 @@ void ToLower(std::string& s) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(StrandSocket socket, const Router& router, const ServerOptions& options)
-      : router_(router), options_(options), stream_(std::move(socket)) {}
+  Session(StrandSocket socket, const Router& router, const ServerOptions& options,
+          StreamPool& streams)
+      : router_(router), options_(options), streams_(streams), stream_(std::move(socket)) {}
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -101,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void FillHeaders(const Parser::value_type& message);
   void Send(Response response, unsigned version, bool keep_alive);
   void SendFile(Response& response, unsigned version, bool keep_alive);
+  void SendStream(Response& response, unsigned version);
   void WriteFileChunk();
   void OnWritten(beast::error_code ec);
   void SendErrorAndClose(int status, const std::string& message);
@@ -109,6 +113,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const Router& router_;
   const ServerOptions& options_;
+  StreamPool& streams_;
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
@@ -220,6 +225,9 @@ void Session::FillHeaders(const Parser::value_type& message) {
 void Session::Send(Response response, unsigned version, bool keep_alive) {
   status_ = static_cast<int>(ValidStatus(response.status));
   close_after_write_ = !keep_alive;
+  // HEAD gets the header of an ordinary empty response: no producer runs for it.
+  if (response.stream && !head_request_) return SendStream(response, version);
+  response.stream.reset();
   if (response.file_path) return SendFile(response, version, keep_alive);
   response_ = {};
   response_.version(version);
@@ -259,6 +267,31 @@ void Session::SendFile(Response& response, unsigned version, bool keep_alive) {
   bhttp::async_write_header(
       stream_, *file_serializer_,
       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
+}
+
+void Session::SendStream(Response& response, unsigned version) {
+  auto channel = std::make_shared<StreamChannel>();
+  bool started = streams_.TryStart(
+      [body = std::move(*response.stream), channel](std::stop_token stop) mutable {
+        PumpStream(stop, std::move(body), std::move(channel));
+      });
+  if (!started) {
+    spdlog::warn("refusing an event stream: {} streams are open", options_.max_streams);
+    return Send(Response::Error(503, "TEMPORARILY_UNAVAILABLE", "Too many open event streams"),
+                version, false);
+  }
+  bhttp::response<bhttp::empty_body> header;
+  header.version(version);
+  header.result(ValidStatus(response.status));
+  SetHeaders(response, false, header);
+  header.set(bhttp::field::cache_control, "no-cache");
+  // HTTP/1.0 has no chunks: the body ends when the connection closes.
+  const bool chunked = version >= 11;
+  if (chunked) header.chunked(true);
+  std::ostringstream head;
+  head << header.base();
+  LogAccess();
+  StartStreamWriter(stream_.release_socket(), head.str(), chunked, std::move(channel));
 }
 
 void Session::WriteFileChunk() {
@@ -327,8 +360,9 @@ void Session::LogAccess() const {
 
 }  // namespace
 
-void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options) {
-  std::make_shared<Session>(std::move(socket), router, options)->Start();
+void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options,
+                  StreamPool& streams) {
+  std::make_shared<Session>(std::move(socket), router, options, streams)->Start();
 }
 
 }  // namespace kiln::http

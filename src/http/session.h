@@ -9,6 +9,7 @@
 
 #include "http/router.h"
 #include "http/server.h"
+#include "http/stream_pool.h"
 
 namespace kiln::http {
 
@@ -18,8 +19,10 @@ using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 using StrandSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
 
 // Serves `socket` until the peer closes it, an error or timeout occurs, or the socket's
-// io_context is stopped and destroyed. `router`
-// and `options` must outlive the io_context.
-void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options);
+// io_context is stopped and destroyed. A streamed response hands the connection to a
+// stream writer and its producer to a thread of `streams`. `router`, `options` and
+// `streams` must outlive the io_context.
+void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options,
+                  StreamPool& streams);
 
 }  // namespace kiln::http

@@ -1,0 +1,56 @@
+#include "http/stream_pool.h"
+
+#include <utility>
+
+namespace kiln::http {
+
+bool StreamPool::TryStart(Task task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopped_) return false;
+  ReapLocked();
+  if (running_ >= max_streams_) return false;
+  Worker& worker = workers_.emplace_back();
+  ++running_;
+  // std::list keeps `worker` at a stable address while others come and go.
+  worker.thread = std::jthread([this, &worker, task = std::move(task)](std::stop_token stop) {
+    task(stop);
+    std::lock_guard<std::mutex> done_lock(mu_);
+    worker.done = true;
+    --running_;
+  });
+  return true;
+}
+
+void StreamPool::ReapLocked() {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if (!it->done) {
+      ++it;
+      continue;
+    }
+    // The task has returned; join only waits for the thread's last instructions.
+    it->thread.join();
+    it = workers_.erase(it);
+  }
+}
+
+void StreamPool::StopAll() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    for (Worker& worker : workers_) worker.thread.request_stop();
+  }
+  // Joined without the lock, which the threads take as they finish. Once stopped_, nothing
+  // adds or reaps workers, so the list can be walked; Server::Stop serializes the callers.
+  for (Worker& worker : workers_) {
+    if (worker.thread.joinable()) worker.thread.join();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  workers_.clear();
+}
+
+int StreamPool::active() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return running_;
+}
+
+}  // namespace kiln::http
