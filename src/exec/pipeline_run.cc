@@ -14,6 +14,9 @@ namespace {
 using pipeline::RunState;
 
 constexpr int kLogTailLines = 20;
+// Steps launched or finished per store transaction. Bounds how long other writers wait
+// (a cached step takes well under a millisecond) while sparing a commit per record.
+constexpr int kBurstLimit = 64;
 
 std::string ParamsJson(const std::map<std::string, pipeline::ParamValue>& params) {
   nlohmann::json json = nlohmann::json::object();
@@ -96,7 +99,9 @@ Result<std::unique_ptr<PipelineRun>> PipelineRun::Resume(RunnerServices& service
                               pipeline::RunStateName(stored.state));
   }
   std::unique_ptr<PipelineRun> run(new PipelineRun(services, std::move(request)));
+  store::WriteBatch batch(services.store);  // one transaction for every step's reset
   KILN_RETURN_IF_ERROR(run->ReopenRecords(stored));
+  KILN_RETURN_IF_ERROR(batch.Commit());
   return run;
 }
 
@@ -147,15 +152,11 @@ RunState PipelineRun::Execute(const EventFn& on_event) {
   started_ms_ = NowMillis();
   records_.SetRunState(run_id_, RunState::kRunning, "", started_ms_, 0).IgnoreError();
   while (true) {
-    if (!cancelling_ && CancelRequested()) CancelEverything();
-    while (!ready_.empty() && !cancelling_) {
-      const size_t next = ready_.front();
-      ready_.pop_front();
-      Launch(next);
-    }
+    RunBurst();
+    const bool can_launch = !ready_.empty() && !cancelling_;
+    if (can_launch) continue;
     if (running_ == 0) break;
-    std::optional<Completion> done = WaitForCompletion();
-    if (done) OnProcessDone(*done);
+    WaitForWork();
   }
   const RunState final_state = FinalState();
   const int64_t ended = NowMillis();
@@ -164,7 +165,29 @@ RunState PipelineRun::Execute(const EventFn& on_event) {
   RunEvent event = MakeEvent(RunEvent::Kind::kRunFinished, "", final_state, first_error_);
   event.elapsed_ms = ended - started_ms_;
   Emit(event);
+  EmitQueued();
   return final_state;
+}
+
+void PipelineRun::RunBurst() {
+  store::WriteBatch batch(services_.store);
+  for (int unit = 0; unit < kBurstLimit; ++unit) {
+    if (!cancelling_ && CancelRequested()) CancelEverything();
+    if (!ready_.empty() && !cancelling_) {
+      const size_t next = ready_.front();
+      ready_.pop_front();
+      Launch(next);
+      continue;
+    }
+    std::optional<Completion> done = TakeCompletion();
+    if (!done) break;
+    OnProcessDone(*done);
+  }
+  Status saved = batch.Commit();
+  if (!saved.ok() && first_error_.empty()) {
+    first_error_ = "cannot save the run's records: " + saved.message();
+  }
+  EmitQueued();
 }
 
 bool PipelineRun::CancelRequested() {
@@ -172,13 +195,17 @@ bool PipelineRun::CancelRequested() {
   return cancel_requested_;
 }
 
-std::optional<PipelineRun::Completion> PipelineRun::WaitForCompletion() {
-  std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait(lock, [this] { return !completions_.empty() || (cancel_requested_ && !cancelling_); });
-  if (completions_.empty()) return std::nullopt;  // woken to cancel
+std::optional<PipelineRun::Completion> PipelineRun::TakeCompletion() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (completions_.empty()) return std::nullopt;
   Completion done = std::move(completions_.front());
   completions_.pop_front();
   return done;
+}
+
+void PipelineRun::WaitForWork() {
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait(lock, [this] { return !completions_.empty() || (cancel_requested_ && !cancelling_); });
 }
 
 void PipelineRun::Cancel() {
@@ -407,8 +434,13 @@ std::vector<pipeline::LineageEdge> PipelineRun::EdgesOf(size_t index) const {
   return edges;
 }
 
-void PipelineRun::Emit(RunEvent event) const {
-  if (on_event_ != nullptr && *on_event_) (*on_event_)(event);
+void PipelineRun::Emit(RunEvent event) { queued_events_.push_back(std::move(event)); }
+
+void PipelineRun::EmitQueued() {
+  std::vector<RunEvent> events;
+  events.swap(queued_events_);
+  if (on_event_ == nullptr || !*on_event_) return;
+  for (const RunEvent& event : events) (*on_event_)(event);
 }
 
 }  // namespace kiln::exec

@@ -111,10 +111,18 @@ class PipelineRun {
   void Release(size_t index);
   void CancelEverything();
   bool CancelRequested();
-  // Blocks until a step's process ended (returned) or a cancel arrived (nullopt).
-  std::optional<Completion> WaitForCompletion();
+  // Does what needs no waiting (a requested cancel, ready steps, ended processes), at most
+  // kBurstLimit units, with all their records written in one store transaction.
+  void RunBurst();
+  // A step's process that has ended, if any; never blocks.
+  std::optional<Completion> TakeCompletion();
+  // Blocks until a step's process ended or a cancel arrived.
+  void WaitForWork();
   pipeline::RunState FinalState() const;
-  void Emit(RunEvent event) const;
+  // Queues `event`; RunBurst passes queued events on once their records are committed, so a
+  // watcher that reads the store on an event finds what the event says.
+  void Emit(RunEvent event);
+  void EmitQueued();
   std::vector<pipeline::LineageEdge> EdgesOf(size_t index) const;
   std::map<std::string, std::vector<pipeline::StepOutput>> UpstreamOutputs(size_t index) const;
 
@@ -130,6 +138,7 @@ class PipelineRun {
   std::string first_error_;
   int64_t started_ms_ = 0;
   const EventFn* on_event_ = nullptr;
+  std::vector<RunEvent> queued_events_;
 
   std::mutex mu_;  // guards the two fields below, shared with executor threads and Cancel
   std::condition_variable wake_;

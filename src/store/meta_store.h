@@ -59,6 +59,41 @@ class MetaStore {
   virtual Status Write(const SessionFn& fn) = 0;
   // Runs `fn` against a consistent read snapshot. Writes inside are not allowed.
   virtual Status Read(const SessionFn& fn) = 0;
+
+  // Groups the calling thread's Writes into one transaction until EndBatch, so a burst of
+  // small writes costs one commit. Inside a batch each Write is a savepoint (its failure undoes
+  // only its own changes), this thread's Reads see the batch's uncommitted writes, and nothing
+  // is durable or visible to other threads before EndBatch. Other threads' Writes wait for
+  // EndBatch: keep batches to milliseconds. Batches do not nest. Errors: kInternal.
+  virtual Status BeginBatch() = 0;
+  // Commits the calling thread's batch; on failure every write since BeginBatch is rolled back.
+  // Errors: kFailedPrecondition without an open batch on this thread, kInternal.
+  virtual Status EndBatch() = 0;
+};
+
+// An open batch (MetaStore::BeginBatch) for the lifetime of this object; ends it, ignoring
+// the outcome, unless Commit was called.
+class WriteBatch {
+ public:
+  explicit WriteBatch(MetaStore& store) : store_(store), status_(store.BeginBatch()) {}
+  ~WriteBatch() {
+    if (status_.ok() && !ended_) store_.EndBatch().IgnoreError();
+  }
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  // Ends the batch and returns the first error of BeginBatch or EndBatch.
+  Status Commit() {
+    if (!status_.ok() || ended_) return status_;
+    ended_ = true;
+    status_ = store_.EndBatch();
+    return status_;
+  }
+
+ private:
+  MetaStore& store_;
+  Status status_;
+  bool ended_ = false;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and applies all

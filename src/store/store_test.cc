@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -258,6 +260,81 @@ TEST_F(StoreTest, DataSurvivesReopening) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].Text(0), "kept");
   EXPECT_DOUBLE_EQ(rows[0].Real(1), 42.0);
+}
+
+// Counts rows of t from another thread, as a different reader would.
+int64_t CountFromAnotherThread(MetaStore& store) {
+  int64_t count = -1;
+  std::thread([&] {
+    store
+        .Read([&](Session& s) -> Status {
+          KILN_ASSIGN_OR_RETURN(Rows rows, s.Query("SELECT COUNT(*) FROM t"));
+          count = rows[0].Int(0);
+          return Status::Ok();
+        })
+        .IgnoreError();
+  }).join();
+  return count;
+}
+
+TEST_F(StoreTest, BatchWritesAreVisibleToTheirThreadAndCommitTogether) {
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  ASSERT_TRUE(Write("INSERT INTO t VALUES ('a', 1)").ok());
+  ASSERT_TRUE(Write("INSERT INTO t VALUES ('b', 2)").ok());
+  EXPECT_EQ(Count(), 2);                          // this thread reads its own writes
+  EXPECT_EQ(CountFromAnotherThread(*store_), 0);  // nobody else sees them yet
+  ASSERT_TRUE(store_->EndBatch().ok());
+  EXPECT_EQ(CountFromAnotherThread(*store_), 2);
+  Reopen();
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(StoreTest, AFailedWriteInsideABatchUndoesOnlyItself) {
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  ASSERT_TRUE(Write("INSERT INTO t VALUES ('a', 1)").ok());
+  Status failed = store_->Write([](Session& s) -> Status {
+    KILN_RETURN_IF_ERROR(s.Exec("INSERT INTO t VALUES ('b', 2)"));
+    return s.Exec("INSERT INTO t VALUES ('a', 3)");  // duplicate key
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kAlreadyExists);
+  ASSERT_TRUE(Write("INSERT INTO t VALUES ('c', 3)").ok());
+  ASSERT_TRUE(store_->EndBatch().ok());
+  Rows rows = Query("SELECT k FROM t ORDER BY k");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].Text(0), "a");
+  EXPECT_EQ(rows[1].Text(0), "c");
+}
+
+TEST_F(StoreTest, OtherWritersWaitForTheBatch) {
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  ASSERT_TRUE(Write("INSERT INTO t VALUES ('batch', 1)").ok());
+  std::atomic<bool> other_done{false};
+  std::thread other([&] {
+    EXPECT_TRUE(Write("INSERT INTO t VALUES ('other', 2)").ok());
+    other_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(other_done);  // blocked on the open batch
+  ASSERT_TRUE(store_->EndBatch().ok());
+  other.join();
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(StoreTest, BatchMisuseIsRefused) {
+  EXPECT_EQ(store_->EndBatch().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->BeginBatch().ok());
+  EXPECT_EQ(store_->BeginBatch().code(), StatusCode::kInternal);
+  ASSERT_TRUE(store_->EndBatch().ok());
+  // WriteBatch commits once; its destructor then does nothing.
+  {
+    WriteBatch batch(*store_);
+    ASSERT_TRUE(Write("INSERT INTO t VALUES ('a', 1)").ok());
+    EXPECT_TRUE(batch.Commit().ok());
+    EXPECT_TRUE(batch.Commit().ok());
+  }
+  { WriteBatch batch(*store_); }  // ends (commits) on scope exit
+  ASSERT_TRUE(Write("INSERT INTO t VALUES ('b', 2)").ok());
+  EXPECT_EQ(Count(), 2);
 }
 
 TEST(OpenSqliteStoreTest, UnopenablePathIsInternal) {

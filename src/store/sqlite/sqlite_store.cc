@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_connection.h"
@@ -23,6 +24,15 @@ Status RunTransaction(SqliteConnection& connection, const char* begin, const Ses
   return commit;
 }
 
+// Runs `fn` inside a savepoint of the open transaction on `connection`.
+Status RunSavepoint(SqliteConnection& connection, const SessionFn& fn) {
+  KILN_RETURN_IF_ERROR(connection.Exec("SAVEPOINT kiln_write"));
+  Status status = fn(connection);
+  if (!status.ok()) connection.Exec("ROLLBACK TO kiln_write").IgnoreError();
+  Status release = connection.Exec("RELEASE kiln_write");
+  return status.ok() ? release : status;
+}
+
 class SqliteStore : public MetaStore {
  public:
   static constexpr size_t kReaders = 4;
@@ -36,11 +46,14 @@ class SqliteStore : public MetaStore {
   }
 
   Status Write(const SessionFn& fn) override {
+    if (InBatchOnThisThread()) return RunSavepoint(*writer_, fn);
     std::lock_guard<std::mutex> lock(writer_mutex_);
     return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
   }
 
   Status Read(const SessionFn& fn) override {
+    // Inside a batch the writer's open transaction is the only one that sees its writes.
+    if (InBatchOnThisThread()) return fn(*writer_);
     // Take the first idle reader; if all are busy, wait on one picked round-robin.
     for (auto& reader : readers_) {
       std::unique_lock<std::mutex> lock(reader.mutex, std::try_to_lock);
@@ -51,13 +64,38 @@ class SqliteStore : public MetaStore {
     return RunTransaction(*reader.connection, "BEGIN", fn);
   }
 
+  Status BeginBatch() override {
+    if (InBatchOnThisThread()) return Internal("a write batch is already open on this thread");
+    writer_mutex_.lock();
+    Status begun = writer_->Exec("BEGIN IMMEDIATE");
+    if (!begun.ok()) {
+      writer_mutex_.unlock();
+      return begun;
+    }
+    batch_thread_.store(std::this_thread::get_id());
+    return Status::Ok();
+  }
+
+  Status EndBatch() override {
+    if (!InBatchOnThisThread()) return FailedPrecondition("no write batch is open on this thread");
+    Status commit = writer_->Exec("COMMIT");
+    if (!commit.ok()) writer_->Exec("ROLLBACK").IgnoreError();
+    batch_thread_.store(std::thread::id());
+    writer_mutex_.unlock();
+    return commit;
+  }
+
  private:
+  bool InBatchOnThisThread() const { return batch_thread_.load() == std::this_thread::get_id(); }
+
   struct Reader {
     std::mutex mutex;
     std::unique_ptr<SqliteConnection> connection;  // guarded by mutex
   };
   std::mutex writer_mutex_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mutex_
+  // The thread holding writer_mutex_ for a batch; default (no thread) otherwise.
+  std::atomic<std::thread::id> batch_thread_{};
   std::array<Reader, kReaders> readers_;
   std::atomic<size_t> next_reader_{0};
 };
