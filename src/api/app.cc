@@ -6,6 +6,7 @@
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
 #include "api/v1/module_routes.h"
+#include "api/v1/pipeline_changes.h"
 #include "api/v1/pipeline_events.h"
 #include "api/v1/pipeline_routes.h"
 #include "api/v1/routes.h"
@@ -55,6 +56,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   v1::AddModuleRoutes(app->router_, *app->services_);
   v1::AddPipelineRoutes(app->router_, *app->services_);
   v1::AddPipelineEventRoutes(app->router_, *app->services_);
+  v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);
   return app;
 }

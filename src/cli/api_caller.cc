@@ -1,6 +1,8 @@
 #include "cli/api_caller.h"
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "api/app.h"
 #include "http/client.h"
@@ -49,6 +51,17 @@ Result<json> FromResponse(const http::Response& response) {
   return Internal(message);
 }
 
+// A streamed body read to its end, as a client of the server would receive it.
+http::Response Drained(http::Response response) {
+  if (!response.stream) return response;
+  const std::shared_ptr<http::EventStream> producer = std::move(response.stream->producer);
+  response.stream.reset();
+  while (std::optional<std::string> chunk = producer->Next(std::chrono::milliseconds(1000))) {
+    response.body += *chunk;
+  }
+  return response;
+}
+
 class LocalCaller : public ApiCaller {
  public:
   explicit LocalCaller(std::unique_ptr<api::App> app) : app_(std::move(app)) {}
@@ -59,7 +72,7 @@ class LocalCaller : public ApiCaller {
     request.path = path;
     request.target = Target(path, query);
     for (const auto& [key, value] : query) request.query.emplace(key, value);
-    return FromResponse(app_->Handle(request));
+    return FromResponse(Drained(app_->Handle(request)));
   }
   Result<json> Post(const std::string& path, const json& body) override {
     http::Request request;

@@ -195,6 +195,7 @@ EventBatch PipelineService::WaitEvents(const std::string& run_id, size_t from,
   std::shared_ptr<LiveRun> live = FindLive(run_id);
   if (!live) {
     batch.finished = true;
+    batch.live = false;
     batch.next = from;
     return batch;
   }

@@ -47,6 +47,7 @@ struct EventBatch {
   std::vector<RunEvent> events;
   size_t next = 0;        // pass as `from` next time
   bool finished = false;  // the run ended; no more events come
+  bool live = true;       // false: this service does not run it (ended long ago, or elsewhere)
 };
 
 class PipelineService {

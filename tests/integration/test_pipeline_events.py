@@ -61,7 +61,9 @@ def read_events(response, deadline):
     return events, comments
 
 
-class PipelineEventsTest(ServerTestCase):
+class RunTestCase(ServerTestCase):
+    """Submits pipelines to the server and waits for them."""
+
     def setUp(self):
         super().setUp()
         self.dir = tempfile.mkdtemp(prefix="kiln-sse-")
@@ -72,6 +74,16 @@ class PipelineEventsTest(ServerTestCase):
         out = self.ok(self.call("POST", RUNS, body=body), "submit")
         return out["runs"][0]["run_id"]
 
+    def wait_final(self, run_id):
+        for _ in range(300):
+            run = self.ok(self.call("GET", f"{RUNS}/{run_id}"))
+            if run["status"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
+                return run
+            time.sleep(0.1)
+        self.fail(f"run {run_id} did not finish")
+
+
+class PipelineEventsTest(RunTestCase):
     def open_stream(self, run_id, query=""):
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
         self.addCleanup(conn.close)
@@ -86,14 +98,6 @@ class PipelineEventsTest(ServerTestCase):
         started = time.monotonic()
         events, _ = read_events(response, started + timeout)
         return events, time.monotonic() - started
-
-    def wait_final(self, run_id):
-        for _ in range(300):
-            run = self.ok(self.call("GET", f"{RUNS}/{run_id}"))
-            if run["status"] in ("SUCCEEDED", "FAILED", "CANCELLED"):
-                return run
-            time.sleep(0.1)
-        self.fail(f"run {run_id} did not finish")
 
     def test_live_run_streams_steps_logs_and_end(self):
         run_id = self.submit(SLOW_SPEC)
@@ -185,6 +189,85 @@ class PipelineEventsTest(ServerTestCase):
         events, _ = self.stream(run_id)
         self.assertEqual(events[-1][0], "end")
         self.ok(self.call("GET", f"{RUNS}/{run_id}"))
+
+
+class PipelineChangesTest(RunTestCase):
+    """GET /api/v1/pipeline-runs/{run_id}/changes: the long-polled JSON change feed that
+    `kiln run` follows."""
+
+    def changes(self, run_id, **query):
+        return self.ok(self.call("GET", f"{RUNS}/{run_id}/changes",
+                                 query={k: str(v) for k, v in query.items()}), "changes")
+
+    def follow(self, run_id):
+        events, cursor = [], 0
+        for _ in range(200):
+            out = self.changes(run_id, **{"from": cursor, "wait_ms": 2000})
+            self.assertTrue(out["live"], out)
+            self.assertGreaterEqual(out["next"], cursor)
+            events += out["events"]
+            cursor = out["next"]
+            if out["finished"]:
+                return events, cursor
+        self.fail(f"run {run_id} never finished: {events}")
+
+    def test_feed_reports_every_change_in_order_once(self):
+        run_id = self.submit(SLOW_SPEC)
+        events, cursor = self.follow(run_id)
+        kinds = [(e["type"], e["step"], e["status"]) for e in events]
+        self.assertEqual(kinds, [
+            ("step_started", "talk", "RUNNING"), ("step_finished", "talk", "SUCCEEDED"),
+            ("step_started", "after", "RUNNING"), ("step_finished", "after", "SUCCEEDED"),
+            ("run_finished", "", "SUCCEEDED")])
+        self.assertGreaterEqual(events[1]["elapsed_ms"], 500)
+        # asking again from the end: nothing new, at once
+        started = time.monotonic()
+        again = self.changes(run_id, **{"from": cursor, "wait_ms": 5000})
+        self.assertLess(time.monotonic() - started, 3)
+        self.assertEqual(again["events"], [])
+        self.assertTrue(again["finished"])
+        # and from the start: the same events again
+        self.assertEqual(self.changes(run_id)["events"], events)
+
+    def test_long_poll_waits_for_the_next_event(self):
+        run_id = self.submit(PAUSING_SPEC)
+        first = self.changes(run_id, **{"from": 0, "wait_ms": 5000})
+        self.assertEqual(first["events"][0]["type"], "step_started", first)
+        started = time.monotonic()
+        out = self.changes(run_id, **{"from": first["next"], "wait_ms": 10000})
+        waited = time.monotonic() - started
+        # the step sleeps about 3 s: the answer came when it ended, not at once, not at 10 s
+        self.assertGreater(waited, 1.0, out)
+        self.assertLess(waited, 9.0, out)
+        self.assertEqual(out["events"][0]["type"], "step_finished", out)
+        self.wait_final(run_id)
+
+    def test_failed_step_carries_its_log_tail(self):
+        run_id = self.submit(FAILING_SPEC)
+        events, _ = self.follow(run_id)
+        failed = [e for e in events if e["type"] == "step_finished"][0]
+        self.assertEqual(failed["status"], "FAILED")
+        self.assertIn("about-to-fail", failed["log_tail"])
+        self.assertEqual(events[-1]["status"], "FAILED")
+        self.assertIn("boom", events[-1]["message"])
+
+    def test_bad_arguments_are_400_and_unknown_runs_404(self):
+        status, body = self.call("GET", f"{RUNS}/no-such-run/changes")
+        self.assertEqual(status, 404, body)
+        run_id = self.submit(SLOW_SPEC)
+        for query, field in [({"from": "-1"}, "from"), ({"from": "x"}, "from"),
+                             ({"wait_ms": "10001"}, "wait_ms"), ({"wait_ms": "-5"}, "wait_ms")]:
+            status, body = self.call("GET", f"{RUNS}/{run_id}/changes", query=query)
+            self.assertEqual(status, 400, (query, body))
+            self.assertIn(field, body["message"], (query, body))
+        self.wait_final(run_id)
+
+    def test_run_unknown_to_this_server_is_not_live(self):
+        run_id = self.submit(SLOW_SPEC)
+        self.wait_final(run_id)
+        self.server.restart()
+        out = self.changes(run_id, **{"wait_ms": 5000})
+        self.assertEqual(out, {"events": [], "next": 0, "finished": True, "live": False})
 
 
 if __name__ == "__main__":
