@@ -221,6 +221,14 @@ Result<std::optional<std::vector<StepOutput>>> RunRecords::LookupCache(
   return found;
 }
 
+Status RunRecords::CheckExists(const std::string& run_id) {
+  return store_.Read([&](Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(Rows rows,
+                          s.Query("SELECT 1 FROM pipeline_runs WHERE run_id = ?", {run_id}));
+    return rows.empty() ? NotFound("pipeline run '" + run_id + "' not found") : Status::Ok();
+  });
+}
+
 Result<PipelineRunRecord> RunRecords::Get(const std::string& run_id) {
   PipelineRunRecord run;
   KILN_RETURN_IF_ERROR(store_.Read([&](Session& s) -> Status {

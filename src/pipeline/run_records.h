@@ -98,6 +98,8 @@ class RunRecords {
   // The outputs a successful step with `cache_key` produced, if any.
   Result<std::optional<std::vector<StepOutput>>> LookupCache(const std::string& cache_key);
   Result<PipelineRunRecord> Get(const std::string& run_id);
+  // OK when run `run_id` exists, without loading its steps. Errors: kNotFound, kInternal.
+  Status CheckExists(const std::string& run_id);
   // Runs newest first, without their steps.
   Result<Page<PipelineRunRecord>> List(const RunListQuery& query);
   // Edges into or out of (kind, id).

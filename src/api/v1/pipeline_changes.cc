@@ -89,7 +89,7 @@ Result<http::Response> ChangesResponse(Services& s, const http::Request& request
   if (wait_ms.value_or(0) < 0 || wait_ms.value_or(0) > kMaxWaitMs) {
     return InvalidArgument("wait_ms must be between 0 and " + std::to_string(kMaxWaitMs));
   }
-  KILN_RETURN_IF_ERROR(s.pipelines.records().Get(run_id).status());  // 404 for unknown runs
+  KILN_RETURN_IF_ERROR(s.pipelines.records().CheckExists(run_id));
   http::Response response;
   response.content_type = "application/json";
   http::StreamBody body;
