@@ -106,8 +106,12 @@ Status ParseInlineParts(const YamlReader& reader, const YAML::Node& node, const 
                         StepSpec* step) {
   KILN_ASSIGN_OR_RETURN(step->command, reader.ReadStringList(node["command"], path + ".command"));
   if (step->command.empty()) return reader.Error(node["command"], path + ".command", "is empty");
+  for (const YAML::Node& arg : node["command"]) step->command_marks.push_back(MarkOf(arg));
   if (node["env"]) {
     KILN_ASSIGN_OR_RETURN(step->env, reader.ReadStringMap(node["env"], path + ".env"));
+    for (const auto& entry : node["env"]) {
+      step->env_marks[entry.first.as<std::string>()] = MarkOf(entry.second);
+    }
   }
   if (!node["outputs"]) return Status::Ok();
   const YAML::Node outputs = node["outputs"];

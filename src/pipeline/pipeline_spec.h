@@ -59,9 +59,11 @@ struct StepSpec {
   std::string module;  // from uses: "module@version"; empty for an inline command
   std::string version;
   SourceMark uses_mark;
-  std::vector<std::string> command;         // inline command (no module)
-  std::map<std::string, std::string> env;   // inline command env
-  std::map<std::string, PortSpec> outputs;  // declared outputs of an inline command
+  std::vector<std::string> command;             // inline command (no module)
+  std::vector<SourceMark> command_marks;        // where each command argument is written
+  std::map<std::string, std::string> env;       // inline command env
+  std::map<std::string, SourceMark> env_marks;  // where each env value is written
+  std::map<std::string, PortSpec> outputs;      // declared outputs of an inline command
   std::map<std::string, Binding> inputs;
   std::map<std::string, StepParam> params;
   Resources resources;

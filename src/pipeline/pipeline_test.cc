@@ -4,6 +4,7 @@
 #include "pipeline/module_library.h"
 #include "pipeline/pipeline_spec.h"
 #include "pipeline/pipeline_validate.h"
+#include "pipeline/resolve.h"
 
 namespace kiln::pipeline {
 namespace {
@@ -155,6 +156,27 @@ TEST_F(PipelineTest, MoreParseErrors) {
 TEST_F(PipelineTest, InlineStepReferencesAreChecked) {
   EXPECT_EQ(ValidateError("name: p\nsteps:\n  a: {command: [x], params: {n: \"${params.q}\"}}\n"),
             "p.yaml:3:33: steps.a.params.n: '${params.q}' names no pipeline param");
+}
+
+TEST_F(PipelineTest, InlinePlaceholderErrorsPointAtTheArgument) {
+  auto resolve_error = [&](const std::string& text) -> std::string {
+    Result<PipelineSpec> spec = ParsePipeline(text, "p.yaml");
+    EXPECT_TRUE(spec.ok()) << spec.status().message();
+    if (!spec.ok()) return "";
+    Result<ResolvedPipeline> resolved = ResolvePipeline(std::move(spec).value(), library_);
+    EXPECT_EQ(resolved.status().code(), StatusCode::kInvalidArgument);
+    return resolved.status().message();
+  };
+  EXPECT_EQ(resolve_error("name: p\nsteps:\n  a:\n    outputs: {out: file}\n"
+                          "    command: [sh, -c, \"echo ${outputs.nope}\"]\n"),
+            "p.yaml:5:23: steps.a.command[2]: '${outputs.nope}' names no output of step 'a'");
+  EXPECT_EQ(resolve_error("name: p\nsteps:\n  a:\n    command:\n      - sh\n"
+                          "      - ${foo}\n"),
+            "p.yaml:6:9: steps.a.command[1]: bad placeholder '${foo}' (expected ${params.NAME}, "
+            "${inputs.NAME} or ${outputs.NAME})");
+  EXPECT_EQ(resolve_error("name: p\nsteps:\n  a:\n    command: [env]\n"
+                          "    env: {A: ok, B: \"${inputs.x}\"}\n"),
+            "p.yaml:5:21: steps.a.env.B: '${inputs.x}' names no input of step 'a'");
 }
 
 TEST_F(PipelineTest, DuplicateStepNamesNameBothLines) {

@@ -38,15 +38,15 @@ Result<ParamValue> StepParamValue(const PipelineSpec& spec, const StepSpec& step
 }
 
 Status CheckInlinePlaceholders(const PipelineSpec& spec, const StepSpec& step) {
-  auto check = [&](const std::string& text, const std::string& field) -> Status {
+  auto check = [&](const std::string& text, SourceMark mark, const std::string& field) -> Status {
     Result<std::vector<Placeholder>> found = FindPlaceholders(text);
-    if (!found.ok()) return MarkedError(spec.file, step.mark, field, found.status().message());
+    if (!found.ok()) return MarkedError(spec.file, mark, field, found.status().message());
     for (const Placeholder& p : *found) {
       const bool known = (p.scope == "params" && step.params.count(p.name)) ||
                          (p.scope == "inputs" && step.inputs.count(p.name)) ||
                          (p.scope == "outputs" && step.outputs.count(p.name));
       if (!known) {
-        return MarkedError(spec.file, step.mark, field,
+        return MarkedError(spec.file, mark, field,
                            "'${" + p.scope + "." + p.name + "}' names no " +
                                p.scope.substr(0, p.scope.size() - 1) + " of step '" + step.name +
                                "'");
@@ -55,8 +55,16 @@ Status CheckInlinePlaceholders(const PipelineSpec& spec, const StepSpec& step) {
     return Status::Ok();
   };
   const std::string path = "steps." + step.name;
-  for (const std::string& arg : step.command) KILN_RETURN_IF_ERROR(check(arg, path + ".command"));
-  for (const auto& [key, value] : step.env) KILN_RETURN_IF_ERROR(check(value, path + ".env"));
+  for (size_t i = 0; i < step.command.size(); ++i) {
+    const SourceMark mark = i < step.command_marks.size() ? step.command_marks[i] : step.mark;
+    KILN_RETURN_IF_ERROR(
+        check(step.command[i], mark, path + ".command[" + std::to_string(i) + "]"));
+  }
+  for (const auto& [key, value] : step.env) {
+    auto mark = step.env_marks.find(key);
+    KILN_RETURN_IF_ERROR(check(value, mark == step.env_marks.end() ? step.mark : mark->second,
+                               path + ".env." + key));
+  }
   return Status::Ok();
 }
 

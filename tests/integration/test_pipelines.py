@@ -507,7 +507,6 @@ class LocalPipelineTest(PipelineDirMixin, unittest.TestCase):
 
     # Product bug (reported): the error names steps.a.command but points at the step's key
     # (line 3), not at the command holding the bad placeholder (line 4).
-    @unittest.expectedFailure
     def test_bad_placeholder_points_at_the_command(self):
         result = kiln("run", self.path("bad", "unknown_placeholder.yaml"), "--data", self.data)
         self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
