@@ -20,10 +20,7 @@ exec::PipelineServiceOptions PipelineOptions(const std::string& data_dir,
   exec::PipelineServiceOptions options;
   options.data_dir = data_dir;
   const std::string cache = data_dir + "/modules";
-  options.published_modules = [&modules, cache] {
-    Result<std::vector<pipeline::ModuleManifest>> all = modules.LoadAll(cache);
-    return all.ok() ? *all : std::vector<pipeline::ModuleManifest>{};
-  };
+  options.published_modules = [&modules, cache] { return modules.LoadAll(cache); };
   return options;
 }
 

@@ -60,7 +60,9 @@ PipelineService::~PipelineService() {
 Result<std::unique_ptr<pipeline::ModuleLibrary>> PipelineService::OpenLibrary(
     const std::string& base_dir) {
   pipeline::ModuleLibraryOptions library = pipeline::DefaultModuleLibraryOptions(base_dir);
-  if (options_.published_modules) library.published = options_.published_modules();
+  if (options_.published_modules) {
+    KILN_ASSIGN_OR_RETURN(library.published, options_.published_modules());
+  }
   return pipeline::OpenModuleLibrary(library);
 }
 

@@ -28,8 +28,9 @@ struct PipelineServiceOptions {
   std::string data_dir;      // step folders go under <data_dir>/work
   std::string tracking_uri;  // MLFLOW_TRACKING_URI for steps; "" when no server listens
   LocalExecutorOptions executor;
-  // Published modules to add below the folder layers; may be empty.
-  std::function<std::vector<pipeline::ModuleManifest>()> published_modules;
+  // Published modules to add below the folder layers; may be empty. Its error fails the
+  // submission (kInternal: the store or the module cache cannot be read).
+  std::function<Result<std::vector<pipeline::ModuleManifest>>()> published_modules;
   // Called for every event of every run, on the run's thread; must be thread-safe.
   std::function<void(const std::string& run_id, const RunEvent&)> on_event;
 };
