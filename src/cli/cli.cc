@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/client_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/module_commands.h"
 #include "cli/query_commands.h"
@@ -16,30 +17,6 @@
 
 namespace kiln::cli {
 namespace {
-
-struct ClientFlags {
-  std::string data = "./kiln-data";
-  std::string server;
-  OutputFlags output;
-};
-
-void AddClientFlags(CLI::App& command, ClientFlags& flags) {
-  command.add_option("--data", flags.data, "Data folder to read when no server is given")
-      ->capture_default_str();
-  command.add_option("--server", flags.server, "Server URL, e.g. http://127.0.0.1:8080")
-      ->envname("KILN_SERVER");
-  command.add_flag("--json", flags.output.json, "Print JSON instead of a table");
-}
-
-// Runs `fn` with an ApiCaller built from the client flags.
-int WithApi(const ClientFlags& flags, const std::function<int(ApiCaller&)>& fn) {
-  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, flags.data);
-  if (!api.ok()) {
-    std::cerr << "kiln: " << api.status().message() << "\n";
-    return ExitCodeFor(api.status());
-  }
-  return fn(**api);
-}
 
 void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
   CLI::App* server = app.add_subcommand("server", "Run the Kiln server (APIs and UI)");
@@ -62,8 +39,9 @@ void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags
   CLI::App* experiments = app.add_subcommand("experiments", "Experiments")->require_subcommand(1);
   CLI::App* exp_ls = experiments->add_subcommand("ls", "List experiments");
   AddClientFlags(*exp_ls, flags);
-  exp_ls->callback(
-      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListExperiments(a, flags.output); }); });
+  exp_ls->callback([&] {
+    rc = WithApi(flags, false, [&](ApiCaller& a) { return ListExperiments(a, flags.output); });
+  });
 
   CLI::App* runs = app.add_subcommand("runs", "Runs")->require_subcommand(1);
   CLI::App* runs_ls = runs->add_subcommand("ls", "List runs");
@@ -74,24 +52,27 @@ void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags
   runs_ls->add_option("--max", run_flags.max_results, "Most runs to show")
       ->check(CLI::Range(1, 50000));
   runs_ls->callback([&] {
-    rc = WithApi(flags, [&](ApiCaller& a) { return ListRuns(a, run_flags, flags.output); });
+    rc = WithApi(flags, false, [&](ApiCaller& a) { return ListRuns(a, run_flags, flags.output); });
   });
   CLI::App* runs_show = runs->add_subcommand("show", "Show one run");
   AddClientFlags(*runs_show, flags);
   runs_show->add_option("RUN_ID", id, "Run id")->required();
-  runs_show->callback(
-      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowRun(a, id, flags.output); }); });
+  runs_show->callback([&] {
+    rc = WithApi(flags, false, [&](ApiCaller& a) { return ShowRun(a, id, flags.output); });
+  });
 
   CLI::App* models = app.add_subcommand("models", "Registered models")->require_subcommand(1);
   CLI::App* models_ls = models->add_subcommand("ls", "List registered models");
   AddClientFlags(*models_ls, flags);
-  models_ls->callback(
-      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ListModels(a, flags.output); }); });
+  models_ls->callback([&] {
+    rc = WithApi(flags, false, [&](ApiCaller& a) { return ListModels(a, flags.output); });
+  });
   CLI::App* models_show = models->add_subcommand("show", "Show a model and its versions");
   AddClientFlags(*models_show, flags);
   models_show->add_option("NAME", id, "Model name")->required();
-  models_show->callback(
-      [&] { rc = WithApi(flags, [&](ApiCaller& a) { return ShowModel(a, id, flags.output); }); });
+  models_show->callback([&] {
+    rc = WithApi(flags, false, [&](ApiCaller& a) { return ShowModel(a, id, flags.output); });
+  });
 }
 
 void AddRunCommand(CLI::App& app, RunFlags& flags, int& rc) {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/client_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/table.h"
 #include "pipeline/module_folder.h"
@@ -14,10 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-struct ModuleCommandFlags {
-  std::string data = "./kiln-data";
-  std::string server;
-  OutputFlags output;
+struct ModuleCommandFlags : ClientFlags {
   std::string target;  // DIR for publish, NAME[@VERSION] for show
 };
 
@@ -39,11 +37,6 @@ std::string EncodeBase64(const std::string& bytes) {
   return out;
 }
 
-int Fail(const Status& status) {
-  std::cerr << "kiln: " << status.message() << "\n";
-  return ExitCodeFor(status);
-}
-
 Result<json> PublishBody(const std::string& dir) {
   // Loading first checks the manifest locally, so errors name the user's own file.
   KILN_ASSIGN_OR_RETURN(pipeline::ModuleManifest manifest, pipeline::LoadModuleFolder(dir));
@@ -56,12 +49,6 @@ Result<json> PublishBody(const std::string& dir) {
                              {"executable", f.executable}});
   }
   return body;
-}
-
-// A JSON value as a table cell: strings bare, the rest as JSON.
-std::string Cell(const json& value) {
-  if (value.is_null()) return "";
-  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 std::string Range(const json& p) {
@@ -161,20 +148,10 @@ std::string ModulePath(const std::string& name) {
   return path;
 }
 
-int WithApi(const ModuleCommandFlags& flags, const std::function<int(ApiCaller&)>& fn) {
-  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, flags.data);
-  if (!api.ok()) return Fail(api.status());
-  return fn(**api);
-}
-
 CLI::App* AddSubcommand(CLI::App& group, const char* name, const char* help,
                         ModuleCommandFlags& flags) {
   CLI::App* command = group.add_subcommand(name, help);
-  command->add_option("--data", flags.data, "Data folder to use when no server is given")
-      ->capture_default_str();
-  command->add_option("--server", flags.server, "Server URL, e.g. http://127.0.0.1:8080")
-      ->envname("KILN_SERVER");
-  command->add_flag("--json", flags.output.json, "Print JSON instead of text");
+  AddClientFlags(*command, flags);
   return command;
 }
 
@@ -238,18 +215,19 @@ void AddModuleCommands(CLI::App& app, int& rc) {
   CLI::App* publish = AddSubcommand(*group, "publish", "Publish a module folder", *flags);
   publish->add_option("DIR", flags->target, "Folder holding module.yaml")->required();
   publish->callback([flags, &rc] {
-    rc = WithApi(*flags,
+    rc = WithApi(*flags, false,
                  [&](ApiCaller& a) { return PublishModule(a, flags->target, flags->output); });
   });
   CLI::App* ls = AddSubcommand(*group, "ls", "List published modules", *flags);
   ls->callback([flags, &rc] {
-    rc = WithApi(*flags, [&](ApiCaller& a) { return ListModules(a, flags->output); });
+    rc = WithApi(*flags, false, [&](ApiCaller& a) { return ListModules(a, flags->output); });
   });
   CLI::App* show =
       AddSubcommand(*group, "show", "Show a module's params, ports and runner", *flags);
   show->add_option("MODULE", flags->target, "NAME or NAME@VERSION")->required();
   show->callback([flags, &rc] {
-    rc = WithApi(*flags, [&](ApiCaller& a) { return ShowModule(a, flags->target, flags->output); });
+    rc = WithApi(*flags, false,
+                 [&](ApiCaller& a) { return ShowModule(a, flags->target, flags->output); });
   });
 }
 

@@ -56,7 +56,10 @@ RunWatcher::RunWatcher(ApiCaller& api, RunView& view, milliseconds poll_interval
 
 Result<std::vector<json>> RunWatcher::Follow(const std::vector<WatchedRun>& runs) {
   std::vector<Followed> followed;
-  for (const WatchedRun& run : runs) followed.push_back(Followed{run});
+  for (const WatchedRun& run : runs) {
+    followed.emplace_back();
+    followed.back().run = run;
+  }
   bool cancel_sent = false;
   while (true) {
     if (!cancel_sent && interrupted_()) {

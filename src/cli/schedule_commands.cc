@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/client_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/table.h"
 
@@ -19,18 +20,12 @@ using nlohmann::json;
 
 namespace {
 
-struct ScheduleCommandFlags {
-  std::string data = "./kiln-data";
-  std::string server;
-  OutputFlags output;
+struct ScheduleCommandFlags : ClientFlags {
   ScheduleAddFlags add;
   std::string target;  // NAME for rm and run
 };
 
-int Fail(const Status& status) {
-  std::cerr << "kiln schedule: " << status.message() << "\n";
-  return ExitCodeFor(status);
-}
+int FailSchedule(const Status& status) { return Fail(status, "kiln schedule"); }
 
 Result<json> AddBody(const ScheduleAddFlags& flags) {
   std::ifstream in(flags.file, std::ios::binary);
@@ -59,20 +54,10 @@ Result<std::string> WaitForRun(ApiCaller& api, const std::string& run_id) {
   }
 }
 
-int WithApi(const ScheduleCommandFlags& flags, bool create,
-            const std::function<int(ApiCaller&)>& fn) {
-  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, flags.data, create);
-  if (!api.ok()) return Fail(api.status());
-  return fn(**api);
-}
-
 CLI::App* AddSubcommand(CLI::App& group, const char* name, const char* help,
                         ScheduleCommandFlags& flags) {
   CLI::App* command = group.add_subcommand(name, help);
-  command->add_option("--data", flags.data, "Data folder to use when no server is given")
-      ->capture_default_str();
-  command->add_option("--server", flags.server, "Server URL, e.g. http://127.0.0.1:8080")
-      ->envname("KILN_SERVER");
+  AddClientFlags(*command, flags);
   return command;
 }
 
@@ -93,7 +78,6 @@ void AddAddCommand(CLI::App& group, std::shared_ptr<ScheduleCommandFlags> flags,
 
 void AddOtherCommands(CLI::App& group, std::shared_ptr<ScheduleCommandFlags> flags, int& rc) {
   CLI::App* ls = AddSubcommand(group, "ls", "List schedules", *flags);
-  ls->add_flag("--json", flags->output.json, "Print JSON instead of a table");
   ls->callback([flags, &rc] {
     rc = WithApi(*flags, false, [&](ApiCaller& api) { return ListSchedules(api, flags->output); });
   });
@@ -126,9 +110,9 @@ std::string IsoTimeUtc(int64_t millis) {
 
 int AddSchedule(ApiCaller& api, const ScheduleAddFlags& flags) {
   Result<json> body = AddBody(flags);
-  if (!body.ok()) return Fail(body.status());
+  if (!body.ok()) return FailSchedule(body.status());
   Result<json> s = api.Post("/api/v1/schedules", *body);
-  if (!s.ok()) return Fail(s.status());
+  if (!s.ok()) return FailSchedule(s.status());
   std::cout << "added schedule " << s->value("name", "") << " (" << s->value("schedule_id", "")
             << "); next run " << IsoTimeUtc(s->value("next_fire_ms", int64_t{-1}))
             << (s->value("enabled", true) ? "" : " once enabled") << "\n";
@@ -137,7 +121,7 @@ int AddSchedule(ApiCaller& api, const ScheduleAddFlags& flags) {
 
 int ListSchedules(ApiCaller& api, const OutputFlags& out) {
   Result<json> body = api.Get("/api/v1/schedules", {});
-  if (!body.ok()) return Fail(body.status());
+  if (!body.ok()) return FailSchedule(body.status());
   if (out.json) {
     std::cout << body->dump(2) << "\n";
     return kExitOk;
@@ -155,21 +139,21 @@ int ListSchedules(ApiCaller& api, const OutputFlags& out) {
 
 int RemoveSchedule(ApiCaller& api, const std::string& name) {
   Result<json> done = api.Post(SchedulePath(name) + "/delete", json::object());
-  if (!done.ok()) return Fail(done.status());
+  if (!done.ok()) return FailSchedule(done.status());
   std::cout << "removed schedule " << name << "\n";
   return kExitOk;
 }
 
 int RunScheduleNow(ApiCaller& api, const std::string& name, bool wait) {
   Result<json> started = api.Post(SchedulePath(name) + "/run", json::object());
-  if (!started.ok()) return Fail(started.status());
+  if (!started.ok()) return FailSchedule(started.status());
   const std::string run_id = started->value("run_id", "");
   std::cout << "started pipeline run " << run_id << " of schedule " << started->value("name", "")
             << std::endl;
   int rc = kExitOk;
   if (wait) {
     Result<std::string> state = WaitForRun(api, run_id);
-    if (!state.ok()) return Fail(state.status());
+    if (!state.ok()) return FailSchedule(state.status());
     std::cout << *state << "  " << run_id << "\n";
     rc = *state == "SUCCEEDED" || *state == "CACHED" ? kExitOk : kExitFailure;
   }
