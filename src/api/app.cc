@@ -5,6 +5,7 @@
 
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
+#include "api/v1/dataset_routes.h"
 #include "api/v1/module_routes.h"
 #include "api/v1/pipeline_changes.h"
 #include "api/v1/pipeline_events.h"
@@ -16,9 +17,11 @@ namespace kiln::api {
 namespace {
 
 exec::PipelineServiceOptions PipelineOptions(const std::string& data_dir,
-                                             const pipeline::PublishedModules& modules) {
+                                             const pipeline::PublishedModules& modules,
+                                             datasets::DatasetRegistry& datasets) {
   exec::PipelineServiceOptions options;
   options.data_dir = data_dir;
+  options.datasets = &datasets;
   const std::string cache = data_dir + "/modules";
   options.published_modules = [&modules, cache] { return modules.LoadAll(cache); };
   return options;
@@ -40,11 +43,14 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
   app->registry_ = std::make_unique<registry::RegistryService>(*app->store_);
   app->modules_ = std::make_unique<pipeline::PublishedModules>(*app->store_, *app->artifacts_);
+  app->datasets_ = std::make_unique<datasets::DatasetRegistry>(*app->store_, *app->artifacts_);
   app->pipelines_ = std::make_unique<exec::PipelineService>(
-      *app->store_, *app->tracking_, *app->artifacts_, PipelineOptions(data_dir, *app->modules_));
+      *app->store_, *app->tracking_, *app->artifacts_,
+      PipelineOptions(data_dir, *app->modules_, *app->datasets_));
   app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
   app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
-                                    *app->modules_, *app->pipelines_, *app->scheduler_});
+                                    *app->modules_, *app->pipelines_, *app->scheduler_,
+                                    *app->datasets_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
@@ -55,6 +61,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   v1::AddPipelineEventRoutes(app->router_, *app->services_);
   v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);
+  v1::AddDatasetRoutes(app->router_, *app->services_);
   return app;
 }
 

@@ -23,6 +23,8 @@ class App {
   // Runs one request through the router in-process.
   http::Response Handle(http::Request& request) const { return router_.Dispatch(request); }
 
+  // The content-addressed store under the data folder. Thread-safe.
+  artifacts::ArtifactStore& artifacts() { return *artifacts_; }
   // The pipeline runner; runs live as long as the App. Thread-safe.
   exec::PipelineService& pipelines() { return *pipelines_; }
   // Tells steps where the tracking API is (MLFLOW_TRACKING_URI); call before serving.
@@ -39,6 +41,7 @@ class App {
   std::unique_ptr<tracking::TrackingService> tracking_;
   std::unique_ptr<registry::RegistryService> registry_;
   std::unique_ptr<pipeline::PublishedModules> modules_;
+  std::unique_ptr<datasets::DatasetRegistry> datasets_;
   // Declared after the stores its runs use, so it is destroyed (runs cancelled) before them.
   std::unique_ptr<exec::PipelineService> pipelines_;
   // Declared after pipelines_, so its thread stops before the runner goes away.

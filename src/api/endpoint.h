@@ -9,6 +9,7 @@
 
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
+#include "datasets/dataset_registry.h"
 #include "exec/pipeline_service.h"
 #include "exec/scheduler.h"
 #include "http/router.h"
@@ -26,6 +27,7 @@ struct Services {
   pipeline::PublishedModules& modules;
   exec::PipelineService& pipelines;
   exec::Scheduler& scheduler;
+  datasets::DatasetRegistry& datasets;
 };
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;

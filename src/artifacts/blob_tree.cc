@@ -81,6 +81,35 @@ Result<std::string> PutTree(ArtifactStore& store, const std::string& dir, Sync s
   return store.PutBlob(EncodeTree(entries));
 }
 
+Result<std::string> PutTreeOfBlobs(ArtifactStore& store, std::vector<TreeEntry> entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const TreeEntry& e = entries[i];
+    Status path_ok = ValidateRelativePath(e.path);
+    if (!path_ok.ok() || e.path.empty() || e.path.back() == '/') {
+      return InvalidArgument("bad file path '" + e.path + "' in folder");
+    }
+    if (i > 0 && entries[i - 1].path == e.path) {
+      return InvalidArgument("file path '" + e.path + "' appears twice");
+    }
+    if (e.size < 0) return InvalidArgument("file '" + e.path + "' has a negative size");
+    Result<std::string> blob = store.LocateBlob(e.digest);
+    if (!blob.ok()) {
+      if (blob.status().code() != StatusCode::kNotFound) {
+        return InvalidArgument("file '" + e.path + "': " + blob.status().message());
+      }
+      return NotFound("file '" + e.path + "': blob " + e.digest + " is not stored");
+    }
+    std::error_code ec;
+    if (static_cast<int64_t>(fs::file_size(*blob, ec)) != e.size) {
+      return InvalidArgument("file '" + e.path + "': size " + std::to_string(e.size) +
+                             " does not match its blob's");
+    }
+  }
+  return store.PutBlob(EncodeTree(entries));
+}
+
 Result<std::vector<TreeEntry>> ReadTree(const ArtifactStore& store, const std::string& digest) {
   KILN_ASSIGN_OR_RETURN(std::string text, store.GetBlob(digest));
   if (text.rfind(kTreeHeader, 0) != 0) return InvalidArgument("blob " + digest + " is no tree");

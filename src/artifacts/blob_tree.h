@@ -25,6 +25,12 @@ struct TreeEntry {
 Result<std::string> PutTree(ArtifactStore& store, const std::string& dir,
                             Sync sync = Sync::kDurable);
 
+// Stores the manifest of a folder whose files are already stored as blobs (e.g. uploaded one
+// by one); gives the digest PutTree gives for the same folder. Entries may come in any order.
+// Errors: kInvalidArgument for an unsafe or duplicate path or a bad digest (named), kNotFound
+// for an entry whose blob is not stored, kInternal on I/O.
+Result<std::string> PutTreeOfBlobs(ArtifactStore& store, std::vector<TreeEntry> entries);
+
 // The entries of a stored tree. Errors: kNotFound, kInvalidArgument if the blob is no tree.
 Result<std::vector<TreeEntry>> ReadTree(const ArtifactStore& store, const std::string& digest);
 

@@ -84,6 +84,31 @@ TEST_F(BlobTreeTest, TreeDigestDependsOnContentAndPathsOnly) {
   EXPECT_EQ(ReadTree(*store_, Sha256Hex("x")).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(BlobTreeTest, TreeOfUploadedBlobsEqualsPutTree) {
+  Write(dir_ / "t/a.txt", "A");
+  Write(dir_ / "t/sub/b.txt", "BB");
+  auto whole = PutTree(*store_, (dir_ / "t").string());
+  ASSERT_TRUE(whole.ok());
+  const std::string a = *store_->PutBlob("A"), b = *store_->PutBlob("BB");
+  // Out of order on purpose: the manifest is sorted.
+  auto uploaded = PutTreeOfBlobs(*store_, {{"sub/b.txt", b, 2, false}, {"a.txt", a, 1, false}});
+  ASSERT_TRUE(uploaded.ok()) << uploaded.status().ToString();
+  EXPECT_EQ(*uploaded, *whole);
+
+  auto code = [&](std::vector<TreeEntry> entries) {
+    return PutTreeOfBlobs(*store_, std::move(entries)).status();
+  };
+  EXPECT_EQ(code({{"../x", a, 1, false}}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({{"/abs", a, 1, false}}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({{"a", a, 1, false}, {"a", a, 1, false}}).message(),
+            "file path 'a' appears twice");
+  EXPECT_EQ(code({{"a", a, 5, false}}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(code({{"a", "zz", 1, false}}).code(), StatusCode::kInvalidArgument);
+  Status missing = code({{"a", Sha256Hex("never stored"), 1, false}});
+  EXPECT_EQ(missing.code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.message().find("'a'"), std::string::npos) << missing.message();
+}
+
 TEST_F(BlobTreeTest, MaterializeRecreatesTheFolderOnce) {
   Write(dir_ / "t/x/y.txt", "why");
   auto digest = PutTree(*store_, (dir_ / "t").string());

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 #include "api/app.h"
+#include "artifacts/artifact_store.h"
 #include "http/client.h"
 
 namespace kiln::cli {
@@ -83,6 +86,23 @@ class LocalCaller : public ApiCaller {
     request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
     return FromResponse(app_->Handle(request));
   }
+  Status UploadBlob(const std::string& digest, const std::string& file_path) override {
+    KILN_ASSIGN_OR_RETURN(std::string stored, app_->artifacts().PutBlobFile(file_path));
+    if (stored != digest) {
+      return InvalidArgument("'" + file_path + "' changed while it was being added");
+    }
+    return Status::Ok();
+  }
+  Status DownloadBlob(const std::string& digest, const std::string& dest_path) override {
+    KILN_ASSIGN_OR_RETURN(std::string blob, app_->artifacts().LocateBlob(digest));
+    std::error_code ec;
+    std::filesystem::copy_file(blob, dest_path, std::filesystem::copy_options::overwrite_existing,
+                               ec);
+    if (ec) return Internal("cannot write '" + dest_path + "': " + ec.message());
+    std::filesystem::permissions(dest_path, std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::add, ec);
+    return Status::Ok();
+  }
 
  private:
   std::unique_ptr<api::App> app_;
@@ -101,6 +121,26 @@ class RemoteCaller : public ApiCaller {
         http::Response response,
         client_.Send("POST", path, body.dump(-1, ' ', false, json::error_handler_t::replace)));
     return FromResponse(response);
+  }
+  Status UploadBlob(const std::string& digest, const std::string& file_path) override {
+    std::ifstream in(file_path, std::ios::binary);
+    if (!in) return NotFound("cannot read '" + file_path + "'");
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("PUT", "/api/v1/blobs/" + digest,
+                                                                bytes, "application/octet-stream"));
+    return FromResponse(response).status();
+  }
+  Status DownloadBlob(const std::string& digest, const std::string& dest_path) override {
+    KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("GET", "/api/v1/blobs/" + digest));
+    if (response.status != 200) return FromResponse(response).status();
+    if (artifacts::Sha256Hex(response.body) != digest) {
+      return Internal("blob " + digest + " arrived damaged (its SHA-256 differs)");
+    }
+    std::ofstream out(dest_path, std::ios::binary | std::ios::trunc);
+    out << response.body;
+    out.close();
+    if (!out) return Internal("cannot write '" + dest_path + "'");
+    return Status::Ok();
   }
 
  private:

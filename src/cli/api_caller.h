@@ -23,6 +23,13 @@ class ApiCaller {
   // POSTs `body` as JSON to `path` and returns the JSON answer. Errors as Get, and kAlreadyExists
   // for a 4xx whose error_code is RESOURCE_ALREADY_EXISTS.
   virtual Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body) = 0;
+  // Stores file `file_path`, whose SHA-256 is `digest`, as a blob. In-process it is copied
+  // without being loaded whole; over HTTP it is one PUT /api/v1/blobs/{digest} (the server
+  // refuses bodies over its --max-body-mb). Errors as Post; kNotFound for a missing file.
+  virtual Status UploadBlob(const std::string& digest, const std::string& file_path) = 0;
+  // Writes blob `digest` to file `dest_path` (replaced) and checks its SHA-256. Errors as Get;
+  // kInternal when the bytes do not match or the file cannot be written.
+  virtual Status DownloadBlob(const std::string& digest, const std::string& dest_path) = 0;
 };
 
 // `server` empty: open `data_dir` in-process (created if missing only when `create`; otherwise

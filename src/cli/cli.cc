@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/client_flags.h"
+#include "cli/data_commands.h"
 #include "cli/exit_codes.h"
 #include "cli/module_commands.h"
 #include "cli/query_commands.h"
@@ -111,6 +112,7 @@ int Main(int argc, char** argv) {
   RunFlags pipeline_flags;
   AddRunCommand(app, pipeline_flags, rc);
   AddModuleCommands(app, rc);
+  AddDataCommands(app, rc);
   AddScheduleCommands(app, rc);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));

@@ -244,7 +244,7 @@ void PipelineRun::Launch(size_t index) {
 Status PipelineRun::StartStep(size_t index) {
   StepState& step = steps_[index];
   const pipeline::ResolvedStep& resolved = request_.pipeline.steps[index];
-  KILN_ASSIGN_OR_RETURN(step.inputs, BindInputs(services_.artifacts, resolved,
+  KILN_ASSIGN_OR_RETURN(step.inputs, BindInputs(services_.artifacts, services_.datasets, resolved,
                                                 UpstreamOutputs(index), request_.base_dir));
   step.record.cache_key = pipeline::StepCacheKey(resolved, KeyDigests(step.inputs));
   bool hit = false;
@@ -262,6 +262,7 @@ Status PipelineRun::StartStep(size_t index) {
   KILN_ASSIGN_OR_RETURN(step.tracked, StartTrackedRun(services_.tracking, experiment_id_,
                                                       resolved.name, tags, resolved.params));
   step.record.run_id = step.tracked->run_id;
+  KILN_RETURN_IF_ERROR(LogDatasetInputs(services_.tracking, step.record.run_id, step.inputs));
   return Submit(index);
 }
 
@@ -282,6 +283,7 @@ Status PipelineRun::TryCache(size_t index, bool* hit) {
   KILN_ASSIGN_OR_RETURN(step.tracked, StartTrackedRun(services_.tracking, experiment_id_,
                                                       resolved.name, tags, resolved.params));
   step.record.run_id = step.tracked->run_id;
+  KILN_RETURN_IF_ERROR(LogDatasetInputs(services_.tracking, step.record.run_id, step.inputs));
   step.record.cached = true;
   step.record.outputs = *cached;
   step.record.started_ms = NowMillis();
@@ -426,6 +428,10 @@ std::vector<pipeline::LineageEdge> PipelineRun::EdgesOf(size_t index) const {
   if (step.record.run_id.empty()) return edges;
   for (const auto& [name, input] : step.inputs) {
     edges.push_back({"artifact", input.digest, "step_run", step.record.run_id, "input:" + name});
+    if (input.source.rfind("dataset:", 0) == 0) {
+      edges.push_back(
+          {"dataset", input.source.substr(8), "step_run", step.record.run_id, "input:" + name});
+    }
   }
   for (const pipeline::StepOutput& output : step.record.outputs) {
     edges.push_back(

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "artifacts/artifact_store.h"
+#include "datasets/dataset_registry.h"
 #include "exec/executor.h"
 #include "exec/step_inputs.h"
 #include "pipeline/resolve.h"
@@ -32,6 +33,7 @@ struct RunnerServices {
   Executor& executor;
   std::string data_dir;      // work/ (step folders) and trees/ (materialized folders) go here
   std::string tracking_uri;  // given to steps as MLFLOW_TRACKING_URI; may be empty
+  datasets::DatasetRegistry* datasets = nullptr;  // for dataset inputs; may be null
 };
 
 struct RunRequest {

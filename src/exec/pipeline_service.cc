@@ -44,7 +44,13 @@ PipelineService::PipelineService(store::MetaStore& store, tracking::TrackingServ
       artifacts_(artifacts),
       options_(std::move(options)),
       executor_(NewLocalExecutor(options_.executor)),
-      runner_{store, tracking, artifacts, *executor_, options_.data_dir, options_.tracking_uri},
+      runner_{store,
+              tracking,
+              artifacts,
+              *executor_,
+              options_.data_dir,
+              options_.tracking_uri,
+              options_.datasets},
       records_(store) {}
 
 PipelineService::~PipelineService() {
@@ -68,7 +74,7 @@ Result<std::unique_ptr<pipeline::ModuleLibrary>> PipelineService::OpenLibrary(
 
 Result<Submission> PipelineService::Submit(const SubmitRequest& request) {
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(request.base_dir));
-  KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library));
+  KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
   Submission submission;
   submission.pipeline_name = plan.pipeline_name;
   if (plan.is_sweep) {
@@ -99,7 +105,7 @@ Result<Submission> PipelineService::Resume(const std::string& run_id, bool use_c
   }
   SubmitRequest request{stored.spec, stored.file, stored.base_dir, stored.overrides};
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(stored.base_dir));
-  KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library));
+  KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
   RunRequest run{std::move(plan.runs.at(0).pipeline),
                  stored.spec,
                  stored.file,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "artifacts/artifact_store.h"
+#include "datasets/dataset_registry.h"
 #include "exec/executor.h"
 #include "exec/local_executor.h"
 #include "exec/pipeline_run.h"
@@ -28,6 +29,9 @@ struct PipelineServiceOptions {
   std::string data_dir;      // step folders go under <data_dir>/work
   std::string tracking_uri;  // MLFLOW_TRACKING_URI for steps; "" when no server listens
   LocalExecutorOptions executor;
+  // Where dataset:NAME@VERSION inputs are looked up; not owned, outlives the service. Null:
+  // such inputs are refused.
+  datasets::DatasetRegistry* datasets = nullptr;
   // Published modules to add below the folder layers; may be empty. Its error fails the
   // submission (kInternal: the store or the module cache cannot be read).
   std::function<Result<std::vector<pipeline::ModuleManifest>>()> published_modules;

@@ -44,9 +44,32 @@ Result<PlannedRun> PlanPoint(const pipeline::PipelineSpec& spec,
   return run;
 }
 
+// Checks every dataset input against `datasets` and pins "latest" to a version number, so the
+// run reads what existed when it was planned.
+Status PinDatasets(datasets::DatasetRegistry* datasets, pipeline::ResolvedPipeline& pipeline) {
+  for (pipeline::ResolvedStep& step : pipeline.steps) {
+    for (auto& [name, binding] : step.inputs) {
+      if (binding.kind != pipeline::Binding::Kind::kDataset) continue;
+      const std::string field = "steps." + step.name + ".inputs." + name;
+      auto fail = [&](const Status& status) {
+        return pipeline::MarkedError(pipeline.spec.file, binding.mark, field, status.message());
+      };
+      Result<datasets::DatasetRef> ref =
+          datasets::ParseDatasetRef(binding.dataset + "@" + binding.version);
+      if (!ref.ok()) return fail(ref.status());
+      if (datasets == nullptr) return fail(InvalidArgument("datasets are not available here"));
+      Result<datasets::DatasetVersion> found = datasets->Get(*ref);
+      if (!found.ok()) return fail(found.status());
+      binding.version = std::to_string(found->version);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::ModuleLibrary& library) {
+Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::ModuleLibrary& library,
+                            datasets::DatasetRegistry* datasets) {
   KILN_ASSIGN_OR_RETURN(pipeline::PipelineSpec spec,
                         pipeline::ParsePipeline(request.spec_text, request.file));
   KILN_ASSIGN_OR_RETURN(std::vector<pipeline::Override> overrides,
@@ -57,6 +80,7 @@ Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::Module
   plan.is_sweep = request.multirun || request.sample > 0;
   for (const auto& point : points) {
     KILN_ASSIGN_OR_RETURN(PlannedRun run, PlanPoint(spec, point, plan.is_sweep, library));
+    KILN_RETURN_IF_ERROR(PinDatasets(datasets, run.pipeline));
     plan.runs.push_back(std::move(run));
   }
   return plan;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "datasets/dataset_registry.h"
 #include "pipeline/module_library.h"
 #include "pipeline/resolve.h"
 
@@ -39,8 +40,11 @@ struct Plan {
 
 // Parses the file and overrides, expands the sweep (grid with multirun, random points with
 // sample) and resolves every point against `library`. Errors: kInvalidArgument naming the file,
-// line, column and field, or the override; also a sweep value without -m/--sample, and -m
-// together with --sample. Thread-safe if `library` is.
-Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::ModuleLibrary& library);
+// line, column and field, or the override; also a sweep value without -m/--sample, -m
+// together with --sample, and a dataset input that `datasets` (may be null: none) does not
+// have. Dataset inputs come back pinned: "latest" becomes the current version number.
+// Thread-safe if `library` and `datasets` are.
+Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::ModuleLibrary& library,
+                            datasets::DatasetRegistry* datasets);
 
 }  // namespace kiln::exec

@@ -65,6 +65,24 @@ Status EndTrackedRun(tracking::TrackingService& tracking, const std::string& run
   return tracking.UpdateRun(request).status();
 }
 
+Status LogDatasetInputs(tracking::TrackingService& tracking, const std::string& run_id,
+                        const std::map<std::string, BoundInput>& inputs) {
+  std::vector<tracking::DatasetInput> datasets;
+  for (const auto& [name, input] : inputs) {
+    if (input.source.rfind("dataset:", 0) != 0) continue;
+    tracking::DatasetInput logged;
+    const std::string ref = input.source.substr(8);
+    logged.dataset.name = ref.substr(0, ref.rfind('@'));
+    logged.dataset.digest = input.digest;
+    logged.dataset.source_type = "kiln";
+    logged.dataset.source = input.source;
+    logged.tags = {{"mlflow.data.context", name}};
+    datasets.push_back(std::move(logged));
+  }
+  if (datasets.empty()) return Status::Ok();
+  return tracking.LogInputs(run_id, datasets);
+}
+
 Status UploadStepLog(artifacts::ArtifactStore& store, const tracking::RunInfo& run,
                      const std::string& step, const std::string& log_file) {
   std::error_code ec;

@@ -9,6 +9,7 @@
 
 #include "artifacts/artifact_store.h"
 #include "common/status.h"
+#include "exec/step_inputs.h"
 #include "pipeline/param_value.h"
 #include "pipeline/run_records.h"
 #include "tracking/tracking_service.h"
@@ -30,6 +31,12 @@ Status EndTrackedRun(tracking::TrackingService& tracking, const std::string& run
                      pipeline::RunState state, int64_t end_ms);
 
 // Copies the log file (if any) into the run's artifacts as logs/<step>.log.
+// Logs the dataset inputs among `inputs` as MLflow dataset inputs of run `run_id` (name,
+// digest, source "dataset:NAME@VERSION", tag mlflow.data.context = the input's name).
+// Errors: those of TrackingService::LogInputs.
+Status LogDatasetInputs(tracking::TrackingService& tracking, const std::string& run_id,
+                        const std::map<std::string, BoundInput>& inputs);
+
 Status UploadStepLog(artifacts::ArtifactStore& store, const tracking::RunInfo& run,
                      const std::string& step, const std::string& log_file);
 

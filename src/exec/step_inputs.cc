@@ -39,10 +39,23 @@ Result<BoundInput> BindStepOutput(
   return NotFound("output '" + binding.step + "." + binding.output + "' was not recorded");
 }
 
+Result<BoundInput> BindDataset(datasets::DatasetRegistry* datasets,
+                               const pipeline::Binding& binding) {
+  const std::string text = binding.dataset + "@" + binding.version;
+  if (datasets == nullptr) {
+    return FailedPrecondition("dataset:" + text + " cannot be read: no dataset registry");
+  }
+  KILN_ASSIGN_OR_RETURN(datasets::DatasetRef ref, datasets::ParseDatasetRef(text));
+  KILN_ASSIGN_OR_RETURN(datasets::DatasetVersion version, datasets->Get(ref));
+  return BoundInput{version.digest, version.is_tree,
+                    "dataset:" + version.name + "@" + std::to_string(version.version)};
+}
+
 }  // namespace
 
 Result<std::map<std::string, BoundInput>> BindInputs(
-    artifacts::ArtifactStore& store, const pipeline::ResolvedStep& step,
+    artifacts::ArtifactStore& store, datasets::DatasetRegistry* datasets,
+    const pipeline::ResolvedStep& step,
     const std::map<std::string, std::vector<pipeline::StepOutput>>& upstream_outputs,
     const std::string& base_dir) {
   std::map<std::string, BoundInput> bound;
@@ -56,11 +69,15 @@ Result<std::map<std::string, BoundInput>> BindInputs(
         KILN_ASSIGN_OR_RETURN(bound[name], BindFile(store, binding.path, base_dir));
         break;
       }
-      case pipeline::Binding::Kind::kDataset:
-        return FailedPrecondition("input '" + name + "': dataset:" + binding.dataset + "@" +
-                                  binding.version +
-                                  " cannot be read: datasets are not available "
-                                  "in this version of Kiln");
+      case pipeline::Binding::Kind::kDataset: {
+        Result<BoundInput> dataset = BindDataset(datasets, binding);
+        if (!dataset.ok()) {
+          return Status(dataset.status().code(),
+                        "input '" + name + "': " + dataset.status().message());
+        }
+        bound[name] = std::move(*dataset);
+        break;
+      }
     }
   }
   return bound;

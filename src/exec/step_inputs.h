@@ -8,6 +8,7 @@
 
 #include "artifacts/artifact_store.h"
 #include "common/status.h"
+#include "datasets/dataset_registry.h"
 #include "pipeline/resolve.h"
 #include "pipeline/run_records.h"
 
@@ -21,10 +22,12 @@ struct BoundInput {
 
 // The digests of every input of `step`. Step outputs come from `upstream_outputs` (step name ->
 // its stored outputs); files (relative to `base_dir`) are stored by content first. Errors:
-// kNotFound for a missing file (named) or an upstream output that was not recorded,
-// kFailedPrecondition for dataset bindings (datasets are not available yet).
+// kNotFound for a missing file (named), dataset version or an upstream output that was not
+// recorded; kFailedPrecondition for a dataset binding when `datasets` is null. Dataset
+// bindings must name a version number (planning pins "latest").
 Result<std::map<std::string, BoundInput>> BindInputs(
-    artifacts::ArtifactStore& store, const pipeline::ResolvedStep& step,
+    artifacts::ArtifactStore& store, datasets::DatasetRegistry* datasets,
+    const pipeline::ResolvedStep& step,
     const std::map<std::string, std::vector<pipeline::StepOutput>>& upstream_outputs,
     const std::string& base_dir);
 

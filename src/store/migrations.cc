@@ -102,6 +102,16 @@ const std::vector<Migration>& AllMigrations() {
            "NOT NULL, allow_overlap INTEGER NOT NULL, enabled INTEGER NOT NULL, next_fire_ms "
            "BIGINT NOT NULL, last_run_id TEXT, created_ms BIGINT NOT NULL)",
        }},
+      // Versioned datasets: a version names stored content (a blob or a folder tree).
+      {3,
+       {
+           "CREATE TABLE datasets (name TEXT PRIMARY KEY, description TEXT NOT NULL, "
+           "created_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL)",
+           "CREATE TABLE dataset_versions (name TEXT NOT NULL, version INTEGER NOT NULL, "
+           "digest TEXT NOT NULL, is_tree INTEGER NOT NULL, size_bytes BIGINT NOT NULL, "
+           "file_count INTEGER NOT NULL, source TEXT NOT NULL, created_ms BIGINT NOT NULL, "
+           "PRIMARY KEY (name, version))",
+       }},
   };
   return kMigrations;
 }

@@ -69,9 +69,10 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   Reopen();
   ASSERT_TRUE(ApplyMigrations(*store_).ok());
   Rows versions = Query("SELECT version FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(versions.size(), 2u);
+  ASSERT_EQ(versions.size(), 3u);
   EXPECT_EQ(versions[0].Int(0), 1);
   EXPECT_EQ(versions[1].Int(0), 2);
+  EXPECT_EQ(versions[2].Int(0), 3);
   // The schema is there and usable.
   Rows tables = Query(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', "
