@@ -1,0 +1,124 @@
+#include "ml/csv_column_builder.h"
+
+#include <utility>
+
+#include "ml/csv_tokenizer.h"
+
+namespace kiln::ml::csv {
+
+ColumnBuilder::ColumnBuilder(Kind kind, bool declared, size_t expected_rows)
+    : kind_(kind), declared_(declared) {
+  valid_.reserve(expected_rows);
+  switch (kind_) {
+    case Kind::kInt:
+      ints_.reserve(expected_rows);
+      break;
+    case Kind::kFloat:
+      doubles_.reserve(expected_rows);
+      break;
+    case Kind::kBool:
+      bools_.reserve(expected_rows);
+      break;
+    case Kind::kText:
+      texts_.reserve(expected_rows);
+      break;
+  }
+}
+
+bool ColumnBuilder::Add(std::string_view raw, const MissingSet& missing) {
+  std::string_view content = FieldContent(raw);
+  if (missing.Contains(content)) {
+    AddMissing();
+    return true;
+  }
+  switch (kind_) {
+    case Kind::kInt: {
+      int64_t i;
+      if (ParseInt(content, i)) {
+        AddInt(i);
+        return true;
+      }
+      if (declared_) return false;
+      double d;
+      if (ParseDouble(content, d)) {
+        ToFloat();
+        AddDouble(d);
+        return true;
+      }
+      ToText();
+      AddText(raw);
+      return true;
+    }
+    case Kind::kFloat: {
+      double d;
+      if (ParseDouble(content, d)) {
+        AddDouble(d);
+        return true;
+      }
+      if (declared_) return false;
+      ToText();
+      AddText(raw);
+      return true;
+    }
+    case Kind::kBool: {
+      uint8_t b;
+      if (!ParseBool(content, b)) return false;
+      bools_.push_back(b);
+      valid_.push_back(1);
+      ++present_;
+      return true;
+    }
+    case Kind::kText:
+      AddText(raw);
+      return true;
+  }
+  return false;
+}
+
+void ColumnBuilder::SetTexts(std::vector<std::string_view> texts) {
+  ToText();
+  texts_ = std::move(texts);
+  text_from_ = 0;
+}
+
+void ColumnBuilder::AddMissing() {
+  switch (kind_) {
+    case Kind::kInt:
+      ints_.push_back(0);
+      break;
+    case Kind::kFloat:
+      doubles_.push_back(0.0);
+      break;
+    case Kind::kBool:
+      bools_.push_back(0);
+      break;
+    case Kind::kText:
+      texts_.emplace_back();
+      break;
+  }
+  valid_.push_back(0);
+}
+
+void ColumnBuilder::ToFloat() {
+  doubles_.reserve(valid_.capacity());
+  doubles_.assign(ints_.begin(), ints_.end());
+  ints_ = {};
+  kind_ = Kind::kFloat;
+}
+
+void ColumnBuilder::ToText() {
+  if (kind_ == Kind::kText) return;
+  text_from_ = rows();
+  ints_ = {};
+  doubles_ = {};
+  bools_ = {};
+  kind_ = Kind::kText;
+}
+
+void ColumnBuilder::AddText(std::string_view raw) {
+  texts_.push_back(raw);
+  valid_.push_back(1);
+  ++present_;
+}
+
+}  // namespace kiln::ml::csv

@@ -1,0 +1,216 @@
+#include "ml/csv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+
+#include "ml/csv_assemble.h"
+#include "ml/csv_chunk.h"
+#include "ml/csv_tokenizer.h"
+#include "ml/file_io.h"
+
+namespace kiln::ml {
+namespace {
+
+using csv::ChunkError;
+using csv::FieldEnd;
+
+constexpr size_t kMinChunkBytes = 1 << 20;
+constexpr int kMaxThreads = 16;
+
+struct Header {
+  std::vector<std::string> names;
+  const char* data_begin;
+};
+
+// "<source> line N" for the line holding `at`; only computed on errors.
+std::string Where(std::string_view source, std::string_view text, const char* at) {
+  size_t line = 1 + static_cast<size_t>(std::count(text.data(), at, '\n'));
+  return std::string(source) + " line " + std::to_string(line);
+}
+
+const char* TypeWord(ColumnType type) {
+  switch (type) {
+    case ColumnType::kInt64:
+      return "an int";
+    case ColumnType::kFloat64:
+      return "a float";
+    case ColumnType::kBool:
+      return "a bool";
+    case ColumnType::kString:
+      return "a string";
+  }
+  return "a value";
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Reads the first non-blank row: column names from it with a header, else only its width.
+Result<Header> ReadHeader(std::string_view text, const char* begin, const CsvOptions& options,
+                          std::string_view source) {
+  const char* end = text.data() + text.size();
+  const char* p = begin;
+  while (p < end && csv::IsBlankLine(p, end)) csv::SkipRowEnd(p, end);
+  if (p == end) {
+    if (options.header) return InvalidArgument(Where(source, text, p) + ": no header line");
+    return Header{{}, end};
+  }
+  const char* row = p;
+  std::vector<std::string> names;
+  if (!options.header) {
+    // Only the width is needed; a bad field in this first data row is reported by the data parse.
+    size_t width = csv::CountFields(row, end, options.delimiter);
+    for (size_t j = 0; j < width; ++j) names.push_back("c" + std::to_string(j));
+    return Header{std::move(names), row};
+  }
+  for (FieldEnd how = FieldEnd::kDelimiter; how == FieldEnd::kDelimiter;) {
+    std::string_view raw;
+    const char* field = p;
+    how = csv::ReadField(p, end, options.delimiter, raw);
+    if (how == FieldEnd::kUnterminatedQuote || how == FieldEnd::kTextAfterQuote) {
+      return InvalidArgument(Where(source, text, field) + ": " +
+                             (how == FieldEnd::kUnterminatedQuote
+                                  ? "unterminated quoted field in the header"
+                                  : "unexpected text after a closing quote in the header"));
+    }
+    std::string name = csv::FieldValue(raw);
+    if (name.empty()) name = "c" + std::to_string(names.size());
+    names.push_back(std::move(name));
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& name : names) {
+    if (!seen.insert(name).second) {
+      return InvalidArgument(Where(source, text, row) + ": duplicate column name '" + name + "'");
+    }
+  }
+  return Header{std::move(names), p};
+}
+
+Result<std::vector<std::optional<ColumnType>>> DeclaredTypes(const std::vector<std::string>& names,
+                                                             const CsvOptions& options,
+                                                             std::string_view source) {
+  std::vector<std::optional<ColumnType>> declared(names.size());
+  for (const auto& [name, type] : options.types) {
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      return InvalidArgument(std::string(source) + ": a type is declared for unknown column '" +
+                             name + "' (columns: " + JoinNames(names) + ")");
+    }
+    declared[static_cast<size_t>(it - names.begin())] = type;
+  }
+  return declared;
+}
+
+// Splits [begin, end) at line starts into up to `threads` ranges. Input with a quote stays whole,
+// since a newline inside quotes is not a row boundary.
+std::vector<std::pair<const char*, const char*>> SplitRows(const char* begin, const char* end,
+                                                           int threads) {
+  size_t size = static_cast<size_t>(end - begin);
+  size_t n = std::min<size_t>(static_cast<size_t>(threads), size / kMinChunkBytes);
+  if (n <= 1 || std::memchr(begin, '"', size) != nullptr) return {{begin, end}};
+  std::vector<std::pair<const char*, const char*>> ranges;
+  const char* start = begin;
+  for (size_t i = 1; i < n && start < end; ++i) {
+    const char* target = std::max(start, begin + size * i / n);
+    const char* nl = static_cast<const char*>(std::memchr(target, '\n', end - target));
+    if (nl == nullptr) break;
+    ranges.emplace_back(start, nl + 1);
+    start = nl + 1;
+  }
+  ranges.emplace_back(start, end);
+  return ranges;
+}
+
+int ThreadCount(const CsvOptions& options) {
+  int n = options.num_threads > 0 ? options.num_threads
+                                  : static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(n, 1, kMaxThreads);
+}
+
+// Parses every range, ranges after the first on their own threads (inline if none can start).
+std::vector<csv::ParsedChunk> ParseRanges(
+    const std::vector<std::pair<const char*, const char*>>& ranges, const csv::ChunkSpec& spec) {
+  std::vector<csv::ParsedChunk> chunks;
+  for (const auto& [b, e] : ranges) chunks.push_back({b, e, {}});
+  auto parse = [&](size_t i) {
+    chunks[i].result = csv::ParseChunk(chunks[i].begin, chunks[i].end, spec);
+  };
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < chunks.size(); ++i) {
+    try {
+      workers.emplace_back(parse, i);
+    } catch (const std::system_error&) {
+      parse(i);
+    }
+  }
+  parse(0);
+  for (std::thread& t : workers) t.join();
+  return chunks;
+}
+
+Status ChunkErrorStatus(const ChunkError& e, std::string_view text, std::string_view source,
+                        const std::vector<std::string>& names,
+                        const std::vector<std::optional<ColumnType>>& declared, char delimiter) {
+  std::string where = Where(source, text, e.at);
+  std::string column = ", column '" + names[e.column] + "': ";
+  switch (e.kind) {
+    case ChunkError::kRagged:
+      return InvalidArgument(
+          where + ": expected " + std::to_string(names.size()) + " fields, found " +
+          std::to_string(csv::CountFields(e.at, text.data() + text.size(), delimiter)));
+    case ChunkError::kBadValue:
+      return InvalidArgument(where + column + "'" + csv::FieldValue(e.raw) + "' is not " +
+                             TypeWord(declared[e.column].value_or(ColumnType::kString)));
+    case ChunkError::kUnterminatedQuote:
+      return InvalidArgument(where + column + "unterminated quoted field");
+    case ChunkError::kTextAfterQuote:
+      return InvalidArgument(where + column + "unexpected text after a closing quote");
+    case ChunkError::kNone:
+      break;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options,
+                            std::string_view source) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") begin += 3;
+  KILN_ASSIGN_OR_RETURN(Header header, ReadHeader(text, begin, options, source));
+  KILN_ASSIGN_OR_RETURN(auto declared, DeclaredTypes(header.names, options, source));
+  if (header.names.empty()) return Table();
+
+  csv::MissingSet missing(options.missing);
+  csv::ChunkSpec spec;
+  spec.delimiter = options.delimiter;
+  spec.missing = &missing;
+  for (const auto& type : declared) {
+    spec.kinds.push_back(type ? csv::KindFor(*type) : csv::Kind::kInt);
+    spec.declared.push_back(type.has_value());
+  }
+  auto chunks = ParseRanges(SplitRows(header.data_begin, end, ThreadCount(options)), spec);
+  for (const csv::ParsedChunk& c : chunks) {
+    if (c.result.error.kind != ChunkError::kNone) {
+      return ChunkErrorStatus(c.result.error, text, source, header.names, declared,
+                              options.delimiter);
+    }
+  }
+  return csv::AssembleTable(chunks, header.names, declared, options.delimiter);
+}
+
+Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options) {
+  KILN_ASSIGN_OR_RETURN(FileBytes bytes, ReadFileBytes(path));
+  return ReadCsvString(bytes.view(), options, path);
+}
+
+}  // namespace kiln::ml
