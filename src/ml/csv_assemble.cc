@@ -5,6 +5,7 @@
 
 #include "ml/csv_tokenizer.h"
 #include "ml/csv_values.h"
+#include "ml/parallel_for.h"
 
 namespace kiln::ml::csv {
 namespace {
@@ -47,7 +48,7 @@ std::vector<T> Concat(std::vector<ParsedChunk>& chunks, size_t j, Get get) {
   std::vector<T> out;
   size_t total = 0;
   for (ParsedChunk& c : chunks) total += BuilderOf(c, j).rows();
-  out.reserve(total);
+  ReserveLarge(out, total);
   for (ParsedChunk& c : chunks) {
     std::vector<T>& part = get(BuilderOf(c, j));
     out.insert(out.end(), part.begin(), part.end());
@@ -63,7 +64,7 @@ std::vector<double> ConcatDoubles(std::vector<ParsedChunk>& chunks, size_t j) {
   std::vector<double> out;
   size_t total = 0;
   for (ParsedChunk& c : chunks) total += BuilderOf(c, j).rows();
-  out.reserve(total);
+  ReserveLarge(out, total);
   for (ParsedChunk& c : chunks) {
     ColumnBuilder& b = BuilderOf(c, j);
     if (b.kind() == Kind::kInt) {
@@ -132,17 +133,26 @@ Kind KindFor(ColumnType type) {
 }
 
 Table AssembleTable(std::vector<ParsedChunk>& chunks, const std::vector<std::string>& names,
-                    const std::vector<std::optional<ColumnType>>& declared, char delimiter) {
+                    const std::vector<std::optional<ColumnType>>& declared, char delimiter,
+                    size_t threads) {
   std::vector<Kind> kinds(names.size());
   for (size_t j = 0; j < names.size(); ++j) {
     kinds[j] = declared[j] ? KindFor(*declared[j]) : InferredKind(chunks, j);
   }
   CompleteTexts(chunks, kinds, delimiter);
+  // Converting texts to strings and concatenating chunks touch every value: split the columns
+  // over the threads.
+  std::vector<std::optional<Column>> columns(names.size());
+  threads = std::clamp<size_t>(threads, 1, names.size());
+  ParallelFor(threads, [&](size_t t) {
+    for (size_t j = t; j < names.size(); j += threads) {
+      columns[j] = BuildColumn(chunks, j, names[j], kinds[j], declared[j].has_value());
+    }
+  });
   Table table;
-  for (size_t j = 0; j < names.size(); ++j) {
+  for (std::optional<Column>& column : columns) {
     // Names are unique and all columns have the same row count, so this cannot fail.
-    table.AddColumn(BuildColumn(chunks, j, names[j], kinds[j], declared[j].has_value()))
-        .IgnoreError();
+    table.AddColumn(std::move(*column)).IgnoreError();
   }
   return table;
 }

@@ -23,8 +23,10 @@ struct ParsedChunk {
 Kind KindFor(ColumnType type);
 
 // Builds the table from `chunks` (consumed), with `names` and, per column, a declared type or
-// nullopt to use the inferred one. Never fails.
+// nullopt to use the inferred one. Builds columns on up to `threads` threads.
+// Never fails.
 Table AssembleTable(std::vector<ParsedChunk>& chunks, const std::vector<std::string>& names,
-                    const std::vector<std::optional<ColumnType>>& declared, char delimiter);
+                    const std::vector<std::optional<ColumnType>>& declared, char delimiter,
+                    size_t threads);
 
 }  // namespace kiln::ml::csv

@@ -3,53 +3,84 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ml/csv_fast_number.h"
 #include "ml/csv_tokenizer.h"
 
 namespace kiln::ml::csv {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool AtFieldEnd(const char* p, const char* end, char delimiter) {
+inline bool AtFieldEnd(const char* p, const char* end, char delimiter) {
   return p == end || *p == delimiter || IsRowEnd(p, end);
 }
 
 // Parses an unquoted number in place when the builder is numeric and the field is a plain
-// number; on success moves `p` to the field's end. The hot path of numeric files: it saves
-// scanning each field twice.
-bool TryFastNumber(const char*& p, const char* end, char delimiter, const MissingSet& missing,
-                   ColumnBuilder& builder) {
+// number; on success moves `p` to the field's end. The hot path of numeric files: each field
+// is scanned once, without from_chars for the common short decimals.
+inline bool TryFastNumber(const char*& p, const char* end, char delimiter,
+                          const MissingSet& missing, ColumnBuilder& builder) {
   char c = *p;
   if (!(IsDigit(c) || (c == '-' && p + 1 < end && IsDigit(p[1]))) || missing.MayStartWith(c)) {
     return false;
   }
-  if (builder.kind() == Kind::kInt) {
-    int64_t v;
-    auto [ptr, ec] = std::from_chars(p, end, v);
-    if (ec != std::errc() || !AtFieldEnd(ptr, end, delimiter)) return false;
-    builder.AddInt(v);
-    p = ptr;
+  Kind kind = builder.kind();
+  if (kind != Kind::kInt && kind != Kind::kFloat) return false;
+  PlainNumber n;
+  const char* q = ScanPlainNumber(p, end, n);
+  if (q != nullptr && AtFieldEnd(q, end, delimiter)) {
+    double d;
+    if (kind == Kind::kInt && !n.has_dot) {
+      builder.AddInt(PlainInt(n));
+    } else if (kind == Kind::kFloat && PlainDouble(n, d)) {
+      builder.AddDouble(d);
+    } else {
+      return false;  // an int column meeting a float: the generic path widens it
+    }
+    p = q;
     return true;
   }
-  if (builder.kind() == Kind::kFloat) {
-    double v;
-    auto [ptr, ec] = std::from_chars(p, end, v);
-    if (ec != std::errc() || !AtFieldEnd(ptr, end, delimiter)) return false;
-    builder.AddDouble(v);
-    p = ptr;
-    return true;
-  }
-  return false;
+  if (kind != Kind::kFloat) return false;
+  double v;
+  auto [ptr, ec] = std::from_chars(p, end, v);
+  if (ec != std::errc() || !AtFieldEnd(ptr, end, delimiter)) return false;
+  builder.AddDouble(v);
+  p = ptr;
+  return true;
 }
 
-ChunkError MakeError(ChunkError::Kind kind, const char* at, size_t column,
+ChunkError MakeError(ChunkError::Kind kind, const char* at, const char* field, size_t column,
                      std::string_view raw = {}) {
   ChunkError e;
   e.kind = kind;
   e.at = at;
+  e.field = field;
   e.column = column;
   e.raw = raw;
   return e;
+}
+
+// Reads field j into its builder (or only past it when another thread owns the column).
+inline ChunkError ParseField(const char*& p, const char* end, const ChunkSpec& spec, size_t j,
+                             ColumnBuilder& builder, FieldEnd& how) {
+  const char* field = p;
+  bool owned = spec.owned.empty() || spec.owned[j];
+  if (owned && p < end && TryFastNumber(p, end, spec.delimiter, *spec.missing, builder)) {
+    how = ConsumeFieldEnd(p, end, spec.delimiter);
+    return ChunkError{};
+  }
+  std::string_view raw;
+  how = ReadField(p, end, spec.delimiter, raw);
+  if (how == FieldEnd::kUnterminatedQuote) {
+    return MakeError(ChunkError::kUnterminatedQuote, field, field, j);
+  }
+  if (how == FieldEnd::kTextAfterQuote) {
+    return MakeError(ChunkError::kTextAfterQuote, field, field, j);
+  }
+  if (owned && !builder.Add(raw, *spec.missing)) {
+    return MakeError(ChunkError::kBadValue, field, field, j, raw);
+  }
+  return ChunkError{};
 }
 
 // Parses one row starting at `p` into the builders; moves `p` past it.
@@ -60,21 +91,10 @@ ChunkError ParseRow(const char*& p, const char* end, const ChunkSpec& spec,
   for (size_t j = 0; j < n; ++j) {
     const char* field = p;
     FieldEnd how;
-    if (p < end && TryFastNumber(p, end, spec.delimiter, *spec.missing, builders[j])) {
-      how = ConsumeFieldEnd(p, end, spec.delimiter);
-    } else {
-      std::string_view raw;
-      how = ReadField(p, end, spec.delimiter, raw);
-      if (how == FieldEnd::kUnterminatedQuote) {
-        return MakeError(ChunkError::kUnterminatedQuote, field, j);
-      }
-      if (how == FieldEnd::kTextAfterQuote) return MakeError(ChunkError::kTextAfterQuote, field, j);
-      if (!builders[j].Add(raw, *spec.missing)) {
-        return MakeError(ChunkError::kBadValue, field, j, raw);
-      }
-    }
+    ChunkError error = ParseField(p, end, spec, j, builders[j], how);
+    if (error.kind != ChunkError::kNone) return error;
     bool last = j + 1 == n;
-    if ((how == FieldEnd::kRowEnd) != last) return MakeError(ChunkError::kRagged, row, j);
+    if ((how == FieldEnd::kRowEnd) != last) return MakeError(ChunkError::kRagged, row, field, j);
   }
   return ChunkError{};
 }
@@ -87,7 +107,8 @@ ChunkResult ParseChunk(const char* begin, const char* end, const ChunkSpec& spec
   size_t expected = static_cast<size_t>(std::count(begin, end, '\n')) + 1;
   result.builders.reserve(spec.kinds.size());
   for (size_t j = 0; j < spec.kinds.size(); ++j) {
-    result.builders.emplace_back(spec.kinds[j], spec.declared[j], expected);
+    bool owned = spec.owned.empty() || spec.owned[j];
+    result.builders.emplace_back(spec.kinds[j], spec.declared[j], owned ? expected : 0);
   }
   const char* p = begin;
   while (p < end) {

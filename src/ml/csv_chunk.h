@@ -18,13 +18,17 @@ struct ChunkSpec {
   const MissingSet* missing = nullptr;
   std::vector<Kind> kinds;     // starting kind per column
   std::vector<bool> declared;  // whether that kind is declared (fixed)
+  // Columns this parse converts (empty = all); the others are only checked and skipped, so
+  // that threads can share the columns of one range.
+  std::vector<bool> owned;
 };
 
 // The first problem in a chunk; kind kNone when the chunk parsed.
 struct ChunkError {
   enum Kind { kNone, kRagged, kBadValue, kUnterminatedQuote, kTextAfterQuote };
   Kind kind = kNone;
-  const char* at = nullptr;  // start of the row (kRagged) or of the field
+  const char* at = nullptr;     // start of the row (kRagged) or of the field
+  const char* field = nullptr;  // the field where the problem was seen (orders errors)
   size_t column = 0;
   std::string_view raw;  // the offending field (kBadValue)
 };
@@ -34,8 +38,8 @@ struct ChunkResult {
   ChunkError error;
 };
 
-// Parses the rows in [begin, end), skipping blank lines. Never fails otherwise than through
-// `error`, which stops the parse.
+// Parses the rows in [begin, end), skipping blank lines, converting the owned columns. Never fails
+// otherwise than through `error`, which stops the parse.
 ChunkResult ParseChunk(const char* begin, const char* end, const ChunkSpec& spec);
 
 // Raw field views, per column with need[column] set, for every row in [begin, end) (which must

@@ -1,26 +1,36 @@
 #include "ml/csv_column_builder.h"
 
+#include <sys/mman.h>
+
+#include <cstdint>
 #include <utility>
 
 #include "ml/csv_tokenizer.h"
 
 namespace kiln::ml::csv {
 
+void AdviseHugePages(const void* data, size_t bytes) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 ColumnBuilder::ColumnBuilder(Kind kind, bool declared, size_t expected_rows)
     : kind_(kind), declared_(declared) {
-  valid_.reserve(expected_rows);
+  ReserveLarge(valid_, expected_rows);
   switch (kind_) {
     case Kind::kInt:
-      ints_.reserve(expected_rows);
+      ReserveLarge(ints_, expected_rows);
       break;
     case Kind::kFloat:
-      doubles_.reserve(expected_rows);
+      ReserveLarge(doubles_, expected_rows);
       break;
     case Kind::kBool:
-      bools_.reserve(expected_rows);
+      ReserveLarge(bools_, expected_rows);
       break;
     case Kind::kText:
-      texts_.reserve(expected_rows);
+      ReserveLarge(texts_, expected_rows);
       break;
   }
 }
@@ -100,7 +110,7 @@ void ColumnBuilder::AddMissing() {
 }
 
 void ColumnBuilder::ToFloat() {
-  doubles_.reserve(valid_.capacity());
+  ReserveLarge(doubles_, valid_.capacity());
   doubles_.assign(ints_.begin(), ints_.end());
   ints_ = {};
   kind_ = Kind::kFloat;

@@ -1,9 +1,7 @@
 #include "ml/csv_reader.h"
 
 #include <algorithm>
-#include <cstring>
 #include <optional>
-#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -12,6 +10,7 @@
 #include "ml/csv_chunk.h"
 #include "ml/csv_tokenizer.h"
 #include "ml/file_io.h"
+#include "ml/parallel_for.h"
 
 namespace kiln::ml {
 namespace {
@@ -109,51 +108,46 @@ Result<std::vector<std::optional<ColumnType>>> DeclaredTypes(const std::vector<s
   return declared;
 }
 
-// Splits [begin, end) at line starts into up to `threads` ranges. Input with a quote stays whole,
-// since a newline inside quotes is not a row boundary.
-std::vector<std::pair<const char*, const char*>> SplitRows(const char* begin, const char* end,
-                                                           int threads) {
-  size_t size = static_cast<size_t>(end - begin);
-  size_t n = std::min<size_t>(static_cast<size_t>(threads), size / kMinChunkBytes);
-  if (n <= 1 || std::memchr(begin, '"', size) != nullptr) return {{begin, end}};
-  std::vector<std::pair<const char*, const char*>> ranges;
-  const char* start = begin;
-  for (size_t i = 1; i < n && start < end; ++i) {
-    const char* target = std::max(start, begin + size * i / n);
-    const char* nl = static_cast<const char*>(std::memchr(target, '\n', end - target));
-    if (nl == nullptr) break;
-    ranges.emplace_back(start, nl + 1);
-    start = nl + 1;
-  }
-  ranges.emplace_back(start, end);
-  return ranges;
-}
-
 int ThreadCount(const CsvOptions& options) {
   int n = options.num_threads > 0 ? options.num_threads
                                   : static_cast<int>(std::thread::hardware_concurrency());
   return std::clamp(n, 1, kMaxThreads);
 }
 
-// Parses every range, ranges after the first on their own threads (inline if none can start).
-std::vector<csv::ParsedChunk> ParseRanges(
-    const std::vector<std::pair<const char*, const char*>>& ranges, const csv::ChunkSpec& spec) {
-  std::vector<csv::ParsedChunk> chunks;
-  for (const auto& [b, e] : ranges) chunks.push_back({b, e, {}});
-  auto parse = [&](size_t i) {
-    chunks[i].result = csv::ParseChunk(chunks[i].begin, chunks[i].end, spec);
-  };
-  std::vector<std::thread> workers;
-  for (size_t i = 1; i < chunks.size(); ++i) {
-    try {
-      workers.emplace_back(parse, i);
-    } catch (const std::system_error&) {
-      parse(i);
+// Whether error `a` comes before `b` in a one-thread parse: the earlier field, and at the same
+// field a bad value (found before the row's width is checked).
+bool ErrorBefore(const ChunkError& a, const ChunkError& b) {
+  if (b.kind == ChunkError::kNone) return true;
+  return a.field < b.field || (a.field == b.field && a.kind == ChunkError::kBadValue);
+}
+
+// Parses [begin, end) on up to `threads` threads. Every thread reads every row (so rows need no
+// splitting and quoted newlines are no obstacle) but converts only every threads-th column;
+// the result holds each column's builder from its owner, and the first error of any thread.
+// Splitting by column keeps each column in one vector: nothing to concatenate afterwards.
+csv::ParsedChunk ParseInParallel(const char* begin, const char* end, const csv::ChunkSpec& spec,
+                                 size_t threads) {
+  const size_t n = spec.kinds.size();
+  if (static_cast<size_t>(end - begin) < kMinChunkBytes) threads = 1;
+  threads = std::min(threads, n);
+  std::vector<csv::ChunkResult> results(threads);
+  ParallelFor(threads, [&](size_t t) {
+    csv::ChunkSpec mine = spec;
+    if (threads > 1) {
+      mine.owned.assign(n, false);
+      for (size_t j = t; j < n; j += threads) mine.owned[j] = true;
     }
+    results[t] = csv::ParseChunk(begin, end, mine);
+  });
+  csv::ParsedChunk out{begin, end, std::move(results[0])};
+  for (size_t t = 1; t < threads; ++t) {
+    const ChunkError& e = results[t].error;
+    if (e.kind != ChunkError::kNone && ErrorBefore(e, out.result.error)) out.result.error = e;
   }
-  parse(0);
-  for (std::thread& t : workers) t.join();
-  return chunks;
+  for (size_t j = 0; j < n; ++j) {
+    if (j % threads != 0) out.result.builders[j] = std::move(results[j % threads].builders[j]);
+  }
+  return out;
 }
 
 Status ChunkErrorStatus(const ChunkError& e, std::string_view text, std::string_view source,
@@ -198,14 +192,14 @@ Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options,
     spec.kinds.push_back(type ? csv::KindFor(*type) : csv::Kind::kInt);
     spec.declared.push_back(type.has_value());
   }
-  auto chunks = ParseRanges(SplitRows(header.data_begin, end, ThreadCount(options)), spec);
-  for (const csv::ParsedChunk& c : chunks) {
-    if (c.result.error.kind != ChunkError::kNone) {
-      return ChunkErrorStatus(c.result.error, text, source, header.names, declared,
-                              options.delimiter);
-    }
+  size_t threads = static_cast<size_t>(ThreadCount(options));
+  std::vector<csv::ParsedChunk> chunks;
+  chunks.push_back(ParseInParallel(header.data_begin, end, spec, threads));
+  const ChunkError& error = chunks[0].result.error;
+  if (error.kind != ChunkError::kNone) {
+    return ChunkErrorStatus(error, text, source, header.names, declared, options.delimiter);
   }
-  return csv::AssembleTable(chunks, header.names, declared, options.delimiter);
+  return csv::AssembleTable(chunks, header.names, declared, options.delimiter, threads);
 }
 
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options) {

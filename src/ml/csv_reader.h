@@ -20,7 +20,8 @@ struct CsvOptions {
   std::map<std::string, ColumnType> types;
   // Field contents read as missing (compared after removing quotes).
   std::vector<std::string> missing = {"", "NA", "NaN", "null", "N/A"};
-  // Worker threads; 0 = one per core. Input containing a '"' is always read on one thread.
+  // Worker threads (each converts a share of the columns); 0 = one per core. Inputs under
+  // 1 MiB are read on one thread.
   int num_threads = 0;
 };
 

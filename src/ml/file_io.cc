@@ -1,6 +1,7 @@
 #include "ml/file_io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace kiln::ml {
 namespace {
@@ -19,6 +21,9 @@ Status ErrnoError(const char* what, const std::string& path, int err) {
 }
 
 // Writes all of `bytes`, retrying short writes and EINTR.
+// Files at least this large are mapped instead of copied.
+constexpr size_t kMapThreshold = 1 << 20;
+
 bool WriteAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::write(fd, bytes.data(), bytes.size());
@@ -31,6 +36,28 @@ bool WriteAll(int fd, std::string_view bytes) {
 
 }  // namespace
 
+FileBytes::FileBytes(FileBytes&& other) noexcept { *this = std::move(other); }
+
+FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
+  if (this == &other) return *this;
+  Release();
+  heap_ = std::move(other.heap_);
+  data_ = std::exchange(other.data_, "");
+  size_ = std::exchange(other.size_, 0);
+  mapped_ = std::exchange(other.mapped_, false);
+  return *this;
+}
+
+FileBytes::~FileBytes() { Release(); }
+
+void FileBytes::Release() {
+  if (mapped_) ::munmap(const_cast<char*>(data_), size_);
+  heap_.reset();
+  data_ = "";
+  size_ = 0;
+  mapped_ = false;
+}
+
 Result<FileBytes> ReadFileBytes(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("cannot open", path, errno);
@@ -40,11 +67,21 @@ Result<FileBytes> ReadFileBytes(const std::string& path) {
     return NotFound("not a regular file: '" + path + "'");
   }
   FileBytes out;
-  out.size = static_cast<size_t>(st.st_size);
-  out.data = std::make_unique_for_overwrite<char[]>(out.size + 1);
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size >= kMapThreshold) {
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::close(fd);
+      out.data_ = static_cast<const char*>(map);
+      out.size_ = size;
+      out.mapped_ = true;
+      return out;
+    }
+  }
+  out.heap_ = std::make_unique_for_overwrite<char[]>(size + 1);
   size_t done = 0;
-  while (done < out.size) {
-    ssize_t n = ::read(fd, out.data.get() + done, out.size - done);
+  while (done < size) {
+    ssize_t n = ::read(fd, out.heap_.get() + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int err = errno;
@@ -55,8 +92,8 @@ Result<FileBytes> ReadFileBytes(const std::string& path) {
     done += static_cast<size_t>(n);
   }
   ::close(fd);
-  out.size = done;
-  out.data[done] = '\0';
+  out.data_ = out.heap_.get();
+  out.size_ = done;
   return out;
 }
 
