@@ -35,7 +35,12 @@ KILN_CSV_BENCH_FILE=$CSV "$BUILD_DIR/kiln_bench_ml" --benchmark_repetitions="$RE
   --benchmark_report_aggregates_only=true --benchmark_min_time=0.01 \
   --benchmark_out="$OUT" --benchmark_out_format=json >&2
 
-python3 - "$OUT" "$CSV" "$REPS" <<'PY'
+# pandas may live only in Debian's python3 (python3-pandas) when `python3` is another install.
+PY=python3
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c "import pandas" 2>/dev/null; then PY=$candidate; break; fi
+done
+"$PY" - "$OUT" "$CSV" "$REPS" <<'PY'
 import json, statistics, sys, time
 
 out, csv, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])

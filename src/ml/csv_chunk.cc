@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "ml/csv_fast_number.h"
 #include "ml/csv_tokenizer.h"
@@ -47,6 +48,18 @@ inline bool TryFastNumber(const char*& p, const char* end, char delimiter,
   builder.AddDouble(v);
   p = ptr;
   return true;
+}
+
+// Lines in [begin, end), counting a last unterminated one. memchr skips whole lines with SIMD,
+// several times faster than a byte loop.
+size_t CountLines(const char* begin, const char* end) {
+  size_t lines = 1;
+  for (const char* p = begin; p < end; ++lines) {
+    p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (p == nullptr) break;
+    ++p;
+  }
+  return lines;
 }
 
 ChunkError MakeError(ChunkError::Kind kind, const char* at, const char* field, size_t column,
@@ -104,7 +117,7 @@ ChunkError ParseRow(const char*& p, const char* end, const ChunkSpec& spec,
 ChunkResult ParseChunk(const char* begin, const char* end, const ChunkSpec& spec) {
   ChunkResult result;
   // Rows are at most the line count; reserving it avoids regrowing the value vectors.
-  size_t expected = static_cast<size_t>(std::count(begin, end, '\n')) + 1;
+  size_t expected = CountLines(begin, end);
   result.builders.reserve(spec.kinds.size());
   for (size_t j = 0; j < spec.kinds.size(); ++j) {
     bool owned = spec.owned.empty() || spec.owned[j];

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -17,8 +18,7 @@ void AdviseHugePages(const void* data, size_t bytes) {
 }
 
 ColumnBuilder::ColumnBuilder(Kind kind, bool declared, size_t expected_rows)
-    : kind_(kind), declared_(declared) {
-  ReserveLarge(valid_, expected_rows);
+    : kind_(kind), declared_(declared), expected_rows_(expected_rows) {
   switch (kind_) {
     case Kind::kInt:
       ReserveLarge(ints_, expected_rows);
@@ -74,8 +74,7 @@ bool ColumnBuilder::Add(std::string_view raw, const MissingSet& missing) {
       uint8_t b;
       if (!ParseBool(content, b)) return false;
       bools_.push_back(b);
-      valid_.push_back(1);
-      ++present_;
+      AddPresent();
       return true;
     }
     case Kind::kText:
@@ -106,11 +105,24 @@ void ColumnBuilder::AddMissing() {
       texts_.emplace_back();
       break;
   }
+  if (!has_mask_) StartMask();
   valid_.push_back(0);
+  ++rows_;
+}
+
+void ColumnBuilder::StartMask() {
+  ReserveLarge(valid_, std::max(expected_rows_, rows_ + 1));
+  valid_.assign(rows_, 1);
+  has_mask_ = true;
+}
+
+std::vector<uint8_t>& ColumnBuilder::valid() {
+  if (!has_mask_) StartMask();
+  return valid_;
 }
 
 void ColumnBuilder::ToFloat() {
-  ReserveLarge(doubles_, valid_.capacity());
+  ReserveLarge(doubles_, std::max(expected_rows_, rows_));
   doubles_.assign(ints_.begin(), ints_.end());
   ints_ = {};
   kind_ = Kind::kFloat;
@@ -127,8 +139,7 @@ void ColumnBuilder::ToText() {
 
 void ColumnBuilder::AddText(std::string_view raw) {
   texts_.push_back(raw);
-  valid_.push_back(1);
-  ++present_;
+  AddPresent();
 }
 
 }  // namespace kiln::ml::csv

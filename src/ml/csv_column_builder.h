@@ -33,20 +33,18 @@ class ColumnBuilder {
 
   Kind kind() const { return kind_; }
   bool declared() const { return declared_; }
-  size_t rows() const { return valid_.size(); }
+  size_t rows() const { return rows_; }
   // Number of non-missing values seen.
   size_t present() const { return present_; }
 
   // Fast paths for a value already parsed as the builder's kind.
   [[gnu::always_inline]] void AddInt(int64_t v) {
     ints_.push_back(v);
-    valid_.push_back(1);
-    ++present_;
+    AddPresent();
   }
   [[gnu::always_inline]] void AddDouble(double v) {
     doubles_.push_back(v);
-    valid_.push_back(1);
-    ++present_;
+    AddPresent();
   }
 
   // Adds a raw field (quotes included). Returns false, adding nothing, when the builder is
@@ -62,9 +60,18 @@ class ColumnBuilder {
   std::vector<double>& doubles() { return doubles_; }
   std::vector<uint8_t>& bools() { return bools_; }
   std::vector<std::string_view>& texts() { return texts_; }
-  std::vector<uint8_t>& valid() { return valid_; }
+  // The validity mask of all rows (built on first use when no value was missing).
+  std::vector<uint8_t>& valid();
 
  private:
+  // Counts a present value; the mask is only written once a value has been missing, which
+  // saves a store per field in columns without missing values.
+  [[gnu::always_inline]] void AddPresent() {
+    ++rows_;
+    ++present_;
+    if (has_mask_) valid_.push_back(1);
+  }
+  void StartMask();
   void AddMissing();
   void ToFloat();
   void ToText();
@@ -72,8 +79,11 @@ class ColumnBuilder {
 
   Kind kind_;
   bool declared_;
+  size_t rows_ = 0;
   size_t present_ = 0;
-  size_t text_from_ = 0;  // rows before this have no text (they were read as numbers)
+  size_t expected_rows_;
+  bool has_mask_ = false;  // valid_ holds rows_ entries; else all rows are present
+  size_t text_from_ = 0;   // rows before this have no text (they were read as numbers)
   std::vector<int64_t> ints_;
   std::vector<double> doubles_;
   std::vector<uint8_t> bools_;

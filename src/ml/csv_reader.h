@@ -20,9 +20,10 @@ struct CsvOptions {
   std::map<std::string, ColumnType> types;
   // Field contents read as missing (compared after removing quotes).
   std::vector<std::string> missing = {"", "NA", "NaN", "null", "N/A"};
-  // Worker threads (each converts a share of the columns); 0 = one per core. Inputs under
-  // 1 MiB are read on one thread.
-  int num_threads = 0;
+  // Threads, each converting a share of the columns (every thread scans all rows); 0 = one per
+  // core. One by default: pipeline steps already run side by side, and on a busy machine extra
+  // threads only wait for cores. Inputs under 1 MiB always use one.
+  int num_threads = 1;
 };
 
 // Parses `text`; `source` names it in error messages (e.g. the file name).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -277,6 +278,65 @@ TEST(CsvReaderTest, ThreadedParseReportsTheFirstErrorWithItsLine) {
   CsvOptions four;
   four.num_threads = 4;
   EXPECT_EQ(ReadError(text, four), "data.csv line 150000: expected 3 fields, found 4");
+}
+
+TEST(CsvReaderTest, ThreadedParseReportsErrorsInOneThreadOrder) {
+  std::string text = BigCsv(200000);  // "word" in column 'late' on line 199992
+  CsvOptions options;
+  options.num_threads = 3;
+  options.types = {{"late", ColumnType::kInt64}};
+  EXPECT_EQ(ReadError(text, options), "data.csv line 199992, column 'late': 'word' is not an int");
+  text += "1,2\n";  // a short last row does not hide the earlier bad value
+  EXPECT_EQ(ReadError(text, options), "data.csv line 199992, column 'late': 'word' is not an int");
+  size_t pos = text.find('\n', 1000);
+  size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + pos, '\n'));
+  text.insert(pos, ",9");  // but an earlier ragged row comes first
+  EXPECT_EQ(ReadError(text, options),
+            "data.csv line " + std::to_string(line) + ": expected 3 fields, found 4");
+}
+
+TEST(CsvReaderTest, ThreadedParseHandlesQuotedNewlines) {
+  std::string text = "a,b,c\n";
+  for (int i = 0; i < 60000; ++i) {
+    text +=
+        std::to_string(i) + ",\"line one\nline \"\"two\"\"\"," + std::to_string(i % 2 == 0) + "\n";
+  }
+  CsvOptions one;
+  one.num_threads = 1;
+  CsvOptions three;
+  three.num_threads = 3;
+  Table a = Read(text, one);
+  Table b = Read(text, three);
+  ASSERT_EQ(b.num_rows(), 60000u);
+  EXPECT_EQ(Col(b, "a").ints(), Col(a, "a").ints());
+  EXPECT_EQ(Col(b, "b").strings(), Col(a, "b").strings());
+  EXPECT_EQ(Col(b, "b").strings()[59999], "line one\nline \"two\"");
+  EXPECT_EQ(Col(b, "c").ints()[3], 0);
+  EXPECT_EQ(Col(b, "c").ints()[4], 1);
+}
+
+TEST(CsvReaderTest, FastNumberPathMatchesFromChars) {
+  Table t = Read(
+      "f,i\n"
+      "0.1,123456789012345678\n"
+      "123456789012.345678,-123456789012345678\n"
+      "9007199254740993.5,9223372036854775807\n"
+      "-0.000001,-0\n"
+      "1.,0\n"
+      "3.14159265358979323846,12\n");
+  const std::vector<double>& f = Col(t, "f").doubles();
+  EXPECT_EQ(f[0], 0.1);
+  EXPECT_EQ(f[1], 123456789012.345678);
+  EXPECT_EQ(f[2], 9007199254740993.5);
+  EXPECT_EQ(f[3], -0.000001);
+  EXPECT_EQ(f[4], 1.0);
+  EXPECT_EQ(f[5], 3.14159265358979323846);
+  ASSERT_EQ(Col(t, "i").type(), ColumnType::kInt64);
+  const std::vector<int64_t>& i = Col(t, "i").ints();
+  EXPECT_EQ(i[0], 123456789012345678);
+  EXPECT_EQ(i[1], -123456789012345678);
+  EXPECT_EQ(i[2], 9223372036854775807);
+  EXPECT_EQ(i[3], 0);
 }
 
 }  // namespace
