@@ -1,6 +1,6 @@
-// Turning the per-chunk column builders of a parsed CSV into the columns of a Table: the final
-// type of each column is settled across chunks, then the chunks' values are concatenated.
-// Internal to ml/.
+// Turning the column builders of a parsed CSV into the columns of a Table: each column's final
+// type is settled (texts re-read where a column started out numeric), then values are moved
+// into columns. Internal to ml/.
 #pragma once
 
 #include <optional>
@@ -12,20 +12,14 @@
 
 namespace kiln::ml::csv {
 
-// A chunk's byte range and its parse result (which must have no error).
-struct ParsedChunk {
-  const char* begin;
-  const char* end;
-  ChunkResult result;
-};
-
 // The builder kind that holds values of `type`. Never fails.
 Kind KindFor(ColumnType type);
 
-// Builds the table from `chunks` (consumed), with `names` and, per column, a declared type or
-// nullopt to use the inferred one. Builds columns on up to `threads` threads.
-// Never fails.
-Table AssembleTable(std::vector<ParsedChunk>& chunks, const std::vector<std::string>& names,
+// Builds the table from the builders of the rows in [begin, end) (consumed, and parsed without
+// error), with `names` and, per column, a declared type or nullopt to use the inferred one.
+// Builds columns on up to `threads` threads. Never fails.
+Table AssembleTable(const char* begin, const char* end, std::vector<ColumnBuilder>& builders,
+                    const std::vector<std::string>& names,
                     const std::vector<std::optional<ColumnType>>& declared, char delimiter,
                     size_t threads);
 

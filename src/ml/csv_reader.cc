@@ -125,7 +125,7 @@ bool ErrorBefore(const ChunkError& a, const ChunkError& b) {
 // splitting and quoted newlines are no obstacle) but converts only every threads-th column;
 // the result holds each column's builder from its owner, and the first error of any thread.
 // Splitting by column keeps each column in one vector: nothing to concatenate afterwards.
-csv::ParsedChunk ParseInParallel(const char* begin, const char* end, const csv::ChunkSpec& spec,
+csv::ChunkResult ParseInParallel(const char* begin, const char* end, const csv::ChunkSpec& spec,
                                  size_t threads) {
   const size_t n = spec.kinds.size();
   if (static_cast<size_t>(end - begin) < kMinChunkBytes) threads = 1;
@@ -139,13 +139,13 @@ csv::ParsedChunk ParseInParallel(const char* begin, const char* end, const csv::
     }
     results[t] = csv::ParseChunk(begin, end, mine);
   });
-  csv::ParsedChunk out{begin, end, std::move(results[0])};
+  csv::ChunkResult out = std::move(results[0]);
   for (size_t t = 1; t < threads; ++t) {
     const ChunkError& e = results[t].error;
-    if (e.kind != ChunkError::kNone && ErrorBefore(e, out.result.error)) out.result.error = e;
+    if (e.kind != ChunkError::kNone && ErrorBefore(e, out.error)) out.error = e;
   }
   for (size_t j = 0; j < n; ++j) {
-    if (j % threads != 0) out.result.builders[j] = std::move(results[j % threads].builders[j]);
+    if (j % threads != 0) out.builders[j] = std::move(results[j % threads].builders[j]);
   }
   return out;
 }
@@ -193,13 +193,12 @@ Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options,
     spec.declared.push_back(type.has_value());
   }
   size_t threads = static_cast<size_t>(ThreadCount(options));
-  std::vector<csv::ParsedChunk> chunks;
-  chunks.push_back(ParseInParallel(header.data_begin, end, spec, threads));
-  const ChunkError& error = chunks[0].result.error;
-  if (error.kind != ChunkError::kNone) {
-    return ChunkErrorStatus(error, text, source, header.names, declared, options.delimiter);
+  csv::ChunkResult parsed = ParseInParallel(header.data_begin, end, spec, threads);
+  if (parsed.error.kind != ChunkError::kNone) {
+    return ChunkErrorStatus(parsed.error, text, source, header.names, declared, options.delimiter);
   }
-  return csv::AssembleTable(chunks, header.names, declared, options.delimiter, threads);
+  return csv::AssembleTable(header.data_begin, end, parsed.builders, header.names, declared,
+                            options.delimiter, threads);
 }
 
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options) {
