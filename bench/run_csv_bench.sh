@@ -27,8 +27,9 @@ fi
 [ -f "$BUILD_DIR/build.ninja" ] || cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja >/dev/null
 ninja -C "$BUILD_DIR" -j1 kiln_bench_ml >&2
 
-echo "file: $CSV ($(du -m "$CSV" | cut -f1) MB), build type:" \
-  "$(grep -m1 CMAKE_BUILD_TYPE "$BUILD_DIR/CMakeCache.txt" | cut -d= -f2)"
+BUILD_TYPE=$(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD_DIR/CMakeCache.txt" | cut -d= -f2)
+# CMakeLists.txt picks RelWithDebInfo (-O2 -g) when none is given.
+echo "file: $CSV ($(du -m "$CSV" | cut -f1) MB), build: ${BUILD_TYPE:-RelWithDebInfo}"
 echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 KILN_CSV_BENCH_FILE=$CSV "$BUILD_DIR/kiln_bench_ml" --benchmark_repetitions="$REPS" \
