@@ -69,7 +69,8 @@ size_t EstimateRows(const char* begin, const char* end) {
   size_t size = static_cast<size_t>(end - begin);
   if (size <= kSample) return CountLines(begin, end);
   size_t lines = CountLines(begin, begin + kSample);
-  return size / kSample * lines * 5 / 4 + 1024;
+  // Every row takes at least two bytes, which bounds a guess thrown off by a short first lines.
+  return std::min(size / kSample * lines * 5 / 4 + 1024, size / 2 + 1);
 }
 
 ChunkError MakeError(ChunkError::Kind kind, const char* at, const char* field, size_t column,

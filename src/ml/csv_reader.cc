@@ -1,6 +1,7 @@
 #include "ml/csv_reader.h"
 
 #include <algorithm>
+#include <new>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -173,10 +174,8 @@ Status ChunkErrorStatus(const ChunkError& e, std::string_view text, std::string_
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options,
-                            std::string_view source) {
+// ReadCsvString without the out-of-memory guard.
+Result<Table> ParseCsv(std::string_view text, const CsvOptions& options, std::string_view source) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") begin += 3;
@@ -199,6 +198,18 @@ Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options,
   }
   return csv::AssembleTable(header.data_begin, end, parsed.builders, header.names, declared,
                             options.delimiter, threads);
+}
+
+}  // namespace
+
+Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options,
+                            std::string_view source) {
+  try {
+    return ParseCsv(text, options, source);
+  } catch (const std::bad_alloc&) {
+    return ResourceExhausted(std::string(source) + ": not enough memory to read " +
+                             std::to_string(text.size()) + " bytes of CSV");
+  }
 }
 
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options) {

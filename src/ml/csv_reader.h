@@ -33,7 +33,7 @@ struct CsvOptions {
 // Errors: kInvalidArgument "<source> line N[, column 'c']: ..." for ragged rows, values not
 // matching a declared type, unterminated quotes, text after a closing quote, duplicate header
 // names, a declared type for an unknown column, and (with a header) input without any line.
-// Thread-safe; uses up to num_threads threads internally.
+// kResourceExhausted when memory runs out. Thread-safe; uses up to num_threads threads.
 Result<Table> ReadCsvString(std::string_view text, const CsvOptions& options = {},
                             std::string_view source = "<string>");
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <new>
 
 #include "ml/file_io.h"
 
@@ -199,6 +200,10 @@ void AppendCell(std::string& out, const Column& c, size_t row) {
   }
 }
 
+Status OutOfMemory(const std::string& path) {
+  return ResourceExhausted("not enough memory for table file '" + path + "'");
+}
+
 }  // namespace
 
 std::string SerializeTable(const Table& table) {
@@ -249,12 +254,20 @@ Result<Table> ParseTable(std::string_view bytes, std::string_view source) {
 }
 
 Status WriteTable(const Table& table, const std::string& path) {
-  return WriteFileAtomically(path, SerializeTable(table));
+  try {
+    return WriteFileAtomically(path, SerializeTable(table));
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(path);
+  }
 }
 
 Result<Table> ReadTable(const std::string& path) {
   KILN_ASSIGN_OR_RETURN(FileBytes bytes, ReadFileBytes(path));
-  return ParseTable(bytes.view(), path);
+  try {
+    return ParseTable(bytes.view(), path);
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(path);
+  }
 }
 
 std::string FormatCsv(const Table& table) {
@@ -275,7 +288,11 @@ std::string FormatCsv(const Table& table) {
 }
 
 Status WriteCsv(const Table& table, const std::string& path) {
-  return WriteFileAtomically(path, FormatCsv(table));
+  try {
+    return WriteFileAtomically(path, FormatCsv(table));
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(path);
+  }
 }
 
 }  // namespace kiln::ml

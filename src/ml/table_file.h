@@ -25,11 +25,11 @@ std::string SerializeTable(const Table& table);
 Result<Table> ParseTable(std::string_view bytes, std::string_view source);
 
 // Writes `table` to `path` as .ktab, atomically (temporary file + rename). Errors: kInternal
-// naming the path. Thread-safe for distinct paths.
+// naming the path, kResourceExhausted when memory runs out. Thread-safe for distinct paths.
 Status WriteTable(const Table& table, const std::string& path);
 
 // Reads the .ktab file at `path`. Errors: kNotFound (no such file), kInternal (I/O), and those
-// of ParseTable naming the path. Thread-safe.
+// of ParseTable naming the path, kResourceExhausted. Thread-safe.
 Result<Table> ReadTable(const std::string& path);
 
 // `table` as CSV with a header line: fields quoted when they hold ',', '"', CR or LF (quotes
@@ -37,7 +37,8 @@ Result<Table> ReadTable(const std::string& path);
 // infinities as "inf"/"-inf"), bools as true/false. Never fails.
 std::string FormatCsv(const Table& table);
 
-// Writes FormatCsv(table) to `path` atomically. Errors: kInternal naming the path.
+// Writes FormatCsv(table) to `path` atomically. Errors: kInternal naming the path,
+// kResourceExhausted.
 Status WriteCsv(const Table& table, const std::string& path);
 
 }  // namespace kiln::ml
