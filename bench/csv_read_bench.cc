@@ -35,18 +35,30 @@ std::string GenerateCsv(size_t rows, size_t cols) {
   return out;
 }
 
-// The file to read: KILN_CSV_BENCH_FILE, or a generated one (written once per process).
+// The file to read: KILN_CSV_BENCH_FILE, or a generated one removed at exit.
+struct BenchInput {
+  std::string path;
+  bool generated = false;
+  ~BenchInput() {
+    if (generated) ::unlink(path.c_str());
+  }
+};
+
 const std::string& BenchFile() {
-  static const std::string path = [] {
-    if (const char* env = std::getenv("KILN_CSV_BENCH_FILE")) return std::string(env);
+  static const BenchInput input = [] {
+    BenchInput in;
+    if (const char* env = std::getenv("KILN_CSV_BENCH_FILE")) {
+      in.path = env;
+      return in;
+    }
     const char* rows_env = std::getenv("KILN_CSV_BENCH_ROWS");
     size_t rows = rows_env ? std::strtoull(rows_env, nullptr, 10) : 200000;
-    std::string p = "/tmp/kiln_csv_bench_" + std::to_string(::getpid()) + ".csv";
-    if (!kiln::ml::WriteFileAtomically(p, GenerateCsv(rows, 50)).ok()) std::abort();
-    std::atexit([] { ::unlink(BenchFile().c_str()); });
-    return p;
+    in.path = "/tmp/kiln_csv_bench_" + std::to_string(::getpid()) + ".csv";
+    if (!kiln::ml::WriteFileAtomically(in.path, GenerateCsv(rows, 50)).ok()) std::abort();
+    in.generated = true;
+    return in;
   }();
-  return path;
+  return input.path;
 }
 
 void ReadCsvBench(benchmark::State& state) {
