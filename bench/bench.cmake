@@ -21,3 +21,8 @@ target_link_libraries(kiln_bench_tracking PRIVATE kiln_core benchmark::benchmark
 add_dependencies(kiln_bench_tracking kiln)
 target_compile_definitions(kiln_bench_tracking PRIVATE
   KILN_BINARY_PATH="$<TARGET_FILE:kiln>")
+
+# kiln_bench_ml: CSV reading throughput of the ml module (bench/run_csv_bench.sh).
+add_executable(kiln_bench_ml ${CMAKE_SOURCE_DIR}/bench/csv_read_bench.cc)
+target_link_libraries(kiln_bench_ml PRIVATE kiln_core benchmark::benchmark
+  benchmark::benchmark_main)
