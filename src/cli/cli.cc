@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
 #include "cli/data_commands.h"
 #include "cli/exit_codes.h"
@@ -113,6 +114,7 @@ int Main(int argc, char** argv) {
   AddRunCommand(app, pipeline_flags, rc);
   AddModuleCommands(app, rc);
   AddDataCommands(app, rc);
+  AddBuiltinStepCommand(app, rc);
   AddScheduleCommands(app, rc);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));

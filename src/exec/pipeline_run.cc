@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ids.h"
+#include "exec/builtin_launch.h"
 #include "exec/run_tracking.h"
 #include "exec/step_launch.h"
 #include "exec/step_results.h"
@@ -250,10 +251,6 @@ Status PipelineRun::StartStep(size_t index) {
   bool hit = false;
   if (request_.use_cache) KILN_RETURN_IF_ERROR(TryCache(index, &hit));
   if (hit) return Status::Ok();
-  if (!resolved.builtin.empty()) {
-    return FailedPrecondition("builtin module '" + resolved.builtin +
-                              "' is not available in this build");
-  }
   std::vector<tracking::Tag> tags = {{"mlflow.parentRunId", run_id_},
                                      {"kiln.type", "step"},
                                      {"kiln.step", resolved.name},
@@ -300,7 +297,14 @@ Status PipelineRun::Submit(size_t index) {
   KILN_ASSIGN_OR_RETURN(auto input_paths, InputPaths(services_.artifacts, step.inputs,
                                                      services_.data_dir + "/trees"));
   StepIdentity identity{run_id_, step.record.run_id, experiment_id_, services_.tracking_uri};
-  KILN_ASSIGN_OR_RETURN(ProcessSpec spec, BuildProcessSpec(resolved, paths, input_paths, identity,
+  pipeline::ResolvedStep launched = resolved;
+  if (!resolved.builtin.empty()) {
+    std::map<std::string, std::string> sources;
+    for (const auto& [name, input] : step.inputs) sources[name] = input.source;
+    KILN_ASSIGN_OR_RETURN(launched.command, BuiltinStepCommand(services_.builtin_command, resolved,
+                                                               paths, input_paths, sources));
+  }
+  KILN_ASSIGN_OR_RETURN(ProcessSpec spec, BuildProcessSpec(launched, paths, input_paths, identity,
                                                            request_.base_dir));
   step.record.log_path = paths.log_file;
   step.record.state = RunState::kRunning;

@@ -34,6 +34,8 @@ struct RunnerServices {
   std::string data_dir;      // work/ (step folders) and trees/ (materialized folders) go here
   std::string tracking_uri;  // given to steps as MLFLOW_TRACKING_URI; may be empty
   datasets::DatasetRegistry* datasets = nullptr;  // for dataset inputs; may be null
+  // argv prefix that runs a builtin step given its request file (see exec/builtin_launch.h).
+  std::vector<std::string> builtin_command;
 };
 
 struct RunRequest {

@@ -50,7 +50,8 @@ PipelineService::PipelineService(store::MetaStore& store, tracking::TrackingServ
               *executor_,
               options_.data_dir,
               options_.tracking_uri,
-              options_.datasets},
+              options_.datasets,
+              options_.builtin_command},
       records_(store) {}
 
 PipelineService::~PipelineService() {

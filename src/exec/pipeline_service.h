@@ -14,6 +14,7 @@
 
 #include "artifacts/artifact_store.h"
 #include "datasets/dataset_registry.h"
+#include "exec/builtin_launch.h"
 #include "exec/executor.h"
 #include "exec/local_executor.h"
 #include "exec/pipeline_run.h"
@@ -29,6 +30,9 @@ struct PipelineServiceOptions {
   std::string data_dir;      // step folders go under <data_dir>/work
   std::string tracking_uri;  // MLFLOW_TRACKING_URI for steps; "" when no server listens
   LocalExecutorOptions executor;
+  // Runs builtin steps: argv prefix taking the request file (default: this executable's
+  // `builtin-step` command).
+  std::vector<std::string> builtin_command = DefaultBuiltinCommand();
   // Where dataset:NAME@VERSION inputs are looked up; not owned, outlives the service. Null:
   // such inputs are refused.
   datasets::DatasetRegistry* datasets = nullptr;

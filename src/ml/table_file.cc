@@ -177,6 +177,11 @@ void AppendDouble(std::string& out, double v) {
   char buf[32];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof(buf), v);
   out.append(buf, ptr);
+  // "1.0", not "1": read back, a whole number would become an int column.
+  if (std::isfinite(v) &&
+      std::string_view(buf, ptr - buf).find_first_of(".e") == std::string_view::npos) {
+    out += ".0";
+  }
 }
 
 void AppendInt(std::string& out, int64_t v) {

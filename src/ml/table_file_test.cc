@@ -177,7 +177,8 @@ TEST(TableFileTest, CsvToKtabToCsvRoundTrip) {
             "1,0.1,true,\"Smith, J\",\n"
             "2,,false,\"He said \"\"hi\"\"\",\n"
             ",3.25e-05,true,\"two\nlines\",\n"
-            "4,-7,false,plain,\n");
+            "4,-7.0,false,plain,\n");  // a float column keeps its point
+
   auto third = ReadCsvFile(out);
   ASSERT_TRUE(third.ok());
   ExpectSameTable(*first, *third);

@@ -5,6 +5,8 @@
 #include <variant>
 #include <vector>
 
+#include "pipeline/param_json.h"
+
 namespace kiln::api::v1 {
 
 using nlohmann::json;
@@ -19,21 +21,6 @@ int Base64Value(char c) {
   if (c == '+') return 62;
   if (c == '/') return 63;
   return -1;
-}
-
-json RenderParamValue(const pipeline::ParamValue& value) {
-  return std::visit(
-      [](const auto& v) -> json {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::vector<pipeline::ParamValue>>) {
-          json items = json::array();
-          for (const pipeline::ParamValue& item : v) items.push_back(RenderParamValue(item));
-          return items;
-        } else {
-          return json(v);
-        }
-      },
-      value.value);
 }
 
 // Bounds of int params (and int lists) read 1, not 1.0.
@@ -52,7 +39,7 @@ json RenderParam(const pipeline::ParamSpec& p) {
               {"required", p.required},
               {"help", p.help}};
   if (p.type == ParamType::kList) out["items"] = pipeline::ParamTypeName(p.item_type);
-  if (p.default_value) out["default"] = RenderParamValue(*p.default_value);
+  if (p.default_value) out["default"] = pipeline::ParamValueToJson(*p.default_value);
   if (p.min) out["min"] = RenderBound(p, *p.min);
   if (p.max) out["max"] = RenderBound(p, *p.max);
   if (!p.values.empty()) out["values"] = p.values;

@@ -1,0 +1,16 @@
+// The builtin modules' entry points, one per file (builtin_<name>.cc); builtins.cc maps names
+// to them. Each reads its inputs and params from `step`, writes every declared output and
+// returns kInvalidArgument for bad data or params, naming the column, row or param.
+#pragma once
+
+#include "common/status.h"
+#include "ml/builtin_step.h"
+
+namespace kiln::ml {
+
+Status RunReadCsv(const BuiltinStep& step);        // read-csv: source (file) -> table
+Status RunWriteCsv(const BuiltinStep& step);       // write-csv: table -> csv (file)
+Status RunSelectColumns(const BuiltinStep& step);  // select-columns: table -> table
+Status RunSplit(const BuiltinStep& step);          // split: table -> train, test
+
+}  // namespace kiln::ml

@@ -1,0 +1,149 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ml/builtin_step.h"
+#include "ml/builtins.h"
+#include "ml/table_file.h"
+#include "ml/table_rows.h"
+
+namespace kiln::ml {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class BuiltinTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "kiln_builtin_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  Result<BuiltinStep> Request(const json& request) {
+    std::ofstream(Path("req.json")) << request.dump();
+    return BuiltinStep::Load(Path("req.json"));
+  }
+
+  // 12 rows: label "a" x8 and "b" x4, value = row number.
+  void WriteLabelled() {
+    std::vector<int64_t> values;
+    std::vector<std::string> labels;
+    for (int i = 0; i < 12; ++i) {
+      values.push_back(i);
+      labels.push_back(i % 3 == 0 ? "b" : "a");
+    }
+    Table table;
+    ASSERT_TRUE(table.AddColumn(Column::Int64("v", values)).ok());
+    ASSERT_TRUE(table.AddColumn(Column::String("label", labels)).ok());
+    ASSERT_TRUE(WriteTable(table, Path("in.ktab")).ok());
+  }
+
+  Result<std::pair<Table, Table>> Split(int64_t seed, const std::string& stratify) {
+    json request = {{"builtin", "split"},
+                    {"params", {{"test_fraction", 0.25}, {"seed", seed}, {"stratify", stratify}}},
+                    {"inputs", {{"table", Path("in.ktab")}}},
+                    {"outputs", {{"train", Path("train.ktab")}, {"test", Path("test.ktab")}}},
+                    {"metrics_file", Path("metrics.jsonl")}};
+    KILN_ASSIGN_OR_RETURN(BuiltinStep step, Request(request));
+    KILN_RETURN_IF_ERROR(RunBuiltin(step));
+    KILN_ASSIGN_OR_RETURN(Table train, ReadTable(Path("train.ktab")));
+    KILN_ASSIGN_OR_RETURN(Table test, ReadTable(Path("test.ktab")));
+    return std::make_pair(std::move(train), std::move(test));
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(BuiltinTest, RequestsAreReadWithTypedParams) {
+  auto step = Request({{"builtin", "x"},
+                       {"params", {{"n", 3}, {"f", 0.5}, {"b", true}, {"s", "t"}, {"l", {"a"}}}},
+                       {"inputs", {{"in", "/p"}}},
+                       {"input_sources", {{"in", "file:/data/x.csv"}}}});
+  ASSERT_TRUE(step.ok()) << step.status().ToString();
+  EXPECT_EQ(*step->Int("n"), 3);
+  EXPECT_EQ(*step->Float("n"), 3.0);
+  EXPECT_EQ(*step->Float("f"), 0.5);
+  EXPECT_TRUE(*step->Bool("b"));
+  EXPECT_EQ(*step->String("s"), "t");
+  EXPECT_EQ(*step->StringList("l"), std::vector<std::string>{"a"});
+  EXPECT_TRUE(step->StringList("absent")->empty());
+  EXPECT_EQ(*step->Input("in"), "/p");
+  EXPECT_EQ(step->InputLabel("in"), "/data/x.csv");
+  EXPECT_EQ(step->Int("f").status().message(), "param 'f' is not an int");
+  EXPECT_EQ(step->String("missing").status().message(), "param 'missing' has no value");
+  EXPECT_EQ(step->Input("out").status().message(), "input 'out' is not bound");
+  EXPECT_EQ(Request({{"params", json::object()}}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Request({{"builtin", "x"}, {"inputs", {{"a", 1}}}}).status().message(),
+            Path("req.json") + ": inputs.a is not a path");
+}
+
+TEST_F(BuiltinTest, UnknownBuiltinListsTheKnownOnes) {
+  auto step = Request({{"builtin", "nope"}});
+  ASSERT_TRUE(step.ok());
+  Status status = RunBuiltin(*step);
+  EXPECT_EQ(status.code(), StatusCode::kNotFound);
+  EXPECT_NE(status.message().find("read-csv, select-columns, split, write-csv"), std::string::npos)
+      << status.message();
+}
+
+TEST_F(BuiltinTest, StratifiedSplitKeepsLabelSharesAndIsReproducible) {
+  WriteLabelled();
+  auto first = Split(7, "label");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const Table& test = first->second;
+  ASSERT_EQ(test.num_rows(), 3u);  // 25% of 8 "a" = 2, of 4 "b" = 1
+  ASSERT_EQ(first->first.num_rows(), 9u);
+  int b = 0;
+  for (size_t i = 0; i < test.num_rows(); ++i) b += CellText(test.column(1), i) == "b";
+  EXPECT_EQ(b, 1);
+  auto again = Split(7, "label");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->second.column(0).ints(), test.column(0).ints());
+  auto other = Split(8, "label");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->second.column(0).ints(), test.column(0).ints());
+  // rows stay in their original order
+  const auto& train_values = first->first.column(0).ints();
+  EXPECT_TRUE(std::is_sorted(train_values.begin(), train_values.end()));
+}
+
+TEST_F(BuiltinTest, SplitRefusesBadParamsAndColumns) {
+  WriteLabelled();
+  EXPECT_NE(Split(1, "nope").status().message().find("no column 'nope'"), std::string::npos);
+  json request = {{"builtin", "split"},
+                  {"params", {{"test_fraction", 1.0}, {"seed", 1}, {"stratify", ""}}},
+                  {"inputs", {{"table", Path("in.ktab")}}},
+                  {"outputs", {{"train", Path("a")}, {"test", Path("b")}}}};
+  auto step = Request(request);
+  ASSERT_TRUE(step.ok());
+  EXPECT_NE(RunBuiltin(*step).message().find("test_fraction"), std::string::npos);
+  EXPECT_FALSE(fs::exists(Path("a")));
+}
+
+TEST(TableRowsTest, TakeRowsKeepsTypesAndNulls) {
+  Table table;
+  ASSERT_TRUE(table.AddColumn(Column::Float64("x", {1.5, 0, 3}, {1, 0, 1})).ok());
+  ASSERT_TRUE(table.AddColumn(Column::Bool("b", {1, 0, 1})).ok());
+  Table taken = TakeRows(table, {2, 1, 2});
+  ASSERT_EQ(taken.num_rows(), 3u);
+  EXPECT_EQ(taken.column(0).doubles(), (std::vector<double>{3, 0, 3}));
+  EXPECT_FALSE(taken.column(0).IsValid(1));
+  EXPECT_EQ(CellText(taken.column(0), 0), "3");
+  EXPECT_EQ(CellText(taken.column(0), 1), "");
+  EXPECT_EQ(CellText(taken.column(1), 1), "false");
+}
+
+}  // namespace
+}  // namespace kiln::ml

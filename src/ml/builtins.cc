@@ -1,0 +1,40 @@
+#include "ml/builtins.h"
+
+#include <map>
+
+#include "ml/builtin_impls.h"
+
+namespace kiln::ml {
+namespace {
+
+using BuiltinFn = Status (*)(const BuiltinStep&);
+
+const std::map<std::string, BuiltinFn>& Registry() {
+  static const std::map<std::string, BuiltinFn> kBuiltins = {
+      {"read-csv", RunReadCsv},
+      {"select-columns", RunSelectColumns},
+      {"split", RunSplit},
+      {"write-csv", RunWriteCsv},
+  };
+  return kBuiltins;
+}
+
+}  // namespace
+
+Status RunBuiltin(const BuiltinStep& step) {
+  auto it = Registry().find(step.builtin());
+  if (it == Registry().end()) {
+    std::string known;
+    for (const std::string& name : BuiltinNames()) known += (known.empty() ? "" : ", ") + name;
+    return NotFound("no builtin '" + step.builtin() + "' in this kiln (known: " + known + ")");
+  }
+  return it->second(step);
+}
+
+std::vector<std::string> BuiltinNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, fn] : Registry()) names.push_back(name);
+  return names;
+}
+
+}  // namespace kiln::ml
