@@ -5,10 +5,14 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost-dev libboost-system-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev libssl-dev libyaml-cpp-dev
+  libsqlite3-dev libssl-dev libyaml-cpp-dev libxgboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 curl
 )
+# The peers some integration tests compare with (scikit-learn's metrics, python3-xgboost).
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(python3-xgboost python3-sklearn)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

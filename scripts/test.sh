@@ -3,7 +3,7 @@
 # integration suites that drive a real `kiln server` over HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 bash scripts/check_format.sh
 bash scripts/build.sh
 cd build

@@ -11,10 +11,8 @@ using BuiltinFn = Status (*)(const BuiltinStep&);
 
 const std::map<std::string, BuiltinFn>& Registry() {
   static const std::map<std::string, BuiltinFn> kBuiltins = {
-      {"read-csv", RunReadCsv},
-      {"select-columns", RunSelectColumns},
-      {"split", RunSplit},
-      {"write-csv", RunWriteCsv},
+      {"read-csv", RunReadCsv}, {"select-columns", RunSelectColumns}, {"evaluate", RunEvaluate},
+      {"split", RunSplit},      {"train-xgboost", RunTrainXgboost},   {"write-csv", RunWriteCsv},
   };
   return kBuiltins;
 }

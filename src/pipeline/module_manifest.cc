@@ -20,7 +20,7 @@ const T* FindByName(const std::vector<T>& items, std::string_view name) {
 }
 
 Result<std::vector<PortSpec>> ReadPorts(const YamlReader& reader, const YAML::Node& node,
-                                        const std::string& path) {
+                                        const std::string& path, bool inputs) {
   KILN_RETURN_IF_ERROR(reader.CheckAnyMap(node, path));
   std::vector<PortSpec> ports;
   for (const auto& entry : node) {
@@ -31,7 +31,16 @@ Result<std::vector<PortSpec>> ReadPorts(const YamlReader& reader, const YAML::No
     if (!IsIdentifier(port.name)) {
       return reader.Error(entry.first, port_path, "'" + port.name + "' is not a valid name");
     }
-    KILN_RETURN_IF_ERROR(reader.CheckMap(entry.second, port_path, {"type", "description"}));
+    if (inputs) {
+      KILN_RETURN_IF_ERROR(
+          reader.CheckMap(entry.second, port_path, {"type", "description", "optional"}));
+    } else {
+      KILN_RETURN_IF_ERROR(reader.CheckMap(entry.second, port_path, {"type", "description"}));
+    }
+    if (entry.second["optional"]) {
+      KILN_ASSIGN_OR_RETURN(port.optional,
+                            reader.ReadBool(entry.second["optional"], port_path + ".optional"));
+    }
     const YAML::Node type = entry.second["type"];
     if (!type) return reader.Error(entry.second, port_path, "missing key 'type'");
     KILN_ASSIGN_OR_RETURN(std::string type_name, reader.ReadString(type, port_path + ".type"));
@@ -126,10 +135,10 @@ Result<ModuleManifest> ParseRoot(const YamlReader& reader, const YAML::Node& roo
     KILN_ASSIGN_OR_RETURN(module.params, ReadParamSpecs(reader, root["params"], "params"));
   }
   if (root["inputs"]) {
-    KILN_ASSIGN_OR_RETURN(module.inputs, ReadPorts(reader, root["inputs"], "inputs"));
+    KILN_ASSIGN_OR_RETURN(module.inputs, ReadPorts(reader, root["inputs"], "inputs", true));
   }
   if (root["outputs"]) {
-    KILN_ASSIGN_OR_RETURN(module.outputs, ReadPorts(reader, root["outputs"], "outputs"));
+    KILN_ASSIGN_OR_RETURN(module.outputs, ReadPorts(reader, root["outputs"], "outputs", false));
   }
   KILN_RETURN_IF_ERROR(ReadRunner(reader, root, &module));
   return module;

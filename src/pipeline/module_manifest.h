@@ -33,6 +33,7 @@ struct PortSpec {
   std::string name;
   ArtifactType type = ArtifactType::kFile;
   std::string description;
+  bool optional = false;  // inputs only: a step may leave it unbound
   SourceMark mark;
 };
 

@@ -129,6 +129,20 @@ TEST(ModuleManifestTest, BadPorts) {
             "file, dir or plot)");
   EXPECT_EQ(ErrorOf(head + "outputs:\n  m: model\n"),
             "m.yaml:5:6: outputs.m: expected a map, found 'model'");
+  EXPECT_EQ(ErrorOf(head + "inputs:\n  t: {type: table, optional: maybe}\n"),
+            "m.yaml:5:30: inputs.t.optional: expected true or false, found 'maybe'");
+  EXPECT_NE(ErrorOf(head + "outputs:\n  t: {type: table, optional: true}\n").find("optional"),
+            std::string::npos);
+}
+
+TEST(ModuleManifestTest, OptionalInputsMayStayUnbound) {
+  Result<ModuleManifest> m = ParseModuleManifest(
+      "name: a\nversion: 1.0.0\nbuiltin: x\ninputs:\n  t: {type: table}\n"
+      "  v: {type: table, optional: true}\n",
+      "m.yaml");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_FALSE(m->inputs[0].optional);
+  EXPECT_TRUE(m->inputs[1].optional);
 }
 
 TEST(ModuleManifestTest, PlaceholdersMustBeDeclared) {

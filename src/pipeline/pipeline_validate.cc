@@ -47,7 +47,7 @@ class Validator {
       KILN_RETURN_IF_ERROR(CheckInput(step, *module, name, binding));
     }
     for (const PortSpec& input : module->inputs) {
-      if (!step.inputs.count(input.name)) {
+      if (!input.optional && !step.inputs.count(input.name)) {
         return Error(step.mark, step, "inputs",
                      "missing input '" + input.name + "' of " + Ref(step));
       }

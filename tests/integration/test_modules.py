@@ -173,7 +173,7 @@ class ModulesTest(ServerTestCase):
         self.assertEqual(params["cols"]["items"], "string")
         self.assertTrue(params["cols"]["required"])
         self.assertEqual(m["inputs"], [{"name": "train", "type": "table",
-                                        "description": "training rows"}])
+                                        "description": "training rows", "optional": False}])
         self.assertEqual(m["outputs"][0]["type"], "model")
         self.assertEqual(m["runner"]["kind"], "command")
         self.assertEqual(m["runner"]["command"][:2], ["sh", "run.sh"])

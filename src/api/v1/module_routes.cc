@@ -46,12 +46,15 @@ json RenderParam(const pipeline::ParamSpec& p) {
   return out;
 }
 
-json RenderPorts(const std::vector<pipeline::PortSpec>& ports) {
+// Inputs also say whether a step may leave them unbound.
+json RenderPorts(const std::vector<pipeline::PortSpec>& ports, bool inputs) {
   json out = json::array();
   for (const pipeline::PortSpec& port : ports) {
-    out.push_back({{"name", port.name},
-                   {"type", pipeline::ArtifactTypeName(port.type)},
-                   {"description", port.description}});
+    json item = {{"name", port.name},
+                 {"type", pipeline::ArtifactTypeName(port.type)},
+                 {"description", port.description}};
+    if (inputs) item["optional"] = port.optional;
+    out.push_back(std::move(item));
   }
   return out;
 }
@@ -145,8 +148,8 @@ json RenderModuleManifest(const pipeline::ModuleManifest& m) {
               {"version", m.version},
               {"description", m.description},
               {"params", params},
-              {"inputs", RenderPorts(m.inputs)},
-              {"outputs", RenderPorts(m.outputs)},
+              {"inputs", RenderPorts(m.inputs, true)},
+              {"outputs", RenderPorts(m.outputs, false)},
               {"runner", RenderRunner(m.runner)},
               {"files_digest", m.files_digest}};
   if (!m.source_dir.empty()) out["source_dir"] = m.source_dir;

@@ -1,0 +1,81 @@
+// evaluate: scores a test table with a model package and logs the metrics; writes the
+// predictions (a table) and a report (JSON: metrics and, for classifiers, the confusion matrix).
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "ml/builtin_impls.h"
+#include "ml/features.h"
+#include "ml/metrics.h"
+#include "ml/table_file.h"
+#include "ml/table_rows.h"
+#include "ml/xgb_predictor.h"
+
+namespace kiln::ml {
+namespace {
+
+using nlohmann::json;
+
+Table PredictionTable(const ModelPackage& package, const Column& actual, const Predictions& p) {
+  Table out;
+  out.AddColumn(actual).IgnoreError();
+  if (!package.is_classifier()) {
+    out.AddColumn(
+           Column::Float64("predicted", std::vector<double>(p.scores.begin(), p.scores.end())))
+        .IgnoreError();
+    return out;
+  }
+  std::vector<std::string> labels;
+  for (size_t c : p.predicted) labels.push_back(package.classes[c]);
+  out.AddColumn(Column::String("predicted", std::move(labels))).IgnoreError();
+  for (size_t c = 0; c < p.width; ++c) {
+    std::vector<double> column;
+    for (size_t r = 0; r < p.rows(); ++r) column.push_back(p.scores[r * p.width + c]);
+    out.AddColumn(Column::Float64("p_" + package.classes[c], std::move(column))).IgnoreError();
+  }
+  return out;
+}
+
+Result<json> Score(const ModelPackage& package, const Column& actual, const Predictions& p) {
+  json report;
+  if (!package.is_classifier()) {
+    KILN_ASSIGN_OR_RETURN(std::vector<float> values, EncodeLabels(actual, {}));
+    report["metrics"] = RegressionMetrics(std::vector<double>(values.begin(), values.end()),
+                                          std::vector<double>(p.scores.begin(), p.scores.end()));
+    return report;
+  }
+  KILN_ASSIGN_OR_RETURN(std::vector<float> encoded, EncodeLabels(actual, package.classes));
+  std::vector<size_t> ids(encoded.begin(), encoded.end());
+  report["metrics"] = ClassifierMetrics(ids, p.predicted, p.scores, package.classes.size());
+  report["confusion_matrix"] = {
+      {"labels", package.classes},
+      {"counts", ConfusionMatrix(ids, p.predicted, package.classes.size())}};
+  return report;
+}
+
+}  // namespace
+
+Status RunEvaluate(const BuiltinStep& step) {
+  KILN_ASSIGN_OR_RETURN(std::string model_dir, step.Input("model"));
+  KILN_ASSIGN_OR_RETURN(XgbPredictor predictor, XgbPredictor::Load(model_dir));
+  KILN_ASSIGN_OR_RETURN(std::string test_path, step.Input("test"));
+  KILN_ASSIGN_OR_RETURN(Table test, ReadTable(test_path));
+  if (test.num_rows() == 0) return InvalidArgument("the test table is empty");
+  const ModelPackage& package = predictor.package();
+  KILN_ASSIGN_OR_RETURN(const Column* actual, test.Find(package.label));
+  KILN_ASSIGN_OR_RETURN(Predictions predictions, predictor.Predict(test));
+  KILN_ASSIGN_OR_RETURN(json report, Score(package, *actual, predictions));
+  for (const auto& [key, value] : report["metrics"].items()) {
+    KILN_RETURN_IF_ERROR(step.LogMetric(key, value.get<double>()));
+  }
+  KILN_ASSIGN_OR_RETURN(std::string predictions_path, step.Output("predictions"));
+  KILN_RETURN_IF_ERROR(
+      WriteTable(PredictionTable(package, *actual, predictions), predictions_path));
+  KILN_ASSIGN_OR_RETURN(std::string report_path, step.Output("report"));
+  std::ofstream out(report_path, std::ios::binary | std::ios::trunc);
+  out << report.dump(2) << "\n";
+  out.close();
+  if (!out) return Internal("cannot write '" + report_path + "'");
+  return Status::Ok();
+}
+
+}  // namespace kiln::ml

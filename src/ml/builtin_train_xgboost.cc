@@ -1,0 +1,192 @@
+// train-xgboost: gradient-boosted trees through the XGBoost C API, with optional early stopping
+// on a validation table; writes a model package (ml/model_package.h).
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <sstream>
+
+#include "ml/builtin_impls.h"
+#include "ml/features.h"
+#include "ml/model_package.h"
+#include "ml/table_file.h"
+#include "ml/xgb_handles.h"
+
+namespace kiln::ml {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Prepared {
+  XgbMatrix matrix;
+  size_t rows = 0;
+};
+
+Result<std::string> ResolveTask(const std::string& task, const Column& label, size_t n_classes) {
+  std::string resolved = task;
+  if (task == "auto") {
+    const bool categorical =
+        label.type() == ColumnType::kString || label.type() == ColumnType::kBool;
+    resolved = !categorical ? "regression" : n_classes == 2 ? "binary" : "multiclass";
+  }
+  if (resolved == "binary" && n_classes != 2) {
+    return InvalidArgument("task binary needs 2 classes in '" + label.name() + "', found " +
+                           std::to_string(n_classes));
+  }
+  if (resolved == "multiclass" && n_classes < 2) {
+    return InvalidArgument("label '" + label.name() + "' has a single class");
+  }
+  return resolved;
+}
+
+Result<Prepared> Prepare(const Table& table, const ModelPackage& package) {
+  KILN_ASSIGN_OR_RETURN(const Column* label, table.Find(package.label));
+  const std::vector<std::string> classes =
+      package.is_classifier() ? package.classes : std::vector<std::string>{};
+  KILN_ASSIGN_OR_RETURN(std::vector<float> labels, EncodeLabels(*label, classes));
+  KILN_ASSIGN_OR_RETURN(std::vector<float> values, FeatureMatrix(table, package.features));
+  KILN_ASSIGN_OR_RETURN(XgbMatrix matrix,
+                        XgbMatrix::Create(values, table.num_rows(), package.features.size()));
+  KILN_RETURN_IF_ERROR(matrix.SetLabels(labels));
+  return Prepared{std::move(matrix), table.num_rows()};
+}
+
+// The boosting params, as XGBoost names them, from the step's params.
+Result<std::vector<std::pair<std::string, std::string>>> BoosterParams(const BuiltinStep& step,
+                                                                       const ModelPackage& p) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto number = [&](const char* name, const char* xgb_name) -> Status {
+    KILN_ASSIGN_OR_RETURN(double value, step.Float(name));
+    std::ostringstream text;
+    text.precision(17);
+    text << value;
+    out.emplace_back(xgb_name, text.str());
+    return Status::Ok();
+  };
+  KILN_RETURN_IF_ERROR(number("max_depth", "max_depth"));
+  KILN_RETURN_IF_ERROR(number("eta", "eta"));
+  KILN_RETURN_IF_ERROR(number("subsample", "subsample"));
+  KILN_RETURN_IF_ERROR(number("colsample_bytree", "colsample_bytree"));
+  KILN_RETURN_IF_ERROR(number("min_child_weight", "min_child_weight"));
+  KILN_RETURN_IF_ERROR(number("lambda", "lambda"));
+  KILN_RETURN_IF_ERROR(number("alpha", "alpha"));
+  KILN_RETURN_IF_ERROR(number("seed", "seed"));
+  KILN_RETURN_IF_ERROR(number("nthread", "nthread"));
+  out.emplace_back("tree_method", "hist");
+  if (p.task == "binary") {
+    out.emplace_back("objective", "binary:logistic");
+    out.emplace_back("eval_metric", "logloss");
+  } else if (p.task == "multiclass") {
+    out.emplace_back("objective", "multi:softprob");
+    out.emplace_back("num_class", std::to_string(p.classes.size()));
+    out.emplace_back("eval_metric", "mlogloss");
+  } else {
+    out.emplace_back("objective", "reg:squarederror");
+    out.emplace_back("eval_metric", "rmse");
+  }
+  return out;
+}
+
+// The metric value at the end of an evaluation line "[3]\tvalid-mlogloss:0.12".
+double LastMetric(const std::string& line) {
+  const size_t colon = line.rfind(':');
+  return colon == std::string::npos ? NAN : std::strtod(line.c_str() + colon + 1, nullptr);
+}
+
+struct Boosted {
+  int64_t best_iteration = 0;  // trees to keep; 0 = all
+  double best_valid = NAN;
+};
+
+Result<Boosted> Boost(const BuiltinStep& step, XgbBooster& booster, const Prepared& train,
+                      const Prepared* valid) {
+  KILN_ASSIGN_OR_RETURN(int64_t rounds, step.Int("num_rounds"));
+  KILN_ASSIGN_OR_RETURN(int64_t patience, step.Int("early_stopping_rounds"));
+  if (patience > 0 && valid == nullptr) {
+    return InvalidArgument("param 'early_stopping_rounds' needs the 'validation' input");
+  }
+  Boosted out;
+  int64_t best_round = -1;
+  for (int64_t i = 0; i < rounds; ++i) {
+    KILN_RETURN_IF_ERROR(booster.UpdateOneIter(static_cast<int>(i), train.matrix));
+    if (valid == nullptr) continue;
+    KILN_ASSIGN_OR_RETURN(std::string line,
+                          booster.EvalOneIter(static_cast<int>(i), {&valid->matrix}, {"valid"}));
+    const double value = LastMetric(line);
+    if (best_round < 0 || value < out.best_valid) {
+      out.best_valid = value;
+      best_round = i;
+    } else if (patience > 0 && i - best_round >= patience) {
+      break;
+    }
+  }
+  if (patience > 0) out.best_iteration = best_round + 1;
+  return out;
+}
+
+Result<ModelPackage> Describe(const BuiltinStep& step, const Table& train) {
+  ModelPackage p;
+  KILN_ASSIGN_OR_RETURN(p.label, step.String("label"));
+  KILN_ASSIGN_OR_RETURN(std::vector<std::string> chosen, step.StringList("features"));
+  KILN_ASSIGN_OR_RETURN(p.features, FeatureColumns(train, p.label, chosen));
+  KILN_ASSIGN_OR_RETURN(const Column* label, train.Find(p.label));
+  KILN_ASSIGN_OR_RETURN(std::string task, step.String("task"));
+  std::vector<std::string> classes;
+  const bool maybe_classifier = task != "regression";
+  if (maybe_classifier) {
+    KILN_ASSIGN_OR_RETURN(classes, LabelClasses(*label));
+  }
+  KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, *label, classes.size()));
+  if (p.is_classifier()) p.classes = std::move(classes);
+  for (const std::string& name : p.features) {
+    KILN_ASSIGN_OR_RETURN(const Column* column, train.Find(name));
+    p.signature.emplace_back(name, ColumnTypeName(column->type()));
+  }
+  return p;
+}
+
+}  // namespace
+
+Status RunTrainXgboost(const BuiltinStep& step) {
+  KILN_ASSIGN_OR_RETURN(std::string train_path, step.Input("train"));
+  KILN_ASSIGN_OR_RETURN(Table train_table, ReadTable(train_path));
+  if (train_table.num_rows() == 0) return InvalidArgument("the training table is empty");
+  KILN_ASSIGN_OR_RETURN(ModelPackage package, Describe(step, train_table));
+  KILN_ASSIGN_OR_RETURN(Prepared train, Prepare(train_table, package));
+  std::optional<Prepared> valid;
+  if (step.HasInput("validation")) {
+    KILN_ASSIGN_OR_RETURN(std::string path, step.Input("validation"));
+    KILN_ASSIGN_OR_RETURN(Table table, ReadTable(path));
+    KILN_ASSIGN_OR_RETURN(valid, Prepare(table, package));
+  }
+  std::vector<const XgbMatrix*> cache = {&train.matrix};
+  if (valid) cache.push_back(&valid->matrix);
+  KILN_ASSIGN_OR_RETURN(XgbBooster booster, XgbBooster::Create(cache));
+  KILN_ASSIGN_OR_RETURN(auto params, BoosterParams(step, package));
+  for (const auto& [name, value] : params) {
+    KILN_RETURN_IF_ERROR(booster.SetParam(name, value));
+    package.params[name] = value;
+  }
+  KILN_ASSIGN_OR_RETURN(Boosted boosted, Boost(step, booster, train, valid ? &*valid : nullptr));
+  package.best_iteration = boosted.best_iteration;
+  if (valid) {
+    package.metrics["valid_" + params.back().second] = boosted.best_valid;
+    KILN_RETURN_IF_ERROR(step.LogMetric("valid_" + params.back().second, boosted.best_valid));
+  }
+  KILN_RETURN_IF_ERROR(
+      step.LogMetric("best_iteration", static_cast<double>(boosted.best_iteration)));
+  KILN_ASSIGN_OR_RETURN(package.importance, booster.GainImportance());
+  KILN_ASSIGN_OR_RETURN(std::string dir, step.Output("model"));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (step.HasInput("preprocess")) {
+    KILN_ASSIGN_OR_RETURN(std::string chain, step.Input("preprocess"));
+    fs::copy_file(chain, fs::path(dir) / kPackagePreprocess, fs::copy_options::overwrite_existing,
+                  ec);
+    if (ec) return Internal("cannot copy the preprocessing chain: " + ec.message());
+    package.has_preprocess = true;
+  }
+  KILN_RETURN_IF_ERROR(booster.Save((fs::path(dir) / kPackageModel).string()));
+  return WritePackageManifest(package, dir);
+}
+
+}  // namespace kiln::ml

@@ -1,0 +1,95 @@
+#include "ml/model_package.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace kiln::ml {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFormat = "kiln-model-v1";
+
+json ToJson(const ModelPackage& p) {
+  json signature = json::array();
+  for (const auto& [name, type] : p.signature)
+    signature.push_back({{"name", name}, {"type", type}});
+  json importance = json::array();
+  for (const auto& [name, gain] : p.importance) {
+    importance.push_back({{"feature", name}, {"gain", gain}});
+  }
+  return {{"format", kFormat},
+          {"flavor", p.flavor},
+          {"task", p.task},
+          {"label", p.label},
+          {"classes", p.classes},
+          {"features", p.features},
+          {"signature", signature},
+          {"params", p.params},
+          {"metrics", p.metrics},
+          {"feature_importance", importance},
+          {"best_iteration", p.best_iteration},
+          {"model_file", kPackageModel},
+          {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)}};
+}
+
+Result<ModelPackage> FromJson(const json& j, const std::string& where) {
+  auto bad = [&](const std::string& field) {
+    return InvalidArgument(where + ": field '" + field + "' is missing or malformed");
+  };
+  if (!j.is_object() || j.value("format", "") != kFormat) {
+    return InvalidArgument(where + " is not a Kiln model package (format " + kFormat + ")");
+  }
+  ModelPackage p;
+  p.flavor = j.value("flavor", "");
+  if (p.flavor != "xgboost") return InvalidArgument(where + ": unknown flavor '" + p.flavor + "'");
+  p.task = j.value("task", "");
+  if (p.task != "binary" && p.task != "multiclass" && p.task != "regression") return bad("task");
+  p.label = j.value("label", "");
+  if (!j.contains("features") || !j["features"].is_array()) return bad("features");
+  p.features = j["features"].get<std::vector<std::string>>();
+  if (j.contains("classes")) p.classes = j["classes"].get<std::vector<std::string>>();
+  if (p.is_classifier() && p.classes.size() < 2) return bad("classes");
+  for (const json& s : j.value("signature", json::array())) {
+    p.signature.emplace_back(s.value("name", ""), s.value("type", ""));
+  }
+  p.params = j.value("params", json::object());
+  const json metrics = j.value("metrics", json::object());
+  for (const auto& [key, value] : metrics.items()) {
+    if (value.is_number()) p.metrics[key] = value.get<double>();
+  }
+  for (const json& f : j.value("feature_importance", json::array())) {
+    p.importance.emplace_back(f.value("feature", ""), f.value("gain", 0.0));
+  }
+  p.best_iteration = j.value("best_iteration", int64_t{0});
+  p.has_preprocess = j.contains("preprocess_file") && j["preprocess_file"].is_string();
+  return p;
+}
+
+}  // namespace
+
+Status WritePackageManifest(const ModelPackage& package, const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / kPackageManifest).string();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << ToJson(package).dump(2) << "\n";
+  out.close();
+  if (!out) return Internal("cannot write '" + path + "'");
+  return Status::Ok();
+}
+
+Result<ModelPackage> ReadPackageManifest(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / kPackageManifest).string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return InvalidArgument("'" + dir + "' is not a model package (no " + kPackageManifest + ")");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  try {
+    return FromJson(j, path);
+  } catch (const json::exception& e) {  // a field of the wrong JSON type
+    return InvalidArgument(path + ": " + e.what());
+  }
+}
+
+}  // namespace kiln::ml

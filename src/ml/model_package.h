@@ -1,0 +1,46 @@
+// A model package: the folder a training step outputs and serving loads. It holds
+//   kiln-model.json   this manifest: flavor, task, label, classes, features, signature, params,
+//                     metrics, the trees to use (best_iteration)
+//   model.json        the XGBoost model (XGBoost's own JSON format)
+//   preprocess.json   the fitted preprocessing chain, when training had one
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace kiln::ml {
+
+inline constexpr const char* kPackageManifest = "kiln-model.json";
+inline constexpr const char* kPackageModel = "model.json";
+inline constexpr const char* kPackagePreprocess = "preprocess.json";
+
+struct ModelPackage {
+  std::string flavor = "xgboost";
+  std::string task;  // "binary", "multiclass" or "regression"
+  std::string label;
+  std::vector<std::string> classes;   // classifiers: class labels, index = class id
+  std::vector<std::string> features;  // the model's input columns, in matrix order
+  // The columns a caller must send (name, type), before any preprocessing.
+  std::vector<std::pair<std::string, std::string>> signature;
+  nlohmann::json params = nlohmann::json::object();
+  std::map<std::string, double> metrics;
+  std::vector<std::pair<std::string, double>> importance;  // gain per feature
+  int64_t best_iteration = 0;                              // trees used to predict; 0 = all
+  bool has_preprocess = false;
+
+  bool is_classifier() const { return task != "regression"; }
+};
+
+// Writes kiln-model.json into `dir` (which must exist). Errors: kInternal on I/O.
+Status WritePackageManifest(const ModelPackage& package, const std::string& dir);
+// Reads and checks kiln-model.json in `dir`. Errors: kInvalidArgument naming the folder and the
+// bad field (not a model package, unknown format or flavor).
+Result<ModelPackage> ReadPackageManifest(const std::string& dir);
+
+}  // namespace kiln::ml

@@ -1,0 +1,42 @@
+// Scoring tables with a model package's XGBoost model: the same code serves the evaluation
+// step, `kiln models predict` and (later) deployments, so they agree to the bit.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "ml/model_package.h"
+#include "ml/table.h"
+#include "ml/xgb_handles.h"
+
+namespace kiln::ml {
+
+struct Predictions {
+  size_t width = 1;               // classifiers: one probability per class; regression: 1
+  std::vector<float> scores;      // rows x width, row-major
+  std::vector<size_t> predicted;  // classifiers: the most probable class of each row
+
+  size_t rows() const { return width == 0 ? 0 : scores.size() / width; }
+};
+
+class XgbPredictor {
+ public:
+  // Loads the package in `dir`. Errors: kInvalidArgument (not a package), kInternal.
+  static Result<XgbPredictor> Load(const std::string& dir);
+
+  const ModelPackage& package() const { return package_; }
+  // Scores `table`, which must hold the package's feature columns. Errors: kInvalidArgument
+  // naming a missing or string column.
+  Result<Predictions> Predict(const Table& table) const;
+
+ private:
+  XgbPredictor(ModelPackage package, XgbBooster booster)
+      : package_(std::move(package)), booster_(std::move(booster)) {}
+
+  ModelPackage package_;
+  XgbBooster booster_;
+};
+
+}  // namespace kiln::ml

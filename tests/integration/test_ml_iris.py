@@ -1,0 +1,171 @@
+"""The iris example end to end (read-csv -> split -> train-xgboost -> evaluate), checked
+against the peers: the same training in Debian's python3-xgboost gives the same probabilities,
+and scikit-learn computes the same metrics from them. Also model-package and data errors."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_pipelines import kiln  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLE = os.path.join(REPO, "examples", "iris")
+PEER_PYTHON = "/usr/bin/python3"  # Debian's, where python3-xgboost and python3-sklearn live
+
+EXPORTS = """
+  train_csv:
+    uses: write-csv@1.0.0
+    inputs: {table: split.train}
+  test_csv:
+    uses: write-csv@1.0.0
+    inputs: {table: split.test}
+  predictions_csv:
+    uses: write-csv@1.0.0
+    inputs: {table: evaluate.predictions}
+"""
+
+# Trains with python3-xgboost on Kiln's own train split, with the params Kiln recorded in the
+# model package, and prints its test probabilities and sklearn's metrics of Kiln's predictions.
+PEER = r"""
+import csv, json, sys
+import numpy as np
+import xgboost
+from sklearn import metrics
+
+train_csv, test_csv, predictions_csv, package_json = sys.argv[1:5]
+package = json.load(open(package_json))
+classes = package["classes"]
+
+def load(path):
+    rows = list(csv.DictReader(open(path)))
+    x = np.array([[float(r[f]) for f in package["features"]] for r in rows], dtype=np.float32)
+    y = np.array([classes.index(r[package["label"]]) for r in rows], dtype=np.float32)
+    return x, y
+
+x_train, y_train = load(train_csv)
+x_test, y_test = load(test_csv)
+booster = xgboost.train(package["params"], xgboost.DMatrix(x_train, label=y_train),
+                        num_boost_round=package["best_iteration"])
+peer = booster.predict(xgboost.DMatrix(x_test)).reshape(len(y_test), len(classes))
+
+kiln_rows = list(csv.DictReader(open(predictions_csv)))
+kiln = np.array([[float(r["p_" + c]) for c in classes] for r in kiln_rows])
+predicted = [classes.index(r["predicted"]) for r in kiln_rows]
+print(json.dumps({
+    "max_abs_diff": float(np.abs(kiln - peer).max()),
+    "accuracy": metrics.accuracy_score(y_test, predicted),
+    "log_loss": metrics.log_loss(y_test, kiln, labels=list(range(len(classes)))),
+    "precision": metrics.precision_score(y_test, predicted, average="macro"),
+    "recall": metrics.recall_score(y_test, predicted, average="macro"),
+    "f1": metrics.f1_score(y_test, predicted, average="macro"),
+}))
+"""
+
+
+def read_blob(data, digest):
+    with open(os.path.join(data, "artifacts", "blobs", "sha256", digest[:2], digest), "rb") as f:
+        return f.read()
+
+
+def tree_file(data, tree_digest, name):
+    """A file of a stored folder (blob_tree manifest: 'kiln-tree-v1' then path TAB digest ...)."""
+    for line in read_blob(data, tree_digest).decode().splitlines()[1:]:
+        path, digest = line.split("\t")[:2]
+        if path == name:
+            return read_blob(data, digest)
+    raise AssertionError(f"{name} not in tree {tree_digest}")
+
+
+class IrisTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="kiln-iris-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.data = os.path.join(self.dir, "kiln-data")
+        shutil.copy(os.path.join(EXAMPLE, "iris.csv"), self.dir)
+        with open(os.path.join(EXAMPLE, "pipeline.yaml")) as f:
+            self.spec = f.read()
+
+    def run_spec(self, spec, *args):
+        path = os.path.join(self.dir, "p.yaml")
+        with open(path, "w") as f:
+            f.write(spec)
+        result = kiln("run", path, "--data", self.data, "--json", *args, timeout=300)
+        run = json.loads(result.stdout)["runs"][0] if result.stdout.strip() else None
+        return result, run
+
+    def outputs(self, run):
+        return {(s["step"], o["name"]): o["digest"] for s in run["steps"] for o in s["outputs"]}
+
+    def metrics_of(self, run, step):
+        run_id = [s for s in run["steps"] if s["step"] == step][0]["run_id"]
+        shown = json.loads(kiln("runs", "show", run_id, "--data", self.data, "--json").stdout)
+        return {m["key"]: m["value"] for m in shown["run"]["data"]["metrics"]}
+
+    def test_iris_trains_well_and_agrees_with_python_xgboost_and_sklearn(self):
+        result, run = self.run_spec(self.spec + EXPORTS)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        metrics = self.metrics_of(run, "evaluate")
+        self.assertGreaterEqual(metrics["accuracy"], 0.9, metrics)
+        self.assertLess(metrics["log_loss"], 0.3, metrics)
+        out = self.outputs(run)
+        files = {}
+        for key in [("train_csv", "csv"), ("test_csv", "csv"), ("predictions_csv", "csv")]:
+            files[key[0]] = os.path.join(self.dir, key[0] + ".csv")
+            with open(files[key[0]], "wb") as f:
+                f.write(read_blob(self.data, out[key]))
+        package = json.loads(tree_file(self.data, out[("train", "model")], "kiln-model.json"))
+        self.assertEqual(package["task"], "multiclass")
+        self.assertEqual(package["classes"], ["setosa", "versicolor", "virginica"])
+        self.assertGreater(package["best_iteration"], 0)
+        with open(os.path.join(self.dir, "package.json"), "w") as f:
+            json.dump(package, f)
+        peer = subprocess.run([PEER_PYTHON, "-c", PEER, files["train_csv"], files["test_csv"],
+                               files["predictions_csv"], os.path.join(self.dir, "package.json")],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(peer.returncode, 0, peer.stderr)
+        theirs = json.loads(peer.stdout)
+        # same trees, same probabilities (float32 through CSV's shortest round-trip text)
+        self.assertLess(theirs["max_abs_diff"], 1e-6, theirs)
+        for key in ("accuracy", "log_loss", "precision", "recall", "f1"):
+            self.assertAlmostEqual(metrics[key], theirs[key], places=6, msg=key)
+
+    def test_string_features_and_bad_labels_fail_with_the_column_named(self):
+        spec = self.spec.replace("label: species", "label: species\n      features: [species2]")
+        result, _ = self.run_spec(spec)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("no column 'species2'", result.stderr)
+        spec = self.spec.replace("label: species", "label: nope")
+        result, _ = self.run_spec(spec)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("no column 'nope'", result.stderr)
+        # a string feature must be encoded first
+        with open(os.path.join(self.dir, "iris.csv")) as f:
+            rows = list(csv.reader(f))
+        with open(os.path.join(self.dir, "iris.csv"), "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(rows[0] + ["color"])
+            for i, r in enumerate(rows[1:]):
+                writer.writerow(r + ["red" if i % 2 else "blue"])
+        result, _ = self.run_spec(self.spec)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("column 'color' holds strings: encode it first", result.stderr)
+
+    def test_early_stopping_needs_validation(self):
+        spec = self.spec.replace("inputs: {train: split.train, validation: split.test}",
+                                 "inputs: {train: split.train}")
+        result, _ = self.run_spec(spec)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("'early_stopping_rounds' needs the 'validation' input", result.stderr)
+        result, run = self.run_spec(spec.replace("early_stopping_rounds: 10",
+                                                 "early_stopping_rounds: 0"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
