@@ -12,5 +12,6 @@ Status RunReadCsv(const BuiltinStep& step);        // read-csv: source (file) ->
 Status RunWriteCsv(const BuiltinStep& step);       // write-csv: table -> csv (file)
 Status RunSelectColumns(const BuiltinStep& step);  // select-columns: table -> table
 Status RunSplit(const BuiltinStep& step);          // split: table -> train, test
+Status RunPreprocess(const BuiltinStep& step);     // preprocess: train, test -> same + file
 
 }  // namespace kiln::ml

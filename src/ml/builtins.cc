@@ -10,12 +10,15 @@ namespace {
 using BuiltinFn = Status (*)(const BuiltinStep&);
 
 const std::map<std::string, BuiltinFn>& Registry() {
+  // clang-format off
   static const std::map<std::string, BuiltinFn> kBuiltins = {
+      {"preprocess", RunPreprocess},
       {"read-csv", RunReadCsv},
       {"select-columns", RunSelectColumns},
       {"split", RunSplit},
       {"write-csv", RunWriteCsv},
   };
+  // clang-format on
   return kBuiltins;
 }
 
