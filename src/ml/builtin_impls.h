@@ -14,5 +14,6 @@ Status RunSelectColumns(const BuiltinStep& step);  // select-columns: table -> t
 Status RunSplit(const BuiltinStep& step);          // split: table -> train, test
 Status RunTrainXgboost(const BuiltinStep& step);   // train-xgboost: train[, validation] -> model
 Status RunEvaluate(const BuiltinStep& step);       // evaluate: model, test -> predictions
+Status RunPreprocess(const BuiltinStep& step);     // preprocess: train, test -> same + file
 
 }  // namespace kiln::ml

@@ -10,10 +10,17 @@ namespace {
 using BuiltinFn = Status (*)(const BuiltinStep&);
 
 const std::map<std::string, BuiltinFn>& Registry() {
+  // clang-format off
   static const std::map<std::string, BuiltinFn> kBuiltins = {
-      {"read-csv", RunReadCsv}, {"select-columns", RunSelectColumns}, {"evaluate", RunEvaluate},
-      {"split", RunSplit},      {"train-xgboost", RunTrainXgboost},   {"write-csv", RunWriteCsv},
+      {"evaluate", RunEvaluate},
+      {"preprocess", RunPreprocess},
+      {"read-csv", RunReadCsv},
+      {"select-columns", RunSelectColumns},
+      {"split", RunSplit},
+      {"train-xgboost", RunTrainXgboost},
+      {"write-csv", RunWriteCsv},
   };
+  // clang-format on
   return kBuiltins;
 }
 
