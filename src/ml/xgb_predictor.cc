@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "ml/features.h"
+#include "ml/preprocess_json.h"
 
 namespace kiln::ml {
 
@@ -11,10 +14,25 @@ Result<XgbPredictor> XgbPredictor::Load(const std::string& dir) {
   KILN_ASSIGN_OR_RETURN(ModelPackage package, ReadPackageManifest(dir));
   KILN_ASSIGN_OR_RETURN(XgbBooster booster,
                         XgbBooster::Load((std::filesystem::path(dir) / kPackageModel).string()));
-  return XgbPredictor(std::move(package), std::move(booster));
+  std::optional<FittedPreprocess> chain;
+  if (package.has_preprocess) {
+    const std::string path = (std::filesystem::path(dir) / kPackagePreprocess).string();
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    Result<FittedPreprocess> fitted = PreprocessFromJson(json);
+    if (!fitted.ok()) return InvalidArgument(path + ": " + fitted.status().message());
+    chain = std::move(*fitted);
+  }
+  return XgbPredictor(std::move(package), std::move(booster), std::move(chain));
 }
 
-Result<Predictions> XgbPredictor::Predict(const Table& table) const {
+Result<Predictions> XgbPredictor::Predict(const Table& rows) const {
+  std::optional<Table> transformed;
+  if (chain_) {
+    KILN_ASSIGN_OR_RETURN(transformed, ApplyPreprocess(*chain_, rows));
+  }
+  const Table& table = transformed ? *transformed : rows;
   KILN_ASSIGN_OR_RETURN(std::vector<float> matrix, FeatureMatrix(table, package_.features));
   KILN_ASSIGN_OR_RETURN(XgbMatrix data,
                         XgbMatrix::Create(matrix, table.num_rows(), package_.features.size()));

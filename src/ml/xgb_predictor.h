@@ -3,11 +3,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "ml/model_package.h"
+#include "ml/preprocess.h"
 #include "ml/table.h"
 #include "ml/xgb_handles.h"
 
@@ -27,16 +29,18 @@ class XgbPredictor {
   static Result<XgbPredictor> Load(const std::string& dir);
 
   const ModelPackage& package() const { return package_; }
-  // Scores `table`, which must hold the package's feature columns. Errors: kInvalidArgument
-  // naming a missing or string column.
+  // Scores `table`: raw rows when the package holds a preprocessing chain (applied here, exactly
+  // as fitted), otherwise rows with the package's feature columns. Errors: kInvalidArgument
+  // naming a missing, mistyped or string column, or a category not seen in training.
   Result<Predictions> Predict(const Table& table) const;
 
  private:
-  XgbPredictor(ModelPackage package, XgbBooster booster)
-      : package_(std::move(package)), booster_(std::move(booster)) {}
+  XgbPredictor(ModelPackage package, XgbBooster booster, std::optional<FittedPreprocess> chain)
+      : package_(std::move(package)), booster_(std::move(booster)), chain_(std::move(chain)) {}
 
   ModelPackage package_;
   XgbBooster booster_;
+  std::optional<FittedPreprocess> chain_;
 };
 
 }  // namespace kiln::ml

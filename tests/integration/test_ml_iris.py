@@ -1,6 +1,9 @@
-"""The iris example end to end (read-csv -> split -> train-xgboost -> evaluate), checked
-against the peers: the same training in Debian's python3-xgboost gives the same probabilities,
-and scikit-learn computes the same metrics from them. Also model-package and data errors."""
+"""The iris example end to end (read-csv -> split -> preprocess (two cross features) ->
+train-xgboost -> evaluate), checked against the peers: the same training in Debian's
+python3-xgboost gives the same probabilities, and scikit-learn computes the same metrics from
+them. evaluate scores the raw test rows through the model package, which re-applies the fitted
+cross features itself, so agreeing with the peer (fed the preprocess step's own output) also
+shows train/serve consistency. Also model-package and data errors."""
 
 import csv
 import json
@@ -21,10 +24,10 @@ PEER_PYTHON = "/usr/bin/python3"  # Debian's, where python3-xgboost and python3-
 EXPORTS = """
   train_csv:
     uses: write-csv@1.0.0
-    inputs: {table: split.train}
+    inputs: {table: features.train}
   test_csv:
     uses: write-csv@1.0.0
-    inputs: {table: split.test}
+    inputs: {table: features.test}
   predictions_csv:
     uses: write-csv@1.0.0
     inputs: {table: evaluate.predictions}
@@ -122,6 +125,8 @@ class IrisTest(unittest.TestCase):
         package = json.loads(tree_file(self.data, out[("train", "model")], "kiln-model.json"))
         self.assertEqual(package["task"], "multiclass")
         self.assertEqual(package["classes"], ["setosa", "versicolor", "virginica"])
+        self.assertIn("petal_length*petal_width", package["features"])
+        self.assertEqual(package["preprocess_file"], "preprocess.json")
         self.assertGreater(package["best_iteration"], 0)
         with open(os.path.join(self.dir, "package.json"), "w") as f:
             json.dump(package, f)
@@ -157,8 +162,8 @@ class IrisTest(unittest.TestCase):
         self.assertIn("column 'color' holds strings: encode it first", result.stderr)
 
     def test_early_stopping_needs_validation(self):
-        spec = self.spec.replace("inputs: {train: split.train, validation: split.test}",
-                                 "inputs: {train: split.train}")
+        spec = self.spec.replace("validation: features.test, ", "")
+        self.assertNotEqual(spec, self.spec)
         result, _ = self.run_spec(spec)
         self.assertEqual(result.returncode, 1)
         self.assertIn("'early_stopping_rounds' needs the 'validation' input", result.stderr)
