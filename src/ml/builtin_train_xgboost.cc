@@ -38,14 +38,14 @@ Result<std::string> ResolveTask(const std::string& task, const Column& label, si
   return resolved;
 }
 
-Result<Prepared> Prepare(const Table& table, const ModelPackage& package) {
+Result<Prepared> Prepare(const Table& table, const ModelPackage& package, int threads) {
   KILN_ASSIGN_OR_RETURN(const Column* label, table.Find(package.label));
   const std::vector<std::string> classes =
       package.is_classifier() ? package.classes : std::vector<std::string>{};
   KILN_ASSIGN_OR_RETURN(std::vector<float> labels, EncodeLabels(*label, classes));
   KILN_ASSIGN_OR_RETURN(std::vector<float> values, FeatureMatrix(table, package.features));
-  KILN_ASSIGN_OR_RETURN(XgbMatrix matrix,
-                        XgbMatrix::Create(values, table.num_rows(), package.features.size()));
+  KILN_ASSIGN_OR_RETURN(XgbMatrix matrix, XgbMatrix::Create(values, table.num_rows(),
+                                                            package.features.size(), threads));
   KILN_RETURN_IF_ERROR(matrix.SetLabels(labels));
   return Prepared{std::move(matrix), table.num_rows()};
 }
@@ -151,12 +151,13 @@ Status RunTrainXgboost(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(Table train_table, ReadTable(train_path));
   if (train_table.num_rows() == 0) return InvalidArgument("the training table is empty");
   KILN_ASSIGN_OR_RETURN(ModelPackage package, Describe(step, train_table));
-  KILN_ASSIGN_OR_RETURN(Prepared train, Prepare(train_table, package));
+  KILN_ASSIGN_OR_RETURN(int64_t threads, step.Int("nthread"));
+  KILN_ASSIGN_OR_RETURN(Prepared train, Prepare(train_table, package, static_cast<int>(threads)));
   std::optional<Prepared> valid;
   if (step.HasInput("validation")) {
     KILN_ASSIGN_OR_RETURN(std::string path, step.Input("validation"));
     KILN_ASSIGN_OR_RETURN(Table table, ReadTable(path));
-    KILN_ASSIGN_OR_RETURN(valid, Prepare(table, package));
+    KILN_ASSIGN_OR_RETURN(valid, Prepare(table, package, static_cast<int>(threads)));
   }
   std::vector<const XgbMatrix*> cache = {&train.matrix};
   if (valid) cache.push_back(&valid->matrix);

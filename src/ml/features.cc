@@ -56,6 +56,33 @@ Result<std::vector<std::string>> FeatureColumns(const Table& table, const std::s
   return chosen;
 }
 
+namespace {
+
+// Copies rows [begin, end) of `column` into column `c` of the row-major `out` (width `cols`).
+template <typename T>
+void CopyColumnBlock(const std::vector<T>& values, const std::vector<uint8_t>& valid, size_t c,
+                     size_t cols, size_t begin, size_t end, float* out) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  for (size_t r = begin; r < end; ++r) {
+    out[r * cols + c] = valid[r] ? static_cast<float>(values[r]) : nan;
+  }
+}
+
+void CopyBlock(const Column& column, size_t c, size_t cols, size_t begin, size_t end, float* out) {
+  switch (column.type()) {
+    case ColumnType::kFloat64:
+      return CopyColumnBlock(column.doubles(), column.valid(), c, cols, begin, end, out);
+    case ColumnType::kInt64:
+      return CopyColumnBlock(column.ints(), column.valid(), c, cols, begin, end, out);
+    case ColumnType::kBool:
+      return CopyColumnBlock(column.bools(), column.valid(), c, cols, begin, end, out);
+    case ColumnType::kString:
+      return;
+  }
+}
+
+}  // namespace
+
 Result<std::vector<float>> FeatureMatrix(const Table& table,
                                          const std::vector<std::string>& features) {
   std::vector<const Column*> columns;
@@ -70,8 +97,11 @@ Result<std::vector<float>> FeatureMatrix(const Table& table,
   }
   const size_t rows = table.num_rows(), cols = columns.size();
   std::vector<float> out(rows * cols);
-  for (size_t c = 0; c < cols; ++c) {
-    for (size_t r = 0; r < rows; ++r) out[r * cols + c] = CellFloat(*columns[c], r);
+  // Blocks of rows keep the strided writes of every column inside the cache.
+  constexpr size_t kBlock = 512;
+  for (size_t begin = 0; begin < rows; begin += kBlock) {
+    const size_t end = std::min(rows, begin + kBlock);
+    for (size_t c = 0; c < cols; ++c) CopyBlock(*columns[c], c, cols, begin, end, out.data());
   }
   return out;
 }

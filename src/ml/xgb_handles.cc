@@ -3,6 +3,8 @@
 #include <xgboost/c_api.h>
 
 #include <cmath>
+#include <cstdint>
+#include <string>
 #include <utility>
 
 namespace kiln::ml {
@@ -15,10 +17,18 @@ Status Check(int rc, const char* what) {
 
 }  // namespace
 
-Result<XgbMatrix> XgbMatrix::Create(const std::vector<float>& values, size_t rows, size_t cols) {
+Result<XgbMatrix> XgbMatrix::Create(const std::vector<float>& values, size_t rows, size_t cols,
+                                    int threads) {
+  // The array-interface entry point, as the Python package uses: the same DMatrix, built the
+  // same way, as python3-xgboost builds from a float32 numpy array.
+  const std::string array = "{\"data\": [" +
+                            std::to_string(reinterpret_cast<uintptr_t>(values.data())) +
+                            ", true], \"shape\": [" + std::to_string(rows) + ", " +
+                            std::to_string(cols) + "], \"typestr\": \"<f4\", \"version\": 3}";
+  const std::string config = "{\"missing\": NaN, \"nthread\": " + std::to_string(threads) + "}";
   XgbMatrix m;
   DMatrixHandle handle = nullptr;
-  KILN_RETURN_IF_ERROR(Check(XGDMatrixCreateFromMat(values.data(), rows, cols, NAN, &handle),
+  KILN_RETURN_IF_ERROR(Check(XGDMatrixCreateFromDense(array.c_str(), config.c_str(), &handle),
                              "cannot create a matrix"));
   m.handle_ = handle;
   return m;

@@ -14,8 +14,10 @@ namespace kiln::ml {
 // A dense float matrix in XGBoost (row-major; NaN = missing), optionally with labels.
 class XgbMatrix {
  public:
-  // Copies `values` (rows x cols). Errors: kInternal with XGBoost's message.
-  static Result<XgbMatrix> Create(const std::vector<float>& values, size_t rows, size_t cols);
+  // Copies `values` (rows x cols) using `threads` threads (0 = all cores). Errors: kInternal
+  // with XGBoost's message.
+  static Result<XgbMatrix> Create(const std::vector<float>& values, size_t rows, size_t cols,
+                                  int threads = 0);
   XgbMatrix(XgbMatrix&&) noexcept;
   XgbMatrix& operator=(XgbMatrix&&) noexcept;
   ~XgbMatrix();
