@@ -172,5 +172,32 @@ class IrisTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
 
 
+class SklearnExampleTest(unittest.TestCase):
+    """examples/sklearn: a team's own Python script (scikit-learn) as a project module."""
+
+    def test_custom_python_module_trains_and_logs_metrics(self):
+        work = tempfile.mkdtemp(prefix="kiln-sklearn-")
+        self.addCleanup(shutil.rmtree, work, True)
+        for name in ("iris", "sklearn"):
+            shutil.copytree(os.path.join(REPO, "examples", name), os.path.join(work, name))
+        data = os.path.join(work, "kiln-data")
+        # Steps find python3 on PATH: Debian's, which has python3-sklearn.
+        env = {"PATH": "/usr/bin:" + os.environ.get("PATH", "")}
+        result = kiln("run", os.path.join(work, "sklearn", "pipeline.yaml"), "--data", data,
+                      "--json", env=env, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        run = json.loads(result.stdout)["runs"][0]
+        logreg = [s for s in run["steps"] if s["step"] == "logreg"][0]
+        self.assertEqual(logreg["status"], "SUCCEEDED")
+        shown = json.loads(kiln("runs", "show", logreg["run_id"], "--data", data, "--json").stdout)
+        metrics = {m["key"]: m["value"] for m in shown["run"]["data"]["metrics"]}
+        self.assertGreaterEqual(metrics["accuracy"], 0.9, metrics)
+        self.assertLess(metrics["log_loss"], 0.5, metrics)
+        predictions = [o for o in logreg["outputs"] if o["name"] == "predictions"][0]
+        rows = read_blob(data, predictions["digest"]).decode().splitlines()
+        self.assertEqual(rows[0], "species,predicted")
+        self.assertEqual(len(rows), 46)  # header + 30% of 150
+
+
 if __name__ == "__main__":
     unittest.main()
