@@ -113,6 +113,11 @@ Result<std::string> PutTreeOfBlobs(ArtifactStore& store, std::vector<TreeEntry> 
 Result<std::vector<TreeEntry>> ReadTree(const ArtifactStore& store, const std::string& digest) {
   KILN_ASSIGN_OR_RETURN(std::string text, store.GetBlob(digest));
   if (text.rfind(kTreeHeader, 0) != 0) return InvalidArgument("blob " + digest + " is no tree");
+  return ParseTreeManifest(text);
+}
+
+Result<std::vector<TreeEntry>> ParseTreeManifest(const std::string& text) {
+  if (text.rfind(kTreeHeader, 0) != 0) return InvalidArgument("not a folder manifest");
   std::vector<TreeEntry> entries;
   std::stringstream in(text.substr(sizeof(kTreeHeader) - 1));
   for (std::string line; std::getline(in, line);) {

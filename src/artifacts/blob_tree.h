@@ -31,6 +31,10 @@ Result<std::string> PutTree(ArtifactStore& store, const std::string& dir,
 // for an entry whose blob is not stored, kInternal on I/O.
 Result<std::string> PutTreeOfBlobs(ArtifactStore& store, std::vector<TreeEntry> entries);
 
+// The entries of a tree manifest's text (as stored for a folder). Errors: kInvalidArgument for
+// text that is no tree manifest or a malformed line.
+Result<std::vector<TreeEntry>> ParseTreeManifest(const std::string& text);
+
 // The entries of a stored tree. Errors: kNotFound, kInvalidArgument if the blob is no tree.
 Result<std::vector<TreeEntry>> ReadTree(const ArtifactStore& store, const std::string& digest);
 

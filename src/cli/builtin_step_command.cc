@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/exit_codes.h"
+#include "cli/register_step.h"
 #include "ml/builtins.h"
 
 namespace kiln::cli {
@@ -15,6 +16,7 @@ int RunBuiltinStep(const std::string& path) {
     std::cerr << "kiln builtin-step: " << step.status().message() << "\n";
     return kExitUsage;
   }
+  if (step->builtin() == "register") return RunRegisterStep(*step);
   Status status = ml::RunBuiltin(*step);
   if (!status.ok()) {
     std::cerr << step->builtin() << ": " << status.message() << "\n";

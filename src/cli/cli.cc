@@ -12,6 +12,7 @@
 #include "cli/data_commands.h"
 #include "cli/exit_codes.h"
 #include "cli/module_commands.h"
+#include "cli/predict_command.h"
 #include "cli/query_commands.h"
 #include "cli/run_command.h"
 #include "cli/schedule_commands.h"
@@ -69,6 +70,7 @@ void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags
   models_ls->callback([&] {
     rc = WithApi(flags, false, [&](ApiCaller& a) { return ListModels(a, flags.output); });
   });
+  AddPredictCommand(*models, rc);
   CLI::App* models_show = models->add_subcommand("show", "Show a model and its versions");
   AddClientFlags(*models_show, flags);
   models_show->add_option("NAME", id, "Model name")->required();

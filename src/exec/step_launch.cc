@@ -33,6 +33,7 @@ void AddIdentityEnv(const StepIdentity& id, const StepPaths& paths,
   env["KILN_STEP"] = step.name;
   env["KILN_EXPERIMENT_ID"] = id.experiment_id;
   env["KILN_WORK_DIR"] = paths.dir;
+  if (!id.data_dir.empty()) env["KILN_DATA_DIR"] = id.data_dir;
   env["KILN_OUTPUT_DIR"] = paths.outputs_dir;
   env["KILN_METRICS_FILE"] = paths.metrics_file;
   if (!step.module_dir.empty()) env["KILN_MODULE_DIR"] = step.module_dir;

@@ -33,6 +33,7 @@ struct StepIdentity {
   std::string step_run_id;      // the step's child tracking run
   std::string experiment_id;
   std::string tracking_uri;  // MLFLOW_TRACKING_URI; empty when there is no server to call
+  std::string data_dir;      // KILN_DATA_DIR: the data folder (absolute), for builtins
 };
 
 // The process for `step`: argv and env with ${params|inputs|outputs.NAME} substituted

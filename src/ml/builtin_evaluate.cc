@@ -15,22 +15,13 @@ namespace {
 
 using nlohmann::json;
 
+// The actual label first, then the predictions.
 Table PredictionTable(const ModelPackage& package, const Column& actual, const Predictions& p) {
   Table out;
   out.AddColumn(actual).IgnoreError();
-  if (!package.is_classifier()) {
-    out.AddColumn(
-           Column::Float64("predicted", std::vector<double>(p.scores.begin(), p.scores.end())))
-        .IgnoreError();
-    return out;
-  }
-  std::vector<std::string> labels;
-  for (size_t c : p.predicted) labels.push_back(package.classes[c]);
-  out.AddColumn(Column::String("predicted", std::move(labels))).IgnoreError();
-  for (size_t c = 0; c < p.width; ++c) {
-    std::vector<double> column;
-    for (size_t r = 0; r < p.rows(); ++r) column.push_back(p.scores[r * p.width + c]);
-    out.AddColumn(Column::Float64("p_" + package.classes[c], std::move(column))).IgnoreError();
+  const Table predictions = PredictionsTable(package, p);
+  for (const Column& column : predictions.columns()) {
+    out.AddColumn(column).IgnoreError();  // "predicted" and "p_*" differ from the label's name
   }
   return out;
 }

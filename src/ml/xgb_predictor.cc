@@ -10,6 +10,26 @@
 
 namespace kiln::ml {
 
+Table PredictionsTable(const ModelPackage& package, const Predictions& p) {
+  Table out;
+  // Fresh, distinct column names: adding cannot fail.
+  if (!package.is_classifier()) {
+    out.AddColumn(
+           Column::Float64("predicted", std::vector<double>(p.scores.begin(), p.scores.end())))
+        .IgnoreError();
+    return out;
+  }
+  std::vector<std::string> labels;
+  for (size_t c : p.predicted) labels.push_back(package.classes[c]);
+  out.AddColumn(Column::String("predicted", std::move(labels))).IgnoreError();
+  for (size_t c = 0; c < p.width; ++c) {
+    std::vector<double> column;
+    for (size_t r = 0; r < p.rows(); ++r) column.push_back(p.scores[r * p.width + c]);
+    out.AddColumn(Column::Float64("p_" + package.classes[c], std::move(column))).IgnoreError();
+  }
+  return out;
+}
+
 Result<XgbPredictor> XgbPredictor::Load(const std::string& dir) {
   KILN_ASSIGN_OR_RETURN(ModelPackage package, ReadPackageManifest(dir));
   KILN_ASSIGN_OR_RETURN(XgbBooster booster,

@@ -23,6 +23,10 @@ struct Predictions {
   size_t rows() const { return width == 0 ? 0 : scores.size() / width; }
 };
 
+// Predictions as a table: `predicted` (the class label, or the value for regression) and, for
+// classifiers, one `p_<class>` probability column per class.
+Table PredictionsTable(const ModelPackage& package, const Predictions& predictions);
+
 class XgbPredictor {
  public:
   // Loads the package in `dir`. Errors: kInvalidArgument (not a package), kInternal.

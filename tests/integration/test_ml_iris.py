@@ -31,6 +31,9 @@ EXPORTS = """
   predictions_csv:
     uses: write-csv@1.0.0
     inputs: {table: evaluate.predictions}
+  raw_test_csv:
+    uses: write-csv@1.0.0
+    inputs: {table: split.test}
 """
 
 # Trains with python3-xgboost on Kiln's own train split, with the params Kiln recorded in the
@@ -140,6 +143,21 @@ class IrisTest(unittest.TestCase):
         for key in ("accuracy", "log_loss", "precision", "recall", "f1"):
             self.assertAlmostEqual(metrics[key], theirs[key], places=6, msg=key)
 
+        # train/serve consistency: the registered package scores the raw test rows offline with
+        # exactly the probabilities the evaluation step computed
+        raw_test = os.path.join(self.dir, "raw_test.csv")
+        with open(raw_test, "wb") as f:
+            f.write(read_blob(self.data, out[("raw_test_csv", "csv")]))
+        offline = kiln("models", "predict", "iris-classifier@champion", "--input", raw_test,
+                       "--data", self.data)
+        self.assertEqual(offline.returncode, 0, offline.stderr)
+        with open(files["predictions_csv"]) as f:
+            evaluated = [r[1:] for r in csv.reader(f)]
+        self.assertEqual([r for r in csv.reader(offline.stdout.splitlines())], evaluated)
+        shown = json.loads(kiln("models", "show", "iris-classifier", "--data", self.data,
+                                "--json").stdout)
+        self.assertIn("champion", json.dumps(shown))
+
     def test_string_features_and_bad_labels_fail_with_the_column_named(self):
         spec = self.spec.replace("label: species", "label: species\n      features: [species2]")
         result, _ = self.run_spec(spec)
@@ -160,6 +178,30 @@ class IrisTest(unittest.TestCase):
         result, _ = self.run_spec(self.spec)
         self.assertEqual(result.returncode, 1)
         self.assertIn("column 'color' holds strings: encode it first", result.stderr)
+
+    def test_register_moves_the_alias_only_for_a_better_metric(self):
+        self.assertEqual(self.run_spec(self.spec)[0].returncode, 0)
+        worse = self.spec.replace("max_depth: {type: int, default: 3", "max_depth: {type: int, default: 1")
+        worse = worse.replace("num_rounds: {type: int, default: 50", "num_rounds: {type: int, default: 1")
+        result, run = self.run_spec(worse)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        metrics = self.metrics_of(run, "register")
+        self.assertEqual((metrics["registered_version"], metrics["alias_moved"]), (2, 0))
+        listed = kiln("models", "show", "iris-classifier", "--data", self.data).stdout
+        champion = [line for line in listed.splitlines() if "champion" in line][0]
+        self.assertTrue(champion.split()[0] == "1", listed)
+        for bad, needle in [("iris-classifier@nope", "nope"), ("nosuch@1", "nosuch"),
+                            ("iris-classifier", "NAME@ALIAS")]:
+            result = kiln("models", "predict", bad, "--input", os.path.join(self.dir, "iris.csv"),
+                          "--data", self.data)
+            self.assertEqual(result.returncode, 2, (bad, result.stderr))
+            self.assertIn(needle, result.stderr)
+        with open(os.path.join(self.dir, "bad.json"), "w") as f:
+            json.dump([{"sepal_length": 1.0}], f)
+        result = kiln("models", "predict", "iris-classifier@champion", "--input",
+                      os.path.join(self.dir, "bad.json"), "--data", self.data)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertRegex(result.stderr, r"column '(sepal_width|petal_length|petal_width)' is missing")
 
     def test_early_stopping_needs_validation(self):
         spec = self.spec.replace("validation: features.test, ", "")

@@ -1,0 +1,151 @@
+#include "cli/predict_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "artifacts/blob_tree.h"
+#include "cli/client_flags.h"
+#include "cli/exit_codes.h"
+#include "ml/csv_reader.h"
+#include "ml/table_file.h"
+#include "ml/xgb_predictor.h"
+
+namespace kiln::cli {
+namespace fs = std::filesystem;
+namespace {
+
+using nlohmann::json;
+
+struct PredictCommandFlags : ClientFlags {
+  PredictFlags predict;
+};
+
+// The package digest of model `ref` (NAME@ALIAS or NAME@VERSION).
+Result<std::string> PackageDigest(ApiCaller& api, const std::string& ref) {
+  const size_t at = ref.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == ref.size()) {
+    return InvalidArgument("expected NAME@ALIAS or NAME@VERSION, got '" + ref + "'");
+  }
+  const std::string name = ref.substr(0, at), which = ref.substr(at + 1);
+  const bool is_version = which.find_first_not_of("0123456789") == std::string::npos;
+  KILN_ASSIGN_OR_RETURN(json answer, is_version ? api.Get("/api/2.0/mlflow/model-versions/get",
+                                                          {{"name", name}, {"version", which}})
+                                                : api.Get("/api/2.0/mlflow/registered-models/alias",
+                                                          {{"name", name}, {"alias", which}}));
+  const std::string source = answer["model_version"].value("source", "");
+  const std::string prefix = "kiln-package:";
+  if (source.rfind(prefix, 0) != 0) {
+    return InvalidArgument(ref + " is not a Kiln model package (its source is '" + source + "')");
+  }
+  return source.substr(prefix.size());
+}
+
+// Downloads package `digest` (a stored folder) into `dir`.
+Status FetchPackage(ApiCaller& api, const std::string& digest, const fs::path& dir) {
+  KILN_RETURN_IF_ERROR(api.DownloadBlob(digest, (dir / "manifest").string()));
+  std::ifstream in(dir / "manifest", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  KILN_ASSIGN_OR_RETURN(std::vector<artifacts::TreeEntry> entries,
+                        artifacts::ParseTreeManifest(text));
+  fs::create_directories(dir / "package");
+  for (const artifacts::TreeEntry& e : entries) {
+    if (e.path.find('/') != std::string::npos) continue;  // packages are flat
+    KILN_RETURN_IF_ERROR(api.DownloadBlob(e.digest, (dir / "package" / e.path).string()));
+  }
+  return Status::Ok();
+}
+
+// JSON rows ([{"col": value, ...}, ...]) as CSV text, so both inputs share one reader.
+Result<std::string> JsonRowsAsCsv(const std::string& text, const std::string& path) {
+  json rows = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!rows.is_array() || rows.empty() || !rows[0].is_object()) {
+    return InvalidArgument(path + ": expected a JSON list of row objects");
+  }
+  std::vector<std::string> columns;
+  for (const auto& [key, value] : rows[0].items()) columns.push_back(key);
+  auto cell = [](const json& v) -> std::string {
+    if (v.is_null()) return "";
+    std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+    return "\"" + std::regex_replace(s, std::regex("\""), "\"\"") + "\"";
+  };
+  std::string csv;
+  for (size_t c = 0; c < columns.size(); ++c) csv += (c ? "," : "") + cell(columns[c]);
+  csv += "\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (!rows[r].is_object())
+      return InvalidArgument(path + ": row " + std::to_string(r + 1) + " is not an object");
+    for (size_t c = 0; c < columns.size(); ++c) {
+      csv += (c ? "," : "") + cell(rows[r].value(columns[c], json(nullptr)));
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+Result<ml::Table> ReadRows(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read input '" + path + "'");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (fs::path(path).extension() == ".json") {
+    KILN_ASSIGN_OR_RETURN(text, JsonRowsAsCsv(text, path));
+  }
+  return ml::ReadCsvString(text, {}, path);
+}
+
+Status Predict(ApiCaller& api, const PredictFlags& flags) {
+  KILN_ASSIGN_OR_RETURN(std::string digest, PackageDigest(api, flags.model));
+  KILN_ASSIGN_OR_RETURN(ml::Table rows, ReadRows(flags.input));
+  const fs::path dir = fs::temp_directory_path() /
+                       ("kiln-predict-" + digest.substr(0, 16) + "-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+  KILN_RETURN_IF_ERROR(FetchPackage(api, digest, dir));
+  KILN_ASSIGN_OR_RETURN(ml::XgbPredictor predictor,
+                        ml::XgbPredictor::Load((dir / "package").string()));
+  KILN_ASSIGN_OR_RETURN(ml::Predictions predictions, predictor.Predict(rows));
+  const std::string csv = ml::FormatCsv(ml::PredictionsTable(predictor.package(), predictions));
+  if (flags.output.empty()) {
+    std::cout << csv;
+    return Status::Ok();
+  }
+  std::ofstream out(flags.output, std::ios::binary | std::ios::trunc);
+  out << csv;
+  out.close();
+  return out ? Status::Ok() : Internal("cannot write '" + flags.output + "'");
+}
+
+}  // namespace
+
+int PredictRows(ApiCaller& api, const PredictFlags& flags) {
+  Status status = Predict(api, flags);
+  return status.ok() ? kExitOk : Fail(status, "kiln models predict");
+}
+
+void AddPredictCommand(CLI::App& models, int& rc) {
+  auto flags = std::make_shared<PredictCommandFlags>();
+  CLI::App* predict = models.add_subcommand("predict", "Score rows with a registered model");
+  AddClientFlags(*predict, *flags);
+  predict->add_option("MODEL", flags->predict.model, "NAME@ALIAS or NAME@VERSION")->required();
+  predict->add_option("--input", flags->predict.input, "rows.csv (with a header) or rows.json")
+      ->required();
+  predict->add_option("-o,--output", flags->predict.output, "Write the CSV here, not to stdout");
+  predict->callback([flags, &rc] {
+    rc = WithApi(*flags, false, [&](ApiCaller& a) { return PredictRows(a, flags->predict); });
+  });
+}
+
+}  // namespace kiln::cli
