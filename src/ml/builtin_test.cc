@@ -133,6 +133,44 @@ TEST_F(BuiltinTest, SplitRefusesBadParamsAndColumns) {
   EXPECT_FALSE(fs::exists(Path("a")));
 }
 
+TEST_F(BuiltinTest, CheckListsEveryViolationAndPassesCleanTables) {
+  Table table;
+  ASSERT_TRUE(table.AddColumn(Column::Int64("age", {30, 200, 40, 150}, {1, 1, 0, 1})).ok());
+  ASSERT_TRUE(table.AddColumn(Column::String("kind", {"a", "b", "z", "a"})).ok());
+  ASSERT_TRUE(WriteTable(table, Path("in.ktab")).ok());
+  auto run = [&](json params) {
+    json request = {{"builtin", "check"},
+                    {"params", params},
+                    {"inputs", {{"table", Path("in.ktab")}}},
+                    {"input_sources", {{"table", "file:people.csv"}}},
+                    {"outputs", {{"table", Path("out.ktab")}}}};
+    auto step = Request(request);
+    return step.ok() ? RunBuiltin(*step) : step.status();
+  };
+  Status failed = run({{"required", {"age", "name"}},
+                       {"types", {"age:int", "kind:float"}},
+                       {"ranges", {"age:0..120"}},
+                       {"allowed", {"kind:a|b"}},
+                       {"max_null_fraction", 0.1}});
+  EXPECT_EQ(failed.message(),
+            "people.csv failed 5 check(s):\n"
+            "  - column 'name' is missing\n"
+            "  - column 'kind' is string, expected float64\n"
+            "  - column 'age': 2 value(s) outside 0..120 (first at row 2: 200)\n"
+            "  - column 'kind' row 3: 'z' is not one of a|b\n"
+            "  - column 'age' is 25% missing (at most 10% allowed)")
+      << failed.message();
+  EXPECT_FALSE(fs::exists(Path("out.ktab")));
+  EXPECT_EQ(run({{"types", {"age:date"}}, {"max_null_fraction", 1.0}}).code(),
+            StatusCode::kInvalidArgument);
+  Status passed = run({{"required", {"age"}},
+                       {"types", {"age:int", "kind:string"}},
+                       {"ranges", {"age:0.."}},
+                       {"max_null_fraction", 0.25}});
+  EXPECT_TRUE(passed.ok()) << passed.message();
+  EXPECT_TRUE(fs::exists(Path("out.ktab")));
+}
+
 TEST(TableRowsTest, TakeRowsKeepsTypesAndNulls) {
   Table table;
   ASSERT_TRUE(table.AddColumn(Column::Float64("x", {1.5, 0, 3}, {1, 0, 1})).ok());

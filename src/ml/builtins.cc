@@ -12,6 +12,7 @@ using BuiltinFn = Status (*)(const BuiltinStep&);
 const std::map<std::string, BuiltinFn>& Registry() {
   // clang-format off
   static const std::map<std::string, BuiltinFn> kBuiltins = {
+      {"check", RunCheck},
       {"evaluate", RunEvaluate},
       {"preprocess", RunPreprocess},
       {"read-csv", RunReadCsv},

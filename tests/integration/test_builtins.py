@@ -122,6 +122,26 @@ class BuiltinPipelineTest(unittest.TestCase):
             self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
             self.assertIn(f"no column '{needle}'", result.stdout + result.stderr)
 
+    def test_check_fails_the_step_with_a_report_of_every_violation(self):
+        spec = PIPELINE.replace("""  pick:
+    uses: select-columns@1.0.0
+    inputs: {table: read.table}""", """  check:
+    uses: check@1.0.0
+    inputs: {table: read.table}
+    params: {required: [id, weight], ranges: ["x:0..4"], allowed: ["label:a"]}
+  pick:
+    uses: select-columns@1.0.0
+    inputs: {table: check.table}""")
+        with open(os.path.join(self.dir, "p.yaml"), "w") as f:
+            f.write(spec)
+        result, run = self.run_pipeline()
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("step:read.table failed 3 check(s):", result.stderr)
+        self.assertIn("column 'weight' is missing", result.stderr)
+        self.assertIn("column 'x': 2 value(s) outside 0..4 (first at row 9: 4.5)", result.stderr)
+        self.assertIn("column 'label' row 2: 'b' is not one of a", result.stderr)
+        self.assertEqual([s["status"] for s in run["steps"] if s["step"] == "pick"], ["SKIPPED"])
+
     def test_bad_builtin_request_exits_2(self):
         bad = os.path.join(self.dir, "bad.json")
         with open(bad, "w") as f:
