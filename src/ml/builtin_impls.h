@@ -12,6 +12,8 @@ Status RunReadCsv(const BuiltinStep& step);        // read-csv: source (file) ->
 Status RunWriteCsv(const BuiltinStep& step);       // write-csv: table -> csv (file)
 Status RunSelectColumns(const BuiltinStep& step);  // select-columns: table -> table
 Status RunSplit(const BuiltinStep& step);          // split: table -> train, test
+Status RunFilterRows(const BuiltinStep& step);     // filter-rows: table -> table
+Status RunJoin(const BuiltinStep& step);           // join: left, right -> table
 Status RunCheck(const BuiltinStep& step);          // check: table -> table (or fail)
 Status RunTrainXgboost(const BuiltinStep& step);   // train-xgboost: train[, validation] -> model
 Status RunEvaluate(const BuiltinStep& step);       // evaluate: model, test -> predictions

@@ -171,6 +171,59 @@ TEST_F(BuiltinTest, CheckListsEveryViolationAndPassesCleanTables) {
   EXPECT_TRUE(fs::exists(Path("out.ktab")));
 }
 
+TEST_F(BuiltinTest, FilterRowsAndJoin) {
+  Table people;
+  ASSERT_TRUE(people.AddColumn(Column::Int64("id", {1, 2, 3, 4})).ok());
+  ASSERT_TRUE(people.AddColumn(Column::Float64("age", {15, 30, 0, 45}, {1, 1, 0, 1})).ok());
+  ASSERT_TRUE(people.AddColumn(Column::String("city", {"a", "b", "a", "c"})).ok());
+  ASSERT_TRUE(WriteTable(people, Path("people.ktab")).ok());
+  Table cities;
+  ASSERT_TRUE(cities.AddColumn(Column::String("city", {"a", "b"})).ok());
+  ASSERT_TRUE(cities.AddColumn(Column::Int64("id", {10, 20})).ok());
+  ASSERT_TRUE(WriteTable(cities, Path("cities.ktab")).ok());
+  auto run = [&](json request) {
+    auto step = Request(request);
+    return step.ok() ? RunBuiltin(*step) : step.status();
+  };
+  ASSERT_TRUE(run({{"builtin", "filter-rows"},
+                   {"params", {{"where", {"age >= 18", "city != c"}}}},
+                   {"inputs", {{"table", Path("people.ktab")}}},
+                   {"outputs", {{"table", Path("adults.ktab")}}}})
+                  .ok());
+  EXPECT_EQ(ReadTable(Path("adults.ktab"))->column(0).ints(), std::vector<int64_t>{2});
+  EXPECT_NE(run({{"builtin", "filter-rows"},
+                 {"params", {{"where", {"age >= x"}}}},
+                 {"inputs", {{"table", Path("people.ktab")}}},
+                 {"outputs", {{"table", Path("x.ktab")}}}})
+                .message()
+                .find("'x' in 'age >= x' is not a number"),
+            std::string::npos);
+  ASSERT_TRUE(run({{"builtin", "join"},
+                   {"params", {{"on", {"city"}}, {"how", "left"}}},
+                   {"inputs", {{"left", Path("people.ktab")}, {"right", Path("cities.ktab")}}},
+                   {"outputs", {{"table", Path("joined.ktab")}}}})
+                  .ok());
+  auto joined = ReadTable(Path("joined.ktab"));
+  ASSERT_TRUE(joined.ok());
+  EXPECT_EQ(joined->ColumnNames(), (std::vector<std::string>{"id", "age", "city", "id_right"}));
+  EXPECT_EQ(joined->num_rows(), 4u);
+  EXPECT_EQ(CellText(joined->column(3), 1), "20");
+  EXPECT_FALSE(joined->column(3).IsValid(3));  // city c has no match
+  ASSERT_TRUE(run({{"builtin", "join"},
+                   {"params", {{"on", {"city"}}, {"how", "inner"}}},
+                   {"inputs", {{"left", Path("people.ktab")}, {"right", Path("cities.ktab")}}},
+                   {"outputs", {{"table", Path("inner.ktab")}}}})
+                  .ok());
+  EXPECT_EQ(ReadTable(Path("inner.ktab"))->num_rows(), 3u);
+  EXPECT_NE(run({{"builtin", "join"},
+                 {"params", {{"on", {"nope"}}, {"how", "inner"}}},
+                 {"inputs", {{"left", Path("people.ktab")}, {"right", Path("cities.ktab")}}},
+                 {"outputs", {{"table", Path("bad.ktab")}}}})
+                .message()
+                .find("no column 'nope'"),
+            std::string::npos);
+}
+
 TEST(TableRowsTest, TakeRowsKeepsTypesAndNulls) {
   Table table;
   ASSERT_TRUE(table.AddColumn(Column::Float64("x", {1.5, 0, 3}, {1, 0, 1})).ok());

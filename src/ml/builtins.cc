@@ -14,6 +14,8 @@ const std::map<std::string, BuiltinFn>& Registry() {
   static const std::map<std::string, BuiltinFn> kBuiltins = {
       {"check", RunCheck},
       {"evaluate", RunEvaluate},
+      {"filter-rows", RunFilterRows},
+      {"join", RunJoin},
       {"preprocess", RunPreprocess},
       {"read-csv", RunReadCsv},
       {"select-columns", RunSelectColumns},

@@ -9,7 +9,7 @@ template <typename T>
 std::vector<T> Take(const std::vector<T>& values, const std::vector<size_t>& rows) {
   std::vector<T> out;
   out.reserve(rows.size());
-  for (size_t row : rows) out.push_back(values[row]);
+  for (size_t row : rows) out.push_back(row == kNoRow ? T() : values[row]);
   return out;
 }
 
