@@ -1,11 +1,13 @@
 // evaluate: scores a test table with a model package and logs the metrics; writes the
 // predictions (a table) and a report (JSON: metrics and, for classifiers, the confusion matrix).
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "ml/builtin_impls.h"
 #include "ml/features.h"
 #include "ml/metrics.h"
+#include "ml/svg_plots.h"
 #include "ml/table_file.h"
 #include "ml/table_rows.h"
 #include "ml/xgb_predictor.h"
@@ -43,6 +45,46 @@ Result<json> Score(const ModelPackage& package, const Column& actual, const Pred
   return report;
 }
 
+Status WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  return out ? Status::Ok() : Internal("cannot write '" + path.string() + "'");
+}
+
+// plots/: confusion_matrix.svg and (two classes) roc_curve.svg, or predicted_vs_actual.svg;
+// feature_importance.svg when the package has importance.
+Status WritePlots(const std::string& dir, const ModelPackage& package, const Column& actual,
+                  const Predictions& p, const json& report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Internal("cannot create '" + dir + "': " + ec.message());
+  if (!package.importance.empty()) {
+    KILN_RETURN_IF_ERROR(WriteText(fs::path(dir) / "feature_importance.svg",
+                                   BarChartSvg("feature importance (gain)", package.importance)));
+  }
+  if (!package.is_classifier()) {
+    KILN_ASSIGN_OR_RETURN(std::vector<float> values, EncodeLabels(actual, {}));
+    return WriteText(
+        fs::path(dir) / "predicted_vs_actual.svg",
+        ScatterSvg("predicted vs actual", std::vector<double>(values.begin(), values.end()),
+                   std::vector<double>(p.scores.begin(), p.scores.end())));
+  }
+  KILN_RETURN_IF_ERROR(WriteText(
+      fs::path(dir) / "confusion_matrix.svg",
+      ConfusionMatrixSvg(
+          package.classes,
+          report["confusion_matrix"]["counts"].get<std::vector<std::vector<int64_t>>>())));
+  if (package.classes.size() != 2) return Status::Ok();
+  KILN_ASSIGN_OR_RETURN(std::vector<float> encoded, EncodeLabels(actual, package.classes));
+  std::vector<size_t> ids(encoded.begin(), encoded.end());
+  std::vector<float> class1;
+  for (size_t r = 0; r < p.rows(); ++r) class1.push_back(p.scores[r * 2 + 1]);
+  return WriteText(fs::path(dir) / "roc_curve.svg",
+                   RocCurveSvg(RocPoints(ids, class1), report["metrics"].value("roc_auc", 0.0)));
+}
+
 }  // namespace
 
 Status RunEvaluate(const BuiltinStep& step) {
@@ -61,6 +103,8 @@ Status RunEvaluate(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::string predictions_path, step.Output("predictions"));
   KILN_RETURN_IF_ERROR(
       WriteTable(PredictionTable(package, *actual, predictions), predictions_path));
+  KILN_ASSIGN_OR_RETURN(std::string plots_dir, step.Output("plots"));
+  KILN_RETURN_IF_ERROR(WritePlots(plots_dir, package, *actual, predictions, report));
   KILN_ASSIGN_OR_RETURN(std::string report_path, step.Output("report"));
   std::ofstream out(report_path, std::ios::binary | std::ios::trunc);
   out << report.dump(2) << "\n";

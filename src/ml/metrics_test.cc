@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "ml/svg_plots.h"
+
 namespace kiln::ml {
 namespace {
 
@@ -50,6 +52,28 @@ TEST(MetricsTest, Regression) {
   EXPECT_DOUBLE_EQ(m["mae"], 2.0 / 3);
   EXPECT_DOUBLE_EQ(m["r2"], 1 - 4.0 / 2);
   EXPECT_DOUBLE_EQ(RegressionMetrics({2, 2}, {1, 3})["r2"], 0);
+}
+
+}  // namespace
+}  // namespace kiln::ml
+
+namespace kiln::ml {
+namespace {
+
+TEST(SvgPlotsTest, RocPointsAndEscapedLabels) {
+  // scores of class 1: rows 0..3 with actual 0 0 1 1
+  auto points = RocPoints({0, 0, 1, 1}, {0.1f, 0.6f, 0.4f, 0.8f});
+  const std::vector<std::pair<double, double>> expected = {
+      {0, 0}, {0, 0.5}, {0.5, 0.5}, {0.5, 1}, {1, 1}};
+  EXPECT_EQ(points, expected);
+  const std::string svg = ConfusionMatrixSvg({"a<b", "c"}, {{3, 1}, {0, 2}});
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("a&lt;b"), std::string::npos);
+  EXPECT_EQ(svg.find("a<b"), std::string::npos);
+  EXPECT_NE(svg.find(">3</text>"), std::string::npos);
+  const std::string bars = BarChartSvg("importance", {{"x", 1.0}, {"y", 3.0}}, 1);
+  EXPECT_NE(bars.find(">y</text>"), std::string::npos);  // the largest is kept
+  EXPECT_EQ(bars.find(">x</text>"), std::string::npos);
 }
 
 }  // namespace

@@ -125,6 +125,11 @@ class IrisTest(unittest.TestCase):
             files[key[0]] = os.path.join(self.dir, key[0] + ".csv")
             with open(files[key[0]], "wb") as f:
                 f.write(read_blob(self.data, out[key]))
+        # the evaluation plots are well-formed SVG images
+        import xml.dom.minidom
+        for plot in ("confusion_matrix.svg", "feature_importance.svg"):
+            svg = tree_file(self.data, out[("evaluate", "plots")], plot)
+            self.assertEqual(xml.dom.minidom.parseString(svg).documentElement.tagName, "svg")
         package = json.loads(tree_file(self.data, out[("train", "model")], "kiln-model.json"))
         self.assertEqual(package["task"], "multiclass")
         self.assertEqual(package["classes"], ["setosa", "versicolor", "virginica"])
