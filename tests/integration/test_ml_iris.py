@@ -246,5 +246,44 @@ class SklearnExampleTest(unittest.TestCase):
         self.assertEqual(len(rows), 46)  # header + 30% of 150
 
 
+class BreastCancerExampleTest(unittest.TestCase):
+    """examples/breast-cancer: a binary classifier on data Debian's python3-sklearn ships,
+    with ROC AUC checked against scikit-learn's roc_auc_score on the same probabilities."""
+
+    def test_binary_example_and_roc_auc_match_sklearn(self):
+        work = tempfile.mkdtemp(prefix="kiln-bc-")
+        self.addCleanup(shutil.rmtree, work, True)
+        shutil.copytree(os.path.join(REPO, "examples", "breast-cancer"), os.path.join(work, "bc"))
+        data = os.path.join(work, "kiln-data")
+        spec_path = os.path.join(work, "bc", "pipeline.yaml")
+        with open(spec_path, "a") as f:
+            f.write("  predictions_csv:\n    uses: write-csv@1.0.0\n"
+                    "    inputs: {table: evaluate.predictions}\n")
+        env = {"PATH": "/usr/bin:" + os.environ.get("PATH", "")}
+        result = kiln("run", spec_path, "--data", data, "--json", env=env, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        run = json.loads(result.stdout)["runs"][0]
+        evaluate = [s for s in run["steps"] if s["step"] == "evaluate"][0]
+        shown = json.loads(kiln("runs", "show", evaluate["run_id"], "--data", data, "--json").stdout)
+        metrics = {m["key"]: m["value"] for m in shown["run"]["data"]["metrics"]}
+        self.assertGreater(metrics["roc_auc"], 0.95, metrics)
+        plots = [o for o in evaluate["outputs"] if o["name"] == "plots"][0]["digest"]
+        self.assertIn(b"ROC curve", tree_file(data, plots, "roc_curve.svg"))
+        digest = [o for s in run["steps"] if s["step"] == "predictions_csv"
+                  for o in s["outputs"]][0]["digest"]
+        path = os.path.join(work, "predictions.csv")
+        with open(path, "wb") as f:
+            f.write(read_blob(data, digest))
+        peer = subprocess.run([PEER_PYTHON, "-c", (
+            "import csv, sys\n"
+            "from sklearn.metrics import roc_auc_score\n"
+            "rows = list(csv.DictReader(open(sys.argv[1])))\n"
+            "y = [r['diagnosis'] == 'malignant' for r in rows]\n"
+            "print(roc_auc_score(y, [float(r['p_malignant']) for r in rows]))\n"), path],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(peer.returncode, 0, peer.stderr)
+        self.assertAlmostEqual(metrics["roc_auc"], float(peer.stdout), places=9)
+
+
 if __name__ == "__main__":
     unittest.main()
