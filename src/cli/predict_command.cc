@@ -4,9 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -15,6 +13,7 @@
 #include "cli/client_flags.h"
 #include "cli/exit_codes.h"
 #include "ml/csv_reader.h"
+#include "ml/file_io.h"
 #include "ml/table_file.h"
 #include "ml/xgb_predictor.h"
 
@@ -51,10 +50,9 @@ Result<std::string> PackageDigest(ApiCaller& api, const std::string& ref) {
 // Downloads package `digest` (a stored folder) into `dir`.
 Status FetchPackage(ApiCaller& api, const std::string& digest, const fs::path& dir) {
   KILN_RETURN_IF_ERROR(api.DownloadBlob(digest, (dir / "manifest").string()));
-  std::ifstream in(dir / "manifest", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  KILN_ASSIGN_OR_RETURN(ml::FileBytes manifest, ml::ReadFileBytes((dir / "manifest").string()));
   KILN_ASSIGN_OR_RETURN(std::vector<artifacts::TreeEntry> entries,
-                        artifacts::ParseTreeManifest(text));
+                        artifacts::ParseTreeManifest(std::string(manifest.view())));
   fs::create_directories(dir / "package");
   for (const artifacts::TreeEntry& e : entries) {
     if (e.path.find('/') != std::string::npos) continue;  // packages are flat
@@ -91,13 +89,11 @@ Result<std::string> JsonRowsAsCsv(const std::string& text, const std::string& pa
 }
 
 Result<ml::Table> ReadRows(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read input '" + path + "'");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (fs::path(path).extension() == ".json") {
-    KILN_ASSIGN_OR_RETURN(text, JsonRowsAsCsv(text, path));
-  }
-  return ml::ReadCsvString(text, {}, path);
+  Result<ml::FileBytes> bytes = ml::ReadFileBytes(path);
+  if (!bytes.ok()) return InvalidArgument("cannot read input '" + path + "'");
+  if (fs::path(path).extension() != ".json") return ml::ReadCsvString(bytes->view(), {}, path);
+  KILN_ASSIGN_OR_RETURN(std::string csv, JsonRowsAsCsv(std::string(bytes->view()), path));
+  return ml::ReadCsvString(csv, {}, path);
 }
 
 Status Predict(ApiCaller& api, const PredictFlags& flags) {
@@ -122,10 +118,7 @@ Status Predict(ApiCaller& api, const PredictFlags& flags) {
     std::cout << csv;
     return Status::Ok();
   }
-  std::ofstream out(flags.output, std::ios::binary | std::ios::trunc);
-  out << csv;
-  out.close();
-  return out ? Status::Ok() : Internal("cannot write '" + flags.output + "'");
+  return ml::WriteFileAtomically(flags.output, csv);
 }
 
 }  // namespace

@@ -2,14 +2,13 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "cli/api_caller.h"
 #include "cli/exit_codes.h"
+#include "ml/file_io.h"
 #include "ml/model_package.h"
 
 namespace kiln::cli {
@@ -27,9 +26,8 @@ Result<std::optional<double>> ReportMetric(const ml::BuiltinStep& step, const st
     return InvalidArgument("param 'metric' needs the 'report' input (evaluate's report)");
   }
   KILN_ASSIGN_OR_RETURN(std::string path, step.Input("report"));
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  json report = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  KILN_ASSIGN_OR_RETURN(ml::FileBytes bytes, ml::ReadFileBytes(path));
+  json report = json::parse(bytes.view(), nullptr, /*allow_exceptions=*/false);
   if (!report.is_object() || !report.contains("metrics") || !report["metrics"].contains(metric) ||
       !report["metrics"][metric].is_number()) {
     return InvalidArgument("the report has no metric '" + metric + "'");

@@ -1,11 +1,11 @@
 // evaluate: scores a test table with a model package and logs the metrics; writes the
 // predictions (a table) and a report (JSON: metrics and, for classifiers, the confusion matrix).
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "ml/builtin_impls.h"
 #include "ml/features.h"
+#include "ml/file_io.h"
 #include "ml/metrics.h"
 #include "ml/svg_plots.h"
 #include "ml/table_file.h"
@@ -46,10 +46,7 @@ Result<json> Score(const ModelPackage& package, const Column& actual, const Pred
 }
 
 Status WriteText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  return out ? Status::Ok() : Internal("cannot write '" + path.string() + "'");
+  return WriteFileAtomically(path.string(), text);
 }
 
 // plots/: confusion_matrix.svg and (two classes) roc_curve.svg, or predicted_vs_actual.svg;
@@ -106,11 +103,7 @@ Status RunEvaluate(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::string plots_dir, step.Output("plots"));
   KILN_RETURN_IF_ERROR(WritePlots(plots_dir, package, *actual, predictions, report));
   KILN_ASSIGN_OR_RETURN(std::string report_path, step.Output("report"));
-  std::ofstream out(report_path, std::ios::binary | std::ios::trunc);
-  out << report.dump(2) << "\n";
-  out.close();
-  if (!out) return Internal("cannot write '" + report_path + "'");
-  return Status::Ok();
+  return WriteFileAtomically(report_path, report.dump(2) + "\n");
 }
 
 }  // namespace kiln::ml

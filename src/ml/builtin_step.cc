@@ -1,7 +1,8 @@
 #include "ml/builtin_step.h"
 
 #include <fstream>
-#include <iterator>
+
+#include "ml/file_io.h"
 
 namespace kiln::ml {
 namespace {
@@ -26,10 +27,9 @@ Result<std::map<std::string, std::string>> PathMap(const json& request, const ch
 }  // namespace
 
 Result<BuiltinStep> BuiltinStep::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read builtin request '" + path + "'");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  json request = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  Result<FileBytes> bytes = ReadFileBytes(path);
+  if (!bytes.ok()) return InvalidArgument("cannot read builtin request '" + path + "'");
+  json request = json::parse(bytes->view(), nullptr, /*allow_exceptions=*/false);
   if (!request.is_object()) return InvalidArgument(path + ": not a JSON object");
   if (!request.contains("builtin") || !request["builtin"].is_string()) {
     return InvalidArgument(path + ": 'builtin' must name the builtin");

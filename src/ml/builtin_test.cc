@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ml/builtin_step.h"
+#include "ml/builtin_test_fixture.h"
 #include "ml/builtins.h"
 #include "ml/table_file.h"
 #include "ml/table_rows.h"
@@ -18,24 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class BuiltinTest : public ::testing::Test {
+class BuiltinTest : public BuiltinFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "kiln_builtin_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  Result<BuiltinStep> Request(const json& request) {
-    std::ofstream(Path("req.json")) << request.dump();
-    return BuiltinStep::Load(Path("req.json"));
-  }
-
   // 12 rows: label "a" x8 and "b" x4, value = row number.
   void WriteLabelled() {
     std::vector<int64_t> values;
@@ -56,14 +41,11 @@ class BuiltinTest : public ::testing::Test {
                     {"inputs", {{"table", Path("in.ktab")}}},
                     {"outputs", {{"train", Path("train.ktab")}, {"test", Path("test.ktab")}}},
                     {"metrics_file", Path("metrics.jsonl")}};
-    KILN_ASSIGN_OR_RETURN(BuiltinStep step, Request(request));
-    KILN_RETURN_IF_ERROR(RunBuiltin(step));
+    KILN_RETURN_IF_ERROR(RunRequest(request));
     KILN_ASSIGN_OR_RETURN(Table train, ReadTable(Path("train.ktab")));
     KILN_ASSIGN_OR_RETURN(Table test, ReadTable(Path("test.ktab")));
     return std::make_pair(std::move(train), std::move(test));
   }
-
-  fs::path dir_;
 };
 
 TEST_F(BuiltinTest, RequestsAreReadWithTypedParams) {
@@ -144,8 +126,7 @@ TEST_F(BuiltinTest, CheckListsEveryViolationAndPassesCleanTables) {
                     {"inputs", {{"table", Path("in.ktab")}}},
                     {"input_sources", {{"table", "file:people.csv"}}},
                     {"outputs", {{"table", Path("out.ktab")}}}};
-    auto step = Request(request);
-    return step.ok() ? RunBuiltin(*step) : step.status();
+    return RunRequest(request);
   };
   Status failed = run({{"required", {"age", "name"}},
                        {"types", {"age:int", "kind:float"}},
@@ -181,10 +162,7 @@ TEST_F(BuiltinTest, FilterRowsAndJoin) {
   ASSERT_TRUE(cities.AddColumn(Column::String("city", {"a", "b"})).ok());
   ASSERT_TRUE(cities.AddColumn(Column::Int64("id", {10, 20})).ok());
   ASSERT_TRUE(WriteTable(cities, Path("cities.ktab")).ok());
-  auto run = [&](json request) {
-    auto step = Request(request);
-    return step.ok() ? RunBuiltin(*step) : step.status();
-  };
+  auto run = [&](const json& request) { return RunRequest(request); };
   ASSERT_TRUE(run({{"builtin", "filter-rows"},
                    {"params", {{"where", {"age >= 18", "city != c"}}}},
                    {"inputs", {{"table", Path("people.ktab")}}},

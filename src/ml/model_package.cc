@@ -1,8 +1,8 @@
 #include "ml/model_package.h"
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+
+#include "ml/file_io.h"
 
 namespace kiln::ml {
 namespace {
@@ -70,21 +70,17 @@ Result<ModelPackage> FromJson(const json& j, const std::string& where) {
 }  // namespace
 
 Status WritePackageManifest(const ModelPackage& package, const std::string& dir) {
-  const std::string path = (std::filesystem::path(dir) / kPackageManifest).string();
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << ToJson(package).dump(2) << "\n";
-  out.close();
-  if (!out) return Internal("cannot write '" + path + "'");
-  return Status::Ok();
+  return WriteFileAtomically((std::filesystem::path(dir) / kPackageManifest).string(),
+                             ToJson(package).dump(2) + "\n");
 }
 
 Result<ModelPackage> ReadPackageManifest(const std::string& dir) {
   const std::string path = (std::filesystem::path(dir) / kPackageManifest).string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  Result<FileBytes> bytes = ReadFileBytes(path);
+  if (!bytes.ok()) {
     return InvalidArgument("'" + dir + "' is not a model package (no " + kPackageManifest + ")");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  }
+  json j = json::parse(bytes->view(), nullptr, /*allow_exceptions=*/false);
   try {
     return FromJson(j, path);
   } catch (const json::exception& e) {  // a field of the wrong JSON type

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ml/builtin_step.h"
+#include "ml/builtin_test_fixture.h"
 #include "ml/builtins.h"
 #include "ml/preprocess.h"
 #include "ml/preprocess_json.h"
@@ -20,19 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class PreprocessBuiltinTest : public ::testing::Test {
+class PreprocessBuiltinTest : public BuiltinFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "kiln_preprocess_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
   void Write(const std::string& name, std::vector<Column> columns) {
     Table table;
     for (Column& column : columns) ASSERT_TRUE(table.AddColumn(std::move(column)).ok());
@@ -49,12 +39,8 @@ class PreprocessBuiltinTest : public ::testing::Test {
                       {"test", Path("test_out.ktab")},
                       {"preprocess", Path("preprocess.json")}}},
                     {"metrics_file", Path("metrics.jsonl")}};
-    std::ofstream(Path("req.json")) << request.dump();
-    KILN_ASSIGN_OR_RETURN(BuiltinStep step, BuiltinStep::Load(Path("req.json")));
-    return RunBuiltin(step);
+    return RunRequest(request);
   }
-
-  fs::path dir_;
 };
 
 TEST_F(PreprocessBuiltinTest, FitsOnTrainAndAppliesToBoth) {

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "ml/features.h"
+#include "ml/file_io.h"
 #include "ml/preprocess_json.h"
 
 namespace kiln::ml {
@@ -37,9 +36,8 @@ Result<XgbPredictor> XgbPredictor::Load(const std::string& dir) {
   std::optional<FittedPreprocess> chain;
   if (package.has_preprocess) {
     const std::string path = (std::filesystem::path(dir) / kPackagePreprocess).string();
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    KILN_ASSIGN_OR_RETURN(FileBytes bytes, ReadFileBytes(path));
+    nlohmann::json json = nlohmann::json::parse(bytes.view(), nullptr, /*allow_exceptions=*/false);
     Result<FittedPreprocess> fitted = PreprocessFromJson(json);
     if (!fitted.ok()) return InvalidArgument(path + ": " + fitted.status().message());
     chain = std::move(*fitted);
