@@ -14,8 +14,8 @@
 #include "cli/exit_codes.h"
 #include "ml/csv_reader.h"
 #include "ml/file_io.h"
+#include "ml/predictor.h"
 #include "ml/table_file.h"
-#include "ml/xgb_predictor.h"
 
 namespace kiln::cli {
 namespace fs = std::filesystem;
@@ -110,10 +110,10 @@ Status Predict(ApiCaller& api, const PredictFlags& flags) {
     }
   } cleanup{dir};
   KILN_RETURN_IF_ERROR(FetchPackage(api, digest, dir));
-  KILN_ASSIGN_OR_RETURN(ml::XgbPredictor predictor,
-                        ml::XgbPredictor::Load((dir / "package").string()));
-  KILN_ASSIGN_OR_RETURN(ml::Predictions predictions, predictor.Predict(rows));
-  const std::string csv = ml::FormatCsv(ml::PredictionsTable(predictor.package(), predictions));
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<ml::Predictor> predictor,
+                        ml::LoadPredictor((dir / "package").string()));
+  KILN_ASSIGN_OR_RETURN(ml::Predictions predictions, predictor->Predict(rows));
+  const std::string csv = ml::FormatCsv(ml::PredictionsTable(predictor->package(), predictions));
   if (flags.output.empty()) {
     std::cout << csv;
     return Status::Ok();

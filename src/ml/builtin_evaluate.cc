@@ -7,10 +7,10 @@
 #include "ml/features.h"
 #include "ml/file_io.h"
 #include "ml/metrics.h"
+#include "ml/predictor.h"
 #include "ml/svg_plots.h"
 #include "ml/table_file.h"
 #include "ml/table_rows.h"
-#include "ml/xgb_predictor.h"
 
 namespace kiln::ml {
 namespace {
@@ -86,13 +86,13 @@ Status WritePlots(const std::string& dir, const ModelPackage& package, const Col
 
 Status RunEvaluate(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::string model_dir, step.Input("model"));
-  KILN_ASSIGN_OR_RETURN(XgbPredictor predictor, XgbPredictor::Load(model_dir));
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<Predictor> predictor, LoadPredictor(model_dir));
   KILN_ASSIGN_OR_RETURN(std::string test_path, step.Input("test"));
   KILN_ASSIGN_OR_RETURN(Table test, ReadTable(test_path));
   if (test.num_rows() == 0) return InvalidArgument("the test table is empty");
-  const ModelPackage& package = predictor.package();
+  const ModelPackage& package = predictor->package();
   KILN_ASSIGN_OR_RETURN(const Column* actual, test.Find(package.label));
-  KILN_ASSIGN_OR_RETURN(Predictions predictions, predictor.Predict(test));
+  KILN_ASSIGN_OR_RETURN(Predictions predictions, predictor->Predict(test));
   KILN_ASSIGN_OR_RETURN(json report, Score(package, *actual, predictions));
   for (const auto& [key, value] : report["metrics"].items()) {
     KILN_RETURN_IF_ERROR(step.LogMetric(key, value.get<double>()));

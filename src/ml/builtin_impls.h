@@ -16,6 +16,7 @@ Status RunFilterRows(const BuiltinStep& step);     // filter-rows: table -> tabl
 Status RunJoin(const BuiltinStep& step);           // join: left, right -> table
 Status RunCheck(const BuiltinStep& step);          // check: table -> table (or fail)
 Status RunTrainXgboost(const BuiltinStep& step);   // train-xgboost: train[, validation] -> model
+Status RunTrainLinear(const BuiltinStep& step);    // train-linear: train -> model
 Status RunEvaluate(const BuiltinStep& step);       // evaluate: model, test -> predictions
 Status RunPreprocess(const BuiltinStep& step);     // preprocess: train, test -> same + file
 

@@ -9,6 +9,7 @@
 #include "ml/features.h"
 #include "ml/model_package.h"
 #include "ml/table_file.h"
+#include "ml/train_common.h"
 #include "ml/xgb_handles.h"
 
 namespace kiln::ml {
@@ -20,23 +21,6 @@ struct Prepared {
   XgbMatrix matrix;
   size_t rows = 0;
 };
-
-Result<std::string> ResolveTask(const std::string& task, const Column& label, size_t n_classes) {
-  std::string resolved = task;
-  if (task == "auto") {
-    const bool categorical =
-        label.type() == ColumnType::kString || label.type() == ColumnType::kBool;
-    resolved = !categorical ? "regression" : n_classes == 2 ? "binary" : "multiclass";
-  }
-  if (resolved == "binary" && n_classes != 2) {
-    return InvalidArgument("task binary needs 2 classes in '" + label.name() + "', found " +
-                           std::to_string(n_classes));
-  }
-  if (resolved == "multiclass" && n_classes < 2) {
-    return InvalidArgument("label '" + label.name() + "' has a single class");
-  }
-  return resolved;
-}
 
 Result<Prepared> Prepare(const Table& table, const ModelPackage& package, int threads) {
   KILN_ASSIGN_OR_RETURN(const Column* label, table.Find(package.label));
@@ -123,34 +107,13 @@ Result<Boosted> Boost(const BuiltinStep& step, XgbBooster& booster, const Prepar
   return out;
 }
 
-Result<ModelPackage> Describe(const BuiltinStep& step, const Table& train) {
-  ModelPackage p;
-  KILN_ASSIGN_OR_RETURN(p.label, step.String("label"));
-  KILN_ASSIGN_OR_RETURN(std::vector<std::string> chosen, step.StringList("features"));
-  KILN_ASSIGN_OR_RETURN(p.features, FeatureColumns(train, p.label, chosen));
-  KILN_ASSIGN_OR_RETURN(const Column* label, train.Find(p.label));
-  KILN_ASSIGN_OR_RETURN(std::string task, step.String("task"));
-  std::vector<std::string> classes;
-  const bool maybe_classifier = task != "regression";
-  if (maybe_classifier) {
-    KILN_ASSIGN_OR_RETURN(classes, LabelClasses(*label));
-  }
-  KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, *label, classes.size()));
-  if (p.is_classifier()) p.classes = std::move(classes);
-  for (const std::string& name : p.features) {
-    KILN_ASSIGN_OR_RETURN(const Column* column, train.Find(name));
-    p.signature.emplace_back(name, ColumnTypeName(column->type()));
-  }
-  return p;
-}
-
 }  // namespace
 
 Status RunTrainXgboost(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::string train_path, step.Input("train"));
   KILN_ASSIGN_OR_RETURN(Table train_table, ReadTable(train_path));
   if (train_table.num_rows() == 0) return InvalidArgument("the training table is empty");
-  KILN_ASSIGN_OR_RETURN(ModelPackage package, Describe(step, train_table));
+  KILN_ASSIGN_OR_RETURN(ModelPackage package, DescribeModel(step, train_table));
   KILN_ASSIGN_OR_RETURN(int64_t threads, step.Int("nthread"));
   KILN_ASSIGN_OR_RETURN(Prepared train, Prepare(train_table, package, static_cast<int>(threads)));
   std::optional<Prepared> valid;
@@ -177,15 +140,7 @@ Status RunTrainXgboost(const BuiltinStep& step) {
       step.LogMetric("best_iteration", static_cast<double>(boosted.best_iteration)));
   KILN_ASSIGN_OR_RETURN(package.importance, booster.GainImportance());
   KILN_ASSIGN_OR_RETURN(std::string dir, step.Output("model"));
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (step.HasInput("preprocess")) {
-    KILN_ASSIGN_OR_RETURN(std::string chain, step.Input("preprocess"));
-    fs::copy_file(chain, fs::path(dir) / kPackagePreprocess, fs::copy_options::overwrite_existing,
-                  ec);
-    if (ec) return Internal("cannot copy the preprocessing chain: " + ec.message());
-    package.has_preprocess = true;
-  }
+  KILN_RETURN_IF_ERROR(ShipPreprocess(step, dir, package));
   KILN_RETURN_IF_ERROR(booster.Save((fs::path(dir) / kPackageModel).string()));
   return WritePackageManifest(package, dir);
 }

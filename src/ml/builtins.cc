@@ -20,6 +20,7 @@ const std::map<std::string, BuiltinFn>& Registry() {
       {"read-csv", RunReadCsv},
       {"select-columns", RunSelectColumns},
       {"split", RunSplit},
+      {"train-linear", RunTrainLinear},
       {"train-xgboost", RunTrainXgboost},
       {"write-csv", RunWriteCsv},
   };

@@ -43,7 +43,10 @@ Result<ModelPackage> FromJson(const json& j, const std::string& where) {
   }
   ModelPackage p;
   p.flavor = j.value("flavor", "");
-  if (p.flavor != "xgboost") return InvalidArgument(where + ": unknown flavor '" + p.flavor + "'");
+  if (p.flavor != kFlavorXgboost && p.flavor != kFlavorLinear) {
+    return InvalidArgument(where + ": unknown flavor '" + p.flavor + "' (known: " + kFlavorXgboost +
+                           ", " + kFlavorLinear + ")");
+  }
   p.task = j.value("task", "");
   if (p.task != "binary" && p.task != "multiclass" && p.task != "regression") return bad("task");
   p.label = j.value("label", "");

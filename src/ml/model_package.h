@@ -1,7 +1,8 @@
 // A model package: the folder a training step outputs and serving loads. It holds
 //   kiln-model.json   this manifest: flavor, task, label, classes, features, signature, params,
 //                     metrics, the trees to use (best_iteration)
-//   model.json        the XGBoost model (XGBoost's own JSON format)
+//   model.json        the model: XGBoost's own JSON format (flavor xgboost), or the weights
+//                     of a linear model (flavor linear, ml/linear_model.h)
 //   preprocess.json   the fitted preprocessing chain, when training had one
 #pragma once
 
@@ -19,9 +20,11 @@ namespace kiln::ml {
 inline constexpr const char* kPackageManifest = "kiln-model.json";
 inline constexpr const char* kPackageModel = "model.json";
 inline constexpr const char* kPackagePreprocess = "preprocess.json";
+inline constexpr const char* kFlavorXgboost = "xgboost";
+inline constexpr const char* kFlavorLinear = "linear";
 
 struct ModelPackage {
-  std::string flavor = "xgboost";
+  std::string flavor = kFlavorXgboost;
   std::string task;  // "binary", "multiclass" or "regression"
   std::string label;
   std::vector<std::string> classes;   // classifiers: class labels, index = class id

@@ -1,42 +1,25 @@
-// Scoring tables with a model package's XGBoost model: the same code serves the evaluation
-// step, `kiln models predict` and (later) deployments, so they agree to the bit.
+// The predictor of packages with flavor xgboost: the package's XGBoost model, with its
+// preprocessing chain applied first.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "common/status.h"
-#include "ml/model_package.h"
-#include "ml/preprocess.h"
-#include "ml/table.h"
+#include "ml/predictor.h"
 #include "ml/xgb_handles.h"
 
 namespace kiln::ml {
 
-struct Predictions {
-  size_t width = 1;               // classifiers: one probability per class; regression: 1
-  std::vector<float> scores;      // rows x width, row-major
-  std::vector<size_t> predicted;  // classifiers: the most probable class of each row
-
-  size_t rows() const { return width == 0 ? 0 : scores.size() / width; }
-};
-
-// Predictions as a table: `predicted` (the class label, or the value for regression) and, for
-// classifiers, one `p_<class>` probability column per class.
-Table PredictionsTable(const ModelPackage& package, const Predictions& predictions);
-
-class XgbPredictor {
+class XgbPredictor : public Predictor {
  public:
-  // Loads the package in `dir`. Errors: kInvalidArgument (not a package), kInternal.
-  static Result<XgbPredictor> Load(const std::string& dir);
+  // Loads model.json and the chain of the package in `dir`, whose manifest is `package`.
+  // Errors: kInvalidArgument (a bad model or chain file), kInternal.
+  static Result<std::unique_ptr<Predictor>> Load(const std::string& dir, ModelPackage package);
 
-  const ModelPackage& package() const { return package_; }
-  // Scores `table`: raw rows when the package holds a preprocessing chain (applied here, exactly
-  // as fitted), otherwise rows with the package's feature columns. Errors: kInvalidArgument
-  // naming a missing, mistyped or string column, or a category not seen in training.
-  Result<Predictions> Predict(const Table& table) const;
+  const ModelPackage& package() const override { return package_; }
+  Result<Predictions> Predict(const Table& table) const override;
 
  private:
   XgbPredictor(ModelPackage package, XgbBooster booster, std::optional<FittedPreprocess> chain)

@@ -1,0 +1,68 @@
+#include "ml/train_common.h"
+
+#include <filesystem>
+
+#include "ml/features.h"
+
+namespace kiln::ml {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<std::string> ResolveTask(const std::string& task, const Column& label, size_t n_classes) {
+  std::string resolved = task;
+  if (task == "auto") {
+    const bool categorical =
+        label.type() == ColumnType::kString || label.type() == ColumnType::kBool;
+    resolved = !categorical ? "regression" : n_classes == 2 ? "binary" : "multiclass";
+  }
+  if (resolved == "binary" && n_classes != 2) {
+    return InvalidArgument("task binary needs 2 classes in '" + label.name() + "', found " +
+                           std::to_string(n_classes));
+  }
+  if (resolved == "multiclass" && n_classes < 2) {
+    return InvalidArgument("label '" + label.name() + "' has a single class");
+  }
+  if (resolved == "regression" && label.type() == ColumnType::kString) {
+    return InvalidArgument("task regression needs a numeric label, but '" + label.name() +
+                           "' holds strings");
+  }
+  return resolved;
+}
+
+}  // namespace
+
+Result<ModelPackage> DescribeModel(const BuiltinStep& step, const Table& train) {
+  ModelPackage p;
+  KILN_ASSIGN_OR_RETURN(p.label, step.String("label"));
+  KILN_ASSIGN_OR_RETURN(std::vector<std::string> chosen, step.StringList("features"));
+  KILN_ASSIGN_OR_RETURN(p.features, FeatureColumns(train, p.label, chosen));
+  KILN_ASSIGN_OR_RETURN(const Column* label, train.Find(p.label));
+  KILN_ASSIGN_OR_RETURN(std::string task, step.String("task"));
+  std::vector<std::string> classes;
+  if (task != "regression") {
+    KILN_ASSIGN_OR_RETURN(classes, LabelClasses(*label));
+  }
+  KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, *label, classes.size()));
+  if (p.is_classifier()) p.classes = std::move(classes);
+  for (const std::string& name : p.features) {
+    KILN_ASSIGN_OR_RETURN(const Column* column, train.Find(name));
+    p.signature.emplace_back(name, ColumnTypeName(column->type()));
+  }
+  return p;
+}
+
+Status ShipPreprocess(const BuiltinStep& step, const std::string& dir, ModelPackage& package) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Internal("cannot create the package folder " + dir + ": " + ec.message());
+  if (!step.HasInput("preprocess")) return Status::Ok();
+  KILN_ASSIGN_OR_RETURN(std::string chain, step.Input("preprocess"));
+  fs::copy_file(chain, fs::path(dir) / kPackagePreprocess, fs::copy_options::overwrite_existing,
+                ec);
+  if (ec) return Internal("cannot copy the preprocessing chain: " + ec.message());
+  package.has_preprocess = true;
+  return Status::Ok();
+}
+
+}  // namespace kiln::ml

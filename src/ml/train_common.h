@@ -1,0 +1,24 @@
+// What every training builtin shares: describing the model package from the step's label,
+// features and task params, and shipping the fitted preprocessing chain inside it.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+#include "ml/builtin_step.h"
+#include "ml/model_package.h"
+#include "ml/table.h"
+
+namespace kiln::ml {
+
+// A package manifest (flavor left to the caller) from the params `label`, `features` and `task`
+// (auto, binary, multiclass, regression) and the training table: the feature columns and their
+// signature, the task (auto: classification for string or bool labels, binary with 2 classes)
+// and the classes. Errors: kInvalidArgument naming the column or the task that does not fit.
+Result<ModelPackage> DescribeModel(const BuiltinStep& step, const Table& train);
+
+// Copies the optional `preprocess` input into the package folder `dir` (created if needed) and
+// marks the package as carrying it. Errors: kInternal on I/O.
+Status ShipPreprocess(const BuiltinStep& step, const std::string& dir, ModelPackage& package);
+
+}  // namespace kiln::ml
