@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "ml/file_io.h"
 #include "ml/linear_predictor.h"
 #include "ml/preprocess_json.h"
 #include "ml/xgb_predictor.h"
@@ -49,12 +48,10 @@ Result<std::unique_ptr<Predictor>> LoadPredictor(const std::string& dir) {
 Result<std::optional<FittedPreprocess>> LoadPackageChain(const std::string& dir,
                                                          const ModelPackage& package) {
   if (!package.has_preprocess) return std::optional<FittedPreprocess>();
-  const std::string path = (std::filesystem::path(dir) / kPackagePreprocess).string();
-  KILN_ASSIGN_OR_RETURN(FileBytes bytes, ReadFileBytes(path));
-  nlohmann::json json = nlohmann::json::parse(bytes.view(), nullptr, /*allow_exceptions=*/false);
-  Result<FittedPreprocess> fitted = PreprocessFromJson(json);
-  if (!fitted.ok()) return InvalidArgument(path + ": " + fitted.status().message());
-  return std::optional<FittedPreprocess>(std::move(*fitted));
+  KILN_ASSIGN_OR_RETURN(
+      FittedPreprocess fitted,
+      ReadPreprocessFile((std::filesystem::path(dir) / kPackagePreprocess).string()));
+  return std::optional<FittedPreprocess>(std::move(fitted));
 }
 
 Result<const Table*> ApplyChain(const std::optional<FittedPreprocess>& chain, const Table& rows,

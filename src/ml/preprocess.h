@@ -85,6 +85,12 @@ struct MinMaxFit {
   double max = 0;
 };
 
+// A column as the chain was fitted on it.
+struct ColumnSchema {
+  std::string column;
+  ColumnType type = ColumnType::kFloat64;
+};
+
 // Everything FitPreprocess learned, per operation in spec order. A value type; safe for
 // concurrent reads (ApplyPreprocess from many threads).
 struct FittedPreprocess {
@@ -95,7 +101,14 @@ struct FittedPreprocess {
   std::vector<CategoriesFit> one_hot;
   std::vector<StandardizeFit> standardize;
   std::vector<MinMaxFit> minmax;
+  // The training table's columns (label included), in order; empty in chains written before
+  // Kiln recorded them.
+  std::vector<ColumnSchema> inputs;
 };
+
+// The raw columns the chain's operations read (impute, cross, encode and scale columns), each
+// once, in first-use order. Pure.
+std::vector<std::string> ChainReadColumns(const FittedPreprocess& fitted);
 
 // Learns every statistic and category list of `spec` from `train` only. Pure; thread-safe.
 // Errors: kInvalidArgument for an empty table, a column named twice in one operation or in two

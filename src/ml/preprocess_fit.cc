@@ -245,6 +245,9 @@ Result<FittedPreprocess> FitPreprocess(const PreprocessSpec& spec, const Table& 
   KILN_RETURN_IF_ERROR(CheckSpec(spec));
   Frame frame = pi::ToFrame(train);
   FittedPreprocess fitted;
+  for (const Column& column : train.columns()) {
+    fitted.inputs.push_back({column.name(), column.type()});
+  }
   KILN_ASSIGN_OR_RETURN(fitted.impute, FitImpute(spec, frame));
   KILN_RETURN_IF_ERROR(pi::ApplyImpute(fitted.impute, frame));
   fitted.cross_product = spec.cross_product;
@@ -259,6 +262,26 @@ Result<FittedPreprocess> FitPreprocess(const PreprocessSpec& spec, const Table& 
   KILN_RETURN_IF_ERROR(pi::ApplyStandardize(fitted.standardize, frame));
   KILN_ASSIGN_OR_RETURN(fitted.minmax, FitMinMax(spec.minmax, frame));
   return fitted;
+}
+
+std::vector<std::string> ChainReadColumns(const FittedPreprocess& fitted) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& column) {
+    if (std::find(out.begin(), out.end(), column) == out.end()) out.push_back(column);
+  };
+  for (const ImputeFit& fit : fitted.impute) add(fit.column);
+  for (const auto* pairs : {&fitted.cross_product, &fitted.cross_concat}) {
+    for (const ColumnPair& pair : *pairs) {
+      add(pair.left);
+      add(pair.right);
+    }
+  }
+  for (const auto* fits : {&fitted.label_encode, &fitted.one_hot}) {
+    for (const CategoriesFit& fit : *fits) add(fit.column);
+  }
+  for (const StandardizeFit& fit : fitted.standardize) add(fit.column);
+  for (const MinMaxFit& fit : fitted.minmax) add(fit.column);
+  return out;
 }
 
 }  // namespace kiln::ml

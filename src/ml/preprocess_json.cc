@@ -55,7 +55,12 @@ json PreprocessToJson(const FittedPreprocess& fitted) {
   for (const MinMaxFit& fit : fitted.minmax) {
     minmax.push_back({{"column", fit.column}, {"min", fit.min}, {"max", fit.max}});
   }
+  json inputs = json::array();
+  for (const ColumnSchema& input : fitted.inputs) {
+    inputs.push_back({{"column", input.column}, {"type", ColumnTypeName(input.type)}});
+  }
   return {{"format", kPreprocessFormat},
+          {"inputs", std::move(inputs)},
           {"impute", std::move(impute)},
           {"cross_product", Pairs(fitted.cross_product)},
           {"cross_concat", Pairs(fitted.cross_concat)},

@@ -3,7 +3,8 @@
 //    "impute": [{"column", "strategy": "mean|median|most_frequent", "type", "value"}],
 //    "cross_product": [{"left", "right"}], "cross_concat": [{"left", "right"}],
 //    "label_encode": [{"column", "type", "categories": [text, ...]}], "one_hot": [same],
-//    "standardize": [{"column", "mean", "std"}], "minmax": [{"column", "min", "max"}]}
+//    "standardize": [{"column", "mean", "std"}], "minmax": [{"column", "min", "max"}],
+//    "inputs": [{"column", "type"}]}   (the training table's columns; optional when read)
 // "type" is a ColumnTypeName; categories are CellText in code order. Doubles are written in
 // shortest round-trip form, so a chain read back applies bit-identically.
 #pragma once
@@ -24,6 +25,10 @@ nlohmann::json PreprocessToJson(const FittedPreprocess& fitted);
 // The chain in `json`. Errors: kInvalidArgument "preprocess JSON: <field> ..." naming the
 // missing or mistyped field (e.g. "standardize[0].mean is not a number") or a wrong format.
 Result<FittedPreprocess> PreprocessFromJson(const nlohmann::json& json);
+
+// The chain stored in the file `path`. Errors: kInvalidArgument naming the file (unreadable,
+// not JSON, or a bad field as PreprocessFromJson).
+Result<FittedPreprocess> ReadPreprocessFile(const std::string& path);
 
 // PreprocessToJson(fitted) as indented text. Errors: kInvalidArgument when a column name or
 // category is not valid UTF-8 (JSON cannot hold it).

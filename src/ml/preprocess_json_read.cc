@@ -1,5 +1,6 @@
 // Reading a fitted preprocess chain from JSON, naming the bad field in every error. Only
 // checked accessors are used, so nlohmann never throws here.
+#include "ml/file_io.h"
 #include "ml/preprocess_json.h"
 
 namespace kiln::ml {
@@ -127,6 +128,13 @@ Result<StandardizeFit> ReadStandardize(const json& item, const std::string& wher
   return fit;
 }
 
+Result<ColumnSchema> ReadInput(const json& item, const std::string& where) {
+  ColumnSchema input;
+  KILN_ASSIGN_OR_RETURN(input.column, String(item, where, "column"));
+  KILN_ASSIGN_OR_RETURN(input.type, Type(item, where));
+  return input;
+}
+
 Result<MinMaxFit> ReadMinMax(const json& item, const std::string& where) {
   MinMaxFit fit;
   KILN_ASSIGN_OR_RETURN(fit.column, String(item, where, "column"));
@@ -152,6 +160,18 @@ Result<FittedPreprocess> PreprocessFromJson(const json& root) {
   KILN_ASSIGN_OR_RETURN(fitted.standardize,
                         List<StandardizeFit>(root, "standardize", ReadStandardize));
   KILN_ASSIGN_OR_RETURN(fitted.minmax, List<MinMaxFit>(root, "minmax", ReadMinMax));
+  if (root.contains("inputs")) {
+    KILN_ASSIGN_OR_RETURN(fitted.inputs, List<ColumnSchema>(root, "inputs", ReadInput));
+  }
+  return fitted;
+}
+
+Result<FittedPreprocess> ReadPreprocessFile(const std::string& path) {
+  Result<FileBytes> bytes = ReadFileBytes(path);
+  if (!bytes.ok()) return InvalidArgument("cannot read the preprocessing chain " + path);
+  json root = json::parse(bytes->view(), nullptr, /*allow_exceptions=*/false);
+  Result<FittedPreprocess> fitted = PreprocessFromJson(root);
+  if (!fitted.ok()) return InvalidArgument(path + ": " + fitted.status().message());
   return fitted;
 }
 

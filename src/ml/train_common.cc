@@ -1,8 +1,10 @@
 #include "ml/train_common.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "ml/features.h"
+#include "ml/preprocess_json.h"
 
 namespace kiln::ml {
 namespace {
@@ -30,6 +32,34 @@ Result<std::string> ResolveTask(const std::string& task, const Column& label, si
   return resolved;
 }
 
+// The raw columns a caller sends: with a recorded chain, the training table's columns before
+// preprocessing that the chain reads or the model takes as they are; otherwise the features.
+Result<std::vector<std::pair<std::string, std::string>>> Signature(const BuiltinStep& step,
+                                                                   const Table& train,
+                                                                   const ModelPackage& p) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (step.HasInput("preprocess")) {
+    KILN_ASSIGN_OR_RETURN(std::string path, step.Input("preprocess"));
+    KILN_ASSIGN_OR_RETURN(FittedPreprocess chain, ReadPreprocessFile(path));
+    const std::vector<std::string> read = ChainReadColumns(chain);
+    auto among = [](const std::vector<std::string>& names, const std::string& name) {
+      return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    for (const ColumnSchema& input : chain.inputs) {
+      if (input.column != p.label &&
+          (among(read, input.column) || among(p.features, input.column))) {
+        out.emplace_back(input.column, ColumnTypeName(input.type));
+      }
+    }
+    if (!chain.inputs.empty()) return out;
+  }
+  for (const std::string& name : p.features) {
+    KILN_ASSIGN_OR_RETURN(const Column* column, train.Find(name));
+    out.emplace_back(name, ColumnTypeName(column->type()));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<ModelPackage> DescribeModel(const BuiltinStep& step, const Table& train) {
@@ -45,10 +75,7 @@ Result<ModelPackage> DescribeModel(const BuiltinStep& step, const Table& train) 
   }
   KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, *label, classes.size()));
   if (p.is_classifier()) p.classes = std::move(classes);
-  for (const std::string& name : p.features) {
-    KILN_ASSIGN_OR_RETURN(const Column* column, train.Find(name));
-    p.signature.emplace_back(name, ColumnTypeName(column->type()));
-  }
+  KILN_ASSIGN_OR_RETURN(p.signature, Signature(step, train, p));
   return p;
 }
 

@@ -12,9 +12,11 @@
 namespace kiln::ml {
 
 // A package manifest (flavor left to the caller) from the params `label`, `features` and `task`
-// (auto, binary, multiclass, regression) and the training table: the feature columns and their
-// signature, the task (auto: classification for string or bool labels, binary with 2 classes)
-// and the classes. Errors: kInvalidArgument naming the column or the task that does not fit.
+// (auto, binary, multiclass, regression) and the training table: the feature columns, the task
+// (auto: classification for string or bool labels, binary with 2 classes), the classes and the
+// signature. The signature lists the raw columns a caller sends: with a `preprocess` input, the
+// chain's recorded input columns it reads or passes to the model as they are. Errors:
+// kInvalidArgument naming the column or the task that does not fit, or a bad chain file.
 Result<ModelPackage> DescribeModel(const BuiltinStep& step, const Table& train);
 
 // Copies the optional `preprocess` input into the package folder `dir` (created if needed) and

@@ -134,6 +134,10 @@ class IrisTest(unittest.TestCase):
         self.assertEqual(package["task"], "multiclass")
         self.assertEqual(package["classes"], ["setosa", "versicolor", "virginica"])
         self.assertIn("petal_length*petal_width", package["features"])
+        # callers send the raw measurements; the package derives the cross features itself
+        self.assertEqual(package["signature"], [
+            {"name": n, "type": "float64"}
+            for n in ("sepal_length", "sepal_width", "petal_length", "petal_width")])
         self.assertEqual(package["preprocess_file"], "preprocess.json")
         self.assertGreater(package["best_iteration"], 0)
         with open(os.path.join(self.dir, "package.json"), "w") as f:
