@@ -54,6 +54,7 @@ WORK=$(mktemp -d /tmp/kiln-serving-bench.XXXXXX)
 PIDS=()
 cleanup() {
   local pid
+  [[ -n "${LOAD_PID:-}" ]] && kill "$LOAD_PID" 2>/dev/null
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
@@ -147,14 +148,19 @@ def post(url, body):
         return json.loads(response.read())
 def normalize(answer):
     """[(label, {class: probability})] from {"predictions": [...]} whichever way a row is
-    spelled: {"label"|"predicted"|"class"|"prediction": ..., "probabilities": {c: p} or [p]}."""
+    spelled: {"label"|"predicted"|"class"|"prediction": ..., "probabilities": {c: p} or [p]},
+    or plain labels with a parallel top-level "probabilities" list (lists need "classes")."""
+    classes = answer.get("classes", [])
+    def probs_of(p):
+        return dict(zip(classes, p)) if isinstance(p, list) else p
     out = []
-    for p in answer["predictions"]:
-        label = next(p[k] for k in ("label", "predicted", "class", "prediction") if k in p)
-        probs = p.get("probabilities", p.get("probability", {}))
-        if isinstance(probs, list):
-            probs = dict(zip(answer.get("classes", []), probs))
-        out.append((label, probs))
+    for i, p in enumerate(answer["predictions"]):
+        if isinstance(p, dict):
+            label = next(p[k] for k in ("label", "predicted", "class", "prediction") if k in p)
+            probs = p.get("probabilities", p.get("probability", {}))
+        else:
+            label, probs = p, answer.get("probabilities", [{}] * (i + 1))[i]
+        out.append((label, probs_of(probs)))
     return out
 assert normalize(post(nginx, {"rows": rows[:1]}))[0][0] == "setosa"
 reference = normalize(post(fastapis[0], {"rows": rows}))
@@ -185,8 +191,12 @@ for rep in $(seq "$REPS"); do
     name=${c%:batch}
     rows=1
     [[ "$c" == *:batch ]] && rows=$BATCH
+    # in the background + wait, so that Ctrl-C / SIGTERM stop the run at once
     WRK_ROWS=$rows wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$HERE/post.lua" \
-      "${URL[$name]}" >"$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; exit 1; }
+      "${URL[$name]}" >"$WORK/wrk.out" 2>&1 &
+    LOAD_PID=$!
+    wait "$LOAD_PID" || { cat "$WORK/wrk.out" >&2; exit 1; }
+    LOAD_PID=
     # case rows req/s p50_ms p99_ms non2xx errors
     awk -v c="$c" -v rows="$rows" '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0;
