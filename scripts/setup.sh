@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kiln needs to build, test and benchmark. Idempotent; run as root.
+# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers; --bench: serving bench peers)
 set -euo pipefail
 
 packages=(
@@ -10,8 +11,14 @@ packages=(
   python3 curl
 )
 # The peers some integration tests compare with (scikit-learn's metrics, python3-xgboost).
-if [[ "${1:-}" == "--test" ]]; then
+if [[ " $* " == *" --test "* ]]; then
   packages+=(python3-xgboost python3-sklearn)
+fi
+# The peers of the serving benchmark (bench/run_serving_bench.sh): FastAPI + uvicorn (with its
+# "standard" extras uvloop and httptools) serving XGBoost through pandas, nginx, and wrk.
+if [[ " $* " == *" --bench "* ]]; then
+  packages+=(python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-pydantic
+             python3-pandas python3-xgboost nginx wrk)
 fi
 
 missing=()
