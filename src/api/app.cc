@@ -5,7 +5,9 @@
 
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
+#include "api/serving/predict_routes.h"
 #include "api/v1/dataset_routes.h"
+#include "api/v1/deployment_routes.h"
 #include "api/v1/module_routes.h"
 #include "api/v1/pipeline_changes.h"
 #include "api/v1/pipeline_events.h"
@@ -29,11 +31,16 @@ exec::PipelineServiceOptions PipelineOptions(const std::string& data_dir,
 
 }  // namespace
 
-Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
+Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  std::filesystem::create_directories(requested_dir, ec);
   // The folder is the user's choice, so failing to create it is their mistake to fix.
-  if (ec) return InvalidArgument("cannot create data folder '" + data_dir + "': " + ec.message());
+  if (ec) {
+    return InvalidArgument("cannot create data folder '" + requested_dir + "': " + ec.message());
+  }
+  // Absolute, because steps run in their own folders and are handed paths inside this one.
+  const std::string data_dir =
+      std::filesystem::absolute(requested_dir, ec).lexically_normal().string();
   std::unique_ptr<App> app(new App());
   KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
   KILN_ASSIGN_OR_RETURN(app->artifacts_,
@@ -48,9 +55,15 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
       *app->store_, *app->tracking_, *app->artifacts_,
       PipelineOptions(data_dir, *app->modules_, *app->datasets_));
   app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
+  app->deployment_specs_ = std::make_unique<serving::DeploymentStore>(*app->store_);
+  app->model_loader_ = std::make_unique<serving::ModelLoader>(*app->registry_, *app->artifacts_,
+                                                              data_dir + "/serving/packages");
+  app->deployments_ =
+      std::make_unique<serving::DeploymentManager>(*app->deployment_specs_, *app->model_loader_);
+  KILN_RETURN_IF_ERROR(app->deployments_->LoadSpecs());
   app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
                                     *app->modules_, *app->pipelines_, *app->scheduler_,
-                                    *app->datasets_});
+                                    *app->datasets_, *app->deployments_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
@@ -62,11 +75,15 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);
   v1::AddDatasetRoutes(app->router_, *app->services_);
+  v1::AddDeploymentRoutes(app->router_, *app->services_);
+  serving_api::AddPredictRoutes(app->router_, *app->services_);
   return app;
 }
 
 void App::SetTrackingUri(const std::string& uri) { pipelines_->SetTrackingUri(uri); }
 
 void App::StartScheduler() { scheduler_->Start(); }
+
+void App::StartServing() { deployments_->StartLoading(); }
 
 }  // namespace kiln::api

@@ -32,6 +32,9 @@ class App {
   // Starts the schedule thread (Open does not, so one-shot CLI commands never fire schedules).
   // Call once the server listens. Thread-safe.
   void StartScheduler();
+  // Starts loading and hot-swapping the deployments' models (a serving process only). Call
+  // once the server listens. Thread-safe.
+  void StartServing();
 
  private:
   App() = default;
@@ -42,6 +45,10 @@ class App {
   std::unique_ptr<registry::RegistryService> registry_;
   std::unique_ptr<pipeline::PublishedModules> modules_;
   std::unique_ptr<datasets::DatasetRegistry> datasets_;
+  std::unique_ptr<serving::DeploymentStore> deployment_specs_;
+  std::unique_ptr<serving::ModelLoader> model_loader_;
+  // Declared after what its loading thread uses, so it stops first.
+  std::unique_ptr<serving::DeploymentManager> deployments_;
   // Declared after the stores its runs use, so it is destroyed (runs cancelled) before them.
   std::unique_ptr<exec::PipelineService> pipelines_;
   // Declared after pipelines_, so its thread stops before the runner goes away.

@@ -15,6 +15,7 @@
 #include "http/router.h"
 #include "pipeline/published_modules.h"
 #include "registry/registry_service.h"
+#include "serving/deployment_manager.h"
 #include "tracking/tracking_service.h"
 
 namespace kiln::api {
@@ -28,6 +29,7 @@ struct Services {
   exec::PipelineService& pipelines;
   exec::Scheduler& scheduler;
   datasets::DatasetRegistry& datasets;
+  serving::DeploymentManager& deployments;
 };
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;

@@ -10,6 +10,7 @@
 #include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
 #include "cli/data_commands.h"
+#include "cli/deploy_commands.h"
 #include "cli/exit_codes.h"
 #include "cli/module_commands.h"
 #include "cli/predict_command.h"
@@ -118,6 +119,7 @@ int Main(int argc, char** argv) {
   AddDataCommands(app, rc);
   AddBuiltinStepCommand(app, rc);
   AddScheduleCommands(app, rc);
+  AddDeployCommands(app, rc);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
   try {

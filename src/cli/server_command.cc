@@ -41,6 +41,7 @@ int RunServer(const ServerFlags& flags) {
   const std::string step_host = flags.host == "0.0.0.0" ? "127.0.0.1" : flags.host;
   (*app)->SetTrackingUri("http://" + step_host + ":" + std::to_string(*port));
   (*app)->StartScheduler();
+  (*app)->StartServing();
   std::printf("Kiln server listening on http://%s:%u\n", flags.host.c_str(), unsigned{*port});
   std::fflush(stdout);
   spdlog::info("data folder: {}", flags.data);

@@ -112,6 +112,14 @@ const std::vector<Migration>& AllMigrations() {
            "file_count INTEGER NOT NULL, source TEXT NOT NULL, created_ms BIGINT NOT NULL, "
            "PRIMARY KEY (name, version))",
        }},
+      {4,
+       {
+           // Deployments: a model reference (NAME@ALIAS or NAME/VERSION) and an optional
+           // canary taking canary_weight percent of the requests.
+           "CREATE TABLE deployments (name TEXT PRIMARY KEY, model_ref TEXT NOT NULL, "
+           "canary_ref TEXT NOT NULL, canary_weight INTEGER NOT NULL, created_ms BIGINT NOT "
+           "NULL, updated_ms BIGINT NOT NULL)",
+       }},
   };
   return kMigrations;
 }

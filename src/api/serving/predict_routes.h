@@ -1,0 +1,18 @@
+// The serving routes of every deployment (documented in docs/serving.md):
+//   POST /serve/{name}/predict          Kiln's native rows
+//   POST /serve/{name}/invocations      MLflow's scoring format
+//   GET  /serve/{name}/openapi.json     an OpenAPI document from the model's signature
+//   GET  /v2/health/live, /v2/health/ready, /v2/models/{name}, /v2/models/{name}/ready
+//   POST /v2/models/{name}/infer        KServe v2 / Open Inference Protocol
+// Predictions run on the I/O thread: a model is loaded and warmed before it is chosen, so a
+// prediction is microseconds of work, never a wait.
+#pragma once
+
+#include "api/endpoint.h"
+#include "http/router.h"
+
+namespace kiln::api::serving_api {
+
+void AddPredictRoutes(http::Router& router, Services& services);
+
+}  // namespace kiln::api::serving_api

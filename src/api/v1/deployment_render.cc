@@ -1,0 +1,37 @@
+#include "api/v1/deployment_render.h"
+
+namespace kiln::api::v1 {
+namespace {
+
+using nlohmann::json;
+
+json RenderSlot(const serving::SlotStatus& slot) {
+  return {{"ref", slot.ref.ToString()},
+          {"serving_version", slot.serving_version},
+          {"target_version", slot.target_version},
+          {"state", slot.state},
+          {"error", slot.error},
+          {"loaded_ms", slot.loaded_ms}};
+}
+
+}  // namespace
+
+json RenderDeployment(const serving::DeploymentStatus& d) {
+  const std::string& name = d.spec.name;
+  return {{"name", name},
+          {"model", d.spec.model.ToString()},
+          {"canary", d.spec.canary ? json(d.spec.canary->ToString()) : json(nullptr)},
+          {"canary_weight", d.spec.canary_weight},
+          {"created_ms", d.spec.created_ms},
+          {"updated_ms", d.spec.updated_ms},
+          {"primary", RenderSlot(d.primary)},
+          {"canary_status", d.canary ? RenderSlot(*d.canary) : json(nullptr)},
+          {"endpoints",
+           {{"predict", "/serve/" + name + "/predict"},
+            {"invocations", "/serve/" + name + "/invocations"},
+            {"feedback", "/serve/" + name + "/feedback"},
+            {"openapi", "/serve/" + name + "/openapi.json"},
+            {"kserve_infer", "/v2/models/" + name + "/infer"}}}};
+}
+
+}  // namespace kiln::api::v1

@@ -1,0 +1,77 @@
+#include "api/v1/deployment_routes.h"
+
+#include <string>
+
+#include "api/v1/deployment_render.h"
+
+namespace kiln::api::v1 {
+namespace {
+
+using nlohmann::json;
+
+Result<serving::DeploymentSpec> ParseSpec(const RequestArgs& args) {
+  serving::DeploymentSpec spec;
+  KILN_ASSIGN_OR_RETURN(spec.name, args.RequiredString("name"));
+  KILN_ASSIGN_OR_RETURN(std::string model, args.RequiredString("model"));
+  KILN_ASSIGN_OR_RETURN(spec.model, serving::ParseModelRef(model, "model"));
+  KILN_ASSIGN_OR_RETURN(std::string canary, args.OptionalString("canary"));
+  if (!canary.empty()) {
+    KILN_ASSIGN_OR_RETURN(spec.canary, serving::ParseModelRef(canary, "canary"));
+  }
+  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> weight, args.OptionalInt("canary_weight"));
+  if (weight) {
+    if (*weight < 0 || *weight > 100) {
+      return InvalidArgument("'canary_weight': " + std::to_string(*weight) +
+                             " is not between 0 and 100");
+    }
+    spec.canary_weight = static_cast<int>(*weight);
+  } else if (spec.canary) {
+    spec.canary_weight = 10;
+  }
+  return spec;
+}
+
+Result<json> Apply(Services& s, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(serving::DeploymentSpec spec, ParseSpec(args));
+  KILN_ASSIGN_OR_RETURN(serving::DeploymentStatus status, s.deployments.Apply(std::move(spec)));
+  return json{{"deployment", RenderDeployment(status)}};
+}
+
+Result<json> List(Services& s) {
+  json out = json::array();
+  for (const serving::DeploymentStatus& d : s.deployments.List()) {
+    out.push_back(RenderDeployment(d));
+  }
+  return json{{"deployments", std::move(out)}};
+}
+
+Result<json> Show(Services& s, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
+  KILN_ASSIGN_OR_RETURN(serving::DeploymentStatus status, s.deployments.Get(name));
+  return json{{"deployment", RenderDeployment(status)}};
+}
+
+Result<json> Remove(Services& s, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
+  KILN_RETURN_IF_ERROR(s.deployments.Remove(name));
+  return json::object();
+}
+
+}  // namespace
+
+void AddDeploymentRoutes(http::Router& router, Services& s) {
+  router.Add("POST", "/api/v1/deployments",
+             JsonEndpoint([&s](const RequestArgs& args) { return Apply(s, args); }));
+  router.Add("PUT", "/api/v1/deployments/{name}",
+             JsonEndpoint([&s](const RequestArgs& args) { return Apply(s, args); }));
+  router.Add("GET", "/api/v1/deployments",
+             JsonEndpoint([&s](const RequestArgs&) { return List(s); }));
+  router.Add("GET", "/api/v1/deployments/{name}",
+             JsonEndpoint([&s](const RequestArgs& args) { return Show(s, args); }));
+  router.Add("DELETE", "/api/v1/deployments/{name}",
+             JsonEndpoint([&s](const RequestArgs& args) { return Remove(s, args); }));
+  router.Add("POST", "/api/v1/deployments/{name}/delete",
+             JsonEndpoint([&s](const RequestArgs& args) { return Remove(s, args); }));
+}
+
+}  // namespace kiln::api::v1

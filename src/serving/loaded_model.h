@@ -1,0 +1,59 @@
+// Loading registered model versions for serving: resolving a reference to a version, and a
+// version's package (source kiln-package:<digest>) to a warmed predictor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "artifacts/artifact_store.h"
+#include "common/status.h"
+#include "ml/predictor.h"
+#include "registry/registry_service.h"
+#include "serving/model_ref.h"
+
+namespace kiln::serving {
+
+// A model version ready to answer. Immutable once loaded; shared by the requests that use it,
+// so a swap never pulls it from under one. Predict is thread-safe.
+struct LoadedModel {
+  std::string name;
+  int64_t version = 0;
+  std::string digest;  // the package folder's tree digest
+  std::unique_ptr<ml::Predictor> predictor;
+  int64_t loaded_ms = 0;
+
+  const ml::ModelPackage& package() const { return predictor->package(); }
+};
+
+class ModelLoader {
+ public:
+  // Packages are materialized under `cache_root` (created if needed). The services must outlive
+  // the loader. Thread-safe.
+  ModelLoader(registry::RegistryService& registry, artifacts::ArtifactStore& artifacts,
+              std::string cache_root)
+      : registry_(registry), artifacts_(artifacts), cache_root_(std::move(cache_root)) {}
+
+  // The version `ref` names now. Errors: kNotFound naming the model, alias or version.
+  Result<int64_t> Resolve(const ModelRef& ref);
+
+  // Loads and warms version `version` of `name`. Errors: kNotFound (no such version),
+  // kInvalidArgument (its source is not a Kiln package, or the package is broken), kInternal.
+  Result<std::shared_ptr<const LoadedModel>> Load(const std::string& name, int64_t version);
+
+  // Loads the package folder `dir` directly (`kiln serve DIR`), as version 0 of `name`.
+  static Result<std::shared_ptr<const LoadedModel>> LoadFolder(const std::string& name,
+                                                               const std::string& dir);
+
+ private:
+  registry::RegistryService& registry_;
+  artifacts::ArtifactStore& artifacts_;
+  std::string cache_root_;
+};
+
+// Runs one synthetic row (zeros, false, the first known category or "") through `model`, so
+// lazy initialization happens before real traffic. Failures are ignored: a model whose inputs
+// cannot be synthesized is simply not warmed.
+void Warm(const LoadedModel& model);
+
+}  // namespace kiln::serving

@@ -1,0 +1,45 @@
+// Request rows from JSON, typed by a model's signature: the one conversion every prediction
+// protocol (native, MLflow scoring, KServe v2) goes through, so they accept and refuse the same
+// things with the same messages.
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "ml/table.h"
+
+namespace kiln::serving {
+
+// Input columns and their type names ("float64", "int64", "bool", "string"), in model order.
+using Signature = std::vector<std::pair<std::string, std::string>>;
+
+inline constexpr size_t kMaxBatchRows = 10000;
+
+// Row objects ([{"col": value, ...}, ...]) as a table with exactly the signature's columns.
+// JSON null is a missing value. Errors: kInvalidArgument naming `field`, the row (1-based) and
+// the column: not a list of objects, an empty or oversized batch (> kMaxBatchRows), a missing
+// or extra feature, a value of the wrong type ("expected a number").
+Result<ml::Table> TableFromRecords(const nlohmann::json& records, const Signature& signature,
+                                   const std::string& field);
+
+// Rows as value lists under `columns` (pandas' split orientation). `columns` may be empty to
+// mean the signature's order. Errors as TableFromRecords, plus a row of the wrong length.
+Result<ml::Table> TableFromSplit(const std::vector<std::string>& columns,
+                                 const nlohmann::json& data, const Signature& signature,
+                                 const std::string& field);
+
+// One value list per column ({"col": [v, ...], ...}). Errors as TableFromRecords, plus columns
+// of different lengths.
+Result<ml::Table> TableFromColumns(
+    const std::vector<std::pair<std::string, const nlohmann::json*>>& columns,
+    const Signature& signature, const std::string& field);
+
+// `columns` read from a JSON array of strings. Errors: kInvalidArgument naming `field`.
+Result<std::vector<std::string>> ColumnNames(const nlohmann::json& columns,
+                                             const std::string& field);
+
+}  // namespace kiln::serving
