@@ -1,5 +1,5 @@
 // Owning wrappers over the XGBoost C API's handles, with its error codes turned into Status.
-// The only files that include <xgboost/c_api.h> are this one's .cc and xgb_model.cc.
+// The only files that include <xgboost/c_api.h> are this one's .cc and xgb_inplace.cc.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +30,7 @@ class XgbMatrix {
   void* handle_ = nullptr;
 };
 
-// A booster. Not thread-safe.
+// A booster. Not thread-safe, except PredictDense.
 class XgbBooster {
  public:
   // A booster to be trained on `train` (and evaluated on `evals`, which must outlive it).
@@ -49,6 +49,11 @@ class XgbBooster {
   // Predictions (probabilities for classifiers: rows x classes for multiclass) using trees
   // [0, iteration_end) (0 = all).
   Result<std::vector<float>> Predict(const XgbMatrix& data, int iteration_end = 0) const;
+  // The same predictions straight from row-major `values` (rows x cols, NaN = missing) through
+  // XGBoost's in-place prediction: no DMatrix, no prediction cache, no lock, so it is safe and
+  // fast from many threads at once (xgb_inplace.cc).
+  Result<std::vector<float>> PredictDense(const std::vector<float>& values, size_t rows,
+                                          size_t cols, int iteration_end = 0) const;
   Status Save(const std::string& path) const;
   // Gain importance by feature name ("f0", "f1", ... unless names were set).
   Result<std::vector<std::pair<std::string, double>>> GainImportance() const;
