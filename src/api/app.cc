@@ -76,7 +76,8 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   v1::AddScheduleRoutes(app->router_, *app->services_);
   v1::AddDatasetRoutes(app->router_, *app->services_);
   v1::AddDeploymentRoutes(app->router_, *app->services_);
-  serving_api::AddPredictRoutes(app->router_, *app->services_);
+  app->serving_.reset(new serving_api::ServingContext{*app->deployments_});
+  serving_api::AddPredictRoutes(app->router_, *app->serving_);
   return app;
 }
 

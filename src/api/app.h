@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/endpoint.h"
+#include "api/serving/predict_routes.h"
 #include "http/router.h"
 #include "store/meta_store.h"
 
@@ -49,6 +50,7 @@ class App {
   std::unique_ptr<serving::ModelLoader> model_loader_;
   // Declared after what its loading thread uses, so it stops first.
   std::unique_ptr<serving::DeploymentManager> deployments_;
+  std::unique_ptr<serving_api::ServingContext> serving_;
   // Declared after the stores its runs use, so it is destroyed (runs cancelled) before them.
   std::unique_ptr<exec::PipelineService> pipelines_;
   // Declared after pipelines_, so its thread stops before the runner goes away.

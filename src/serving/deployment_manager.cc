@@ -108,6 +108,14 @@ Result<Chosen> DeploymentManager::Choose(const std::string& name) const {
   return Unavailable("deployment '" + name + "' cannot answer yet: " + why);
 }
 
+Status DeploymentManager::Ready() const {
+  std::shared_lock lock(mu_);
+  for (const auto& [name, entry] : entries_) {
+    if (!entry->primary.live) return Unavailable("deployment '" + name + "' is not ready");
+  }
+  return Status::Ok();
+}
+
 void DeploymentManager::Loop(int poll_ms) {
   std::unique_lock<std::mutex> lock(wake_mu_);
   while (!stopping_) {

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "serving/deployment.h"
 #include "serving/loaded_model.h"
+#include "serving/model_source.h"
 
 namespace kiln::serving {
 
@@ -40,18 +41,12 @@ struct DeploymentStatus {
   std::optional<SlotStatus> canary;
 };
 
-// The model a request should use.
-struct Chosen {
-  std::shared_ptr<const LoadedModel> model;
-  bool canary = false;
-};
-
-class DeploymentManager {
+class DeploymentManager : public ModelSource {
  public:
   // `specs` and `loader` must outlive the manager.
   DeploymentManager(DeploymentStore& specs, ModelLoader& loader) : specs_(specs), loader_(loader) {}
   // Stops the reconcile thread.
-  ~DeploymentManager();
+  ~DeploymentManager() override;
   DeploymentManager(const DeploymentManager&) = delete;
   DeploymentManager& operator=(const DeploymentManager&) = delete;
 
@@ -78,7 +73,9 @@ class DeploymentManager {
   // canary_weight percent of requests, exactly interleaved). Errors: kNotFound (no such
   // deployment), kUnavailable (no version loaded yet, or loading failed; the message says
   // which). Thread-safe, lock held only to copy a pointer.
-  Result<Chosen> Choose(const std::string& name) const;
+  Result<Chosen> Choose(const std::string& name) const override;
+  // OK when every deployment's primary has a version loaded. Thread-safe.
+  Status Ready() const override;
 
  private:
   struct Slot {

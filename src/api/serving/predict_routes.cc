@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "api/endpoint.h"
 #include "api/error_mapping.h"
 #include "api/request_args.h"
 #include "api/serving/formats.h"
@@ -76,9 +77,9 @@ json Answer(Protocol protocol, const serving::LoadedModel& model, const ml::Pred
   return json::object();
 }
 
-http::Response Predict(Services& s, http::Request& request, Protocol protocol) {
+http::Response Predict(ServingContext& s, http::Request& request, Protocol protocol) {
   const std::string name = request.path_params["name"];
-  Result<serving::Chosen> chosen = s.deployments.Choose(name);
+  Result<serving::Chosen> chosen = s.models.Choose(name);
   if (!chosen.ok()) return ErrorResponse(chosen.status());
   Result<json> body = ParseBody(request);
   if (!body.ok()) return ErrorResponse(body.status());
@@ -96,9 +97,9 @@ http::Response Predict(Services& s, http::Request& request, Protocol protocol) {
   return response;
 }
 
-Result<json> ModelMetadata(Services& s, const RequestArgs& args) {
+Result<json> ModelMetadata(ServingContext& s, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
-  KILN_ASSIGN_OR_RETURN(serving::Chosen chosen, s.deployments.Choose(name));
+  KILN_ASSIGN_OR_RETURN(serving::Chosen chosen, s.models.Choose(name));
   const ml::ModelPackage& p = chosen.model->package();
   json inputs = json::array();
   for (const auto& [column, type] : p.signature) {
@@ -123,31 +124,27 @@ Result<json> ModelMetadata(Services& s, const RequestArgs& args) {
               {"outputs", std::move(outputs)}};
 }
 
-Result<json> ServerReady(Services& s) {
-  for (const serving::DeploymentStatus& d : s.deployments.List()) {
-    if (d.primary.serving_version == 0) {
-      return Unavailable("deployment '" + d.spec.name + "' is not ready");
-    }
-  }
+Result<json> ServerReady(ServingContext& s) {
+  KILN_RETURN_IF_ERROR(s.models.Ready());
   return json{{"ready", true}};
 }
 
-Result<json> ModelReady(Services& s, const RequestArgs& args) {
+Result<json> ModelReady(ServingContext& s, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
-  KILN_RETURN_IF_ERROR(s.deployments.Choose(name).status());
+  KILN_RETURN_IF_ERROR(s.models.Choose(name).status());
   return json{{"name", name}, {"ready", true}};
 }
 
-http::Response OpenApi(Services& s, http::Request& request) {
+http::Response OpenApi(ServingContext& s, http::Request& request) {
   const std::string name = request.path_params["name"];
-  Result<serving::Chosen> chosen = s.deployments.Choose(name);
+  Result<serving::Chosen> chosen = s.models.Choose(name);
   if (!chosen.ok()) return ErrorResponse(chosen.status());
   return http::Response::Json(200, OpenApiDocument(name, *chosen->model).dump(1));
 }
 
 }  // namespace
 
-void AddPredictRoutes(http::Router& router, Services& s) {
+void AddPredictRoutes(http::Router& router, ServingContext& s) {
   router.Add("POST", "/serve/{name}/predict",
              [&s](http::Request& r) { return Predict(s, r, Protocol::kNative); });
   router.Add("POST", "/serve/{name}/invocations",

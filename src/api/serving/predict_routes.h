@@ -8,11 +8,16 @@
 // prediction is microseconds of work, never a wait.
 #pragma once
 
-#include "api/endpoint.h"
 #include "http/router.h"
+#include "serving/model_source.h"
 
 namespace kiln::api::serving_api {
 
-void AddPredictRoutes(http::Router& router, Services& services);
+// What the serving routes use; everything must outlive the router.
+struct ServingContext {
+  serving::ModelSource& models;
+};
+
+void AddPredictRoutes(http::Router& router, ServingContext& context);
 
 }  // namespace kiln::api::serving_api
