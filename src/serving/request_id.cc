@@ -1,6 +1,7 @@
 #include "serving/request_id.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <chrono>
@@ -19,17 +20,35 @@ void PutBase32(uint64_t value, int chars, char* out) {
   }
 }
 
-// 40 random bits, drawn once per process: distinguishes processes that start in the same ms.
+// 40 random bits.
+uint64_t DrawPrefix() {
+  uint64_t bits = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&bits), sizeof bits) != 1) {
+    std::random_device device;
+    bits = (uint64_t{device()} << 32) ^ device();
+  }
+  return bits & ((uint64_t{1} << 40) - 1);
+}
+
+std::atomic<uint64_t> g_prefix{0};
+std::atomic<bool> g_stale{true};  // the prefix must be (re)drawn before use
+
+// Runs in a forked child, which would otherwise repeat the parent's prefix and counter. Only
+// sets a flag: drawing randomness here could deadlock on a lock another thread held.
+void MarkStale() { g_stale.store(true, std::memory_order_relaxed); }
+
+// The prefix, drawn once per process (and again after a fork).
 uint64_t ProcessPrefix() {
-  static const uint64_t prefix = [] {
-    uint64_t bits = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&bits), sizeof bits) != 1) {
-      std::random_device device;
-      bits = (uint64_t{device()} << 32) ^ device();
-    }
-    return bits & ((uint64_t{1} << 40) - 1);
+  static const bool registered = [] {
+    return ::pthread_atfork(nullptr, nullptr, &MarkStale) == 0;
   }();
-  return prefix;
+  (void)registered;
+  // Racing threads may each draw one; any random prefix will do, the counter is shared.
+  if (g_stale.load(std::memory_order_acquire)) {
+    g_prefix.store(DrawPrefix(), std::memory_order_relaxed);
+    g_stale.store(false, std::memory_order_release);
+  }
+  return g_prefix.load(std::memory_order_relaxed);
 }
 
 }  // namespace
