@@ -71,7 +71,8 @@ void RequestLogAppend(benchmark::State& state) {
   }
   latency.Report();
   state.counters["record_bytes"] =
-      static_cast<double>(r.inputs_json.size() + r.outputs_json.size() + 150);
+      benchmark::Counter(static_cast<double>(r.inputs_json.size() + r.outputs_json.size() + 150),
+                         benchmark::Counter::kAvgThreads);
 }
 BENCHMARK(RequestLogAppend)->Threads(1)->Threads(2)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
