@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,23 @@ Status AppendOnlyFile::Append(std::string_view record) {
   }
   size_ += record.size();
   return Status::Ok();
+}
+
+Result<FileLock> FileLock::Acquire(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus("cannot open", path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    Status s = errno == EWOULDBLOCK
+                   ? FailedPrecondition(path + " is locked: the request log is already open")
+                   : ErrnoStatus("cannot lock", path);
+    ::close(fd);
+    return s;
+  }
+  return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t length) {

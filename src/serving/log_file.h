@@ -39,6 +39,23 @@ class AppendOnlyFile {
   uint64_t size_ = 0;
 };
 
+// An exclusive advisory lock (flock) on a file, held while the object lives; the kernel drops
+// it when the process dies, so a killed holder never blocks a restart. Not thread-safe.
+class FileLock {
+ public:
+  // Locks `path` (creating it) without waiting. Errors: kFailedPrecondition naming the path if
+  // another holder (this process or another) has it; kInternal for I/O.
+  static Result<FileLock> Acquire(const std::string& path);
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  FileLock(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 // Reads the whole file. Errors: kInternal naming the path.
 Result<std::string> ReadWholeFile(const std::string& path);
 

@@ -52,14 +52,14 @@ struct RequestLogStats {
   uint64_t torn_bytes = 0;      // bytes of torn records cut off when opening
 };
 
-// The request log of a server. Owns its files' descriptors and its index; one RequestLog per
-// directory (two processes or two instances on one directory corrupt nothing mid-line but
-// lose feedback bookkeeping). All methods are thread-safe.
+// The request log of a server. Owns its files' descriptors and its index. One RequestLog per
+// directory: it holds an flock on <dir>/LOCK while open. All methods are thread-safe.
 class RequestLog {
  public:
   // Opens the log under `dir`, creating the directory if needed, replaying the segments and
   // the feedback (reads every file once: ~270,000 records per second). Cuts torn tails off; skips
-  // and counts unreadable lines. Errors: kInvalidArgument for bad options; kInternal for I/O.
+  // and counts unreadable lines. Errors: kInvalidArgument for bad options; kFailedPrecondition if
+  // the log is already open (in this or another process); kInternal for I/O.
   static Result<std::unique_ptr<RequestLog>> Open(const std::string& dir,
                                                   RequestLogOptions options = {});
   ~RequestLog();

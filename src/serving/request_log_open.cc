@@ -94,6 +94,8 @@ Result<std::unique_ptr<RequestLog>> RequestLog::Open(const std::string& dir,
   fs::create_directories(dir, ec);
   if (ec) return Internal("cannot create " + dir + ": " + ec.message());
   auto state = std::make_unique<State>();
+  KILN_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(dir + "/LOCK"));
+  state->lock.emplace(std::move(lock));
   state->dir = dir;
   state->options = options;
   state->index = RequestIndex(options.max_indexed_requests);

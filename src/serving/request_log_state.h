@@ -37,6 +37,7 @@ struct QualityTotals {
 struct RequestLog::State {
   std::string dir;
   RequestLogOptions options;
+  std::optional<FileLock> lock;  // on <dir>/LOCK: one RequestLog per directory
 
   mutable std::mutex mu;                 // guards everything below
   std::vector<SegmentInfo> segments;     // oldest first; the last is being appended to

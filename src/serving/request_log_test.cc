@@ -79,6 +79,15 @@ TEST_F(RequestLogTest, SegmentsRollAndQuerySpansThem) {
   EXPECT_EQ(tail->front().time_ms, 43);
 }
 
+TEST_F(RequestLogTest, SecondOpenOfTheSameDirectoryIsRefused) {
+  auto log = OpenLog();
+  auto again = RequestLog::Open(dir_);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  log.reset();
+  EXPECT_TRUE(RequestLog::Open(dir_).ok());
+}
+
 TEST_F(RequestLogTest, AppendRejectsBadFieldsByName) {
   auto log = OpenLog();
   LoggedRequest r = ClassifierRequest("a", 1, "x");
