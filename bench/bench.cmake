@@ -26,3 +26,9 @@ target_compile_definitions(kiln_bench_tracking PRIVATE
 add_executable(kiln_bench_ml ${CMAKE_SOURCE_DIR}/bench/csv_read_bench.cc)
 target_link_libraries(kiln_bench_ml PRIVATE kiln_core benchmark::benchmark
   benchmark::benchmark_main)
+
+# kiln_bench_serving_log: Append latency and replay speed of the serving request log.
+add_executable(kiln_bench_serving_log ${CMAKE_SOURCE_DIR}/bench/request_log_bench.cc
+  ${CMAKE_SOURCE_DIR}/bench/latency.cc)
+target_link_libraries(kiln_bench_serving_log PRIVATE kiln_core benchmark::benchmark
+  benchmark::benchmark_main)

@@ -1,0 +1,116 @@
+// RequestLog::Open: replays the segments and the feedback into the index, the segment table
+// and the quality sums, cutting off records torn by a kill.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "serving/request_log.h"
+#include "serving/request_log_state.h"
+
+namespace kiln::serving {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Numbers of the files named requests-NNNNNNNN.jsonl in `dir`, ascending.
+Result<std::vector<uint32_t>> ListSegments(const std::string& dir) {
+  std::vector<uint32_t> numbers;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    unsigned number = 0;
+    char tail[8] = {};
+    if (name.size() == 23 && std::sscanf(name.c_str(), "requests-%8u.%5s", &number, tail) == 2 &&
+        std::string(tail) == "jsonl") {
+      numbers.push_back(number);
+    }
+  }
+  if (ec) return Internal("cannot list " + dir + ": " + ec.message());
+  std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
+
+Status ReplaySegment(RequestLog::State& s, uint32_t number, bool last) {
+  SegmentInfo info;
+  info.number = number;
+  info.path = s.SegmentPath(number);
+  KILN_ASSIGN_OR_RETURN(std::string contents, ReadWholeFile(info.path));
+  if (last) {
+    KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(info.path, contents));
+    if (torn > 0)
+      spdlog::warn("request log: cut a torn record of {} bytes off {}", torn, info.path);
+    s.torn_bytes += torn;
+  }
+  s.segments.push_back(std::move(info));
+  size_t skipped = 0;
+  ForEachLine(contents, [&](std::string_view line, uint64_t offset) {
+    auto header = ParseRequestHeader(line);
+    if (!header.ok()) {
+      ++skipped;
+      return;
+    }
+    s.NoteRequest(header->request_id, header->time_ms, header->deployment, offset, line.size());
+  });
+  s.segments.back().bytes = contents.size();
+  if (skipped > 0) {
+    spdlog::warn("request log: skipped {} unreadable lines of {}", skipped, s.SegmentPath(number));
+  }
+  s.skipped_lines += skipped;
+  return Status::Ok();
+}
+
+Status ReplayFeedback(RequestLog::State& s) {
+  const std::string path = s.dir + "/feedback.jsonl";
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    KILN_ASSIGN_OR_RETURN(std::string contents, ReadWholeFile(path));
+    KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(path, contents));
+    if (torn > 0) spdlog::warn("request log: cut a torn feedback of {} bytes off {}", torn, path);
+    s.torn_bytes += torn;
+    ForEachLine(contents, [&](std::string_view line, uint64_t) {
+      auto record = ParseFeedbackLine(line);
+      if (!record.ok()) {
+        ++s.skipped_lines;
+        return;
+      }
+      s.NoteFeedback(*record);
+    });
+  }
+  KILN_ASSIGN_OR_RETURN(AppendOnlyFile file, AppendOnlyFile::Open(path));
+  s.feedback.emplace(std::move(file));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RequestLog>> RequestLog::Open(const std::string& dir,
+                                                     RequestLogOptions options) {
+  if (options.segment_bytes == 0 || options.segment_bytes > (uint64_t{1} << 30)) {
+    return InvalidArgument("segment_bytes must be between 1 and 1 GiB");
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Internal("cannot create " + dir + ": " + ec.message());
+  auto state = std::make_unique<State>();
+  KILN_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(dir + "/LOCK"));
+  state->lock.emplace(std::move(lock));
+  state->dir = dir;
+  state->options = options;
+  state->index = RequestIndex(options.max_indexed_requests);
+  KILN_ASSIGN_OR_RETURN(std::vector<uint32_t> numbers, ListSegments(dir));
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    KILN_RETURN_IF_ERROR(ReplaySegment(*state, numbers[i], i + 1 == numbers.size()));
+  }
+  if (state->segments.empty()) {
+    KILN_RETURN_IF_ERROR(state->StartSegment(1));
+  } else {
+    KILN_ASSIGN_OR_RETURN(AppendOnlyFile file, AppendOnlyFile::Open(state->segments.back().path));
+    state->active.emplace(std::move(file));
+  }
+  KILN_RETURN_IF_ERROR(ReplayFeedback(*state));
+  return std::unique_ptr<RequestLog>(new RequestLog(std::move(state)));
+}
+
+}  // namespace kiln::serving
