@@ -26,3 +26,8 @@ target_compile_definitions(kiln_bench_tracking PRIVATE
 add_executable(kiln_bench_ml ${CMAKE_SOURCE_DIR}/bench/csv_read_bench.cc)
 target_link_libraries(kiln_bench_ml PRIVATE kiln_core benchmark::benchmark
   benchmark::benchmark_main)
+
+# kiln_bench_serving: serving metrics, drift counting and training profiles.
+add_executable(kiln_bench_serving ${CMAKE_SOURCE_DIR}/bench/serving_metrics_bench.cc)
+target_link_libraries(kiln_bench_serving PRIVATE kiln_core benchmark::benchmark
+  benchmark::benchmark_main)

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -94,17 +95,49 @@ FeatureProfile NumericProfile(const Column& column) {
   return p;
 }
 
-FeatureProfile CategoricalProfile(const Column& column) {
-  std::unordered_map<std::string, int64_t> counts;
-  int64_t missing = 0;
+// Counts the present values by a native key (one hash per row, no strings built per row),
+// then names each key by its category text. Adds absent values to `missing`.
+template <typename Key, typename KeyOf, typename TextOf>
+std::vector<std::pair<std::string, int64_t>> CountBy(const Column& column, KeyOf key_of,
+                                                     TextOf text_of, int64_t& missing) {
+  std::unordered_map<Key, int64_t> counts;
   for (size_t i = 0; i < column.size(); ++i) {
     if (!Present(column, i)) {
       ++missing;
     } else {
-      ++counts[CategoryText(column, i)];
+      ++counts[key_of(i)];
     }
   }
-  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto& [key, n] : counts) out.emplace_back(text_of(key), n);
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> CountCategories(const Column& c, int64_t& missing) {
+  switch (c.type()) {
+    case ColumnType::kString:
+      return CountBy<std::string_view>(
+          c, [&](size_t i) { return std::string_view(c.strings()[i]); },
+          [](std::string_view s) { return std::string(s); }, missing);
+    case ColumnType::kInt64:
+      return CountBy<int64_t>(
+          c, [&](size_t i) { return c.ints()[i]; }, [](int64_t v) { return std::to_string(v); },
+          missing);
+    case ColumnType::kBool:
+      return CountBy<uint8_t>(
+          c, [&](size_t i) { return c.bools()[i]; },
+          [](uint8_t b) { return std::string(b ? "true" : "false"); }, missing);
+    case ColumnType::kFloat64:
+      break;
+  }
+  return CountBy<std::string>(
+      c, [&](size_t i) { return CategoryText(c, i); }, [](const std::string& s) { return s; },
+      missing);
+}
+
+FeatureProfile CategoricalProfile(const Column& column) {
+  int64_t missing = 0;
+  std::vector<std::pair<std::string, int64_t>> sorted = CountCategories(column, missing);
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });

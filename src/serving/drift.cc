@@ -134,8 +134,9 @@ DriftMonitor::DriftMonitor(std::vector<ml::FeatureProfile> profile)
     auto& map = lookup_->categories.emplace_back();
     for (size_t c = 0; c < p.categories.size(); ++c) map.emplace(p.categories[c], c);
   }
-  for (size_t s = 0; s < kStripes; ++s)
+  for (size_t s = 0; s < kStripes; ++s) {
     stripes_.push_back(std::make_unique<Stripe>(offset_.back()));
+  }
 }
 
 DriftMonitor::~DriftMonitor() = default;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "serving/drift_metrics.h"
+
 namespace kiln::serving {
 namespace {
 
@@ -142,6 +144,22 @@ TEST(DriftTest, ConcurrentObserversCountExactly) {
   EXPECT_DOUBLE_EQ(report[0].live_fractions[1], 0.25);  // 15
   EXPECT_DOUBLE_EQ(report[0].live_fractions[9], 0.5);   // 95
   EXPECT_EQ(report[1].live_fractions, (std::vector<double>{0.5, 0.25, 0.25, 0.0}));
+}
+
+TEST(DriftTest, PsiGaugeSamples) {
+  DriftMonitor monitor({Deciles(), Letters()});
+  monitor.Observe(TableOf({Column::Float64("x", {5}), Column::String("c", {"a"})}));
+  MetricFamily family = FeaturePsiFamily();
+  AppendFeaturePsi("iris", 2, monitor.Report(), family);
+  ASSERT_EQ(family.samples.size(), 2u);
+  EXPECT_EQ(family.samples[1].labels[2], (std::pair<std::string, std::string>("feature", "c")));
+  EXPECT_DOUBLE_EQ(family.samples[1].value, monitor.Report()[1].psi);
+  std::string text;
+  AppendFamily(family, text);
+  EXPECT_NE(
+      text.find("# TYPE kiln_deployment_feature_psi gauge\n"
+                "kiln_deployment_feature_psi{deployment=\"iris\",version=\"2\",feature=\"x\"} "),
+      std::string::npos);
 }
 
 }  // namespace
