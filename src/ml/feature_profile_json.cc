@@ -45,10 +45,11 @@ Status ReadCategories(const json& j, size_t index, FeatureProfile& p) {
   std::set<std::string> seen;
   for (const auto& c : *it) {
     if (!c.is_string()) return Bad(index, "categories", "must be strings");
-    if (!seen.insert(c.get<std::string>()).second) {
-      return Bad(index, "categories", "'" + c.get<std::string>() + "' is repeated");
+    const std::string& value = c.get_ref<const std::string&>();
+    if (!seen.insert(value).second) {
+      return Bad(index, "categories", std::string("'").append(value).append("' is repeated"));
     }
-    p.categories.push_back(c.get<std::string>());
+    p.categories.push_back(value);
   }
   return Status::Ok();
 }
