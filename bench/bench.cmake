@@ -32,3 +32,8 @@ add_executable(kiln_bench_serving_log ${CMAKE_SOURCE_DIR}/bench/request_log_benc
   ${CMAKE_SOURCE_DIR}/bench/latency.cc)
 target_link_libraries(kiln_bench_serving_log PRIVATE kiln_core benchmark::benchmark
   benchmark::benchmark_main)
+
+# kiln_bench_serving: serving metrics, drift counting and training profiles.
+add_executable(kiln_bench_serving ${CMAKE_SOURCE_DIR}/bench/serving_metrics_bench.cc)
+target_link_libraries(kiln_bench_serving PRIVATE kiln_core benchmark::benchmark
+  benchmark::benchmark_main)
