@@ -5,6 +5,7 @@
 
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
+#include "api/v1/blob_upload_routes.h"
 #include "api/v1/dataset_routes.h"
 #include "api/v1/module_routes.h"
 #include "api/v1/pipeline_changes.h"
@@ -38,6 +39,8 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
   KILN_ASSIGN_OR_RETURN(app->artifacts_,
                         artifacts::OpenLocalArtifactStore(data_dir + "/artifacts"));
+  KILN_ASSIGN_OR_RETURN(app->uploads_, artifacts::BlobUploads::Open(
+                                           *app->artifacts_, data_dir + "/artifacts/uploads"));
   app->tracking_ =
       std::make_unique<tracking::TrackingService>(*app->store_, mlflow::kArtifactScheme);
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
@@ -50,7 +53,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
   app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
                                     *app->modules_, *app->pipelines_, *app->scheduler_,
-                                    *app->datasets_});
+                                    *app->datasets_, *app->uploads_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
@@ -62,6 +65,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir) {
   v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);
   v1::AddDatasetRoutes(app->router_, *app->services_);
+  v1::AddBlobUploadRoutes(app->router_, *app->services_);
   return app;
 }
 

@@ -9,6 +9,7 @@
 
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
+#include "artifacts/blob_uploads.h"
 #include "datasets/dataset_registry.h"
 #include "exec/pipeline_service.h"
 #include "exec/scheduler.h"
@@ -28,6 +29,7 @@ struct Services {
   exec::PipelineService& pipelines;
   exec::Scheduler& scheduler;
   datasets::DatasetRegistry& datasets;
+  artifacts::BlobUploads& uploads;
 };
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;
