@@ -25,8 +25,8 @@ TEST(ParseUploadOffsetTest, AcceptsPlainByteCounts) {
 }
 
 TEST(ParseUploadOffsetTest, RefusesAnythingElseNamingTheField) {
-  for (const char* bad : {"", "-1", "+1", "1.5", "abc", "1e3", " 1", "0x10",
-                          "9999999999999999999", "99999999999999999999999999"}) {
+  for (const char* bad : {"", "-1", "+1", "1.5", "abc", "1e3", " 1", "0x10", "9999999999999999999",
+                          "99999999999999999999999999"}) {
     auto parsed = v1::ParseUploadOffset(std::string(bad));
     ASSERT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(parsed.status().message().find("'offset'"), std::string::npos) << bad;

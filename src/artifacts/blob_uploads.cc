@@ -176,11 +176,13 @@ Result<int64_t> BlobUploads::Finish(const std::string& digest) {
   }
   KILN_ASSIGN_OR_RETURN(int64_t staged, file->Size());
   Result<int64_t> adopted = store_.AdoptBlobFile(file->path(), digest);
-  if (adopted.ok() || adopted.status().code() != StatusCode::kInvalidArgument) return adopted;
+  if (!adopted.ok() && adopted.status().code() != StatusCode::kInvalidArgument) return adopted;
+  // Moved into the store (then this is a no-op), stored meanwhile by a PUT, or mismatching.
   KILN_RETURN_IF_ERROR(file->Unlink());
-  return InvalidArgument("the upload of blob " + digest + " does not match its digest: " +
-                         adopted.status().message() + "; the " + std::to_string(staged) +
-                         " staged bytes were discarded");
+  if (adopted.ok()) return adopted;
+  return InvalidArgument("the upload of blob " + digest +
+                         " does not match its digest: " + adopted.status().message() + "; the " +
+                         std::to_string(staged) + " staged bytes were discarded");
 }
 
 Result<bool> BlobUploads::Discard(const std::string& digest) {

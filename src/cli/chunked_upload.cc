@@ -107,16 +107,16 @@ Status ChunkedUpload::Resync() {
 
 Status ChunkedUpload::Failed(const Status& why) {
   if (++failures_ > options_.max_failures) {
-    return Unavailable("uploading '" + file_path_ + "' failed " +
-                       std::to_string(failures_) + " times in a row; last: " + why.message());
+    return Unavailable("uploading '" + file_path_ + "' failed " + std::to_string(failures_) +
+                       " times in a row; last: " + why.message());
   }
   std::this_thread::sleep_for(options_.backoff * failures_);
   return Status::Ok();
 }
 
 Result<std::string> ChunkedUpload::ReadChunk() {
-  const auto length = static_cast<size_t>(
-      std::min<int64_t>(static_cast<int64_t>(chunk_bytes_), size_ - offset_));
+  const auto length =
+      static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(chunk_bytes_), size_ - offset_));
   std::string chunk(length, '\0');
   in_.clear();
   in_.seekg(offset_);
@@ -129,8 +129,7 @@ Result<std::string> ChunkedUpload::ReadChunk() {
 
 Status ChunkedUpload::SendNextChunk() {
   KILN_ASSIGN_OR_RETURN(std::string chunk, ReadChunk());
-  Result<http::Response> sent =
-      send_("PATCH", Target("?offset=" + std::to_string(offset_)), chunk);
+  Result<http::Response> sent = send_("PATCH", Target("?offset=" + std::to_string(offset_)), chunk);
   if (!sent.ok() && sent.status().code() == StatusCode::kUnavailable) {
     KILN_RETURN_IF_ERROR(Failed(sent.status()));
     return Resync();
@@ -160,8 +159,8 @@ Status ChunkedUpload::Finish() {
     Result<http::Response> sent = send_("POST", Target("/finish"), "");
     if (sent.ok() && sent->status != 503) return JsonAnswer(*sent).status();
     if (!sent.ok() && sent.status().code() != StatusCode::kUnavailable) return sent.status();
-    KILN_RETURN_IF_ERROR(Failed(sent.ok() ? Unavailable("the server is busy (HTTP 503)")
-                                          : sent.status()));
+    KILN_RETURN_IF_ERROR(
+        Failed(sent.ok() ? Unavailable("the server is busy (HTTP 503)") : sent.status()));
   }
 }
 

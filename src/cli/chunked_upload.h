@@ -26,7 +26,7 @@ using UploadProgressFn = std::function<void(int64_t sent, int64_t total)>;
 struct ChunkedUploadOptions {
   size_t chunk_bytes = size_t{8} << 20;  // halved on 413 (a server or proxy body limit)
   size_t min_chunk_bytes = size_t{64} << 10;
-  int max_failures = 8;  // in a row: dropped connections, 503 busy, 409 conflicts
+  int max_failures = 8;                    // in a row: dropped connections, 503 busy, 409 conflicts
   std::chrono::milliseconds backoff{200};  // times the failures in a row, before retrying
 };
 

@@ -80,11 +80,10 @@ class ChunkedUploadTest : public ::testing::Test {
 
 TEST_F(ChunkedUploadTest, SendsTheFileInChunksWithProgress) {
   std::vector<int64_t> reported;
-  Status s = UploadInChunks(Server(), digest_, file_, options_,
-                            [&](int64_t sent, int64_t total) {
-                              EXPECT_EQ(total, 100000);
-                              reported.push_back(sent);
-                            });
+  Status s = UploadInChunks(Server(), digest_, file_, options_, [&](int64_t sent, int64_t total) {
+    EXPECT_EQ(total, 100000);
+    reported.push_back(sent);
+  });
   ASSERT_TRUE(s.ok()) << s.ToString();
   ExpectStored();
   ASSERT_FALSE(reported.empty());
@@ -110,9 +109,9 @@ TEST_F(ChunkedUploadTest, ResumesAfterDroppedConnections) {
 }
 
 TEST_F(ChunkedUploadTest, ResumesFromWhatTheServerHasStaged) {
-  ASSERT_TRUE(Serve("PATCH", "/api/v1/blobs/" + digest_ + "/upload?offset=0",
-                    content_.substr(0, 50000))
-                  .ok());
+  ASSERT_TRUE(
+      Serve("PATCH", "/api/v1/blobs/" + digest_ + "/upload?offset=0", content_.substr(0, 50000))
+          .ok());
   ASSERT_TRUE(UploadInChunks(Server(), digest_, file_, options_, nullptr).ok());
   ExpectStored();
   EXPECT_EQ(log_[2], "PATCH /api/v1/blobs/" + digest_ + "/upload?offset=50000");
@@ -120,7 +119,8 @@ TEST_F(ChunkedUploadTest, ResumesFromWhatTheServerHasStaged) {
 
 TEST_F(ChunkedUploadTest, HalvesChunksABodyLimitRefuses) {
   SendFn limited = [&](const std::string& m, const std::string& t, const std::string& b) {
-    if (b.size() > 5000) return Result<http::Response>(http::Response::Error(413, "BAD_REQUEST", "too large"));
+    if (b.size() > 5000)
+      return Result<http::Response>(http::Response::Error(413, "BAD_REQUEST", "too large"));
     return Serve(m, t, b);
   };
   ASSERT_TRUE(UploadInChunks(limited, digest_, file_, options_, nullptr).ok());

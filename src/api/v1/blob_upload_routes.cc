@@ -66,8 +66,9 @@ http::Response Discard(artifacts::BlobUploads& uploads, http::Request& request) 
 
 Result<int64_t> ParseUploadOffset(const std::optional<std::string>& text) {
   if (!text) {
-    return InvalidArgument("Missing value for required parameter 'offset' (the staged size to "
-                           "append at; 0 to start)");
+    return InvalidArgument(
+        "Missing value for required parameter 'offset' (the staged size to "
+        "append at; 0 to start)");
   }
   bool digits = !text->empty() && text->size() <= kMaxOffsetDigits;
   for (char c : *text) digits = digits && c >= '0' && c <= '9';
