@@ -6,6 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string_view>
 
@@ -97,6 +99,10 @@ Response ToResponse(bhttp::response<bhttp::string_body>&& message) {
 }
 
 using StreamParser = bhttp::response_parser<bhttp::buffer_body>;
+
+// Boost 1.74 compares a Content-Length with an empty (boost::none) limit as exceeding it, so
+// "no limit" is spelled as the largest one.
+constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
 
 }  // namespace
 
@@ -225,14 +231,14 @@ Result<Response> Client::Impl::Fetch(const std::string& target, const Client::Bo
   bool reused = socket_.is_open();
   if (!reused) KILN_RETURN_IF_ERROR(Connect());
   auto parser = std::make_unique<StreamParser>();
-  parser->body_limit(boost::none);
+  parser->body_limit(kNoBodyLimit);
   beast::error_code ec = WriteAndReadHeader(request, *parser);
   // As in Send: one retry when a kept-alive connection was closed before any of the answer.
   if (ec && reused && IsClosedByPeer(ec)) {
     Close();
     KILN_RETURN_IF_ERROR(Connect());
     parser = std::make_unique<StreamParser>();
-    parser->body_limit(boost::none);
+    parser->body_limit(kNoBodyLimit);
     ec = WriteAndReadHeader(request, *parser);
   }
   if (ec) {
