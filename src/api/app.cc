@@ -6,6 +6,7 @@
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
 #include "api/serving/predict_routes.h"
+#include "api/v1/blob_upload_routes.h"
 #include "api/v1/dataset_routes.h"
 #include "api/v1/deployment_routes.h"
 #include "api/v1/module_routes.h"
@@ -45,6 +46,8 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
   KILN_ASSIGN_OR_RETURN(app->artifacts_,
                         artifacts::OpenLocalArtifactStore(data_dir + "/artifacts"));
+  KILN_ASSIGN_OR_RETURN(app->uploads_, artifacts::BlobUploads::Open(
+                                           *app->artifacts_, data_dir + "/artifacts/uploads"));
   app->tracking_ =
       std::make_unique<tracking::TrackingService>(*app->store_, mlflow::kArtifactScheme);
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
@@ -63,7 +66,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   KILN_RETURN_IF_ERROR(app->deployments_->LoadSpecs());
   app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
                                     *app->modules_, *app->pipelines_, *app->scheduler_,
-                                    *app->datasets_, *app->deployments_});
+                                    *app->datasets_, *app->deployments_, *app->uploads_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
@@ -75,6 +78,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);
   v1::AddDatasetRoutes(app->router_, *app->services_);
+  v1::AddBlobUploadRoutes(app->router_, *app->services_);
   v1::AddDeploymentRoutes(app->router_, *app->services_);
   app->serving_.reset(new serving_api::ServingContext{*app->deployments_});
   serving_api::AddPredictRoutes(app->router_, *app->serving_);

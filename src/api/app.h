@@ -42,6 +42,7 @@ class App {
 
   std::unique_ptr<store::MetaStore> store_;
   std::unique_ptr<artifacts::ArtifactStore> artifacts_;
+  std::unique_ptr<artifacts::BlobUploads> uploads_;  // staged in artifacts/uploads
   std::unique_ptr<tracking::TrackingService> tracking_;
   std::unique_ptr<registry::RegistryService> registry_;
   std::unique_ptr<pipeline::PublishedModules> modules_;

@@ -9,6 +9,7 @@
 
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
+#include "artifacts/blob_uploads.h"
 #include "datasets/dataset_registry.h"
 #include "exec/pipeline_service.h"
 #include "exec/scheduler.h"
@@ -30,6 +31,7 @@ struct Services {
   exec::Scheduler& scheduler;
   datasets::DatasetRegistry& datasets;
   serving::DeploymentManager& deployments;
+  artifacts::BlobUploads& uploads;
 };
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;

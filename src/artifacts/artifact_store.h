@@ -56,7 +56,19 @@ class ArtifactStore {
   // Absolute filesystem path of a blob, to read in place (never write to it).
   // Errors: kInvalidArgument (not a 64-hex digest), kNotFound.
   virtual Result<std::string> LocateBlob(const std::string& digest) const = 0;
+  // Moves file `file_path` (on the store's filesystem, e.g. a staged upload) into the store as
+  // blob `digest` after checking that its SHA-256 is `digest`; fsynced before the rename.
+  // When the blob is stored already the file is left in place. Returns the blob's size.
+  // The caller keeps others from writing the file meanwhile. Errors: kInvalidArgument for a
+  // malformed digest or contents with another SHA-256 (the message gives both; the file is
+  // left in place), kNotFound (no such regular file), kInternal on I/O.
+  virtual Result<int64_t> AdoptBlobFile(const std::string& file_path,
+                                        const std::string& digest) = 0;
 };
+
+// Checks that `digest` is a SHA-256 as the store names blobs: 64 lowercase hex characters.
+// Errors: kInvalidArgument naming the digest.
+Status ValidateDigest(const std::string& digest);
 
 // Checks that `path` is a safe relative path: not absolute, no "." or ".." segments,
 // no empty segments except a trailing '/', no backslash, NUL or control characters.

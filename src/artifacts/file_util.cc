@@ -153,6 +153,16 @@ Status CopyFileDurably(const std::string& tmp_dir, const std::string& src, const
       [&src](int fd, const std::string& tmp_path) { return CopyInto(fd, src, tmp_path); }, fsync);
 }
 
+Status MoveFileDurably(const std::string& src, const std::string& dest) {
+  int fd = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return NotFound("no file '" + src + "'");
+  if (fd < 0) return ErrnoStatus("cannot open", src, errno);
+  FdCloser closer(fd);
+  if (::fsync(fd) != 0) return ErrnoStatus("cannot fsync", src, errno);
+  if (::rename(src.c_str(), dest.c_str()) != 0) return RenameStatus(src, dest, errno);
+  return SyncDirectory(ParentOf(dest));
+}
+
 Status FillFileDurably(const std::string& tmp_dir, const std::string& dest, const FileFiller& fill,
                        bool fsync) {
   std::string tmp;

@@ -39,6 +39,12 @@ Status WriteFileDurably(const std::string& tmp_dir, const std::string& dest,
 Status CopyFileDurably(const std::string& tmp_dir, const std::string& src, const std::string& dest,
                        bool fsync = true);
 
+// fsyncs file `src`, renames it over `dest` and fsyncs dest's directory: the move is atomic
+// and survives a crash once this returns OK. Both must be on one filesystem.
+// Errors: kNotFound (src missing, or dest's parent vanished), kFailedPrecondition (dest is a
+// directory), kInternal.
+Status MoveFileDurably(const std::string& src, const std::string& dest);
+
 // Writes the bytes of a new file to descriptor `fd` (at temporary path `tmp_path`).
 using FileFiller = std::function<Status(int fd, const std::string& tmp_path)>;
 

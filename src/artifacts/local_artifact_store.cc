@@ -30,12 +30,6 @@ std::string StripTrailingSlash(std::string path) {
   return path;
 }
 
-bool IsLowerHexDigest(const std::string& digest) {
-  return digest.size() == 64 && std::all_of(digest.begin(), digest.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 // file_util's kNotFound and kFailedPrecondition messages name absolute server paths; clients
 // get the artifact name instead. kInternal keeps its detail for operators.
 Status Rephrase(const Status& status, const std::string& name) {
@@ -64,6 +58,7 @@ class LocalArtifactStore final : public ArtifactStore {
   Result<std::string> PutBlobFile(const std::string& file_path,
                                   Sync sync = Sync::kDurable) override;
   Result<std::string> LocateBlob(const std::string& digest) const override;
+  Result<int64_t> AdoptBlobFile(const std::string& file_path, const std::string& digest) override;
 
  private:
   struct Resolved {
@@ -247,11 +242,24 @@ Status LocalArtifactStore::StoreBlob(const std::string& digest, Sync sync,
   return write(dest.string());
 }
 
-Result<std::string> LocalArtifactStore::LocateBlob(const std::string& digest) const {
-  if (!IsLowerHexDigest(digest)) {
-    return InvalidArgument("invalid blob digest " + QuotePath(digest) +
-                           ": expected 64 lowercase hex characters");
+Result<int64_t> LocalArtifactStore::AdoptBlobFile(const std::string& file_path,
+                                                  const std::string& digest) {
+  KILN_RETURN_IF_ERROR(ValidateDigest(digest));
+  KILN_ASSIGN_OR_RETURN(std::string actual, Sha256OfFile(file_path));
+  if (actual != digest) {
+    return InvalidArgument("the content's SHA-256 is " + actual + ", not " + digest);
   }
+  std::error_code ec;
+  const auto size = static_cast<int64_t>(fs::file_size(file_path, ec));
+  if (ec) return ErrnoStatus("cannot stat", file_path, ec.value());
+  KILN_RETURN_IF_ERROR(StoreBlob(digest, Sync::kDurable, [&](const std::string& dest) {
+    return MoveFileDurably(file_path, dest);
+  }));
+  return size;
+}
+
+Result<std::string> LocalArtifactStore::LocateBlob(const std::string& digest) const {
+  KILN_RETURN_IF_ERROR(ValidateDigest(digest));
   fs::path path = blobs_ / digest.substr(0, 2) / digest;
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return NotFound("blob " + digest + " not found");
@@ -259,10 +267,7 @@ Result<std::string> LocalArtifactStore::LocateBlob(const std::string& digest) co
 }
 
 Result<std::string> LocalArtifactStore::GetBlob(const std::string& digest) const {
-  if (!IsLowerHexDigest(digest)) {
-    return InvalidArgument("invalid blob digest " + QuotePath(digest) +
-                           ": expected 64 lowercase hex characters");
-  }
+  KILN_RETURN_IF_ERROR(ValidateDigest(digest));
   Result<std::string> bytes = ReadWholeFile((blobs_ / digest.substr(0, 2) / digest).string());
   if (!bytes.ok()) return Rephrase(bytes.status(), "blob " + digest);
   return bytes;

@@ -26,7 +26,17 @@ Status ValidateSegment(std::string_view path, std::string_view segment, bool las
   return Status::Ok();
 }
 
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
 }  // namespace
+
+Status ValidateDigest(const std::string& digest) {
+  bool ok = digest.size() == 64;
+  for (char c : digest) ok = ok && IsLowerHex(c);
+  if (ok) return Status::Ok();
+  return InvalidArgument("invalid blob digest " + QuotePath(digest) +
+                         ": expected 64 lowercase hex characters");
+}
 
 std::string QuotePath(std::string_view path) {
   std::string out = "'";

@@ -1,5 +1,7 @@
 #include "cli/api_caller.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +10,10 @@
 
 #include "api/app.h"
 #include "artifacts/artifact_store.h"
+#include "artifacts/sha256.h"
+#include "cli/chunked_upload.h"
+#include "cli/http_answer.h"
+#include "cli/upload_progress.h"
 #include "http/client.h"
 
 namespace kiln::cli {
@@ -31,6 +37,9 @@ std::string UrlEncode(const std::string& text) {
 
 namespace {
 
+// Files up to this size go in one PUT.
+constexpr int64_t kChunkedAbove = int64_t{8} << 20;
+
 std::string Target(const std::string& path,
                    const std::vector<std::pair<std::string, std::string>>& query) {
   std::string target = path;
@@ -38,20 +47,6 @@ std::string Target(const std::string& path,
     target += (i ? "&" : "?") + UrlEncode(query[i].first) + "=" + UrlEncode(query[i].second);
   }
   return target;
-}
-
-Result<json> FromResponse(const http::Response& response) {
-  json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (response.status == 200 && !body.is_discarded()) return body;
-  std::string message = body.is_object() && body.contains("message")
-                            ? body["message"].get<std::string>()
-                            : "HTTP " + std::to_string(response.status);
-  if (response.status == 404) return NotFound(message);
-  if (body.is_object() && body.value("error_code", "") == "RESOURCE_ALREADY_EXISTS") {
-    return AlreadyExists(message);
-  }
-  if (response.status < 500) return InvalidArgument(message);
-  return Internal(message);
 }
 
 // A streamed body read to its end, as a client of the server would receive it.
@@ -75,7 +70,7 @@ class LocalCaller : public ApiCaller {
     request.path = path;
     request.target = Target(path, query);
     for (const auto& [key, value] : query) request.query.emplace(key, value);
-    return FromResponse(Drained(app_->Handle(request)));
+    return JsonAnswer(Drained(app_->Handle(request)));
   }
   Result<json> Post(const std::string& path, const json& body) override {
     http::Request request;
@@ -84,7 +79,7 @@ class LocalCaller : public ApiCaller {
     request.target = path;
     request.headers["content-type"] = "application/json";
     request.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    return FromResponse(app_->Handle(request));
+    return JsonAnswer(app_->Handle(request));
   }
   Status UploadBlob(const std::string& digest, const std::string& file_path) override {
     KILN_ASSIGN_OR_RETURN(std::string stored, app_->artifacts().PutBlobFile(file_path));
@@ -114,38 +109,78 @@ class RemoteCaller : public ApiCaller {
   Result<json> Get(const std::string& path,
                    const std::vector<std::pair<std::string, std::string>>& query) override {
     KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("GET", Target(path, query)));
-    return FromResponse(response);
+    return JsonAnswer(response);
   }
   Result<json> Post(const std::string& path, const json& body) override {
     KILN_ASSIGN_OR_RETURN(
         http::Response response,
         client_.Send("POST", path, body.dump(-1, ' ', false, json::error_handler_t::replace)));
-    return FromResponse(response);
+    return JsonAnswer(response);
   }
-  Status UploadBlob(const std::string& digest, const std::string& file_path) override {
+  Status UploadBlob(const std::string& digest, const std::string& file_path) override;
+  Status DownloadBlob(const std::string& digest, const std::string& dest_path) override;
+
+ private:
+  // Writes blob `digest` to `path`, checking its SHA-256 on the way.
+  Status FetchBlobTo(const std::string& digest, const std::string& path);
+
+  http::Client client_;
+};
+
+// Small files go in one PUT; larger ones, or any the server refuses as too large (413), in
+// resumable chunks.
+Status RemoteCaller::UploadBlob(const std::string& digest, const std::string& file_path) {
+  std::error_code ec;
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(file_path, ec));
+  if (ec) return NotFound("cannot read '" + file_path + "': " + ec.message());
+  if (size <= kChunkedAbove) {
     std::ifstream in(file_path, std::ios::binary);
     if (!in) return NotFound("cannot read '" + file_path + "'");
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("PUT", "/api/v1/blobs/" + digest,
                                                                 bytes, "application/octet-stream"));
-    return FromResponse(response).status();
+    if (response.status != 413) return JsonAnswer(response).status();
   }
-  Status DownloadBlob(const std::string& digest, const std::string& dest_path) override {
-    KILN_ASSIGN_OR_RETURN(http::Response response, client_.Send("GET", "/api/v1/blobs/" + digest));
-    if (response.status != 200) return FromResponse(response).status();
-    if (artifacts::Sha256Hex(response.body) != digest) {
-      return Internal("blob " + digest + " arrived damaged (its SHA-256 differs)");
-    }
-    std::ofstream out(dest_path, std::ios::binary | std::ios::trunc);
-    out << response.body;
-    out.close();
-    if (!out) return Internal("cannot write '" + dest_path + "'");
-    return Status::Ok();
-  }
+  SendFn send = [this](const std::string& method, const std::string& target,
+                       const std::string& body) {
+    return client_.Send(method, target, body, "application/octet-stream");
+  };
+  UploadProgress progress(::isatty(STDERR_FILENO) ? stderr : nullptr, size);
+  return UploadInChunks(send, digest, file_path, ChunkedUploadOptions{},
+                        [&progress](int64_t sent, int64_t total) { progress.Show(sent, total); });
+}
 
- private:
-  http::Client client_;
-};
+// Streams into a temporary file beside `dest_path`, hashing on the way; renamed over it only
+// when the bytes match, so a damaged download never takes the destination's name.
+Status RemoteCaller::DownloadBlob(const std::string& digest, const std::string& dest_path) {
+  const std::string part = dest_path + ".kiln-part";
+  Status status = FetchBlobTo(digest, part);
+  std::error_code ec;
+  if (status.ok()) std::filesystem::rename(part, dest_path, ec);
+  if (ec) status = Internal("cannot write '" + dest_path + "': " + ec.message());
+  if (!status.ok()) std::filesystem::remove(part, ec);
+  return status;
+}
+
+Status RemoteCaller::FetchBlobTo(const std::string& digest, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Internal("cannot write '" + path + "'");
+  artifacts::Sha256 hasher;
+  KILN_ASSIGN_OR_RETURN(
+      http::Response response,
+      client_.Fetch("/api/v1/blobs/" + digest, [&](std::string_view piece) -> Status {
+        hasher.Update(piece);
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        return out ? Status::Ok() : Internal("cannot write '" + path + "'");
+      }));
+  if (response.status != 200) return JsonAnswer(response).status();
+  out.close();
+  if (!out) return Internal("cannot write '" + path + "'");
+  if (hasher.HexDigest() != digest) {
+    return Internal("blob " + digest + " arrived damaged (its SHA-256 differs)");
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 

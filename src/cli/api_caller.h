@@ -24,10 +24,13 @@ class ApiCaller {
   // for a 4xx whose error_code is RESOURCE_ALREADY_EXISTS.
   virtual Result<nlohmann::json> Post(const std::string& path, const nlohmann::json& body) = 0;
   // Stores file `file_path`, whose SHA-256 is `digest`, as a blob. In-process it is copied
-  // without being loaded whole; over HTTP it is one PUT /api/v1/blobs/{digest} (the server
-  // refuses bodies over its --max-body-mb). Errors as Post; kNotFound for a missing file.
+  // without being loaded whole; over HTTP a file up to 8 MiB is one PUT /api/v1/blobs/{digest},
+  // a larger one (or one the server refuses as too large) goes in resumable chunks read from
+  // the file one at a time, with progress on a terminal over 64 MiB. Errors as Post;
+  // kNotFound for a missing file; kUnavailable when the server stays unreachable.
   virtual Status UploadBlob(const std::string& digest, const std::string& file_path) = 0;
-  // Writes blob `digest` to file `dest_path` (replaced) and checks its SHA-256. Errors as Get;
+  // Writes blob `digest` to file `dest_path` (replaced) and checks its SHA-256, streaming it
+  // (never whole in memory). Nothing is left at `dest_path` on failure. Errors as Get;
   // kInternal when the bytes do not match or the file cannot be written.
   virtual Status DownloadBlob(const std::string& digest, const std::string& dest_path) = 0;
 };

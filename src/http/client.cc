@@ -6,6 +6,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <cstdint>
+#include <limits>
+#include <memory>
 #include <string_view>
 
 namespace kiln::http {
@@ -78,16 +81,28 @@ std::string Lower(std::string_view in) {
   return out;
 }
 
-Response ToResponse(bhttp::response<bhttp::string_body>&& message) {
+template <class Fields>
+Response HeaderToResponse(const bhttp::response_header<Fields>& header) {
   Response response;
-  response.status = static_cast<int>(message.result_int());
-  response.content_type = std::string(message[bhttp::field::content_type]);
-  for (const auto& field : message) {
+  response.status = static_cast<int>(header.result_int());
+  response.content_type = std::string(header[bhttp::field::content_type]);
+  for (const auto& field : header) {
     response.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
   }
+  return response;
+}
+
+Response ToResponse(bhttp::response<bhttp::string_body>&& message) {
+  Response response = HeaderToResponse(message.base());
   response.body = std::move(message.body());
   return response;
 }
+
+using StreamParser = bhttp::response_parser<bhttp::buffer_body>;
+
+// Boost 1.74 compares a Content-Length with an empty (boost::none) limit as exceeding it, so
+// "no limit" is spelled as the largest one.
+constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
 
 }  // namespace
 
@@ -104,6 +119,7 @@ class Client::Impl {
 
   Result<Response> Send(const std::string& method, const std::string& target,
                         const std::string& body, const std::string& content_type);
+  Result<Response> Fetch(const std::string& target, const Client::BodySink& sink);
 
  private:
   bhttp::request<bhttp::string_body> BuildRequest(const std::string& method,
@@ -113,6 +129,9 @@ class Client::Impl {
   Status Connect();
   beast::error_code RoundTrip(bhttp::request<bhttp::string_body>& request,
                               bhttp::response<bhttp::string_body>& response);
+  beast::error_code WriteAndReadHeader(bhttp::request<bhttp::string_body>& request,
+                                       StreamParser& parser);
+  Status ReadBody(StreamParser& parser, Response& response, const Client::BodySink& sink);
   void Close();
 
   std::string base_url_;
@@ -198,6 +217,61 @@ beast::error_code Client::Impl::RoundTrip(bhttp::request<bhttp::string_body>& re
   return ec;
 }
 
+beast::error_code Client::Impl::WriteAndReadHeader(bhttp::request<bhttp::string_body>& request,
+                                                   StreamParser& parser) {
+  beast::error_code ec;
+  bhttp::write(socket_, request, ec);
+  if (!ec) bhttp::read_header(socket_, buffer_, parser, ec);
+  return ec;
+}
+
+Result<Response> Client::Impl::Fetch(const std::string& target, const Client::BodySink& sink) {
+  KILN_RETURN_IF_ERROR(url_status_);
+  bhttp::request<bhttp::string_body> request = BuildRequest("GET", target, "", "");
+  bool reused = socket_.is_open();
+  if (!reused) KILN_RETURN_IF_ERROR(Connect());
+  auto parser = std::make_unique<StreamParser>();
+  parser->body_limit(kNoBodyLimit);
+  beast::error_code ec = WriteAndReadHeader(request, *parser);
+  // As in Send: one retry when a kept-alive connection was closed before any of the answer.
+  if (ec && reused && IsClosedByPeer(ec)) {
+    Close();
+    KILN_RETURN_IF_ERROR(Connect());
+    parser = std::make_unique<StreamParser>();
+    parser->body_limit(kNoBodyLimit);
+    ec = WriteAndReadHeader(request, *parser);
+  }
+  if (ec) {
+    Close();
+    return Unavailable("GET " + base_url_ + target + " failed: " + ec.message());
+  }
+  Response response = HeaderToResponse(parser->get().base());
+  Status read = ReadBody(*parser, response, sink);
+  if (!read.ok() || !parser->get().keep_alive()) Close();
+  if (!read.ok()) return read;
+  return response;
+}
+
+Status Client::Impl::ReadBody(StreamParser& parser, Response& response,
+                              const Client::BodySink& sink) {
+  std::string piece(64 * 1024, '\0');
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    beast::error_code ec;
+    bhttp::read(socket_, buffer_, parser, ec);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) return Unavailable("reading the answer failed: " + ec.message());
+    std::string_view got(piece.data(), piece.size() - parser.get().body().size);
+    if (response.status != 200) {
+      response.body.append(got);
+    } else if (!got.empty()) {
+      KILN_RETURN_IF_ERROR(sink(got));
+    }
+  }
+  return Status::Ok();
+}
+
 void Client::Impl::Close() {
   beast::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
@@ -212,6 +286,10 @@ Client::~Client() = default;
 Result<Response> Client::Send(const std::string& method, const std::string& target,
                               const std::string& body, const std::string& content_type) {
   return impl_->Send(method, target, body, content_type);
+}
+
+Result<Response> Client::Fetch(const std::string& target, const BodySink& sink) {
+  return impl_->Fetch(target, sink);
 }
 
 }  // namespace kiln::http
