@@ -1,5 +1,5 @@
 // ColumnRef: a borrowed, read-only look at one column's payload, wherever it lives (a Column's
-// vectors or a mapped .ktab file), for code that only reads numeric values.
+// vectors or a block read from a .ktab file), for code that only reads numeric values.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +9,8 @@
 namespace kiln::ml {
 
 // The payload of a column of `rows` entries. Borrowed: valid while the owner is alive and
-// unchanged. Values may be unaligned (a mapped file packs them after variable-length names), so
-// read them with std::memcpy.
+// unchanged. Values need not be aligned (a buffer of file bytes may hold them), so they are read
+// with std::memcpy.
 struct ColumnRef {
   ColumnType type = ColumnType::kFloat64;
   const uint8_t* valid = nullptr;  // one byte per row: 1 present, 0 missing
