@@ -46,7 +46,7 @@ Status RunTrainLinear(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::string train_path, step.Input("train"));
   KILN_ASSIGN_OR_RETURN(Table train, ReadTable(train_path));
   if (train.num_rows() == 0) return InvalidArgument("the training table is empty");
-  KILN_ASSIGN_OR_RETURN(ModelPackage package, DescribeModel(step, train));
+  KILN_ASSIGN_OR_RETURN(ModelPackage package, DescribeModel(step, SchemaOf(train)));
   package.flavor = kFlavorLinear;
   KILN_ASSIGN_OR_RETURN(DenseMatrix x, DesignMatrix(train, package.features));
   KILN_ASSIGN_OR_RETURN(LinearModel model, Fit(step, package, train, x));

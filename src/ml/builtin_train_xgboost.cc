@@ -2,13 +2,16 @@
 // on a validation table; writes a model package (ml/model_package.h).
 #include <cmath>
 #include <filesystem>
+#include <new>
 #include <optional>
 #include <sstream>
 
 #include "ml/builtin_impls.h"
 #include "ml/features.h"
+#include "ml/file_features.h"
+#include "ml/huge_page_buffer.h"
 #include "ml/model_package.h"
-#include "ml/table_file.h"
+#include "ml/table_file_view.h"
 #include "ml/train_common.h"
 #include "ml/xgb_handles.h"
 
@@ -22,16 +25,41 @@ struct Prepared {
   size_t rows = 0;
 };
 
-Result<Prepared> Prepare(const Table& table, const ModelPackage& package, int threads) {
-  KILN_ASSIGN_OR_RETURN(const Column* label, table.Find(package.label));
+// The labels and features of `table` as an XGBoost matrix. The features go from the file's
+// columns to one float matrix without copying the table.
+Result<Prepared> Prepare(const TableFileView& table, const ModelPackage& package, int threads) {
+  KILN_ASSIGN_OR_RETURN(size_t label_index, table.IndexOf(package.label));
   const std::vector<std::string> classes =
       package.is_classifier() ? package.classes : std::vector<std::string>{};
-  KILN_ASSIGN_OR_RETURN(std::vector<float> labels, EncodeLabels(*label, classes));
-  KILN_ASSIGN_OR_RETURN(std::vector<float> values, FeatureMatrix(table, package.features));
-  KILN_ASSIGN_OR_RETURN(XgbMatrix matrix, XgbMatrix::Create(values, table.num_rows(),
-                                                            package.features.size(), threads));
+  KILN_ASSIGN_OR_RETURN(Column label, table.CopyColumn(label_index));
+  KILN_ASSIGN_OR_RETURN(std::vector<float> labels, EncodeLabels(label, classes));
+  std::vector<size_t> columns;
+  for (const std::string& name : package.features) {
+    KILN_ASSIGN_OR_RETURN(size_t i, table.IndexOf(name));
+    KILN_RETURN_IF_ERROR(CheckNumericFeature(name, table.type(i)));
+    columns.push_back(i);
+  }
+  const size_t rows = table.num_rows(), cols = columns.size();
+  KILN_ASSIGN_OR_RETURN(HugePageBuffer buffer,
+                        HugePageBuffer::Allocate(rows * cols * sizeof(float)));
+  float* values = reinterpret_cast<float*>(buffer.data());
+  KILN_RETURN_IF_ERROR(ReadFeatureMatrix(table, columns, threads, values));
+  KILN_ASSIGN_OR_RETURN(XgbMatrix matrix, XgbMatrix::Create(values, rows, cols, threads));
   KILN_RETURN_IF_ERROR(matrix.SetLabels(labels));
-  return Prepared{std::move(matrix), table.num_rows()};
+  return Prepared{std::move(matrix), rows};
+}
+
+Status OutOfMemory(const std::string& path) {
+  return ResourceExhausted("not enough memory to train on '" + path + "'");
+}
+
+Result<Prepared> PrepareFile(const std::string& path, const ModelPackage& package, int threads) {
+  try {
+    KILN_ASSIGN_OR_RETURN(TableFileView table, TableFileView::Open(path));
+    return Prepare(table, package, threads);
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(path);
+  }
 }
 
 // The boosting params, as XGBoost names them, from the step's params.
@@ -107,20 +135,37 @@ Result<Boosted> Boost(const BuiltinStep& step, XgbBooster& booster, const Prepar
   return out;
 }
 
+struct Training {
+  ModelPackage package;
+  Prepared train;
+};
+
+// The package description and training matrix from the "train" input; the file is closed and
+// the float matrix freed before boosting starts.
+Result<Training> LoadTraining(const BuiltinStep& step, int threads) {
+  KILN_ASSIGN_OR_RETURN(std::string path, step.Input("train"));
+  try {
+    KILN_ASSIGN_OR_RETURN(TableFileView table, TableFileView::Open(path));
+    if (table.num_rows() == 0) return InvalidArgument("the training table is empty");
+    KILN_ASSIGN_OR_RETURN(ModelPackage package, DescribeModel(step, SchemaOf(table)));
+    KILN_ASSIGN_OR_RETURN(Prepared train, Prepare(table, package, threads));
+    return Training{std::move(package), std::move(train)};
+  } catch (const std::bad_alloc&) {
+    return OutOfMemory(path);
+  }
+}
+
 }  // namespace
 
 Status RunTrainXgboost(const BuiltinStep& step) {
-  KILN_ASSIGN_OR_RETURN(std::string train_path, step.Input("train"));
-  KILN_ASSIGN_OR_RETURN(Table train_table, ReadTable(train_path));
-  if (train_table.num_rows() == 0) return InvalidArgument("the training table is empty");
-  KILN_ASSIGN_OR_RETURN(ModelPackage package, DescribeModel(step, train_table));
   KILN_ASSIGN_OR_RETURN(int64_t threads, step.Int("nthread"));
-  KILN_ASSIGN_OR_RETURN(Prepared train, Prepare(train_table, package, static_cast<int>(threads)));
+  KILN_ASSIGN_OR_RETURN(Training training, LoadTraining(step, static_cast<int>(threads)));
+  ModelPackage& package = training.package;
+  const Prepared& train = training.train;
   std::optional<Prepared> valid;
   if (step.HasInput("validation")) {
     KILN_ASSIGN_OR_RETURN(std::string path, step.Input("validation"));
-    KILN_ASSIGN_OR_RETURN(Table table, ReadTable(path));
-    KILN_ASSIGN_OR_RETURN(valid, Prepare(table, package, static_cast<int>(threads)));
+    KILN_ASSIGN_OR_RETURN(valid, PrepareFile(path, package, static_cast<int>(threads)));
   }
   std::vector<const XgbMatrix*> cache = {&train.matrix};
   if (valid) cache.push_back(&valid->matrix);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <set>
@@ -26,6 +27,13 @@ float CellFloat(const Column& column, size_t row) {
   return std::numeric_limits<float>::quiet_NaN();
 }
 
+Status CheckColumn(const std::vector<std::string>& columns, const std::string& name) {
+  if (std::find(columns.begin(), columns.end(), name) != columns.end()) return Status::Ok();
+  std::string names;
+  for (const std::string& c : columns) names += (names.empty() ? "" : ", ") + c;
+  return NotFound("no column '" + name + "' (columns: " + names + ")");
+}
+
 Status CheckMissing(const Column& label) {
   for (size_t row = 0; row < label.size(); ++row) {
     if (!label.IsValid(row)) {
@@ -40,42 +48,58 @@ Status CheckMissing(const Column& label) {
 
 Result<std::vector<std::string>> FeatureColumns(const Table& table, const std::string& label,
                                                 const std::vector<std::string>& chosen) {
-  KILN_RETURN_IF_ERROR(table.Find(label).status());
+  return FeatureColumns(table.ColumnNames(), label, chosen);
+}
+
+Result<std::vector<std::string>> FeatureColumns(const std::vector<std::string>& columns,
+                                                const std::string& label,
+                                                const std::vector<std::string>& chosen) {
+  KILN_RETURN_IF_ERROR(CheckColumn(columns, label));
   if (chosen.empty()) {
     std::vector<std::string> out;
-    for (const std::string& name : table.ColumnNames()) {
+    for (const std::string& name : columns) {
       if (name != label) out.push_back(name);
     }
     if (out.empty()) return InvalidArgument("the table has no column besides the label");
     return out;
   }
   for (const std::string& name : chosen) {
-    KILN_RETURN_IF_ERROR(table.Find(name).status());
+    KILN_RETURN_IF_ERROR(CheckColumn(columns, name));
     if (name == label) return InvalidArgument("the label '" + label + "' cannot be a feature");
   }
   return chosen;
 }
 
+Status CheckNumericFeature(const std::string& name, ColumnType type) {
+  if (type != ColumnType::kString) return Status::Ok();
+  return InvalidArgument("column '" + name +
+                         "' holds strings: encode it first (preprocess: label_encode or one_hot)");
+}
+
 namespace {
 
-// Copies rows [begin, end) of `column` into column `c` of the row-major `out` (width `cols`).
+// Copies rows [begin, end) of `column` (values of type T) into column `c` of the row-major `out`
+// (width `cols`).
 template <typename T>
-void CopyColumnBlock(const std::vector<T>& values, const std::vector<uint8_t>& valid, size_t c,
-                     size_t cols, size_t begin, size_t end, float* out) {
+void CopyColumnBlock(const ColumnRef& column, size_t c, size_t cols, size_t begin, size_t end,
+                     float* out) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   for (size_t r = begin; r < end; ++r) {
-    out[r * cols + c] = valid[r] ? static_cast<float>(values[r]) : nan;
+    T v;
+    std::memcpy(&v, column.values + r * sizeof(T), sizeof(T));
+    out[r * cols + c] = column.valid[r] ? static_cast<float>(v) : nan;
   }
 }
 
-void CopyBlock(const Column& column, size_t c, size_t cols, size_t begin, size_t end, float* out) {
-  switch (column.type()) {
+void CopyBlock(const ColumnRef& column, size_t c, size_t cols, size_t begin, size_t end,
+               float* out) {
+  switch (column.type) {
     case ColumnType::kFloat64:
-      return CopyColumnBlock(column.doubles(), column.valid(), c, cols, begin, end, out);
+      return CopyColumnBlock<double>(column, c, cols, begin, end, out);
     case ColumnType::kInt64:
-      return CopyColumnBlock(column.ints(), column.valid(), c, cols, begin, end, out);
+      return CopyColumnBlock<int64_t>(column, c, cols, begin, end, out);
     case ColumnType::kBool:
-      return CopyColumnBlock(column.bools(), column.valid(), c, cols, begin, end, out);
+      return CopyColumnBlock<uint8_t>(column, c, cols, begin, end, out);
     case ColumnType::kString:
       return;
   }
@@ -83,26 +107,26 @@ void CopyBlock(const Column& column, size_t c, size_t cols, size_t begin, size_t
 
 }  // namespace
 
-Result<std::vector<float>> FeatureMatrix(const Table& table,
-                                         const std::vector<std::string>& features) {
-  std::vector<const Column*> columns;
-  for (const std::string& name : features) {
-    KILN_ASSIGN_OR_RETURN(const Column* column, table.Find(name));
-    if (column->type() == ColumnType::kString) {
-      return InvalidArgument("column '" + name +
-                             "' holds strings: encode it first (preprocess: label_encode or "
-                             "one_hot)");
-    }
-    columns.push_back(column);
-  }
-  const size_t rows = table.num_rows(), cols = columns.size();
-  std::vector<float> out(rows * cols);
+void FillFeatureRows(const std::vector<ColumnRef>& columns, size_t rows, float* out) {
   // Blocks of rows keep the strided writes of every column inside the cache.
   constexpr size_t kBlock = 512;
-  for (size_t begin = 0; begin < rows; begin += kBlock) {
-    const size_t end = std::min(rows, begin + kBlock);
-    for (size_t c = 0; c < cols; ++c) CopyBlock(*columns[c], c, cols, begin, end, out.data());
+  const size_t cols = columns.size();
+  for (size_t b = 0; b < rows; b += kBlock) {
+    const size_t e = std::min(rows, b + kBlock);
+    for (size_t c = 0; c < cols; ++c) CopyBlock(columns[c], c, cols, b, e, out);
   }
+}
+
+Result<std::vector<float>> FeatureMatrix(const Table& table,
+                                         const std::vector<std::string>& features) {
+  std::vector<ColumnRef> columns;
+  for (const std::string& name : features) {
+    KILN_ASSIGN_OR_RETURN(const Column* column, table.Find(name));
+    KILN_RETURN_IF_ERROR(CheckNumericFeature(name, column->type()));
+    columns.push_back(RefOf(*column));
+  }
+  std::vector<float> out(table.num_rows() * columns.size());
+  FillFeatureRows(columns, table.num_rows(), out.data());
   return out;
 }
 

@@ -7,13 +7,12 @@
 #include <new>
 
 #include "ml/file_io.h"
+#include "ml/table_file_view.h"
 
 namespace kiln::ml {
 namespace {
 
 static_assert(std::endian::native == std::endian::little, "the .ktab layout is little-endian");
-
-constexpr char kMagic[8] = {'K', 'I', 'L', 'N', 'T', 'A', 'B', '\0'};
 
 template <typename T>
 void Put(std::string& out, T v) {
@@ -43,116 +42,6 @@ void PutValues(std::string& out, const Column& c) {
     case ColumnType::kString:
       return PutStrings(out, c.strings());
   }
-}
-
-// Bounds-checked reading of the serialized bytes.
-class Cursor {
- public:
-  explicit Cursor(std::string_view bytes) : p_(bytes.data()), end_(p_ + bytes.size()) {}
-  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
-
-  template <typename T>
-  bool Get(T& v) {
-    return Take(&v, sizeof(T));
-  }
-  bool Take(void* out, size_t n) {
-    if (n > remaining()) return false;
-    std::memcpy(out, p_, n);
-    p_ += n;
-    return true;
-  }
-  // Fills `v` with `rows` values of T, checking the size before allocating.
-  template <typename T>
-  bool GetVector(std::vector<T>& v, uint64_t rows) {
-    if (rows > remaining() / sizeof(T)) return false;
-    v.resize(rows);
-    return Take(v.data(), rows * sizeof(T));
-  }
-
- private:
-  const char* p_;
-  const char* end_;
-};
-
-bool AllZeroOrOne(const std::vector<uint8_t>& v) {
-  for (uint8_t b : v) {
-    if (b > 1) return false;
-  }
-  return true;
-}
-
-bool GetStrings(Cursor& in, uint64_t rows, std::vector<std::string>& out) {
-  std::vector<uint64_t> offsets;
-  if (rows == UINT64_MAX || !in.GetVector(offsets, rows + 1) || offsets[0] != 0) return false;
-  for (size_t i = 0; i < rows; ++i) {
-    if (offsets[i + 1] < offsets[i]) return false;
-  }
-  if (offsets[rows] > in.remaining()) return false;
-  std::string bytes(offsets[rows], '\0');
-  if (!in.Take(bytes.data(), bytes.size())) return false;
-  out.resize(rows);
-  for (size_t i = 0; i < rows; ++i) out[i] = bytes.substr(offsets[i], offsets[i + 1] - offsets[i]);
-  return true;
-}
-
-struct ColumnHeader {
-  std::string name;
-  ColumnType type;
-};
-
-// Reads one column's mask and values; false when the bytes are short or invalid.
-bool GetColumn(Cursor& in, const ColumnHeader& h, uint64_t rows, std::vector<Column>& out) {
-  std::vector<uint8_t> valid;
-  if (!in.GetVector(valid, rows) || !AllZeroOrOne(valid)) return false;
-  switch (h.type) {
-    case ColumnType::kFloat64: {
-      std::vector<double> v;
-      if (!in.GetVector(v, rows)) return false;
-      out.push_back(Column::Float64(h.name, std::move(v), std::move(valid)));
-      return true;
-    }
-    case ColumnType::kInt64: {
-      std::vector<int64_t> v;
-      if (!in.GetVector(v, rows)) return false;
-      out.push_back(Column::Int64(h.name, std::move(v), std::move(valid)));
-      return true;
-    }
-    case ColumnType::kBool: {
-      std::vector<uint8_t> v;
-      if (!in.GetVector(v, rows) || !AllZeroOrOne(v)) return false;
-      out.push_back(Column::Bool(h.name, std::move(v), std::move(valid)));
-      return true;
-    }
-    case ColumnType::kString: {
-      std::vector<std::string> v;
-      if (!GetStrings(in, rows, v)) return false;
-      out.push_back(Column::String(h.name, std::move(v), std::move(valid)));
-      return true;
-    }
-  }
-  return false;
-}
-
-Status Corrupt(std::string_view source, const std::string& what) {
-  return InvalidArgument(std::string(source) + ": truncated or corrupt Kiln table (" + what + ")");
-}
-
-Result<std::vector<ColumnHeader>> GetHeaders(Cursor& in, std::string_view source, uint32_t count) {
-  std::vector<ColumnHeader> headers;
-  for (uint32_t i = 0; i < count; ++i) {
-    uint32_t len = 0;
-    uint8_t type = 0;
-    ColumnHeader h;
-    if (!in.Get(len) || len > in.remaining()) return Corrupt(source, "column header");
-    h.name.resize(len);
-    if (!in.Take(h.name.data(), len) || !in.Get(type)) return Corrupt(source, "column header");
-    if (type > static_cast<uint8_t>(ColumnType::kString)) {
-      return Corrupt(source, "column '" + h.name + "' has unknown type " + std::to_string(type));
-    }
-    h.type = static_cast<ColumnType>(type);
-    headers.push_back(std::move(h));
-  }
-  return headers;
 }
 
 // `s` as a CSV field, quoted when it holds a delimiter, quote or line break.
@@ -205,6 +94,16 @@ void AppendCell(std::string& out, const Column& c, size_t row) {
   }
 }
 
+// Every column of `view`, copied (names in a view are unique and lengths equal).
+Result<Table> CopyTable(const TableFileView& view) {
+  Table table;
+  for (size_t i = 0; i < view.num_columns(); ++i) {
+    KILN_ASSIGN_OR_RETURN(Column column, view.CopyColumn(i));
+    KILN_RETURN_IF_ERROR(table.AddColumn(std::move(column)));
+  }
+  return table;
+}
+
 Status OutOfMemory(const std::string& path) {
   return ResourceExhausted("not enough memory for table file '" + path + "'");
 }
@@ -212,7 +111,7 @@ Status OutOfMemory(const std::string& path) {
 }  // namespace
 
 std::string SerializeTable(const Table& table) {
-  std::string out(kMagic, sizeof(kMagic));
+  std::string out(kTableFileMagic, sizeof(kTableFileMagic));
   Put(out, kTableFileVersion);
   Put(out, static_cast<uint32_t>(table.num_columns()));
   Put(out, static_cast<uint64_t>(table.num_rows()));
@@ -229,33 +128,8 @@ std::string SerializeTable(const Table& table) {
 }
 
 Result<Table> ParseTable(std::string_view bytes, std::string_view source) {
-  Cursor in(bytes);
-  char magic[sizeof(kMagic)];
-  if (!in.Take(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
-    return InvalidArgument(std::string(source) + ": not a Kiln table (bad magic)");
-  }
-  uint32_t version = 0, columns = 0;
-  uint64_t rows = 0;
-  if (!in.Get(version)) return Corrupt(source, "header");
-  if (version != kTableFileVersion) {
-    return InvalidArgument(std::string(source) + ": unsupported Kiln table version " +
-                           std::to_string(version) + " (expected " +
-                           std::to_string(kTableFileVersion) + ")");
-  }
-  if (!in.Get(columns) || !in.Get(rows)) return Corrupt(source, "header");
-  if (columns == 0 && rows != 0) return Corrupt(source, "rows without columns");
-  KILN_ASSIGN_OR_RETURN(auto headers, GetHeaders(in, source, columns));
-  std::vector<Column> parsed;
-  for (const ColumnHeader& h : headers) {
-    if (!GetColumn(in, h, rows, parsed)) return Corrupt(source, "column '" + h.name + "'");
-  }
-  if (in.remaining() != 0) return Corrupt(source, "trailing bytes");
-  Table table;
-  for (Column& c : parsed) {
-    std::string name = c.name();
-    if (!table.AddColumn(std::move(c)).ok()) return Corrupt(source, "column '" + name + "'");
-  }
-  return table;
+  KILN_ASSIGN_OR_RETURN(TableFileView view, TableFileView::Parse(bytes, source));
+  return CopyTable(view);
 }
 
 Status WriteTable(const Table& table, const std::string& path) {
@@ -267,9 +141,9 @@ Status WriteTable(const Table& table, const std::string& path) {
 }
 
 Result<Table> ReadTable(const std::string& path) {
-  KILN_ASSIGN_OR_RETURN(FileBytes bytes, ReadFileBytes(path));
   try {
-    return ParseTable(bytes.view(), path);
+    KILN_ASSIGN_OR_RETURN(TableFileView view, TableFileView::Open(path));
+    return CopyTable(view);
   } catch (const std::bad_alloc&) {
     return OutOfMemory(path);
   }

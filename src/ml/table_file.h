@@ -15,6 +15,7 @@
 
 namespace kiln::ml {
 
+inline constexpr char kTableFileMagic[8] = {'K', 'I', 'L', 'N', 'T', 'A', 'B', '\0'};
 inline constexpr uint32_t kTableFileVersion = 1;
 
 // The .ktab bytes of `table`. Never fails.

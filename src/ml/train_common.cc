@@ -35,7 +35,7 @@ Result<std::string> ResolveTask(const std::string& task, const Column& label, si
 // The raw columns a caller sends: with a recorded chain, the training table's columns before
 // preprocessing that the chain reads or the model takes as they are; otherwise the features.
 Result<std::vector<std::pair<std::string, std::string>>> Signature(const BuiltinStep& step,
-                                                                   const Table& train,
+                                                                   const TrainingSchema& train,
                                                                    const ModelPackage& p) {
   std::vector<std::pair<std::string, std::string>> out;
   if (step.HasInput("preprocess")) {
@@ -54,26 +54,47 @@ Result<std::vector<std::pair<std::string, std::string>>> Signature(const Builtin
     if (!chain.inputs.empty()) return out;
   }
   for (const std::string& name : p.features) {
-    KILN_ASSIGN_OR_RETURN(const Column* column, train.Find(name));
-    out.emplace_back(name, ColumnTypeName(column->type()));
+    const size_t i = static_cast<size_t>(std::find(train.names.begin(), train.names.end(), name) -
+                                         train.names.begin());
+    out.emplace_back(name, ColumnTypeName(train.types[i]));  // FeatureColumns checked it exists
   }
   return out;
 }
 
 }  // namespace
 
-Result<ModelPackage> DescribeModel(const BuiltinStep& step, const Table& train) {
+TrainingSchema SchemaOf(const Table& table) {
+  TrainingSchema schema;
+  for (const Column& column : table.columns()) {
+    schema.names.push_back(column.name());
+    schema.types.push_back(column.type());
+  }
+  schema.column = [&table](size_t i) -> Result<Column> { return table.column(i); };
+  return schema;
+}
+
+TrainingSchema SchemaOf(const TableFileView& table) {
+  TrainingSchema schema;
+  schema.names = table.ColumnNames();
+  for (size_t i = 0; i < schema.names.size(); ++i) schema.types.push_back(table.type(i));
+  schema.column = [&table](size_t i) { return table.CopyColumn(i); };
+  return schema;
+}
+
+Result<ModelPackage> DescribeModel(const BuiltinStep& step, const TrainingSchema& train) {
   ModelPackage p;
   KILN_ASSIGN_OR_RETURN(p.label, step.String("label"));
   KILN_ASSIGN_OR_RETURN(std::vector<std::string> chosen, step.StringList("features"));
-  KILN_ASSIGN_OR_RETURN(p.features, FeatureColumns(train, p.label, chosen));
-  KILN_ASSIGN_OR_RETURN(const Column* label, train.Find(p.label));
+  KILN_ASSIGN_OR_RETURN(p.features, FeatureColumns(train.names, p.label, chosen));
+  const size_t label_index = static_cast<size_t>(
+      std::find(train.names.begin(), train.names.end(), p.label) - train.names.begin());
+  KILN_ASSIGN_OR_RETURN(const Column label, train.column(label_index));
   KILN_ASSIGN_OR_RETURN(std::string task, step.String("task"));
   std::vector<std::string> classes;
   if (task != "regression") {
-    KILN_ASSIGN_OR_RETURN(classes, LabelClasses(*label));
+    KILN_ASSIGN_OR_RETURN(classes, LabelClasses(label));
   }
-  KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, *label, classes.size()));
+  KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, label, classes.size()));
   if (p.is_classifier()) p.classes = std::move(classes);
   KILN_ASSIGN_OR_RETURN(p.signature, Signature(step, train, p));
   return p;

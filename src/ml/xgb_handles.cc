@@ -19,10 +19,13 @@ Status Check(int rc, const char* what) {
 
 Result<XgbMatrix> XgbMatrix::Create(const std::vector<float>& values, size_t rows, size_t cols,
                                     int threads) {
+  return Create(values.data(), rows, cols, threads);
+}
+
+Result<XgbMatrix> XgbMatrix::Create(const float* values, size_t rows, size_t cols, int threads) {
   // The array-interface entry point, as the Python package uses: the same DMatrix, built the
   // same way, as python3-xgboost builds from a float32 numpy array.
-  const std::string array = "{\"data\": [" +
-                            std::to_string(reinterpret_cast<uintptr_t>(values.data())) +
+  const std::string array = "{\"data\": [" + std::to_string(reinterpret_cast<uintptr_t>(values)) +
                             ", true], \"shape\": [" + std::to_string(rows) + ", " +
                             std::to_string(cols) + "], \"typestr\": \"<f4\", \"version\": 3}";
   const std::string config = "{\"missing\": NaN, \"nthread\": " + std::to_string(threads) + "}";

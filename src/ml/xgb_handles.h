@@ -18,6 +18,8 @@ class XgbMatrix {
   // with XGBoost's message.
   static Result<XgbMatrix> Create(const std::vector<float>& values, size_t rows, size_t cols,
                                   int threads = 0);
+  // As above, from `values` (rows x cols floats), borrowed for the call only.
+  static Result<XgbMatrix> Create(const float* values, size_t rows, size_t cols, int threads = 0);
   XgbMatrix(XgbMatrix&&) noexcept;
   XgbMatrix& operator=(XgbMatrix&&) noexcept;
   ~XgbMatrix();
