@@ -64,9 +64,11 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   app->deployments_ =
       std::make_unique<serving::DeploymentManager>(*app->deployment_specs_, *app->model_loader_);
   KILN_RETURN_IF_ERROR(app->deployments_->LoadSpecs());
-  app->services_.reset(new Services{*app->tracking_, *app->registry_, *app->artifacts_,
-                                    *app->modules_, *app->pipelines_, *app->scheduler_,
-                                    *app->datasets_, *app->deployments_, *app->uploads_});
+  app->monitoring_ = std::make_unique<serving::Monitoring>();
+  app->data_dir_ = data_dir;
+  app->services_.reset(new Services{
+      *app->tracking_, *app->registry_, *app->artifacts_, *app->modules_, *app->pipelines_,
+      *app->scheduler_, *app->datasets_, *app->deployments_, *app->monitoring_, *app->uploads_});
   mlflow::AddExperimentRoutes(app->router_, *app->services_);
   mlflow::AddRunRoutes(app->router_, *app->services_);
   mlflow::AddRegistryRoutes(app->router_, *app->services_);
@@ -80,7 +82,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   v1::AddDatasetRoutes(app->router_, *app->services_);
   v1::AddBlobUploadRoutes(app->router_, *app->services_);
   v1::AddDeploymentRoutes(app->router_, *app->services_);
-  app->serving_.reset(new serving_api::ServingContext{*app->deployments_});
+  app->serving_.reset(new serving_api::ServingContext{*app->deployments_, *app->monitoring_});
   serving_api::AddPredictRoutes(app->router_, *app->serving_);
   return app;
 }
@@ -89,6 +91,10 @@ void App::SetTrackingUri(const std::string& uri) { pipelines_->SetTrackingUri(ur
 
 void App::StartScheduler() { scheduler_->Start(); }
 
-void App::StartServing() { deployments_->StartLoading(); }
+Status App::StartServing() {
+  KILN_RETURN_IF_ERROR(monitoring_->OpenLog(data_dir_ + "/serving/requests"));
+  deployments_->StartLoading();
+  return Status::Ok();
+}
 
 }  // namespace kiln::api

@@ -33,9 +33,10 @@ class App {
   // Starts the schedule thread (Open does not, so one-shot CLI commands never fire schedules).
   // Call once the server listens. Thread-safe.
   void StartScheduler();
-  // Starts loading and hot-swapping the deployments' models (a serving process only). Call
-  // once the server listens. Thread-safe.
-  void StartServing();
+  // Makes this process the one that serves the deployments: opens the request log and starts
+  // loading and hot-swapping the models. Call once, before the server starts. Errors: as
+  // RequestLog::Open (kFailedPrecondition when another server has this data folder).
+  Status StartServing();
 
  private:
   App() = default;
@@ -51,7 +52,9 @@ class App {
   std::unique_ptr<serving::ModelLoader> model_loader_;
   // Declared after what its loading thread uses, so it stops first.
   std::unique_ptr<serving::DeploymentManager> deployments_;
+  std::unique_ptr<serving::Monitoring> monitoring_;
   std::unique_ptr<serving_api::ServingContext> serving_;
+  std::string data_dir_;
   // Declared after the stores its runs use, so it is destroyed (runs cancelled) before them.
   std::unique_ptr<exec::PipelineService> pipelines_;
   // Declared after pipelines_, so its thread stops before the runner goes away.

@@ -17,6 +17,7 @@
 #include "pipeline/published_modules.h"
 #include "registry/registry_service.h"
 #include "serving/deployment_manager.h"
+#include "serving/monitoring.h"
 #include "tracking/tracking_service.h"
 
 namespace kiln::api {
@@ -31,6 +32,7 @@ struct Services {
   exec::Scheduler& scheduler;
   datasets::DatasetRegistry& datasets;
   serving::DeploymentManager& deployments;
+  serving::Monitoring& monitoring;
   artifacts::BlobUploads& uploads;
 };
 

@@ -19,6 +19,7 @@ namespace {
 struct DeployCommandFlags : ClientFlags {
   DeployFlags deploy;
   std::string target;  // NAME for undeploy and show
+  RequestsFlags requests;
 };
 
 int FailDeploy(const Status& status) { return Fail(status, "kiln deploy"); }
@@ -60,6 +61,19 @@ Result<json> WaitUntilServing(ApiCaller& api, const std::string& name, int timeo
   }
 }
 
+void PrintQuality(const json& quality) {
+  for (const json& q : quality) {
+    std::cout << "  quality " << q.value("model", "") << "/" << q.value("version", int64_t{0})
+              << ": " << q.value("rows", int64_t{0}) << " rows with feedback";
+    if (q.contains("accuracy")) {
+      std::cout << ", accuracy " << q.value("accuracy", 0.0);
+    } else {
+      std::cout << ", rmse " << q.value("rmse", 0.0) << ", mae " << q.value("mae", 0.0);
+    }
+    std::cout << "\n";
+  }
+}
+
 void PrintDeployment(const json& d) {
   std::cout << "deployment " << d.value("name", "") << "\n"
             << "  model   " << SlotLine(d["primary"]) << "\n";
@@ -72,6 +86,7 @@ void PrintDeployment(const json& d) {
       std::cout << "  warning " << d[key].value("error", "") << "\n";
     }
   }
+  if (d.contains("quality")) PrintQuality(d["quality"]);
   for (const auto& [name, path] : d["endpoints"].items()) {
     std::cout << "  " << name << std::string(name.size() < 13 ? 13 - name.size() : 1, ' ')
               << path.get<std::string>() << "\n";
@@ -116,6 +131,17 @@ void AddDeploymentsGroup(CLI::App& app, std::shared_ptr<DeployCommandFlags> flag
   ls->callback([flags, &rc] {
     rc =
         WithApi(*flags, false, [&](ApiCaller& api) { return ListDeployments(api, flags->output); });
+  });
+  CLI::App* requests =
+      WithFlags(group->add_subcommand("requests", "The newest logged requests"), *flags);
+  requests->add_option("NAME", flags->requests.name, "Deployment name")->required();
+  requests->add_option("--since-ms", flags->requests.since_ms,
+                       "Only requests answered at or after this time (ms since the epoch)");
+  requests->add_option("--limit", flags->requests.limit, "At most this many (newest)")
+      ->default_val(20);
+  requests->callback([flags, &rc] {
+    rc = WithApi(*flags, false,
+                 [&](ApiCaller& api) { return ListRequests(api, flags->requests, flags->output); });
   });
   CLI::App* show = WithFlags(group->add_subcommand("show", "Show one deployment"), *flags);
   show->add_option("NAME", flags->target, "Deployment name")->required();
@@ -181,6 +207,31 @@ int ShowDeployment(ApiCaller& api, const std::string& name, const OutputFlags& o
     return kExitOk;
   }
   PrintDeployment((*body)["deployment"]);
+  return kExitOk;
+}
+
+int ListRequests(ApiCaller& api, const RequestsFlags& flags, const OutputFlags& out) {
+  Result<json> body = api.Get(
+      DeploymentPath(flags.name) + "/requests",
+      {{"since_ms", std::to_string(flags.since_ms)}, {"limit", std::to_string(flags.limit)}});
+  if (!body.ok()) return Fail(body.status(), "kiln deployments");
+  if (out.json) {
+    std::cout << body->dump(2) << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const json& r : (*body)["requests"]) {
+    std::string predicted;
+    for (const json& o : r["outputs"]) {
+      predicted += (predicted.empty() ? "" : " ") + Cell(o.value("predicted", json(nullptr)));
+    }
+    char latency[32];
+    std::snprintf(latency, sizeof latency, "%.3f", r.value("latency_ms", 0.0));
+    rows.push_back({r.value("request_id", ""), FormatTime(r.value("time_ms", int64_t{0})),
+                    r.value("model", "") + "/" + std::to_string(r.value("version", int64_t{0})),
+                    latency, predicted});
+  }
+  PrintTable(std::cout, {"REQUEST", "TIME (UTC)", "MODEL", "MS", "PREDICTED"}, rows, 60);
   return kExitOk;
 }
 

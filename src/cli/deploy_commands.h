@@ -3,6 +3,7 @@
 // deployment is recorded and served once `kiln server` runs on that folder).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "cli/api_caller.h"
@@ -34,5 +35,13 @@ int Deploy(ApiCaller& api, const DeployFlags& flags, bool wait);
 int Undeploy(ApiCaller& api, const std::string& name);
 int ListDeployments(ApiCaller& api, const OutputFlags& out);
 int ShowDeployment(ApiCaller& api, const std::string& name, const OutputFlags& out);
+
+struct RequestsFlags {
+  std::string name;
+  int64_t since_ms = 0;
+  int64_t limit = 20;
+};
+// Prints the newest logged requests of a deployment (needs a server: the log is its own).
+int ListRequests(ApiCaller& api, const RequestsFlags& flags, const OutputFlags& out);
 
 }  // namespace kiln::cli

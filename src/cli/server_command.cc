@@ -31,6 +31,10 @@ int RunServer(const ServerFlags& flags) {
   options.threads = flags.threads;
   options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
   options.access_log = !flags.quiet;
+  if (Status serving = (*app)->StartServing(); !serving.ok()) {
+    spdlog::error("{}", serving.message());
+    return ExitCodeFor(serving);
+  }
   http::Server server(options, (*app)->router());
   Result<uint16_t> port = server.Start();
   if (!port.ok()) {
@@ -41,7 +45,6 @@ int RunServer(const ServerFlags& flags) {
   const std::string step_host = flags.host == "0.0.0.0" ? "127.0.0.1" : flags.host;
   (*app)->SetTrackingUri("http://" + step_host + ":" + std::to_string(*port));
   (*app)->StartScheduler();
-  (*app)->StartServing();
   std::printf("Kiln server listening on http://%s:%u\n", flags.host.c_str(), unsigned{*port});
   std::fflush(stdout);
   spdlog::info("data folder: {}", flags.data);

@@ -43,8 +43,11 @@ class Load:
                 conn.request("POST", self.path, body, {"Content-Type": "application/json"})
                 resp = conn.getresponse()
                 data = resp.read()
-                version = json.loads(data)["model"]["version"] if resp.status == 200 else data
-                seen.append((resp.status, version))
+                if resp.status == 200:
+                    answer = json.loads(data)
+                    seen.append((200, answer["model"]["version"], answer["request_id"]))
+                else:
+                    seen.append((resp.status, data))
             except (OSError, http.client.HTTPException) as e:
                 seen.append((0, repr(e)))
                 conn.close()
@@ -213,10 +216,10 @@ class ServingTest(ServerTestCase):
                           d["primary"]["error"] == "", "did not recover to v1")
             time.sleep(0.2)
         statuses = {}
-        for status, version in load.results:
-            statuses[status] = statuses.get(status, 0) + 1
+        for result in load.results:
+            statuses[result[0]] = statuses.get(result[0], 0) + 1
         self.assertEqual(set(statuses), {200}, [r for r in load.results if r[0] != 200][:5])
-        versions = {v for _, v in load.results}
+        versions = {r[1] for r in load.results}
         self.assertEqual(versions, {1, 2})
         self.assertGreater(len(load.results), 200)
 
@@ -253,6 +256,77 @@ class ServingTest(ServerTestCase):
             self.assertIn(needle, result.stderr)
         self.assertEqual(kiln("undeploy", "cli-made", "--server", url).returncode, 0)
         self.assertNotFound(self.predict("cli-made", {"rows": [ROW]}))
+
+    def test_requests_are_logged_take_feedback_and_show_in_metrics(self):
+        self.set_alias(1)
+        self.deploy("watched", f"{MODEL}/1")
+        virginica = {"sepal_length": 6.3, "sepal_width": 3.3, "petal_length": 6.0,
+                     "petal_width": 2.5}
+        ids = [self.ok(self.predict("watched", {"rows": [ROW]}))["request_id"] for _ in range(3)]
+        pair = self.ok(self.predict("watched", {"rows": [ROW, virginica]}))["request_id"]
+        self.assertInvalid(self.predict("watched", {"rows": []}))
+        logged = self.ok(self.get("/api/v1/deployments/watched/requests",
+                                  limit=100))["requests"]
+        self.assertEqual([r["request_id"] for r in logged], ids + [pair])
+        self.assertEqual(logged[-1]["inputs"], {"rows": [ROW, virginica]})
+        self.assertEqual([o["predicted"] for o in logged[-1]["outputs"]], ["setosa", "virginica"])
+        self.assertEqual(logged[0]["version"], 1)
+        self.assertEqual(self.ok(self.get("/api/v1/deployments/watched/requests", limit=2,
+                                          since_ms=0))["requests"], logged[-2:])
+        feedback = "/serve/watched/feedback"
+        self.ok(self.post(feedback, {"request_id": ids[0], "label": "setosa"}))
+        self.ok(self.post(feedback, {"request_id": ids[1], "label": "versicolor"}))
+        answer = self.ok(self.post(feedback, {"request_id": pair,
+                                              "labels": ["setosa", "virginica"]}))
+        self.assertEqual(answer["quality"], [{"model": MODEL, "version": 1, "requests": 3,
+                                              "rows": 4, "correct": 3, "accuracy": 0.75}])
+        self.assertError(self.post(feedback, {"request_id": ids[0], "label": "setosa"}), 400,
+                         "RESOURCE_ALREADY_EXISTS", "already has feedback")
+        self.assertNotFound(self.post(feedback, {"request_id": "nosuch", "label": "a"}),
+                            "nosuch")
+        self.assertInvalid(self.post(feedback, {"label": "setosa"}), "request_id")
+        self.assertInvalid(self.post(feedback, {"request_id": ids[2], "label": "a",
+                                                "labels": ["a"]}), "exactly one")
+        self.assertInvalid(self.post(feedback, {"request_id": ids[2],
+                                                "labels": ["a", "b"]}), "labels")
+        shown = self.deployment("watched")
+        self.assertEqual(shown["quality"][0]["accuracy"], 0.75)
+        status, text = self.call("GET", "/metrics")
+        self.assertEqual(status, 200)
+        text = text.decode() if isinstance(text, bytes) else text
+        series = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                series[name] = float(value)
+        key = 'kiln_serving_requests_total{deployment="watched",version="1",code="%s"}'
+        self.assertEqual(series[key % "200"], 4)
+        self.assertEqual(series[key % "400"], 1)
+        self.assertEqual(series['kiln_serving_predictions_total{deployment="watched",'
+                                'version="1",class="setosa"}'], 4)
+        self.assertEqual(series['kiln_serving_request_duration_seconds_count{'
+                                'deployment="watched",version="1"}'], 5)
+        self.assertInvalid(self.get("/api/v1/deployments/watched/requests", limit=0), "limit")
+        self.assertNotFound(self.get("/api/v1/deployments/nosuch/requests"))
+        listed = kiln("deployments", "requests", "watched", "--limit", "2", "--server",
+                      self.server.base_url)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn(pair, listed.stdout)
+
+    def test_sigkill_under_load_loses_no_answered_request(self):
+        self.set_alias(1)
+        self.deploy("killed", f"{MODEL}@champion")
+        with Load(self.server.port, "/serve/killed/predict", threads=4) as load:
+            time.sleep(1.5)
+            self.server.kill()
+            time.sleep(0.2)
+        answered = [r[2] for r in load.results if r[0] == 200]
+        self.assertGreater(len(answered), 50)
+        self.server.start()
+        logged = self.ok(self.get("/api/v1/deployments/killed/requests", limit=10000))
+        found = {r["request_id"] for r in logged["requests"]}
+        missing = [i for i in answered if i not in found]
+        self.assertEqual(missing, [], f"{len(missing)} of {len(answered)} answered requests lost")
 
 
 if __name__ == "__main__":

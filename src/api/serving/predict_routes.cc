@@ -9,7 +9,9 @@
 #include "api/request_args.h"
 #include "api/serving/formats.h"
 #include "api/serving/openapi.h"
+#include "api/v1/deployment_render.h"
 #include "common/ids.h"
+#include "serving/request_id.h"
 
 namespace kiln::api::serving_api {
 namespace {
@@ -19,18 +21,6 @@ using nlohmann::json;
 enum class Protocol { kNative, kMlflow, kKserve };
 
 constexpr int kMaxDepth = 32;
-
-// A request id: the time in ms, then a process-wide counter, both hex (unique within a process
-// and sortable; the random prefix keeps processes apart).
-std::string NewRequestId() {
-  static const std::string prefix = NewHexId().substr(0, 8);
-  static std::atomic<uint64_t> counter{0};
-  char buf[64];
-  snprintf(buf, sizeof(buf), "%011llx-%s-%06llx", static_cast<unsigned long long>(NowMillis()),
-           prefix.c_str(),
-           static_cast<unsigned long long>(counter.fetch_add(1, std::memory_order_relaxed)));
-  return buf;
-}
 
 Result<json> ParseBody(const http::Request& request) {
   if (JsonDepth(request.body) > kMaxDepth) {
@@ -53,47 +43,139 @@ Result<ml::Table> ParseRows(Protocol protocol, const json& body, const ml::Model
   return InvalidArgument("unknown protocol");
 }
 
-json Answer(Protocol protocol, const serving::LoadedModel& model, const ml::Predictions& p,
-            const std::string& request_id, const json& body) {
+// A parsed and scored request: the protocol's answer and what the request log keeps.
+struct Scored {
+  ml::Predictions predictions;
+  json objects;  // one {"predicted", "probabilities"} per row
+  json answer;
+};
+
+Result<Scored> Score(Protocol protocol, const http::Request& request,
+                     const serving::LoadedModel& model, const std::string& request_id) {
+  KILN_ASSIGN_OR_RETURN(json body, ParseBody(request));
+  KILN_ASSIGN_OR_RETURN(ml::Table rows, ParseRows(protocol, body, model.package()));
+  Scored out;
+  KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(rows));
+  out.objects = PredictionObjects(model.package(), out.predictions);
   switch (protocol) {
     case Protocol::kNative:
-      return {{"request_id", request_id},
-              {"model", {{"name", model.name}, {"version", model.version}}},
-              {"predictions", PredictionObjects(model.package(), p)}};
+      out.answer = {{"request_id", request_id},
+                    {"model", {{"name", model.name}, {"version", model.version}}},
+                    {"predictions", out.objects}};
+      break;
     case Protocol::kMlflow:
-      return MlflowAnswer(model.package(), p);
-    case Protocol::kKserve: {
-      json answer = {{"model_name", model.name},
-                     {"model_version", std::to_string(model.version)},
-                     {"id", request_id},
-                     {"outputs", KserveOutputs(model.package(), p)}};
+      out.answer = MlflowAnswer(model.package(), out.predictions);
+      break;
+    case Protocol::kKserve:
+      out.answer = {{"model_name", model.name},
+                    {"model_version", std::to_string(model.version)},
+                    {"id", request_id},
+                    {"outputs", KserveOutputs(model.package(), out.predictions)}};
       if (body.contains("id") && body["id"].is_string()) {
-        answer["id"] = body["id"];
-        answer["parameters"] = {{"request_id", request_id}};
+        out.answer["id"] = body["id"];
+        out.answer["parameters"] = {{"request_id", request_id}};
       }
-      return answer;
-    }
+      break;
   }
-  return json::object();
+  return out;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Rows per predicted class, for the metrics (labels point into the package).
+std::vector<serving::ClassCount> ClassCounts(const ml::ModelPackage& package,
+                                             const ml::Predictions& p) {
+  std::vector<serving::ClassCount> out;
+  if (!package.is_classifier()) return out;
+  std::vector<int64_t> counts(package.classes.size(), 0);
+  for (size_t c : p.predicted) ++counts[c];
+  for (size_t c = 0; c < counts.size(); ++c) {
+    if (counts[c] > 0) out.push_back({package.classes[c], counts[c]});
+  }
+  return out;
+}
+
+// Appends the answered request to the log (if this process keeps one).
+Status LogRequest(ServingContext& s, const std::string& deployment, const std::string& id,
+                  const serving::LoadedModel& model, const http::Request& request,
+                  const Scored& scored, double seconds) {
+  if (s.monitoring.log == nullptr) return Status::Ok();
+  serving::LoggedRequest entry;
+  entry.request_id = id;
+  entry.time_ms = NowMillis();
+  entry.deployment = deployment;
+  entry.model = model.name;
+  entry.version = model.version;
+  entry.inputs_json = request.body;
+  entry.outputs_json = scored.objects.dump();
+  entry.latency_ms = seconds * 1000;
+  return s.monitoring.log->Append(entry);
 }
 
 http::Response Predict(ServingContext& s, http::Request& request, Protocol protocol) {
+  const auto start = std::chrono::steady_clock::now();
   const std::string name = request.path_params["name"];
   Result<serving::Chosen> chosen = s.models.Choose(name);
-  if (!chosen.ok()) return ErrorResponse(chosen.status());
-  Result<json> body = ParseBody(request);
-  if (!body.ok()) return ErrorResponse(body.status());
+  if (!chosen.ok()) {
+    http::Response error = ErrorResponse(chosen.status());
+    // Only known deployments get a series, so a mistyped name cannot create one.
+    if (chosen.status().code() != StatusCode::kNotFound) {
+      s.monitoring.metrics.Observe(name, serving::kNoVersion, error.status, SecondsSince(start), 0);
+    }
+    return error;
+  }
   const serving::LoadedModel& model = *chosen->model;
-  Result<ml::Table> rows = ParseRows(protocol, *body, model.package());
-  if (!rows.ok()) return ErrorResponse(rows.status());
-  Result<ml::Predictions> predictions = model.predictor->Predict(*rows);
-  if (!predictions.ok()) return ErrorResponse(predictions.status());
-  const std::string request_id = NewRequestId();
-  http::Response response =
-      http::Response::Json(200, Answer(protocol, model, *predictions, request_id, *body).dump());
+  const std::string request_id = serving::NewRequestId();
+  Result<Scored> scored = Score(protocol, request, model, request_id);
+  Status logged =
+      scored.ok() ? LogRequest(s, name, request_id, model, request, *scored, SecondsSince(start))
+                  : Status::Ok();
+  if (!scored.ok() || !logged.ok()) {
+    // An answer that is not in the log is not given: the client may retry.
+    http::Response error =
+        !scored.ok() ? ErrorResponse(scored.status())
+                     : ErrorResponse(Unavailable("cannot log the request: " + logged.message()));
+    s.monitoring.metrics.Observe(name, model.version, error.status, SecondsSince(start), 0);
+    return error;
+  }
+  const std::vector<serving::ClassCount> classes =
+      ClassCounts(model.package(), scored->predictions);
+  s.monitoring.metrics.Observe(name, model.version, 200, SecondsSince(start),
+                               static_cast<int64_t>(scored->predictions.rows()), classes);
+  http::Response response = http::Response::Json(200, scored->answer.dump());
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("X-Model-Version",
                                 model.name + "/" + std::to_string(model.version));
+  return response;
+}
+
+// POST /serve/{name}/feedback {"request_id", "label"} (or "labels": one per row).
+http::Response Feedback(ServingContext& s, http::Request& request) {
+  const std::string name = request.path_params["name"];
+  auto answer = [&]() -> Result<json> {
+    KILN_ASSIGN_OR_RETURN(serving::RequestLog * log, s.monitoring.Log());
+    KILN_ASSIGN_OR_RETURN(json body, ParseBody(request));
+    if (!body.is_object() || !body.contains("request_id") || !body["request_id"].is_string()) {
+      return InvalidArgument("'request_id' (a string) is required");
+    }
+    if (body.contains("label") == body.contains("labels")) {
+      return InvalidArgument("give exactly one of 'label' (one row) and 'labels' (one per row)");
+    }
+    const std::string id = body["request_id"].get<std::string>();
+    const json& labels = body.contains("label") ? body["label"] : body["labels"];
+    KILN_RETURN_IF_ERROR(log->AddFeedback(name, id, labels.dump()));
+    return json{{"request_id", id}, {"quality", v1::RenderQuality(log->Quality(name))}};
+  }();
+  if (!answer.ok()) return ErrorResponse(answer.status());
+  return http::Response::Json(200, answer->dump());
+}
+
+http::Response Metrics(ServingContext& s) {
+  http::Response response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = s.monitoring.metrics.RenderPrometheus();
   return response;
 }
 
@@ -151,6 +233,8 @@ void AddPredictRoutes(http::Router& router, ServingContext& s) {
              [&s](http::Request& r) { return Predict(s, r, Protocol::kMlflow); });
   router.Add("POST", "/v2/models/{name}/infer",
              [&s](http::Request& r) { return Predict(s, r, Protocol::kKserve); });
+  router.Add("POST", "/serve/{name}/feedback", [&s](http::Request& r) { return Feedback(s, r); });
+  router.Add("GET", "/metrics", [&s](http::Request&) { return Metrics(s); });
   router.Add("GET", "/serve/{name}/openapi.json", [&s](http::Request& r) { return OpenApi(s, r); });
   router.Add("GET", "/v2/health/live", JsonEndpoint([](const RequestArgs&) -> Result<json> {
                return json{{"live", true}};

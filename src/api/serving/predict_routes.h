@@ -10,12 +10,14 @@
 
 #include "http/router.h"
 #include "serving/model_source.h"
+#include "serving/monitoring.h"
 
 namespace kiln::api::serving_api {
 
 // What the serving routes use; everything must outlive the router.
 struct ServingContext {
   serving::ModelSource& models;
+  serving::Monitoring& monitoring;  // requests are logged once its log is open
 };
 
 void AddPredictRoutes(http::Router& router, ServingContext& context);

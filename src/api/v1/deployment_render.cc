@@ -34,4 +34,31 @@ json RenderDeployment(const serving::DeploymentStatus& d) {
             {"kserve_infer", "/v2/models/" + name + "/infer"}}}};
 }
 
+json RenderQuality(const std::vector<serving::VersionQuality>& quality) {
+  json out = json::array();
+  for (const serving::VersionQuality& q : quality) {
+    json v = {
+        {"model", q.model}, {"version", q.version}, {"requests", q.requests}, {"rows", q.rows}};
+    if (q.regressor) {
+      v["rmse"] = q.rmse;
+      v["mae"] = q.mae;
+    } else {
+      v["correct"] = q.correct;
+      v["accuracy"] = q.accuracy;
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+json RenderLoggedRequest(const serving::LoggedRequest& r) {
+  return {{"request_id", r.request_id},
+          {"time_ms", r.time_ms},
+          {"model", r.model},
+          {"version", r.version},
+          {"latency_ms", r.latency_ms},
+          {"inputs", json::parse(r.inputs_json, nullptr, false)},
+          {"outputs", json::parse(r.outputs_json, nullptr, false)}};
+}
+
 }  // namespace kiln::api::v1

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "serving/deployment_manager.h"
+#include "serving/request_log.h"
 
 namespace kiln::api::v1 {
 
@@ -11,5 +12,13 @@ namespace kiln::api::v1 {
 //  "canary_status": slot or null, "endpoints": {...}}; a slot is {"ref", "serving_version",
 // "target_version", "state", "error", "loaded_ms"}.
 nlohmann::json RenderDeployment(const serving::DeploymentStatus& status);
+
+// Live quality per version: [{"model", "version", "requests", "rows", and "accuracy" and
+// "correct" (classifiers) or "rmse" and "mae" (regressors)}].
+nlohmann::json RenderQuality(const std::vector<serving::VersionQuality>& quality);
+
+// A logged request: {"request_id", "time_ms", "model", "version", "latency_ms", "inputs",
+// "outputs"} (inputs and outputs as JSON, not text).
+nlohmann::json RenderLoggedRequest(const serving::LoggedRequest& request);
 
 }  // namespace kiln::api::v1

@@ -48,7 +48,32 @@ Result<json> List(Services& s) {
 Result<json> Show(Services& s, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
   KILN_ASSIGN_OR_RETURN(serving::DeploymentStatus status, s.deployments.Get(name));
-  return json{{"deployment", RenderDeployment(status)}};
+  json out = {{"deployment", RenderDeployment(status)}};
+  // Live quality is known to the serving process only.
+  if (s.monitoring.log != nullptr) {
+    out["deployment"]["quality"] = RenderQuality(s.monitoring.log->Quality(name));
+  }
+  return out;
+}
+
+constexpr int64_t kMaxRequestsListed = 10000;
+
+Result<json> Requests(Services& s, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
+  KILN_RETURN_IF_ERROR(s.deployments.Get(name).status());
+  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> since, args.OptionalInt("since_ms"));
+  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> limit, args.OptionalInt("limit"));
+  if (limit && (*limit < 1 || *limit > kMaxRequestsListed)) {
+    return InvalidArgument("'limit': " + std::to_string(*limit) + " is not between 1 and " +
+                           std::to_string(kMaxRequestsListed));
+  }
+  KILN_ASSIGN_OR_RETURN(serving::RequestLog * log, s.monitoring.Log());
+  KILN_ASSIGN_OR_RETURN(
+      std::vector<serving::LoggedRequest> found,
+      log->Query(name, since.value_or(0), static_cast<size_t>(limit.value_or(100))));
+  json out = json::array();
+  for (const serving::LoggedRequest& r : found) out.push_back(RenderLoggedRequest(r));
+  return json{{"requests", std::move(out)}};
 }
 
 Result<json> Remove(Services& s, const RequestArgs& args) {
@@ -68,6 +93,8 @@ void AddDeploymentRoutes(http::Router& router, Services& s) {
              JsonEndpoint([&s](const RequestArgs&) { return List(s); }));
   router.Add("GET", "/api/v1/deployments/{name}",
              JsonEndpoint([&s](const RequestArgs& args) { return Show(s, args); }));
+  router.Add("GET", "/api/v1/deployments/{name}/requests",
+             JsonEndpoint([&s](const RequestArgs& args) { return Requests(s, args); }));
   router.Add("DELETE", "/api/v1/deployments/{name}",
              JsonEndpoint([&s](const RequestArgs& args) { return Remove(s, args); }));
   router.Add("POST", "/api/v1/deployments/{name}/delete",

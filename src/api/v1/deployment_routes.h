@@ -2,6 +2,7 @@
 //   POST   /api/v1/deployments {"name", "model", "canary", "canary_weight"}  create or update
 //   PUT    /api/v1/deployments/{name}  the same
 //   GET    /api/v1/deployments, GET /api/v1/deployments/{name}
+//   GET    /api/v1/deployments/{name}/requests?since_ms=&limit=  the newest logged requests
 //   DELETE /api/v1/deployments/{name}, or POST /api/v1/deployments/{name}/delete
 #pragma once
 
