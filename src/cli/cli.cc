@@ -17,6 +17,7 @@
 #include "cli/query_commands.h"
 #include "cli/run_command.h"
 #include "cli/schedule_commands.h"
+#include "cli/serve_command.h"
 #include "cli/server_command.h"
 
 namespace kiln::cli {
@@ -120,6 +121,7 @@ int Main(int argc, char** argv) {
   AddBuiltinStepCommand(app, rc);
   AddScheduleCommands(app, rc);
   AddDeployCommands(app, rc);
+  AddServeCommand(app, rc);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
   try {

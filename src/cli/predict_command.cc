@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "artifacts/blob_tree.h"
 #include "cli/client_flags.h"
 #include "cli/exit_codes.h"
+#include "cli/package_fetch.h"
 #include "ml/csv_reader.h"
 #include "ml/file_io.h"
 #include "ml/predictor.h"
@@ -26,40 +26,6 @@ using nlohmann::json;
 struct PredictCommandFlags : ClientFlags {
   PredictFlags predict;
 };
-
-// The package digest of model `ref` (NAME@ALIAS or NAME@VERSION).
-Result<std::string> PackageDigest(ApiCaller& api, const std::string& ref) {
-  const size_t at = ref.rfind('@');
-  if (at == std::string::npos || at == 0 || at + 1 == ref.size()) {
-    return InvalidArgument("expected NAME@ALIAS or NAME@VERSION, got '" + ref + "'");
-  }
-  const std::string name = ref.substr(0, at), which = ref.substr(at + 1);
-  const bool is_version = which.find_first_not_of("0123456789") == std::string::npos;
-  KILN_ASSIGN_OR_RETURN(json answer, is_version ? api.Get("/api/2.0/mlflow/model-versions/get",
-                                                          {{"name", name}, {"version", which}})
-                                                : api.Get("/api/2.0/mlflow/registered-models/alias",
-                                                          {{"name", name}, {"alias", which}}));
-  const std::string source = answer["model_version"].value("source", "");
-  const std::string prefix = "kiln-package:";
-  if (source.rfind(prefix, 0) != 0) {
-    return InvalidArgument(ref + " is not a Kiln model package (its source is '" + source + "')");
-  }
-  return source.substr(prefix.size());
-}
-
-// Downloads package `digest` (a stored folder) into `dir`.
-Status FetchPackage(ApiCaller& api, const std::string& digest, const fs::path& dir) {
-  KILN_RETURN_IF_ERROR(api.DownloadBlob(digest, (dir / "manifest").string()));
-  KILN_ASSIGN_OR_RETURN(ml::FileBytes manifest, ml::ReadFileBytes((dir / "manifest").string()));
-  KILN_ASSIGN_OR_RETURN(std::vector<artifacts::TreeEntry> entries,
-                        artifacts::ParseTreeManifest(std::string(manifest.view())));
-  fs::create_directories(dir / "package");
-  for (const artifacts::TreeEntry& e : entries) {
-    if (e.path.find('/') != std::string::npos) continue;  // packages are flat
-    KILN_RETURN_IF_ERROR(api.DownloadBlob(e.digest, (dir / "package" / e.path).string()));
-  }
-  return Status::Ok();
-}
 
 // JSON rows ([{"col": value, ...}, ...]) as CSV text, so both inputs share one reader.
 Result<std::string> JsonRowsAsCsv(const std::string& text, const std::string& path) {
@@ -97,21 +63,9 @@ Result<ml::Table> ReadRows(const std::string& path) {
 }
 
 Status Predict(ApiCaller& api, const PredictFlags& flags) {
-  KILN_ASSIGN_OR_RETURN(std::string digest, PackageDigest(api, flags.model));
   KILN_ASSIGN_OR_RETURN(ml::Table rows, ReadRows(flags.input));
-  const fs::path dir = fs::temp_directory_path() /
-                       ("kiln-predict-" + digest.substr(0, 16) + "-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{dir};
-  KILN_RETURN_IF_ERROR(FetchPackage(api, digest, dir));
-  KILN_ASSIGN_OR_RETURN(std::unique_ptr<ml::Predictor> predictor,
-                        ml::LoadPredictor((dir / "package").string()));
+  KILN_ASSIGN_OR_RETURN(FetchedPackage fetched, FetchModelPackage(api, flags.model));
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<ml::Predictor> predictor, ml::LoadPredictor(fetched.dir()));
   KILN_ASSIGN_OR_RETURN(ml::Predictions predictions, predictor->Predict(rows));
   const std::string csv = ml::FormatCsv(ml::PredictionsTable(predictor->package(), predictions));
   if (flags.output.empty()) {

@@ -62,8 +62,9 @@ Result<std::shared_ptr<const LoadedModel>> ModelLoader::Load(const std::string& 
 }
 
 Result<std::shared_ptr<const LoadedModel>> ModelLoader::LoadFolder(const std::string& name,
+                                                                   int64_t version,
                                                                    const std::string& dir) {
-  return LoadFrom(name, 0, "", dir);
+  return LoadFrom(name, version, "", dir);
 }
 
 void Warm(const LoadedModel& model) {

@@ -41,8 +41,10 @@ class ModelLoader {
   // kInvalidArgument (its source is not a Kiln package, or the package is broken), kInternal.
   Result<std::shared_ptr<const LoadedModel>> Load(const std::string& name, int64_t version);
 
-  // Loads the package folder `dir` directly (`kiln serve DIR`), as version 0 of `name`.
+  // Loads and warms the package folder `dir` directly (`kiln serve`), as `version` of `name`.
+  // Errors: kInvalidArgument (not a package, or a broken one).
   static Result<std::shared_ptr<const LoadedModel>> LoadFolder(const std::string& name,
+                                                               int64_t version,
                                                                const std::string& dir);
 
  private:

@@ -200,7 +200,7 @@ class IrisTest(unittest.TestCase):
         champion = [line for line in listed.splitlines() if "champion" in line][0]
         self.assertTrue(champion.split()[0] == "1", listed)
         for bad, needle in [("iris-classifier@nope", "nope"), ("nosuch@1", "nosuch"),
-                            ("iris-classifier", "NAME@ALIAS")]:
+                            ("iris-classifier", "MODEL@ALIAS")]:
             result = kiln("models", "predict", bad, "--input", os.path.join(self.dir, "iris.csv"),
                           "--data", self.data)
             self.assertEqual(result.returncode, 2, (bad, result.stderr))

@@ -328,6 +328,41 @@ class ServingTest(ServerTestCase):
         missing = [i for i in answered if i not in found]
         self.assertEqual(missing, [], f"{len(missing)} of {len(answered)} answered requests lost")
 
+    def test_kiln_serve_is_a_standalone_replica_with_the_same_routes(self):
+        import re
+        import subprocess
+        from test_pipelines import KILN_BIN
+        log_dir = os.path.join(self.server.data_dir, "replica-log")
+        replica = subprocess.Popen(
+            [KILN_BIN, "serve", f"models:/{MODEL}/2", "--name", "iris", "--port", "0",
+             "--server", self.server.base_url, "--log-dir", log_dir, "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            line = replica.stdout.readline()
+            match = re.search(r"Kiln serving iris-classifier/2 as iris on http://[\d.]+:(\d+)", line)
+            self.assertTrue(match, line + replica.stderr.read() if not line else line)
+            conn = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=30)
+            conn.request("POST", "/serve/iris/predict", json.dumps({"rows": [ROW]}),
+                         {"Content-Type": "application/json"})
+            answer = json.loads(conn.getresponse().read())
+            self.assertEqual(answer["model"], {"name": MODEL, "version": 2})
+            conn.request("POST", "/serve/iris/feedback", json.dumps(
+                {"request_id": answer["request_id"], "label": "setosa"}))
+            self.assertEqual(conn.getresponse().read() and 200, 200)
+            conn.request("POST", "/serve/other/predict", json.dumps({"rows": [ROW]}))
+            response = conn.getresponse()
+            self.assertEqual(response.status, 404, response.read())
+            conn.request("GET", "/metrics")
+            self.assertIn(b'kiln_serving_requests_total{deployment="iris",version="2",code="200"} 1',
+                          conn.getresponse().read())
+            conn.close()
+        finally:
+            replica.terminate()
+            self.assertEqual(replica.wait(timeout=10), 0)
+        bad = kiln("serve", "models:/nosuch@x", "--server", self.server.base_url, "--port", "0")
+        self.assertEqual(bad.returncode, 2, bad.stderr)
+        self.assertIn("nosuch", bad.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
