@@ -165,15 +165,23 @@ Status PythonWorker::EnsureStarted() {
                      "' instead of its ready line");
 }
 
+// A worker that loaded the model once and now cannot is the server's trouble, not the
+// client's: kUnavailable whatever the reason.
+Status PythonWorker::Restart() {
+  Status started = EnsureStarted();
+  if (started.ok()) return started;
+  return Unavailable("the Python worker cannot be (re)started: " + started.message());
+}
+
 Result<std::string> PythonWorker::Call(const std::string& request) {
   const bool was_running = pid_ != 0;
-  KILN_RETURN_IF_ERROR(EnsureStarted());
+  KILN_RETURN_IF_ERROR(Restart());
   std::string answer;
   Failure failure = Exchange(request, answer);
   if (failure == Failure::kDied && was_running) {
     // Most likely killed while idle: the request never reached a live worker, so retry once.
     Stop();
-    KILN_RETURN_IF_ERROR(EnsureStarted());
+    KILN_RETURN_IF_ERROR(Restart());
     failure = Exchange(request, answer);
   }
   if (failure == Failure::kNone) return answer;

@@ -35,7 +35,7 @@ class PythonWorker {
   Status EnsureStarted();
   // Sends one request line (without its newline) and returns the answer line. A process found
   // dead when the request is sent (e.g. killed since the last request) is restarted and the
-  // request sent again once. Errors: as EnsureStarted; kUnavailable when the process dies or
+  // request sent again once. Errors: kUnavailable when the process cannot be started, dies or
   // exceeds request_timeout during the request (it is then killed and reaped, and the next
   // call starts a fresh one).
   Result<std::string> Call(const std::string& request);
@@ -52,6 +52,8 @@ class PythonWorker {
   enum class Failure { kNone, kDied, kTimeout };
 
   Status Spawn();
+  // EnsureStarted, with every error as kUnavailable.
+  Status Restart();
   // Writes `data` fully before `deadline`.
   Failure Write(const std::string& data, std::chrono::steady_clock::time_point deadline);
   // Reads one line (without the newline) before `deadline` into `line`.
