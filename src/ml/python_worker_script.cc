@@ -59,7 +59,8 @@ def matrix(manifest, model, request):
 def predict(manifest, model, order, request):
     x = matrix(manifest, model, request)
     if order is not None:
-        return {"probabilities": model.predict_proba(x)[:, order].tolist()}
+        import numpy as np
+        return {"probabilities": np.asarray(model.predict_proba(x))[:, order].tolist()}
     y = model.predict(x)
     if manifest["task"] == "regression":
         return {"values": [float(v) for v in y]}
