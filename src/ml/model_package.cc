@@ -30,7 +30,7 @@ json ToJson(const ModelPackage& p) {
               {"metrics", p.metrics},
               {"feature_importance", importance},
               {"best_iteration", p.best_iteration},
-              {"model_file", kPackageModel},
+              {"model_file", p.flavor == kFlavorPython ? p.python_file : kPackageModel},
               {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)}};
   if (p.flavor == kFlavorPython) out["python"] = {{"file", p.python_file}};
   return out;
