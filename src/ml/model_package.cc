@@ -19,19 +19,26 @@ json ToJson(const ModelPackage& p) {
   for (const auto& [name, gain] : p.importance) {
     importance.push_back({{"feature", name}, {"gain", gain}});
   }
-  return {{"format", kFormat},
-          {"flavor", p.flavor},
-          {"task", p.task},
-          {"label", p.label},
-          {"classes", p.classes},
-          {"features", p.features},
-          {"signature", signature},
-          {"params", p.params},
-          {"metrics", p.metrics},
-          {"feature_importance", importance},
-          {"best_iteration", p.best_iteration},
-          {"model_file", kPackageModel},
-          {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)}};
+  json out = {{"format", kFormat},
+              {"flavor", p.flavor},
+              {"task", p.task},
+              {"label", p.label},
+              {"classes", p.classes},
+              {"features", p.features},
+              {"signature", signature},
+              {"params", p.params},
+              {"metrics", p.metrics},
+              {"feature_importance", importance},
+              {"best_iteration", p.best_iteration},
+              {"model_file", p.flavor == kFlavorPython ? p.python_file : kPackageModel},
+              {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)}};
+  if (p.flavor == kFlavorPython) out["python"] = {{"file", p.python_file}};
+  return out;
+}
+
+// A plain file name inside the package folder: no separators, no "." or "..".
+bool IsPlainFileName(const std::string& name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
 }
 
 Result<ModelPackage> FromJson(const json& j, const std::string& where) {
@@ -43,9 +50,13 @@ Result<ModelPackage> FromJson(const json& j, const std::string& where) {
   }
   ModelPackage p;
   p.flavor = j.value("flavor", "");
-  if (p.flavor != kFlavorXgboost && p.flavor != kFlavorLinear) {
+  if (p.flavor != kFlavorXgboost && p.flavor != kFlavorLinear && p.flavor != kFlavorPython) {
     return InvalidArgument(where + ": unknown flavor '" + p.flavor + "' (known: " + kFlavorXgboost +
-                           ", " + kFlavorLinear + ")");
+                           ", " + kFlavorLinear + ", " + kFlavorPython + ")");
+  }
+  if (p.flavor == kFlavorPython) {
+    p.python_file = j.value("python", json::object()).value("file", "");
+    if (!IsPlainFileName(p.python_file)) return bad("python.file");
   }
   p.task = j.value("task", "");
   if (p.task != "binary" && p.task != "multiclass" && p.task != "regression") return bad("task");

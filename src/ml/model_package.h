@@ -4,6 +4,8 @@
 //   model.json        the model: XGBoost's own JSON format (flavor xgboost), or the weights
 //                     of a linear model (flavor linear, ml/linear_model.h)
 //   preprocess.json   the fitted preprocessing chain, when training had one
+//   model.pkl         flavor python: a pickled estimator (any name, given as "python": {"file":
+//                     ...}), served by a Python worker process (ml/python_predictor.h)
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@ inline constexpr const char* kPackageModel = "model.json";
 inline constexpr const char* kPackagePreprocess = "preprocess.json";
 inline constexpr const char* kFlavorXgboost = "xgboost";
 inline constexpr const char* kFlavorLinear = "linear";
+inline constexpr const char* kFlavorPython = "python";
 
 struct ModelPackage {
   std::string flavor = kFlavorXgboost;
@@ -36,6 +39,7 @@ struct ModelPackage {
   std::vector<std::pair<std::string, double>> importance;  // gain per feature
   int64_t best_iteration = 0;                              // trees used to predict; 0 = all
   bool has_preprocess = false;
+  std::string python_file;  // flavor python: the pickle's file name inside the package folder
 
   bool is_classifier() const { return task != "regression"; }
 };

@@ -5,6 +5,7 @@
 
 #include "ml/linear_predictor.h"
 #include "ml/preprocess_json.h"
+#include "ml/python_predictor.h"
 #include "ml/xgb_predictor.h"
 
 namespace kiln::ml {
@@ -42,6 +43,7 @@ Table PredictionsTable(const ModelPackage& package, const Predictions& p) {
 Result<std::unique_ptr<Predictor>> LoadPredictor(const std::string& dir) {
   KILN_ASSIGN_OR_RETURN(ModelPackage package, ReadPackageManifest(dir));
   if (package.flavor == kFlavorLinear) return LinearPredictor::Load(dir, std::move(package));
+  if (package.flavor == kFlavorPython) return PythonPredictor::Load(dir, std::move(package));
   return XgbPredictor::Load(dir, std::move(package));
 }
 

@@ -38,12 +38,14 @@ class Predictor {
   // Scores `table`: raw rows when the package holds a preprocessing chain (applied here, exactly
   // as fitted), otherwise rows with the package's feature columns. Errors: kInvalidArgument
   // naming a missing, mistyped or string column, a missing value the model cannot take, or a
-  // category not seen in training.
+  // category not seen in training; kUnavailable when an out-of-process model (flavor python)
+  // could not answer this time.
   virtual Result<Predictions> Predict(const Table& table) const = 0;
 };
 
-// Loads the package in `dir` with the predictor its flavor names. Errors: kInvalidArgument (not
-// a package, unknown flavor, a bad model or chain file, naming it), kInternal.
+// Loads the package in `dir` with the predictor its flavor names (flavor python starts worker
+// processes, ml/python_predictor.h). Errors: kInvalidArgument (not a package, unknown flavor, a
+// bad model or chain file, naming it), kUnavailable (no Python interpreter), kInternal.
 Result<std::unique_ptr<Predictor>> LoadPredictor(const std::string& dir);
 
 // The package's fitted preprocessing chain, if it has one. Errors: kInvalidArgument naming

@@ -68,8 +68,9 @@ def _parse_body(data, content_type):
 
 
 class KilnServer:
-    def __init__(self, data_dir=None, extra_args=(), ready_timeout=10.0, binary=None):
+    def __init__(self, data_dir=None, extra_args=(), ready_timeout=10.0, binary=None, env=None):
         self.binary = binary or KILN_BIN
+        self.env = dict(env or {})  # added to (or overriding) this process's environment
         self._own_dirs = []
         if data_dir is None:
             # A sandbox parent so traversal tests can check the levels above the data dir.
@@ -101,7 +102,8 @@ class KilnServer:
         self._log = open(self.log_path, "ab")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
-                                     stderr=self._log, stdin=subprocess.DEVNULL)
+                                     stderr=self._log, stdin=subprocess.DEVNULL,
+                                     env={**os.environ, **self.env})
         lines = []
         ready = threading.Event()
 
@@ -287,11 +289,12 @@ class ServerTestCase(unittest.TestCase):
     """One server per test class; every test fails if it provoked any 5xx."""
 
     server_args = ()
+    server_env = {}
     maxDiff = 4000
 
     @classmethod
     def setUpClass(cls):
-        cls.server = KilnServer(extra_args=cls.server_args)
+        cls.server = KilnServer(extra_args=cls.server_args, env=cls.server_env)
         try:
             cls.server.start()
         except Exception:

@@ -224,7 +224,8 @@ class IrisTest(unittest.TestCase):
 
 
 class SklearnExampleTest(unittest.TestCase):
-    """examples/sklearn: a team's own Python script (scikit-learn) as a project module."""
+    """examples/sklearn: a team's own Python script (scikit-learn) as a project module whose
+    model, a package of flavor python, is registered as iris-sklearn@champion."""
 
     def test_custom_python_module_trains_and_logs_metrics(self):
         work = tempfile.mkdtemp(prefix="kiln-sklearn-")
@@ -248,6 +249,14 @@ class SklearnExampleTest(unittest.TestCase):
         rows = read_blob(data, predictions["digest"]).decode().splitlines()
         self.assertEqual(rows[0], "species,predicted")
         self.assertEqual(len(rows), 46)  # header + 30% of 150
+        # The model is a package of flavor python (the pickle beside kiln-model.json), registered.
+        model = [o for o in logreg["outputs"] if o["name"] == "model"][0]["digest"]
+        manifest = json.loads(tree_file(data, model, "kiln-model.json"))
+        self.assertEqual((manifest["flavor"], manifest["python"]), ("python", {"file": "model.pkl"}))
+        self.assertEqual(manifest["classes"], ["setosa", "versicolor", "virginica"])
+        self.assertTrue(tree_file(data, model, "model.pkl"))
+        register = [s for s in run["steps"] if s["step"] == "register"][0]
+        self.assertEqual(register["status"], "SUCCEEDED")
 
 
 class BreastCancerExampleTest(unittest.TestCase):
