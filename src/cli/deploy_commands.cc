@@ -87,6 +87,13 @@ void PrintDeployment(const json& d) {
     }
   }
   if (d.contains("quality")) PrintQuality(d["quality"]);
+  const json& drift = d["primary"].value("drift", json(nullptr));
+  for (const json& f : drift.is_array() ? drift : json::array()) {
+    if (f.value("live_rows", int64_t{0}) == 0) continue;
+    std::cout << "  drift   " << f.value("feature", "") << ": PSI " << f.value("psi", 0.0) << " ("
+              << f.value("level", "") << ", " << f.value("live_rows", int64_t{0})
+              << " live rows)\n";
+  }
   for (const auto& [name, path] : d["endpoints"].items()) {
     std::cout << "  " << name << std::string(name.size() < 13 ? 13 - name.size() : 1, ' ')
               << path.get<std::string>() << "\n";
@@ -168,7 +175,10 @@ int Deploy(ApiCaller& api, const DeployFlags& flags, bool wait) {
     deployment = *serving;
   }
   PrintDeployment(deployment);
-  if (!wait) std::cout << "  (a server on this data folder loads and serves it)\n";
+  if (!wait) {
+    std::cout << "  (recorded; a server started on this data folder serves it, a running one "
+                 "only if told through --server)\n";
+  }
   return kExitOk;
 }
 

@@ -31,7 +31,8 @@ json ToJson(const ModelPackage& p) {
               {"feature_importance", importance},
               {"best_iteration", p.best_iteration},
               {"model_file", p.flavor == kFlavorPython ? p.python_file : kPackageModel},
-              {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)}};
+              {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)},
+              {"profile", p.profile}};
   if (p.flavor == kFlavorPython) out["python"] = {{"file", p.python_file}};
   return out;
 }
@@ -78,6 +79,7 @@ Result<ModelPackage> FromJson(const json& j, const std::string& where) {
   }
   p.best_iteration = j.value("best_iteration", int64_t{0});
   p.has_preprocess = j.contains("preprocess_file") && j["preprocess_file"].is_string();
+  if (j.contains("profile") && j["profile"].is_array()) p.profile = j["profile"];
   return p;
 }
 

@@ -39,6 +39,9 @@ struct ModelPackage {
   std::vector<std::pair<std::string, double>> importance;  // gain per feature
   int64_t best_iteration = 0;                              // trees used to predict; 0 = all
   bool has_preprocess = false;
+  // The training distribution of each signature column (ml/training_profile.h); empty when
+  // unknown.
+  nlohmann::json profile = nlohmann::json::array();
   std::string python_file;  // flavor python: the pickle's file name inside the package folder
 
   bool is_classifier() const { return task != "regression"; }

@@ -5,6 +5,7 @@
 #include "ml/preprocess.h"
 #include "ml/preprocess_json.h"
 #include "ml/table_file.h"
+#include "ml/training_profile.h"
 
 namespace kiln::ml {
 namespace {
@@ -41,6 +42,11 @@ Status RunPreprocess(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(Table train_out, Transformed(step, *fitted, "train"));
   KILN_ASSIGN_OR_RETURN(Table test_out, Transformed(step, *fitted, "test"));
   KILN_ASSIGN_OR_RETURN(std::string text, PreprocessJsonText(*fitted));
+  // The raw training columns' profile rides along, for the model package (drift at serving).
+  KILN_ASSIGN_OR_RETURN(nlohmann::json profile, ProfileColumns(train, train.ColumnNames()));
+  nlohmann::json chain = nlohmann::json::parse(text);
+  chain["profile"] = std::move(profile);
+  text = chain.dump(2) + "\n";
   KILN_ASSIGN_OR_RETURN(std::string chain_path, step.Output("preprocess"));
   KILN_RETURN_IF_ERROR(WriteOutput(step, "train", train_out));
   KILN_RETURN_IF_ERROR(WriteOutput(step, "test", test_out));

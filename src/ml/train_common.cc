@@ -4,7 +4,9 @@
 #include <filesystem>
 
 #include "ml/features.h"
+#include "ml/file_io.h"
 #include "ml/preprocess_json.h"
+#include "ml/training_profile.h"
 
 namespace kiln::ml {
 namespace {
@@ -61,6 +63,34 @@ Result<std::vector<std::pair<std::string, std::string>>> Signature(const Builtin
   return out;
 }
 
+// The training distribution of the signature's columns: from the chain, which profiled the raw
+// training table, or from the training table itself (one column at a time).
+Result<nlohmann::json> Profile(const BuiltinStep& step, const TrainingSchema& train,
+                               const ModelPackage& p) {
+  std::vector<std::string> columns;
+  for (const auto& [name, type] : p.signature) columns.push_back(name);
+  if (step.HasInput("preprocess")) {
+    KILN_ASSIGN_OR_RETURN(std::string path, step.Input("preprocess"));
+    Result<FileBytes> bytes = ReadFileBytes(path);
+    if (!bytes.ok()) return InvalidArgument("cannot read the preprocessing chain " + path);
+    const nlohmann::json chain =
+        nlohmann::json::parse(bytes->view(), nullptr, /*allow_exceptions=*/false);
+    return SelectProfiles(
+        chain.is_object() ? chain.value("profile", nlohmann::json()) : nlohmann::json(), columns);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& name : columns) {
+    const size_t i = static_cast<size_t>(std::find(train.names.begin(), train.names.end(), name) -
+                                         train.names.begin());
+    KILN_ASSIGN_OR_RETURN(Column column, train.column(i));
+    Table one;
+    KILN_RETURN_IF_ERROR(one.AddColumn(std::move(column)));
+    KILN_ASSIGN_OR_RETURN(nlohmann::json profile, ProfileColumns(one, {name}));
+    for (nlohmann::json& entry : profile) out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 }  // namespace
 
 TrainingSchema SchemaOf(const Table& table) {
@@ -97,6 +127,7 @@ Result<ModelPackage> DescribeModel(const BuiltinStep& step, const TrainingSchema
   KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, label, classes.size()));
   if (p.is_classifier()) p.classes = std::move(classes);
   KILN_ASSIGN_OR_RETURN(p.signature, Signature(step, train, p));
+  KILN_ASSIGN_OR_RETURN(p.profile, Profile(step, train, p));
   return p;
 }
 

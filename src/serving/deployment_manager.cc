@@ -116,6 +116,17 @@ Status DeploymentManager::Ready() const {
   return Status::Ok();
 }
 
+std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> DeploymentManager::Live()
+    const {
+  std::shared_lock lock(mu_);
+  std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> out;
+  for (const auto& [name, entry] : entries_) {
+    if (entry->primary.live) out.emplace_back(name, entry->primary.live);
+    if (entry->canary && entry->canary->live) out.emplace_back(name, entry->canary->live);
+  }
+  return out;
+}
+
 void DeploymentManager::Loop(int poll_ms) {
   std::unique_lock<std::mutex> lock(wake_mu_);
   while (!stopping_) {
@@ -186,6 +197,7 @@ SlotStatus DeploymentManager::StatusOf(const Slot& slot) {
   s.ref = slot.ref;
   s.target_version = slot.target;
   s.error = slot.error;
+  s.live = slot.live;
   if (slot.live) {
     s.serving_version = slot.live->version;
     s.loaded_ms = slot.live->loaded_ms;

@@ -32,7 +32,8 @@ struct SlotStatus {
   // version while the target loads), "loading" (nothing to serve yet) or "failed" (nothing to
   // serve, see `error`).
   std::string state;
-  std::string error;  // the last resolve or load failure, "" when none
+  std::shared_ptr<const LoadedModel> live;  // the model answering now, if any
+  std::string error;                        // the last resolve or load failure, "" when none
 };
 
 struct DeploymentStatus {
@@ -76,6 +77,7 @@ class DeploymentManager : public ModelSource {
   Result<Chosen> Choose(const std::string& name) const override;
   // OK when every deployment's primary has a version loaded. Thread-safe.
   Status Ready() const override;
+  std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> Live() const override;
 
  private:
   struct Slot {

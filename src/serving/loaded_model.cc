@@ -2,6 +2,7 @@
 
 #include "artifacts/blob_tree.h"
 #include "common/ids.h"
+#include "ml/feature_profile.h"
 #include "ml/table.h"
 
 namespace kiln::serving {
@@ -29,7 +30,15 @@ Result<std::shared_ptr<const LoadedModel>> LoadFrom(const std::string& name, int
   out->digest = digest;
   out->predictor = std::move(*predictor);
   out->loaded_ms = NowMillis();
-  Warm(*out);
+  Warm(*out);  // before the monitor exists, so the synthetic row is not counted
+  const nlohmann::json& profile = out->package().profile;
+  if (profile.is_array() && !profile.empty()) {
+    Result<std::vector<ml::FeatureProfile>> features = ml::ProfileFromJson(profile);
+    if (!features.ok()) {
+      return InvalidArgument("model " + name + ": kiln-model.json " + features.status().message());
+    }
+    out->drift = std::make_shared<DriftMonitor>(std::move(*features));
+  }
   return std::shared_ptr<const LoadedModel>(std::move(out));
 }
 

@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "ml/predictor.h"
 #include "registry/registry_service.h"
+#include "serving/drift.h"
 #include "serving/model_ref.h"
 
 namespace kiln::serving {
@@ -22,6 +23,9 @@ struct LoadedModel {
   std::string digest;  // the package folder's tree digest
   std::unique_ptr<ml::Predictor> predictor;
   int64_t loaded_ms = 0;
+  // Live traffic against the training profile; null when the package carries none. Observe is
+  // thread-safe, so the monitor is shared mutable state of an otherwise immutable model.
+  std::shared_ptr<DriftMonitor> drift;
 
   const ml::ModelPackage& package() const { return predictor->package(); }
 };

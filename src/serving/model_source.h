@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "serving/loaded_model.h"
@@ -24,6 +26,8 @@ class ModelSource {
   virtual Result<Chosen> Choose(const std::string& name) const = 0;
   // OK when every deployment has a model to answer with; else kUnavailable naming one.
   virtual Status Ready() const = 0;
+  // Every model answering now, with its deployment's name (a canary too). Thread-safe.
+  virtual std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> Live() const = 0;
 };
 
 // One model under one name, loaded up front (`kiln serve`).
@@ -37,6 +41,9 @@ class FixedModel : public ModelSource {
     return Chosen{model_, false};
   }
   Status Ready() const override { return Status::Ok(); }
+  std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> Live() const override {
+    return {{name_, model_}};
+  }
 
  private:
   std::string name_;

@@ -27,7 +27,8 @@ struct Monitoring {
   Result<RequestLog*> Log() const {
     if (log == nullptr) {
       return FailedPrecondition(
-          "the request log is kept by the serving process: ask the server (--server URL)");
+          "this process keeps no request log (a kiln server keeps one: use --server URL; "
+          "kiln serve keeps one with --log-dir)");
     }
     return log.get();
   }

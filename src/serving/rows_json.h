@@ -20,9 +20,9 @@ using Signature = std::vector<std::pair<std::string, std::string>>;
 inline constexpr size_t kMaxBatchRows = 10000;
 
 // Row objects ([{"col": value, ...}, ...]) as a table with exactly the signature's columns.
-// JSON null is a missing value. Errors: kInvalidArgument naming `field`, the row (1-based) and
-// the column: not a list of objects, an empty or oversized batch (> kMaxBatchRows), a missing
-// or extra feature, a value of the wrong type ("expected a number").
+// JSON null is a missing value. Errors: kInvalidArgument naming `field`, the row (0-based, as
+// `field[i]`) and the column: not a list of objects, an empty or oversized batch (> kMaxBatchRows),
+// a missing or extra feature, a value of the wrong type ("expected a number").
 Result<ml::Table> TableFromRecords(const nlohmann::json& records, const Signature& signature,
                                    const std::string& field);
 

@@ -365,10 +365,37 @@ class ServingTest(ServerTestCase):
             conn.close()
         finally:
             replica.terminate()
-            self.assertEqual(replica.wait(timeout=10), 0)
+            code = replica.wait(timeout=10)
+            replica.stdout.close()
+            replica.stderr.close()
+            self.assertEqual(code, 0)
         bad = kiln("serve", "models:/nosuch@x", "--server", self.server.base_url, "--port", "0")
         self.assertEqual(bad.returncode, 2, bad.stderr)
         self.assertIn("nosuch", bad.stderr)
+
+    def test_drift_compares_live_rows_with_the_training_profile(self):
+        import csv
+        self.set_alias(1)
+        d = self.deploy("drifty", f"{MODEL}/1")
+        self.assertEqual([f["feature"] for f in d["primary"]["drift"]], FEATURES)
+        self.assertEqual({f["level"] for f in d["primary"]["drift"]}, {"no_data"})
+        with open(os.path.join(REPO, "examples", "iris", "iris.csv")) as f:
+            rows = [{k: float(r[k]) for k in FEATURES} for r in csv.DictReader(f)]
+        self.ok(self.predict("drifty", {"rows": rows}))  # the data it was trained on
+        drift = {f["feature"]: f for f in self.deployment("drifty")["primary"]["drift"]}
+        for f in drift.values():
+            self.assertEqual(f["live_rows"], 150)
+            self.assertLess(f["psi"], 0.1, f)
+        shifted = [dict(r, petal_length=r["petal_length"] + 10) for r in rows]
+        self.ok(self.predict("drifty", {"rows": shifted}))
+        drift = {f["feature"]: f for f in self.deployment("drifty")["primary"]["drift"]}
+        self.assertEqual(drift["petal_length"]["level"], "major")
+        self.assertLess(drift["sepal_width"]["psi"], 0.1)
+        status, text = self.call("GET", "/metrics")
+        self.assertIn('kiln_deployment_feature_psi{deployment="drifty",version="1",'
+                      'feature="petal_length"}', text.decode() if isinstance(text, bytes) else text)
+        shown = kiln("deployments", "show", "drifty", "--server", self.server.base_url)
+        self.assertIn("drift   petal_length: PSI", shown.stdout)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include "api/serving/openapi.h"
 #include "api/v1/deployment_render.h"
 #include "common/ids.h"
+#include "serving/drift_metrics.h"
 #include "serving/request_id.h"
 
 namespace kiln::api::serving_api {
@@ -56,6 +57,7 @@ Result<Scored> Score(Protocol protocol, const http::Request& request,
   KILN_ASSIGN_OR_RETURN(ml::Table rows, ParseRows(protocol, body, model.package()));
   Scored out;
   KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(rows));
+  if (model.drift) model.drift->Observe(rows);
   out.objects = PredictionObjects(model.package(), out.predictions);
   switch (protocol) {
     case Protocol::kNative:
@@ -175,7 +177,11 @@ http::Response Feedback(ServingContext& s, http::Request& request) {
 http::Response Metrics(ServingContext& s) {
   http::Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = s.monitoring.metrics.RenderPrometheus();
+  serving::MetricFamily psi = serving::FeaturePsiFamily();
+  for (const auto& [deployment, model] : s.models.Live()) {
+    if (model->drift) AppendFeaturePsi(deployment, model->version, model->drift->Report(), psi);
+  }
+  response.body = s.monitoring.metrics.RenderPrometheus({psi});
   return response;
 }
 

@@ -5,8 +5,21 @@ namespace {
 
 using nlohmann::json;
 
+json RenderDrift(const serving::SlotStatus& slot) {
+  if (!slot.live || !slot.live->drift) return nullptr;
+  json out = json::array();
+  for (const serving::FeatureDrift& f : slot.live->drift->Report()) {
+    out.push_back({{"feature", f.feature},
+                   {"psi", f.psi},
+                   {"level", serving::DriftLevelName(f.level)},
+                   {"live_rows", f.live_rows}});
+  }
+  return out;
+}
+
 json RenderSlot(const serving::SlotStatus& slot) {
-  return {{"ref", slot.ref.ToString()},
+  return {{"drift", RenderDrift(slot)},
+          {"ref", slot.ref.ToString()},
           {"serving_version", slot.serving_version},
           {"target_version", slot.target_version},
           {"state", slot.state},
