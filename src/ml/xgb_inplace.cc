@@ -8,6 +8,34 @@
 #include "ml/xgb_handles.h"
 
 namespace kiln::ml {
+namespace {
+
+// One proxy matrix per thread, reused by every in-place prediction on it. Without one, XGBoost
+// makes a fresh proxy per call, whose constructor reads the cgroup CPU quota files (four system
+// calls a request). In-place prediction writes the data into the proxy, so it must not be
+// shared between threads.
+class ThreadProxy {
+ public:
+  ThreadProxy() {
+    if (XGProxyDMatrixCreate(&handle_) != 0) handle_ = nullptr;  // then XGBoost makes its own
+  }
+  ~ThreadProxy() {
+    if (handle_ != nullptr) XGDMatrixFree(handle_);
+  }
+  ThreadProxy(const ThreadProxy&) = delete;
+  ThreadProxy& operator=(const ThreadProxy&) = delete;
+  DMatrixHandle handle() const { return handle_; }
+
+ private:
+  DMatrixHandle handle_ = nullptr;
+};
+
+DMatrixHandle ThisThreadProxy() {
+  thread_local ThreadProxy proxy;
+  return proxy.handle();
+}
+
+}  // namespace
 
 Result<std::vector<float>> XgbBooster::PredictDense(const std::vector<float>& values, size_t rows,
                                                     size_t cols, int iteration_end) const {
@@ -22,8 +50,8 @@ Result<std::vector<float>> XgbBooster::PredictDense(const std::vector<float>& va
   const bst_ulong* shape = nullptr;
   bst_ulong dims = 0;
   const float* result = nullptr;
-  if (XGBoosterPredictFromDense(handle_, array.c_str(), config.c_str(), nullptr, &shape, &dims,
-                                &result) != 0) {
+  if (XGBoosterPredictFromDense(handle_, array.c_str(), config.c_str(), ThisThreadProxy(), &shape,
+                                &dims, &result) != 0) {
     return Internal(std::string("xgboost cannot predict: ") + XGBGetLastError());
   }
   bst_ulong count = 1;
