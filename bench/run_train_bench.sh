@@ -4,7 +4,7 @@
 # label is the last column (regression). Kiln: the train step of `kiln run` on read-csv ->
 # train-xgboost, timed from its step record (reading the .ktab, building the matrix, boosting).
 # Python: DMatrix from a float32 numpy array plus xgboost.train, timed in the process; loading
-# the CSV is not timed on either side. REPS runs each; medians.
+# the CSV is not timed on either side. REPS runs each, alternating; medians.
 # usage: bench/run_train_bench.sh [KILN_BIN]   (env ROWS=1000000 ROUNDS=20 THREADS=2 REPS=3)
 set -euo pipefail
 KILN=$(realpath "${1:-build/kiln}")
@@ -27,21 +27,12 @@ steps:
              nthread: $THREADS, seed: 0}
 YAML
 
-kiln_times=()
-for rep in $(seq "$REPS"); do
-  "$KILN" run "$WORK/p.yaml" --data "$WORK/d$rep" --json 2>/dev/null > "$WORK/run.json"
-  kiln_times+=("$(python3 -c "
-import json; run = json.load(open('$WORK/run.json'))['runs'][0]
-s = [s for s in run['steps'] if s['step'] == 'train'][0]
-assert s['status'] == 'SUCCEEDED', s
-print((s['ended_ms'] - s['started_ms']) / 1000)")")
-  rm -rf "$WORK/d$rep"
-done
-
-py_times=$(/usr/bin/python3 - "$WORK/data.csv" "$ROUNDS" "$THREADS" "$REPS" <<'PY'
+# The peer, once per call: loads the CSV (not timed), then times DMatrix + train.
+python_once() {
+  /usr/bin/python3 - "$WORK/data.csv" "$ROUNDS" "$THREADS" <<'PY'
 import sys, time
 import numpy as np, xgboost
-path, rounds, threads, reps = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+path, rounds, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 try:  # loading is not timed; pandas is only faster at it
     import pandas
     data = pandas.read_csv(path).to_numpy(dtype=np.float64).astype(np.float32)
@@ -50,16 +41,29 @@ except ImportError:
 x, y = data[:, :-1], data[:, -1]
 params = {"objective": "reg:squarederror", "eval_metric": "rmse", "tree_method": "hist",
           "max_depth": "6", "eta": "0.3", "nthread": threads, "seed": "0"}
-for _ in range(reps):
-    start = time.perf_counter()
-    xgboost.train(params, xgboost.DMatrix(x, label=y, nthread=int(threads)), num_boost_round=rounds)
-    print(round(time.perf_counter() - start, 3))
+start = time.perf_counter()
+xgboost.train(params, xgboost.DMatrix(x, label=y, nthread=int(threads)), num_boost_round=rounds)
+print(round(time.perf_counter() - start, 3))
 PY
-)
+}
+
+# Kiln and Python alternate, so a change in the machine's load hits both sides alike.
+kiln_times=()
+py_times=()
+for rep in $(seq "$REPS"); do
+  "$KILN" run "$WORK/p.yaml" --data "$WORK/d$rep" --json 2>/dev/null > "$WORK/run.json"
+  kiln_times+=("$(python3 -c "
+import json; run = json.load(open('$WORK/run.json'))['runs'][0]
+s = [s for s in run['steps'] if s['step'] == 'train'][0]
+assert s['status'] == 'SUCCEEDED', s
+print((s['ended_ms'] - s['started_ms']) / 1000)")")
+  rm -rf "$WORK/d$rep"
+  py_times+=("$(python_once)")
+done
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 k=$(printf '%s\n' "${kiln_times[@]}" | median)
-p=$(printf '%s\n' $py_times | median)
+p=$(printf '%s\n' "${py_times[@]}" | median)
 echo "rows $ROWS x 50, $ROUNDS rounds, depth 6, $THREADS threads, $REPS runs each"
 echo "kiln train-xgboost step:  median $k s  (${kiln_times[*]})"
-echo "python3-xgboost:          median $p s  ($(echo $py_times))"
+echo "python3-xgboost:          median $p s  (${py_times[*]})"
 python3 -c "print('ratio kiln/python: %.2f' % ($k / $p))"
