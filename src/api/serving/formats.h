@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "ml/model_package.h"
@@ -23,9 +24,12 @@ Result<ml::Table> ParseMlflow(const nlohmann::json& body, const kiln::serving::S
 // [N, 1]), or one [N, F] tensor whose F columns follow the signature.
 Result<ml::Table> ParseKserve(const nlohmann::json& body, const kiln::serving::Signature& sig);
 
-// One object per row: {"predicted": label or value, "probabilities": {class: p}} (classifiers).
-nlohmann::json PredictionObjects(const ml::ModelPackage& package,
-                                 const ml::Predictions& predictions);
+// A JSON array with one object per row: {"predicted": label or value, "probabilities":
+// {class: p}} (classifiers), written directly as text (the hot path of every prediction).
+std::string PredictionObjectsText(const ml::ModelPackage& package,
+                                  const ml::Predictions& predictions);
+// Appends `text` as a JSON string literal (quoted and escaped).
+void AppendJsonString(std::string& out, std::string_view text);
 // MLflow's answer: {"predictions": [label or value, ...]}.
 nlohmann::json MlflowAnswer(const ml::ModelPackage& package, const ml::Predictions& predictions);
 // KServe v2 outputs: "predicted" (BYTES labels or FP64 values) and, for classifiers,

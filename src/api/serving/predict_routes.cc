@@ -47,9 +47,22 @@ Result<ml::Table> ParseRows(Protocol protocol, const json& body, const ml::Model
 // A parsed and scored request: the protocol's answer and what the request log keeps.
 struct Scored {
   ml::Predictions predictions;
-  json objects;  // one {"predicted", "probabilities"} per row
-  json answer;
+  std::string objects;  // JSON: one {"predicted", "probabilities"} per row
+  std::string answer;   // JSON
 };
+
+// {"model": {"name", "version"}, "predictions": [...], "request_id"}, written as text.
+std::string NativeAnswer(const serving::LoadedModel& model, const std::string& objects,
+                         const std::string& request_id) {
+  std::string out = "{\"model\":{\"name\":";
+  AppendJsonString(out, model.name);
+  out += ",\"version\":" + std::to_string(model.version) + "},\"predictions\":";
+  out += objects;
+  out += ",\"request_id\":";
+  AppendJsonString(out, request_id);
+  out += '}';
+  return out;
+}
 
 Result<Scored> Score(Protocol protocol, const http::Request& request,
                      const serving::LoadedModel& model, const std::string& request_id) {
@@ -58,26 +71,26 @@ Result<Scored> Score(Protocol protocol, const http::Request& request,
   Scored out;
   KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(rows));
   if (model.drift) model.drift->Observe(rows);
-  out.objects = PredictionObjects(model.package(), out.predictions);
+  out.objects = PredictionObjectsText(model.package(), out.predictions);
   switch (protocol) {
     case Protocol::kNative:
-      out.answer = {{"request_id", request_id},
-                    {"model", {{"name", model.name}, {"version", model.version}}},
-                    {"predictions", out.objects}};
+      out.answer = NativeAnswer(model, out.objects, request_id);
       break;
     case Protocol::kMlflow:
-      out.answer = MlflowAnswer(model.package(), out.predictions);
+      out.answer = MlflowAnswer(model.package(), out.predictions).dump();
       break;
-    case Protocol::kKserve:
-      out.answer = {{"model_name", model.name},
-                    {"model_version", std::to_string(model.version)},
-                    {"id", request_id},
-                    {"outputs", KserveOutputs(model.package(), out.predictions)}};
+    case Protocol::kKserve: {
+      json answer = {{"model_name", model.name},
+                     {"model_version", std::to_string(model.version)},
+                     {"id", request_id},
+                     {"outputs", KserveOutputs(model.package(), out.predictions)}};
       if (body.contains("id") && body["id"].is_string()) {
-        out.answer["id"] = body["id"];
-        out.answer["parameters"] = {{"request_id", request_id}};
+        answer["id"] = body["id"];
+        answer["parameters"] = {{"request_id", request_id}};
       }
+      out.answer = answer.dump();
       break;
+    }
   }
   return out;
 }
@@ -111,7 +124,7 @@ Status LogRequest(ServingContext& s, const std::string& deployment, const std::s
   entry.model = model.name;
   entry.version = model.version;
   entry.inputs_json = request.body;
-  entry.outputs_json = scored.objects.dump();
+  entry.outputs_json = scored.objects;
   entry.latency_ms = seconds * 1000;
   return s.monitoring.log->Append(entry);
 }
@@ -146,7 +159,7 @@ http::Response Predict(ServingContext& s, http::Request& request, Protocol proto
       ClassCounts(model.package(), scored->predictions);
   s.monitoring.metrics.Observe(name, model.version, 200, SecondsSince(start),
                                static_cast<int64_t>(scored->predictions.rows()), classes);
-  http::Response response = http::Response::Json(200, scored->answer.dump());
+  http::Response response = http::Response::Json(200, std::move(scored->answer));
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("X-Model-Version",
                                 model.name + "/" + std::to_string(model.version));
