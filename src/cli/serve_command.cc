@@ -1,6 +1,5 @@
 #include "cli/serve_command.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +11,7 @@
 #include "api/serving/predict_routes.h"
 #include "cli/exit_codes.h"
 #include "cli/package_fetch.h"
+#include "cli/stop_signals.h"
 #include "http/server.h"
 #include "serving/loaded_model.h"
 #include "serving/model_source.h"
@@ -53,12 +53,7 @@ Result<std::shared_ptr<const serving::LoadedModel>> LoadModel(const ServeFlags& 
 }
 
 int Serve(const ServeFlags& flags) {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const StopSignals stop_signals;  // before any thread starts (the Python workers' too)
   Result<std::shared_ptr<const serving::LoadedModel>> model = LoadModel(flags);
   if (!model.ok()) return Fail(model.status(), "kiln serve");
   const std::string name = flags.name.empty() ? (*model)->name : flags.name;
@@ -85,8 +80,7 @@ int Serve(const ServeFlags& flags) {
               static_cast<long long>((*model)->version), name.c_str(), flags.host.c_str(),
               unsigned{*port});
   std::fflush(stdout);
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  stop_signals.Wait();
   server.Stop();
   return kExitOk;
 }

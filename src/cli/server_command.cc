@@ -1,24 +1,18 @@
 #include "cli/server_command.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 
 #include "api/app.h"
 #include "cli/exit_codes.h"
+#include "cli/stop_signals.h"
 #include "http/server.h"
 
 namespace kiln::cli {
 
 int RunServer(const ServerFlags& flags) {
-  // Block the stop signals before any thread starts so that only sigwait below sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const StopSignals stop_signals;  // before any thread starts
 
   auto app = api::App::Open(flags.data);
   if (!app.ok()) {
@@ -48,8 +42,7 @@ int RunServer(const ServerFlags& flags) {
   std::printf("Kiln server listening on http://%s:%u\n", flags.host.c_str(), unsigned{*port});
   std::fflush(stdout);
   spdlog::info("data folder: {}", flags.data);
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  const int signal_number = stop_signals.Wait();
   spdlog::info("received signal {}, stopping", signal_number);
   server.Stop();
   return kExitOk;

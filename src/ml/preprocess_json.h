@@ -26,9 +26,11 @@ nlohmann::json PreprocessToJson(const FittedPreprocess& fitted);
 // missing or mistyped field (e.g. "standardize[0].mean is not a number") or a wrong format.
 Result<FittedPreprocess> PreprocessFromJson(const nlohmann::json& json);
 
-// The chain stored in the file `path`. Errors: kInvalidArgument naming the file (unreadable,
+// The chain stored in the file `path`; the whole parsed file goes to `document` when given (for
+// keys beyond the chain, e.g. "profile"). Errors: kInvalidArgument naming the file (unreadable,
 // not JSON, or a bad field as PreprocessFromJson).
-Result<FittedPreprocess> ReadPreprocessFile(const std::string& path);
+Result<FittedPreprocess> ReadPreprocessFile(const std::string& path,
+                                            nlohmann::json* document = nullptr);
 
 // PreprocessToJson(fitted) as indented text. Errors: kInvalidArgument when a column name or
 // category is not valid UTF-8 (JSON cannot hold it).

@@ -166,12 +166,13 @@ Result<FittedPreprocess> PreprocessFromJson(const json& root) {
   return fitted;
 }
 
-Result<FittedPreprocess> ReadPreprocessFile(const std::string& path) {
+Result<FittedPreprocess> ReadPreprocessFile(const std::string& path, json* document) {
   Result<FileBytes> bytes = ReadFileBytes(path);
   if (!bytes.ok()) return InvalidArgument("cannot read the preprocessing chain " + path);
   json root = json::parse(bytes->view(), nullptr, /*allow_exceptions=*/false);
   Result<FittedPreprocess> fitted = PreprocessFromJson(root);
   if (!fitted.ok()) return InvalidArgument(path + ": " + fitted.status().message());
+  if (document != nullptr) *document = std::move(root);
   return fitted;
 }
 

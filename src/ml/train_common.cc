@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "ml/features.h"
-#include "ml/file_io.h"
 #include "ml/preprocess_json.h"
 #include "ml/training_profile.h"
 
@@ -34,55 +34,57 @@ Result<std::string> ResolveTask(const std::string& task, const Column& label, si
   return resolved;
 }
 
+// The `preprocess` input, read once: the fitted chain and the raw training table's profile it
+// carries (null in chains written before profiles).
+struct ShippedChain {
+  FittedPreprocess fitted;
+  nlohmann::json profile;
+};
+
+Result<std::optional<ShippedChain>> ReadShippedChain(const BuiltinStep& step) {
+  if (!step.HasInput("preprocess")) return std::optional<ShippedChain>();
+  KILN_ASSIGN_OR_RETURN(std::string path, step.Input("preprocess"));
+  nlohmann::json document;
+  KILN_ASSIGN_OR_RETURN(FittedPreprocess fitted, ReadPreprocessFile(path, &document));
+  return std::optional<ShippedChain>(
+      ShippedChain{std::move(fitted), document.value("profile", nlohmann::json())});
+}
+
 // The raw columns a caller sends: with a recorded chain, the training table's columns before
 // preprocessing that the chain reads or the model takes as they are; otherwise the features.
-Result<std::vector<std::pair<std::string, std::string>>> Signature(const BuiltinStep& step,
-                                                                   const TrainingSchema& train,
-                                                                   const ModelPackage& p) {
+std::vector<std::pair<std::string, std::string>> Signature(const std::optional<ShippedChain>& chain,
+                                                           const TrainingSchema& train,
+                                                           const ModelPackage& p) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (step.HasInput("preprocess")) {
-    KILN_ASSIGN_OR_RETURN(std::string path, step.Input("preprocess"));
-    KILN_ASSIGN_OR_RETURN(FittedPreprocess chain, ReadPreprocessFile(path));
-    const std::vector<std::string> read = ChainReadColumns(chain);
+  if (chain && !chain->fitted.inputs.empty()) {
+    const std::vector<std::string> read = ChainReadColumns(chain->fitted);
     auto among = [](const std::vector<std::string>& names, const std::string& name) {
       return std::find(names.begin(), names.end(), name) != names.end();
     };
-    for (const ColumnSchema& input : chain.inputs) {
+    for (const ColumnSchema& input : chain->fitted.inputs) {
       if (input.column != p.label &&
           (among(read, input.column) || among(p.features, input.column))) {
         out.emplace_back(input.column, ColumnTypeName(input.type));
       }
     }
-    if (!chain.inputs.empty()) return out;
+    return out;
   }
-  for (const std::string& name : p.features) {
-    const size_t i = static_cast<size_t>(std::find(train.names.begin(), train.names.end(), name) -
-                                         train.names.begin());
-    out.emplace_back(name, ColumnTypeName(train.types[i]));  // FeatureColumns checked it exists
+  for (const std::string& name : p.features) {  // FeatureColumns checked they exist
+    out.emplace_back(name, ColumnTypeName(train.types[train.IndexOf(name)]));
   }
   return out;
 }
 
 // The training distribution of the signature's columns: from the chain, which profiled the raw
 // training table, or from the training table itself (one column at a time).
-Result<nlohmann::json> Profile(const BuiltinStep& step, const TrainingSchema& train,
-                               const ModelPackage& p) {
+Result<nlohmann::json> Profile(const std::optional<ShippedChain>& chain,
+                               const TrainingSchema& train, const ModelPackage& p) {
   std::vector<std::string> columns;
   for (const auto& [name, type] : p.signature) columns.push_back(name);
-  if (step.HasInput("preprocess")) {
-    KILN_ASSIGN_OR_RETURN(std::string path, step.Input("preprocess"));
-    Result<FileBytes> bytes = ReadFileBytes(path);
-    if (!bytes.ok()) return InvalidArgument("cannot read the preprocessing chain " + path);
-    const nlohmann::json chain =
-        nlohmann::json::parse(bytes->view(), nullptr, /*allow_exceptions=*/false);
-    return SelectProfiles(
-        chain.is_object() ? chain.value("profile", nlohmann::json()) : nlohmann::json(), columns);
-  }
+  if (chain) return SelectProfiles(chain->profile, columns);
   nlohmann::json out = nlohmann::json::array();
   for (const std::string& name : columns) {
-    const size_t i = static_cast<size_t>(std::find(train.names.begin(), train.names.end(), name) -
-                                         train.names.begin());
-    KILN_ASSIGN_OR_RETURN(Column column, train.column(i));
+    KILN_ASSIGN_OR_RETURN(Column column, train.column(train.IndexOf(name)));
     Table one;
     KILN_RETURN_IF_ERROR(one.AddColumn(std::move(column)));
     KILN_ASSIGN_OR_RETURN(nlohmann::json profile, ProfileColumns(one, {name}));
@@ -116,9 +118,7 @@ Result<ModelPackage> DescribeModel(const BuiltinStep& step, const TrainingSchema
   KILN_ASSIGN_OR_RETURN(p.label, step.String("label"));
   KILN_ASSIGN_OR_RETURN(std::vector<std::string> chosen, step.StringList("features"));
   KILN_ASSIGN_OR_RETURN(p.features, FeatureColumns(train.names, p.label, chosen));
-  const size_t label_index = static_cast<size_t>(
-      std::find(train.names.begin(), train.names.end(), p.label) - train.names.begin());
-  KILN_ASSIGN_OR_RETURN(const Column label, train.column(label_index));
+  KILN_ASSIGN_OR_RETURN(const Column label, train.column(train.IndexOf(p.label)));
   KILN_ASSIGN_OR_RETURN(std::string task, step.String("task"));
   std::vector<std::string> classes;
   if (task != "regression") {
@@ -126,8 +126,9 @@ Result<ModelPackage> DescribeModel(const BuiltinStep& step, const TrainingSchema
   }
   KILN_ASSIGN_OR_RETURN(p.task, ResolveTask(task, label, classes.size()));
   if (p.is_classifier()) p.classes = std::move(classes);
-  KILN_ASSIGN_OR_RETURN(p.signature, Signature(step, train, p));
-  KILN_ASSIGN_OR_RETURN(p.profile, Profile(step, train, p));
+  KILN_ASSIGN_OR_RETURN(std::optional<ShippedChain> chain, ReadShippedChain(step));
+  p.signature = Signature(chain, train, p);
+  KILN_ASSIGN_OR_RETURN(p.profile, Profile(chain, train, p));
   return p;
 }
 

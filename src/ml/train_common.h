@@ -2,6 +2,7 @@
 // features and task params, and shipping the fitted preprocessing chain inside it.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -20,6 +21,11 @@ struct TrainingSchema {
   std::vector<std::string> names;
   std::vector<ColumnType> types;
   std::function<Result<Column>(size_t index)> column;
+
+  // The position of column `name`; names.size() when there is none.
+  size_t IndexOf(const std::string& name) const {
+    return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  }
 };
 
 // The schema of an in-memory table, or of a .ktab file read lazily. `table` must outlive it.
