@@ -1,0 +1,4 @@
+// Placeholder: replaced by the page itself.
+export function ExperimentList() {
+  return <h1>Experiments</h1>;
+}
