@@ -82,7 +82,7 @@ export default async function (t) {
 
   await t.step("open the experiment's run table", async () => {
     await page.goto(`${t.baseUrl}/experiments`);
-    await page.getByTestId("experiment-row").filter({ hasText: "iris" }).getByRole("link").click();
+    await page.getByTestId("experiment-table").getByRole("link", { name: "iris", exact: true }).click();
     await page.getByTestId("run-row").first().waitFor();
     assert.match(page.url(), new RegExp(`/experiments/${s.experimentId}$`));
     assert.ok((await rowIds(page)).includes(s.a));
@@ -129,6 +129,19 @@ export default async function (t) {
       const v = [...document.querySelectorAll("[data-testid='cell-metrics.log_loss']")].map((c) => Number(c.textContent));
       return v.every((x, i) => i === 0 || v[i - 1] <= x);
     });
+  });
+
+  await t.step("the column chooser hides a metric column and keeps the choice in the URL", async () => {
+    await page.getByTestId("cell-metrics.f1").first().waitFor();
+    await page.locator("[data-testid=column-chooser] summary").click();
+    await page.getByTestId("column-option-metrics.f1").uncheck();
+    await page.waitForURL(/cols=/);
+    assert.equal(await page.getByTestId("cell-metrics.f1").count(), 0);
+    assert.ok((await page.getByTestId("cell-metrics.log_loss").count()) > 0);
+    await page.reload();
+    await page.getByTestId("run-row").first().waitFor();
+    assert.equal(await page.getByTestId("cell-metrics.f1").count(), 0, "the choice survives a reload");
+    assert.equal(await page.getByTestId("run-filter").inputValue(), "metrics.accuracy > 0.5");
   });
 
   await t.step("open a sweep run: params, a metric chart, artifacts and previews", async () => {
