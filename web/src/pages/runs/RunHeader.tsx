@@ -6,7 +6,7 @@ import { StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
 import { RegisterModelButton } from "../models/RegisterModelButton";
 
-export function RunHeader({ run, children }: { run: Run; children: Run[] }) {
+export function RunHeader({ run, childRuns }: { run: Run; childRuns: Run[] }) {
   const { info } = run;
   const end = info.end_time ?? (info.status === "RUNNING" ? Date.now() : undefined);
   const duration = end && info.start_time ? end - info.start_time : undefined;
@@ -68,10 +68,10 @@ export function RunHeader({ run, children }: { run: Run; children: Run[] }) {
           </span>
         )}
       </div>
-      {children.length > 0 && (
+      {childRuns.length > 0 && (
         <div className="run-meta run-children" data-testid="run-children">
           <span>steps:</span>
-          {children.map((c) => (
+          {childRuns.map((c) => (
             <Link key={c.info.run_id} to={`/runs/${c.info.run_id}`} data-testid="child-link">
               {c.info.run_name} <StateBadge state={c.info.status} />
             </Link>

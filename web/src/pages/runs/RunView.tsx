@@ -35,7 +35,7 @@ export function RunView() {
   const pipeline = pipelineLinkOf(run.data);
   return (
     <div data-testid="run-view">
-      <RunHeader run={run.data} children={children.data?.runs ?? []} />
+      <RunHeader run={run.data} childRuns={children.data?.runs ?? []} />
       <ErrorBanner error={run.error ?? children.error} />
       <div className="grid2">
         <section className="panel">
