@@ -10,17 +10,21 @@ import { deploymentNameError, modelRefError, weightError } from "./validation";
 export function DeployDialog({
   defaultName,
   modelRef,
+  initialCanary = "",
+  initialWeight = "",
   onClose,
 }: {
   defaultName: string;
   modelRef: string;
+  initialCanary?: string;
+  initialWeight?: string;
   onClose: () => void;
 }) {
   const navigate = useNavigate();
   const [name, setName] = useState(defaultName);
   const [model, setModel] = useState(modelRef);
-  const [canary, setCanary] = useState("");
-  const [weight, setWeight] = useState("");
+  const [canary, setCanary] = useState(initialCanary);
+  const [weight, setWeight] = useState(initialWeight);
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
