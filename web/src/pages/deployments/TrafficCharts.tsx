@@ -31,7 +31,7 @@ export function bucketize(requests: LoggedRequest[], windowMs: number, now: numb
   });
 }
 
-function option(buckets: Bucket[], series: { name: string; data: (number | null)[] }[], unit: string): ChartOption {
+function option(buckets: Bucket[], series: { name: string; data: (number | null)[] }[], unit: string, symbols = false): ChartOption {
   return {
     grid: { left: 50, right: 16, top: 30, bottom: 30 },
     tooltip: { trigger: "axis" },
@@ -41,7 +41,8 @@ function option(buckets: Bucket[], series: { name: string; data: (number | null)
     series: series.map((s) => ({
       name: s.name,
       type: "line",
-      showSymbol: false,
+      showSymbol: symbols,
+      symbolSize: 4,
       connectNulls: false,
       data: buckets.map((b, i) => [b.t, s.data[i]]),
     })),
@@ -60,6 +61,7 @@ export function TrafficCharts({ requests, windowMs }: { requests: LoggedRequest[
           { name: "p99", data: buckets.map((b) => b.p99) },
         ],
         "ms",
+        true,
       ),
     [buckets],
   );

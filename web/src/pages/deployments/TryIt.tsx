@@ -85,8 +85,8 @@ function FieldInput({ column, value, error, onChange }: { column: SignatureColum
   const choices = column.type === "boolean" ? ["true", "false"] : column.values;
   return (
     <label className="field">
-      <span>
-        {column.name} <span className="muted">{column.type}{column.nullable ? ", empty = missing" : ""}</span>
+      <span title={column.nullable ? "leave empty for a missing value" : undefined}>
+        {column.name} <span className="muted">{column.type}</span>
       </span>
       {choices ? (
         <select {...common} onChange={(e) => onChange(e.target.value)}>

@@ -43,7 +43,7 @@ function layout(graph: LineageGraphData): { nodes: FlowNode[]; edges: Edge[] } {
     return {
       id: n.key,
       type: "lineage",
-      position: { x: (maxDepth - n.depth) * 250, y: row * 80 },
+      position: { x: (maxDepth - n.depth) * 210, y: row * 70 },
       data: { node: n },
     };
   });
