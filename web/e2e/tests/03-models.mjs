@@ -144,6 +144,15 @@ export default async function (t) {
     requestId = await page.getByTestId("try-request-id").innerText();
   });
 
+  await t.step("feedback on the prediction shows in the live accuracy", async () => {
+    await page.getByTestId("feedback-label").selectOption("setosa");
+    await page.getByTestId("feedback-send").click();
+    await page.getByTestId("feedback-sent").waitFor();
+    await page.getByTestId("quality-table").filter({ hasText: "100.0%" }).waitFor();
+    const { deployment } = await t.api("GET", `/api/v1/deployments/${deploymentName}`);
+    assert.equal(deployment.quality[0].correct, 1);
+  });
+
   await t.step("the request shows in the recent requests, with its inputs", async () => {
     const row = page.getByTestId("request-row").filter({ hasText: requestId });
     await row.waitFor({ timeout: 15000 });

@@ -122,3 +122,9 @@ export async function getSignature(name: string): Promise<SignatureColumn[]> {
     return { name: column, type, nullable: p.nullable ?? false, values: p.enum };
   });
 }
+
+export const sendFeedback = (name: string, requestId: string, label: string | number) =>
+  post<{ request_id: string; quality: Quality[] }>(`/serve/${encodeURIComponent(name)}/feedback`, {
+    request_id: requestId,
+    label,
+  });

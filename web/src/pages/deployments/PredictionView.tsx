@@ -1,9 +1,10 @@
 // One prediction answer: the predicted class or value, class probabilities as bars, the
 // version that answered and the request id.
 import type { PredictAnswer } from "../../api/deployments";
+import { FeedbackForm } from "./FeedbackForm";
 import "../models/models.css";
 
-export function Prediction({ answer }: { answer: PredictAnswer }) {
+export function Prediction({ name, answer }: { name: string; answer: PredictAnswer }) {
   const p = answer.predictions[0];
   if (!p) return null;
   const probabilities = Object.entries(p.probabilities ?? {}).sort((a, b) => b[1] - a[1]);
@@ -30,6 +31,7 @@ export function Prediction({ answer }: { answer: PredictAnswer }) {
         answered by {answer.model.name} v{answer.model.version}, request id{" "}
         <code data-testid="try-request-id">{answer.request_id}</code>
       </p>
+      <FeedbackForm key={answer.request_id} name={name} requestId={answer.request_id} classes={Object.keys(p.probabilities ?? {})} />
     </div>
   );
 }

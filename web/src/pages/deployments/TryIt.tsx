@@ -75,7 +75,7 @@ export function TryIt({ name, ready, example, onSent }: { name: string; ready: b
         </button>
       </div>
       <ErrorBanner error={error} />
-      {answer && <Prediction answer={answer} />}
+      {answer && <Prediction name={name} answer={answer} />}
     </div>
   );
 }
