@@ -188,6 +188,16 @@ export default async function (t) {
     await t.screenshot("03-module");
   });
 
+  await t.step("delete an alias with a confirmation", async () => {
+    await t.api("POST", "/api/2.0/mlflow/registered-models/alias", { name: modelName, alias: "staging", version: "1" });
+    await page.goto(`${t.baseUrl}/models/${modelName}`);
+    await page.getByTestId("alias-bar").getByRole("button", { name: "delete alias staging → v1" }).click();
+    assert.match(await page.getByTestId("confirm-question").innerText(), /Delete @staging \(now on v1\)/);
+    await page.getByTestId("confirm-yes").click();
+    await page.getByTestId("confirm-dialog").waitFor({ state: "detached" });
+    assert.deepEqual(await aliasesOf(t), { champion: "2" });
+  });
+
   await t.step("models list shows the new model", async () => {
     await page.goto(`${t.baseUrl}/models`);
     await page.getByTestId("model-search").fill(modelName);
