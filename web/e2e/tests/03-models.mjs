@@ -4,7 +4,7 @@
 // shows dataset -> model version, the model is deployed, a real prediction is sent with "Try
 // it" and shows up in the request log, and the datasets and modules pages show what was used.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -25,7 +25,10 @@ function writePipeline(repoRoot) {
 async function seed(t) {
   const server = ["--server", t.baseUrl];
   await t.kiln(["data", "add", path.join(t.repoRoot, "examples/iris/iris.csv"), "--name", "iris", ...server]);
-  const ran = await t.kiln(["run", writePipeline(t.repoRoot), "--json", ...server]);
+  const pipeline = writePipeline(t.repoRoot);
+  const ran = await t.kiln(["run", pipeline, "--json", ...server]).finally(() =>
+    rmSync(path.dirname(pipeline), { recursive: true, force: true }),
+  );
   const run = JSON.parse(ran.stdout).runs[0];
   assert.equal(run.status, "SUCCEEDED");
   await t.kiln(["module", "publish", path.join(t.repoRoot, "modules/train-xgboost"), ...server]);
