@@ -15,6 +15,7 @@
 #include "api/v1/pipeline_routes.h"
 #include "api/v1/routes.h"
 #include "api/v1/schedule_routes.h"
+#include "api/web_ui.h"
 
 namespace kiln::api {
 namespace {
@@ -96,5 +97,7 @@ Status App::StartServing() {
   deployments_->StartLoading();
   return Status::Ok();
 }
+
+void App::ServeWebUi(const std::string& ui_dir) { router_.SetFallback(WebUiHandler(ui_dir)); }
 
 }  // namespace kiln::api
