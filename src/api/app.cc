@@ -16,6 +16,7 @@
 #include "api/v1/routes.h"
 #include "api/v1/schedule_routes.h"
 #include "api/v1/table_routes.h"
+#include "api/web_ui.h"
 
 namespace kiln::api {
 namespace {
@@ -98,5 +99,7 @@ Status App::StartServing() {
   deployments_->StartLoading();
   return Status::Ok();
 }
+
+void App::ServeWebUi(const std::string& ui_dir) { router_.SetFallback(WebUiHandler(ui_dir)); }
 
 }  // namespace kiln::api
