@@ -255,6 +255,7 @@ class ModulesTest(ServerTestCase):
         self.assertEqual(shown["runner"]["kind"], "builtin")
         self.assertIn("name: train-xgboost", shown["manifest_yaml"])
         self.assertEqual([f["path"] for f in shown["files"]], ["module.yaml"])
+        self.assertEqual(len(shown["files"][0]["digest"]), 64)
         self.assertTrue(any(p["name"] == "label" for p in shown["params"]))
         # Publishing the same files adds an origin, not a second entry.
         self.publish_ok(os.path.join(REPO, "modules", "csv-head"))

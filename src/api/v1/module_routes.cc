@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "artifacts/sha256.h"
 #include "pipeline/module_catalog.h"
 #include "pipeline/module_folder.h"
 #include "pipeline/param_json.h"
@@ -139,7 +140,10 @@ Result<json> RenderFolderModule(const pipeline::FolderModule& module) {
   for (const pipeline::ModuleFolderEntry& e : entries) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(e.absolute, ec);
-    files.push_back({{"path", e.path}, {"size", ec ? 0 : size}, {"executable", e.executable}});
+    if (ec) return Internal("cannot read " + e.absolute + ": " + ec.message());
+    KILN_ASSIGN_OR_RETURN(std::string digest, artifacts::Sha256OfFile(e.absolute));
+    files.push_back(
+        {{"path", e.path}, {"size", size}, {"digest", digest}, {"executable", e.executable}});
     if (e.path == "module.yaml") {
       std::ifstream in(e.absolute, std::ios::binary);
       manifest_yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
