@@ -103,6 +103,8 @@ function makeContext({ page, baseUrl, dataDir, serverErrors }) {
       return text ? JSON.parse(text) : {};
     },
     async screenshot(name) {
+      // From the top: a full-page capture keeps the scroll offset, and sticky bars with it.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
     },
     async step(title, fn) {
