@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
+bash scripts/build_web.sh
 port="${KILN_PORT:-8080}"
 data="${KILN_DATA:-./kiln-data}"
 kiln=./build/kiln
@@ -27,6 +28,7 @@ cat <<EOM
 
 
 Kiln is running on the embedded default ($data: kiln.db + artifacts/).
+  web UI              : $base/
   prediction API      : curl -X POST $base/serve/iris/predict -H 'Content-Type: application/json' \\
                           -d '$row'
   its OpenAPI document: $base/serve/iris/openapi.json

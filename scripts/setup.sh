@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kiln needs to build, test and benchmark. Idempotent; run as root.
-# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers; --bench: serving bench peers)
+# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers and the browser for UI tests;
+#                                                --bench: serving bench peers)
 set -euo pipefail
 
 packages=(
@@ -12,7 +13,7 @@ packages=(
 )
 # The peers some integration tests compare with (scikit-learn's metrics, python3-xgboost).
 if [[ " $* " == *" --test "* ]]; then
-  packages+=(python3-xgboost python3-sklearn)
+  packages+=(python3-xgboost python3-sklearn chromium fonts-dejavu-core)
 fi
 # The peers of the serving benchmark (bench/run_serving_bench.sh): FastAPI + uvicorn (with its
 # "standard" extras uvloop and httptools) serving XGBoost through pandas, nginx, and wrk.
@@ -31,4 +32,13 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The web UI builds with Node.js >= 20.19 (Vite 8) and npm; Debian's own nodejs is older, so a
+# machine without a new enough one is told so rather than given a broken build.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "setup: installing nodejs npm"
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+  if (a < 20 || (a === 20 && b < 19)) { console.error(`setup: Node.js ${process.versions.node}
+  is too old for the web UI (needs >= 20.19)`); process.exit(1); }'
 echo "setup: all build dependencies present"

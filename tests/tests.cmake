@@ -20,3 +20,18 @@ foreach(test_file ${KILN_INTEGRATION_TESTS})
     LABELS integration
     TIMEOUT 300)
 endforeach()
+
+# The web UI's end-to-end tests: web/e2e/run.mjs starts the real server with the built UI and
+# drives Debian's Chromium through playwright-core. scripts/build_web.sh must have built web/.
+find_program(KILN_NODE node)
+if(KILN_NODE)
+  add_test(NAME e2e_ui
+           COMMAND ${KILN_NODE} e2e/run.mjs
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/web)
+  set_tests_properties(e2e_ui PROPERTIES
+    ENVIRONMENT "KILN_BIN=$<TARGET_FILE:kiln>"
+    LABELS e2e
+    TIMEOUT 1200)
+else()
+  message(STATUS "node not found: the web UI's end-to-end tests are not registered")
+endif()
