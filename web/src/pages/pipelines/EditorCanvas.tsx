@@ -48,7 +48,7 @@ export function EditorCanvas(props: Props) {
   const [nodes, setNodes, onNodesChange] = useNodesState<StepNodeType>([]);
   const [hint, setHint] = useState<string>();
   const [selectedEdge, setSelectedEdge] = useState<string>();
-  const laidOut = useRef(false);
+  const laidOut = useRef(steps.length === 0); // a new pipeline has nothing to lay out
   const nameToId = useMemo(() => Object.fromEntries(steps.map((s) => [s.name, s.id])), [steps]);
 
   // Keep nodes in step with the steps; lay everything out once, when the manifests are known.

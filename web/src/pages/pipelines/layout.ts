@@ -6,7 +6,7 @@ export interface LayoutEdge {
   to: string;
 }
 
-export const COLUMN_WIDTH = 300;
+export const COLUMN_WIDTH = 340;
 export const ROW_GAP = 40;
 
 /** Positions for each node id; `heights` estimates each node's height in pixels. */
