@@ -164,6 +164,7 @@ export default async function (t) {
     await page.getByTestId("run-panel").getByText("40 is above the maximum 12").waitFor();
     const runs = await t.api("GET", `/api/v1/pipeline-runs?pipeline=${rt}`);
     assert.equal(runs.runs.length, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await t.screenshot("pipelines-view");
   });
 

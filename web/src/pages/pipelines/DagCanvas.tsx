@@ -17,6 +17,9 @@ interface Props {
   height?: number;
 }
 
+// Readable node text wins over seeing everything at once: long pipelines pan sideways.
+const FIT = { padding: 0.1, minZoom: 0.55, maxZoom: 1 };
+
 export function DagCanvas(props: Props) {
   return (
     <ReactFlowProvider>
@@ -32,7 +35,7 @@ function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }
   const { fitView } = useReactFlow();
   useEffect(() => {
     setNodes(laidOut);
-    const timer = setTimeout(() => fitView({ padding: 0.15 }), 50);
+    const timer = setTimeout(() => fitView(FIT), 50);
     return () => clearTimeout(timer);
   }, [laidOut, setNodes, fitView]);
   const shown = useMemo(
@@ -54,7 +57,7 @@ function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }
         nodesConnectable={false}
         nodesDraggable
         fitView
-        fitViewOptions={{ padding: 0.15 }}
+        fitViewOptions={FIT}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >

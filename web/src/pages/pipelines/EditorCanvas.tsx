@@ -64,7 +64,7 @@ export function EditorCanvas(props: Props) {
     }));
     if (ready && !laidOut.current && steps.length) {
       laidOut.current = true;
-      setTimeout(() => flow.fitView({ padding: 0.2 }), 50);
+      setTimeout(() => flow.fitView({ padding: 0.1, minZoom: 0.5, maxZoom: 1 }), 50);
     }
   }, [steps, manifests, nameToId, props.problemSteps, props.positionsKey, props.pendingPosition, setNodes, flow]);
 

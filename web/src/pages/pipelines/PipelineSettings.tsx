@@ -57,13 +57,13 @@ export function PipelineSettings({ name, params, problems, onName, onParams }: P
             <button className="link" onClick={() => remove(key)}>remove</button>
           </span>
           <span className="binding">
-            <input style={{ width: "6rem" }} placeholder="default" value={decl.default === undefined ? "" : String(decl.default)}
+            <input style={{ width: "6rem" }} placeholder="default" title="default" aria-label={`${key} default`} value={decl.default === undefined ? "" : String(decl.default)}
               onChange={(e) => change(key, { default: typed(e.target.value, decl.type) })} />
             {(decl.type === "int" || decl.type === "float") && (
               <>
-                <input style={{ width: "4.5rem" }} placeholder="min" value={decl.min ?? ""}
+                <input style={{ width: "4.5rem" }} placeholder="min" title="min" aria-label={`${key} min`} value={decl.min ?? ""}
                   onChange={(e) => change(key, { min: typed(e.target.value, "float") as number | undefined })} />
-                <input style={{ width: "4.5rem" }} placeholder="max" value={decl.max ?? ""}
+                <input style={{ width: "4.5rem" }} placeholder="max" title="max" aria-label={`${key} max`} value={decl.max ?? ""}
                   onChange={(e) => change(key, { max: typed(e.target.value, "float") as number | undefined })} />
               </>
             )}
