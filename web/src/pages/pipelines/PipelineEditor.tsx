@@ -16,7 +16,7 @@ import { PipelineSettings } from "./PipelineSettings";
 import { parseSpec } from "./spec";
 import { StepForm } from "./StepForm";
 import { validateState } from "./validate";
-import { writeYaml, type Original } from "./yamlWriter";
+import { reformatsOnEdit, writeYaml, type Original } from "./yamlWriter";
 import "./pipelines.css";
 
 export function PipelineEditor() {
@@ -60,6 +60,7 @@ function Editor({ text }: { text?: string }) {
   const problemSteps = useMemo(() => new Set(showProblems ? problems.flatMap((p) => (p.stepId ? [p.stepId] : [])) : []), [problems, showProblems]);
   const shown = showProblems ? problems : [];
   const step = state.steps.find((s) => s.id === selected);
+  const reformats = useMemo(() => (original ? reformatsOnEdit(original.text) : false), [original]);
 
   useEffect(() => setSaveError(undefined), [state]);
 
@@ -103,6 +104,11 @@ function Editor({ text }: { text?: string }) {
         </button>
       </div>
       <ErrorBanner error={parseError ?? saveError} onClose={saveError ? () => setSaveError(undefined) : undefined} />
+      {reformats && (
+        <p className="muted" data-testid="reformat-note">
+          Saving unchanged keeps this file as it is; saving an edit also normalizes its layout (spacing, quoting).
+        </p>
+      )}
       {shown.length > 0 && (
         <ul className="problems panel" data-testid="problems">
           {shown.map((p, i) => (

@@ -3,47 +3,22 @@
 // written, its timing, outputs and tracking run.
 import { useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { cancelRun, getPipeline, getRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
+import { cancelRun, getRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
 import { DagCanvas } from "./DagCanvas";
 import { useManifests } from "./graph";
-import { parseSpec, type StepSpec } from "./spec";
+import { useRunSteps } from "./runSteps";
 import { StepDetail } from "./StepDetail";
 import { useRunEvents } from "./useRunEvents";
 import "./pipelines.css";
-
-/** The run's steps with their inputs: from the saved pipeline when it matches the run, else
- * the run's own step list (without edges: the run record does not carry the spec). */
-function useRunSteps(run: PipelineRun | undefined): { steps: StepSpec[]; fromSpec: boolean } {
-  const saved = useApi(() => (run ? getPipeline(run.pipeline) : Promise.resolve(undefined)), [run?.pipeline]);
-  return useMemo(() => {
-    const names = run?.steps?.map((s) => s.step) ?? [];
-    try {
-      const spec = saved.data ? parseSpec(saved.data.spec) : undefined;
-      const specNames = new Set(spec?.steps.map((s) => s.name));
-      if (spec && names.length === specNames.size && names.every((n) => specNames.has(n))) {
-        return { steps: spec.steps, fromSpec: true };
-      }
-    } catch {
-      // the saved spec no longer parses: fall back to the run's steps
-    }
-    const steps = (run?.steps ?? []).map((s) => ({
-      name: s.step,
-      inputs: {},
-      params: {},
-      commandOutputs: Object.fromEntries(s.outputs.map((o) => [o.name, o.type])),
-    }));
-    return { steps, fromSpec: false };
-  }, [run?.steps, saved.data]);
-}
 
 export function PipelineRunView() {
   const runId = useParams().runId ?? "";
   const run = useApi(() => getRun(runId), [runId]);
   const events = useRunEvents(runId, run.reload);
-  const { steps, fromSpec } = useRunSteps(run.data);
+  const { steps, source } = useRunSteps(run.data);
   const manifests = useManifests(steps.flatMap((s) => (s.uses ? [s.uses] : [])));
   const [selected, setSelected] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
@@ -89,8 +64,12 @@ export function PipelineRunView() {
       {run.data && (
         <DagCanvas steps={steps} manifests={manifests} statuses={statuses} selected={selected} onSelect={setSelected} />
       )}
-      {run.data && !fromSpec && (
-        <p className="muted">Connections are not shown: this run's pipeline is not saved as it ran.</p>
+      {run.data && source !== "saved" && (
+        <p className="muted" data-testid="edges-source">
+          {source === "lineage"
+            ? "Connections traced from the lineage of the steps that ran (this run's pipeline is not saved as it ran)."
+            : "Connections are not shown: this run's pipeline is not saved as it ran."}
+        </p>
       )}
       {run.data && !selected && <p className="muted">Click a step to see its log.</p>}
       {run.data && selected && (

@@ -52,7 +52,7 @@ export function stepNodeData(step: StepSpec, steps: StepSpec[], manifests: Manif
     : step.commandOutputs
       ? Object.entries(step.commandOutputs).map(([name, type]) => ({ name, type }))
       : outputsUsed(step.name, steps).map((name) => ({ name, type: "" }));
-  return { name: step.name, uses: step.uses ?? "inline command", inputs, outputs };
+  return { name: step.name, uses: step.uses ?? (step.command ? "inline command" : ""), inputs, outputs };
 }
 
 export function buildEdges(steps: StepSpec[], idOf: (step: string) => string = (s) => s): Edge[] {

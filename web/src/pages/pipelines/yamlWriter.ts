@@ -24,6 +24,16 @@ export function writeYaml(state: EditorState, original?: Original): string {
   return doc.toString(FORMAT);
 }
 
+/** True when an edit would also reformat untouched parts of `text` (the yaml library cannot
+ * reproduce its layout); the editor warns before such a save. */
+export function reformatsOnEdit(text: string): boolean {
+  try {
+    return parseDocument(text).toString(FORMAT) !== text;
+  } catch {
+    return true;
+  }
+}
+
 class Writer {
   changed = false;
   constructor(private doc: Document) {}
