@@ -146,6 +146,29 @@ export default async function (t) {
     await t.screenshot("pipelines-run");
   });
 
+  await t.step("a running step shows live and the run can be cancelled", async () => {
+    const slow = `e2e-slow-${suffix}`;
+    const spec = [
+      `name: ${slow}`,
+      "steps:",
+      "  wait:",
+      "    uses: shell@1.0.0",
+      `    params: {script: 'echo started ${suffix}; sleep 60; echo done > "$KILN_OUTPUT"'}`,
+      "",
+    ].join("\n");
+    await t.api("PUT", `/api/v1/pipelines/${slow}`, { spec });
+    const submitted = await t.api("POST", "/api/v1/pipeline-runs", { pipeline: slow });
+    const runId = submitted.runs[0].run_id;
+    await page.goto(`${t.baseUrl}/pipeline-runs/${runId}`);
+    await page.locator('[data-testid="step-node-wait"][data-status="RUNNING"]').waitFor();
+    await page.getByTestId("step-node-wait").locator(".step-head").click();
+    await page.getByTestId("step-log").getByText(`started ${suffix}`).waitFor();
+    await page.getByTestId("cancel-run").click();
+    await page.locator('[data-testid="run-status"][data-status="CANCELLED"]').waitFor({ timeout: 20000 });
+    await page.locator('[data-testid="step-node-wait"][data-status="CANCELLED"]').waitFor();
+    assert.equal((await t.api("GET", `/api/v1/pipeline-runs/${runId}`)).status, "CANCELLED");
+  });
+
   await t.step("the list shows the pipeline and its last run", async () => {
     await page.goto(t.baseUrl + "/pipelines");
     const row = page.getByTestId("pipeline-row").filter({ hasText: name });
