@@ -21,7 +21,10 @@ function collect(params: Record<string, PipelineParamSpec>, values: Record<strin
   const overrides: string[] = [];
   for (const [name, decl] of Object.entries(params)) {
     const text = values[name]?.trim();
-    if (!text) continue;
+    if (!text) {
+      if (decl.default === undefined || decl.required) problems[name] = "required: this pipeline param has no default";
+      continue;
+    }
     const problem = checkOverrideText(text, decl, sweep);
     if (problem) problems[name] = problem;
     else overrides.push(`${name}=${text.replace(/\s+/g, "")}`);
