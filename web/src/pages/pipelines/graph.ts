@@ -46,7 +46,7 @@ export function stepNodeData(step: StepSpec, steps: StepSpec[], manifests: Manif
   };
   const inputs: PortView[] = manifest
     ? manifest.inputs.map((p) => ({ name: p.name, type: p.type, optional: p.optional, external: external(p.name) }))
-    : Object.keys(step.inputs).map((name) => ({ name, type: "", external: external(name) }));
+    : Object.keys(step.inputs).map((name) => ({ name, type: step.inputTypes?.[name] ?? "", external: external(name) }));
   const outputs: PortView[] = manifest
     ? manifest.outputs.map((p) => ({ name: p.name, type: p.type }))
     : step.commandOutputs

@@ -34,7 +34,9 @@ function savedSteps(run: PipelineRun, text: string | undefined): StepSpec[] | un
 
 async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
   const steps = run.steps ?? [];
-  const producers = steps.flatMap((s) => s.outputs.map((o) => ({ step: s.step, output: o.name, digest: o.digest })));
+  const producers = steps.flatMap((s) =>
+    s.outputs.map((o) => ({ step: s.step, output: o.name, type: o.type, digest: o.digest })),
+  );
   const withRuns = steps.filter((s) => s.run_id).slice(0, MAX_LINEAGE_STEPS);
   const lineage = await Promise.all(
     withRuns.map((s) => get<{ edges: LineageEdge[] }>("/api/v1/lineage", { kind: "step_run", id: s.run_id }).catch(() => ({ edges: [] }))),
@@ -42,14 +44,17 @@ async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
   return steps.map((s) => {
     const i = withRuns.indexOf(s);
     const inputs: Record<string, string> = {};
+    const inputTypes: Record<string, string> = {};
     for (const e of i >= 0 ? lineage[i].edges : []) {
       if (e.dst_id !== s.run_id || !e.label.startsWith("input:")) continue;
       // Equal content may come from several steps: take the last one listed before this step.
       const from = producers.filter((p) => p.digest === e.src_id && p.step !== s.step).pop();
-      inputs[e.label.slice("input:".length)] = from ? `${from.step}.${from.output}` : `artifact:${e.src_id.slice(0, 12)}`;
+      const input = e.label.slice("input:".length);
+      inputs[input] = from ? `${from.step}.${from.output}` : `artifact:${e.src_id.slice(0, 12)}`;
+      if (from) inputTypes[input] = from.type;
     }
     const commandOutputs = Object.fromEntries(s.outputs.map((o) => [o.name, o.type]));
-    return { name: s.step, inputs, params: {}, commandOutputs };
+    return { name: s.step, inputs, inputTypes, params: {}, commandOutputs };
   });
 }
 

@@ -18,6 +18,7 @@ export interface StepSpec {
   uses?: string; // "module@version"; absent for inline command steps
   command?: string[];
   commandOutputs?: Record<string, string>; // an inline step's declared outputs (name -> type)
+  inputTypes?: Record<string, string>; // input types when known without a manifest (traced runs)
   inputs: Record<string, string>;
   params: Record<string, unknown>;
 }
