@@ -82,6 +82,9 @@ export default async function (t) {
 
   await t.step("fill params; an out-of-range value is refused inline and nothing is saved", async () => {
     await selectStep(page, "train_xgboost");
+    await page.getByTestId("input-validation-kind").selectOption("step"); // binding without dragging
+    await page.getByTestId("input-validation-upstream").selectOption("split.test");
+    assert.equal(await edgeCount(page), 5);
     await page.getByTestId("param-label").fill("species");
     await page.getByTestId("param-num_rounds").fill("0");
     await selectStep(page, "split");
@@ -123,6 +126,7 @@ export default async function (t) {
     assert.equal(doc.steps.read_csv.uses, "read-csv@1.0.0");
     assert.equal(doc.steps.read_csv.inputs.source, "dataset:iris@latest");
     assert.equal(doc.steps.evaluate.inputs.model, "train_xgboost.model");
+    assert.equal(doc.steps.train_xgboost.inputs.validation, "split.test");
     assert.equal(doc.steps.train_xgboost.params.num_rounds, 20);
     assert.equal(doc.steps.train_xgboost.params.label, "species");
     await page.getByTestId("pipeline-yaml").getByText("train_xgboost.model").first().waitFor();

@@ -8,16 +8,18 @@ interface Props {
   port: ModulePort;
   binding: string | undefined;
   datasets: DatasetSummary[];
+  upstream: string[]; // "STEP.OUTPUT" of other steps' outputs of this input's type
   problem?: string;
   onChange: (binding: string | undefined) => void;
 }
 
-export function BindingField({ port, binding, datasets, problem, onChange }: Props) {
+export function BindingField({ port, binding, datasets, upstream, problem, onChange }: Props) {
   const b = parseBinding(binding);
   const id = `input-${port.name}`;
   const setKind = (kind: string) => {
     if (kind === "dataset") onChange(`dataset:${datasets[0]?.name ?? ""}@latest`);
     else if (kind === "file") onChange("file:");
+    else if (kind === "step" && upstream.length) onChange(upstream[0]);
     else onChange(undefined);
   };
   return (
@@ -29,7 +31,12 @@ export function BindingField({ port, binding, datasets, problem, onChange }: Pro
       </span>
       {b.kind === "step" ? (
         <span className="binding">
-          ← <span className="mono">{b.step}.{b.output}</span>
+          ←
+          <select value={binding} onChange={(e) => onChange(e.target.value)} data-testid={`${id}-upstream`}
+            aria-label={`${port.name} is bound to`}>
+            {!upstream.includes(binding!) && <option value={binding}>{b.step}.{b.output}</option>}
+            {upstream.map((u) => <option key={u} value={u}>{u}</option>)}
+          </select>
           <button type="button" className="link" onClick={() => onChange(undefined)} data-testid={`${id}-disconnect`}>
             disconnect
           </button>
@@ -39,6 +46,7 @@ export function BindingField({ port, binding, datasets, problem, onChange }: Pro
           <select value={b.kind} onChange={(e) => setKind(e.target.value)} data-testid={`${id}-kind`}
             className={problem ? "invalid" : ""}>
             <option value="none">{port.optional ? "(unbound)" : "(connect on the canvas, or bind:)"}</option>
+            {upstream.length > 0 && <option value="step">a step's output</option>}
             <option value="dataset">dataset</option>
             <option value="file">file</option>
           </select>

@@ -157,6 +157,7 @@ function Editor({ text }: { text?: string }) {
               step={step}
               manifests={manifests}
               datasets={datasets.data ?? []}
+              others={state.steps.filter((s) => s.id !== step.id)}
               problems={shown.filter((p) => p.stepId === step.id)}
               onRename={(n) => setState((s) => model.renameStep(s, step.id, n))}
               onUses={(u) => setState((s) => model.updateStep(s, step.id, (x) => ({ ...x, uses: u })))}

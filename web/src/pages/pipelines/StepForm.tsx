@@ -8,12 +8,14 @@ import type { Manifests } from "./graph";
 import { BindingField } from "./BindingField";
 import { ParamField } from "./ParamField";
 import { splitUses } from "./spec";
+import { manifestOf } from "./graph";
 import type { Problem } from "./validate";
 
 interface Props {
   step: EditorStep;
   manifests: Manifests;
   datasets: DatasetSummary[];
+  others: EditorStep[]; // the pipeline's other steps, for binding an input to their outputs
   problems: Problem[]; // this step's
   onRename: (name: string) => void;
   onUses: (uses: string) => void;
@@ -69,6 +71,7 @@ export function StepForm(props: Props) {
           {manifest.inputs.length === 0 && <p className="muted">none</p>}
           {manifest.inputs.map((port) => (
             <BindingField key={port.name} port={port} binding={step.inputs[port.name]} datasets={props.datasets}
+              upstream={upstreamOf(props.others, manifests, port.type)}
               problem={problemOf(`inputs.${port.name}`)} onChange={(b) => props.onInput(port.name, b)} />
           ))}
           <h3>Params</h3>
@@ -86,5 +89,12 @@ export function StepForm(props: Props) {
         Remove step
       </button>
     </div>
+  );
+}
+
+/** The outputs of `steps` whose type is `type`, as bindings. */
+function upstreamOf(steps: EditorStep[], manifests: Manifests, type: string): string[] {
+  return steps.flatMap((s) =>
+    (manifestOf(manifests, s.uses)?.outputs ?? []).filter((o) => o.type === type).map((o) => `${s.name}.${o.name}`),
   );
 }
