@@ -244,3 +244,28 @@ class ModulesTest(ServerTestCase):
         subprocess.run(argv, env=env, check=True)
         with open(out) as f:
             self.assertEqual(f.read(), "hello\n")
+
+    def test_catalog_lists_standard_path_and_published_modules(self):
+        # The standard library (modules/ beside the binary's checkout) shows without publishing.
+        before = {m["name"]: m for m in self.ok(self.get(MODULES))["modules"]}
+        self.assertEqual(before["train-xgboost"]["origins"], ["standard"])
+        self.assertIn("1.0.0", before["train-xgboost"]["versions"])
+        shown = self.ok(self.get(f"{MODULES}/train-xgboost"))["module"]
+        self.assertEqual(shown["origin"], "standard")
+        self.assertEqual(shown["runner"]["kind"], "builtin")
+        self.assertIn("name: train-xgboost", shown["manifest_yaml"])
+        self.assertEqual([f["path"] for f in shown["files"]], ["module.yaml"])
+        self.assertTrue(any(p["name"] == "label" for p in shown["params"]))
+        # Publishing the same files adds an origin, not a second entry.
+        self.publish_ok(os.path.join(REPO, "modules", "csv-head"))
+        after = {m["name"]: m for m in self.ok(self.get(MODULES))["modules"]}
+        self.assertEqual(after["csv-head"]["origins"], ["standard", "published"])
+        # A published-only module, and a version only the published layer has.
+        name = uniq("pub")
+        self.publish_ok(self.make_module(name, "2.0.0"))
+        entry = next(m for m in self.ok(self.get(MODULES))["modules"] if m["name"] == name)
+        self.assertEqual(entry["origins"], ["published"])
+        self.assertEqual(self.ok(self.get(f"{MODULES}/{name}"))["module"]["origin"], "published")
+        status, body = self.get(f"{MODULES}/train-xgboost", version="9.9.9")
+        self.assertEqual(status, 404)
+        self.assertIn("versions: 1.0.0", body["message"])

@@ -1,10 +1,17 @@
 #include "api/v1/module_routes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <variant>
 #include <vector>
 
+#include "pipeline/module_catalog.h"
+#include "pipeline/module_folder.h"
 #include "pipeline/param_json.h"
 
 namespace kiln::api::v1 {
@@ -95,24 +102,76 @@ Result<json> Publish(pipeline::PublishedModules& modules, const RequestArgs& arg
   return json{{"module", RenderPublishedModule(result.module)}, {"created", result.created}};
 }
 
-Result<json> List(const pipeline::PublishedModules& modules) {
-  KILN_ASSIGN_OR_RETURN(std::vector<pipeline::ModuleSummary> all, modules.List());
+Result<json> List(const pipeline::ModuleCatalog& catalog) {
+  KILN_ASSIGN_OR_RETURN(std::vector<pipeline::CatalogSummary> all, catalog.List());
   json out = json::array();
-  for (const pipeline::ModuleSummary& m : all) {
+  for (const pipeline::CatalogSummary& entry : all) {
+    const pipeline::ModuleSummary& m = entry.summary;
     out.push_back({{"name", m.name},
                    {"latest_version", m.latest_version},
                    {"versions", m.versions},
-                   {"description", m.description}});
+                   {"description", m.description},
+                   {"origins", entry.origins}});
   }
   return json{{"modules", out}};
+}
+
+// The version `requested` names among `versions` (oldest first): "" and "latest" mean the
+// highest. Errors: kNotFound naming the module, or the version and the existing ones.
+Result<std::string> PickVersion(const std::string& name, const std::string& requested,
+                                const std::vector<std::string>& versions) {
+  if (versions.empty()) return NotFound("module '" + name + "' not found");
+  if (requested.empty() || requested == "latest") return versions.back();
+  if (std::find(versions.begin(), versions.end(), requested) != versions.end()) return requested;
+  std::string list;
+  for (const std::string& v : versions) list += (list.empty() ? "" : ", ") + v;
+  return NotFound("module '" + name + "' has no version '" + requested + "' (versions: " + list +
+                  ")");
+}
+
+// A folder module rendered like a published one: its files from the folder, its module.yaml.
+Result<json> RenderFolderModule(const pipeline::FolderModule& module) {
+  const std::string& dir = module.manifest.source_dir;
+  KILN_ASSIGN_OR_RETURN(std::vector<pipeline::ModuleFolderEntry> entries,
+                        pipeline::WalkModuleFolder(dir));
+  json files = json::array();
+  std::string manifest_yaml;
+  for (const pipeline::ModuleFolderEntry& e : entries) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(e.absolute, ec);
+    files.push_back({{"path", e.path}, {"size", ec ? 0 : size}, {"executable", e.executable}});
+    if (e.path == "module.yaml") {
+      std::ifstream in(e.absolute, std::ios::binary);
+      manifest_yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+  }
+  json out = RenderModuleManifest(module.manifest);
+  out["files"] = files;
+  out["created_ms"] = 0;
+  out["manifest_yaml"] = manifest_yaml;
+  out["origin"] = module.origin;
+  return out;
 }
 
 Result<json> Show(const pipeline::PublishedModules& modules, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
   if (name.empty()) return InvalidArgument("Missing value for required parameter 'name'.");
-  KILN_ASSIGN_OR_RETURN(std::string version, args.OptionalString("version"));
-  KILN_ASSIGN_OR_RETURN(pipeline::PublishedModule module, modules.Get(name, version));
-  return json{{"module", RenderPublishedModule(module)}};
+  KILN_ASSIGN_OR_RETURN(std::string requested, args.OptionalString("version"));
+  const pipeline::ModuleCatalog catalog(modules);
+  KILN_ASSIGN_OR_RETURN(std::vector<std::string> versions, catalog.Versions(name));
+  KILN_ASSIGN_OR_RETURN(std::string version, PickVersion(name, requested, versions));
+  KILN_ASSIGN_OR_RETURN(std::optional<pipeline::FolderModule> folder,
+                        catalog.FindInFolders(name, version));
+  json out;
+  if (folder) {
+    KILN_ASSIGN_OR_RETURN(out, RenderFolderModule(*folder));
+  } else {
+    KILN_ASSIGN_OR_RETURN(pipeline::PublishedModule module, modules.Get(name, version));
+    out = RenderPublishedModule(module);
+    out["origin"] = pipeline::kOriginPublished;
+  }
+  out["versions"] = versions;
+  return json{{"module", out}};
 }
 
 }  // namespace
@@ -174,8 +233,9 @@ void AddModuleRoutes(http::Router& router, Services& services) {
   pipeline::PublishedModules& modules = services.modules;
   router.Add("POST", "/api/v1/modules",
              JsonEndpoint([&modules](const RequestArgs& a) { return Publish(modules, a); }));
-  router.Add("GET", "/api/v1/modules",
-             JsonEndpoint([&modules](const RequestArgs&) { return List(modules); }));
+  router.Add("GET", "/api/v1/modules", JsonEndpoint([&modules](const RequestArgs&) {
+               return List(pipeline::ModuleCatalog(modules));
+             }));
   router.Add("GET", "/api/v1/modules/{name...}",
              JsonEndpoint([&modules](const RequestArgs& a) { return Show(modules, a); }));
 }
