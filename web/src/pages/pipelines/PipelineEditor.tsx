@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { ReactFlowProvider } from "@xyflow/react";
 import { getModule } from "../../api/modules";
-import { getPipeline, listDatasets, savePipeline } from "../../api/pipelines";
+import { getPipeline, listDatasets, savePipeline, validatePipeline } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { EditorCanvas } from "./EditorCanvas";
@@ -52,6 +52,7 @@ function Editor({ text }: { text?: string }) {
   const [showProblems, setShowProblems] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
+  const [checked, setChecked] = useState<string>();
   const pending = useRef<Record<string, { x: number; y: number }>>({});
   const manifests = useManifests(state.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
   const datasets = useApi(listDatasets, []);
@@ -62,7 +63,10 @@ function Editor({ text }: { text?: string }) {
   const step = state.steps.find((s) => s.id === selected);
   const reformats = useMemo(() => (original ? reformatsOnEdit(original.text) : false), [original]);
 
-  useEffect(() => setSaveError(undefined), [state]);
+  useEffect(() => {
+    setSaveError(undefined);
+    setChecked(undefined);
+  }, [state]);
 
   const addModule = async (module: string, position?: { x: number; y: number }) => {
     try {
@@ -72,6 +76,18 @@ function Editor({ text }: { text?: string }) {
       pending.current[id] = position ?? { x: 40 + 40 * count, y: 40 + 40 * count };
       setState((prev) => model.addStep(prev, manifest, id));
       setSelected(id);
+    } catch (e) {
+      setSaveError(e);
+    }
+  };
+
+  /** Asks the server to plan the pipeline without saving it (modules, types, params). */
+  const check = async () => {
+    setShowProblems(true);
+    if (problems.length) return;
+    try {
+      const answer = await validatePipeline(yaml.text!);
+      setChecked(`The server accepts '${answer.name}'.`);
     } catch (e) {
       setSaveError(e);
     }
@@ -99,11 +115,15 @@ function Editor({ text }: { text?: string }) {
         {showProblems && problems.length > 0 && (
           <span className="field-error" data-testid="problem-count">{problems.length} problem(s) to fix before saving</span>
         )}
+        <button onClick={check} disabled={showProblems && problems.length > 0} data-testid="check-pipeline">
+          Check
+        </button>
         <button className="primary" onClick={save} disabled={saving || (showProblems && problems.length > 0)} data-testid="save-pipeline">
           {saving ? "Saving…" : "Save"}
         </button>
       </div>
       <ErrorBanner error={parseError ?? saveError} onClose={saveError ? () => setSaveError(undefined) : undefined} />
+      {checked && <div className="notice" data-testid="check-ok">{checked}</div>}
       {reformats && (
         <p className="muted" data-testid="reformat-note">
           Saving unchanged keeps this file as it is; saving an edit also normalizes its layout (spacing, quoting).
