@@ -113,6 +113,8 @@ export default async function (t) {
     await page.getByTestId("input-source-version").fill("99");
     assert.equal(await page.getByTestId("problems").count(), 0);
     await t.screenshot("pipelines-editor");
+    await page.getByTestId("check-pipeline").click();
+    await page.getByTestId("error-banner").getByText("has no version 99").waitFor();
     await page.getByTestId("save-pipeline").click();
     await page.getByTestId("error-banner").getByText("has no version 99").waitFor();
     await notStored(t, name);
@@ -120,6 +122,8 @@ export default async function (t) {
 
   await t.step("save; the stored YAML has the steps", async () => {
     await page.getByTestId("input-source-version").fill("latest");
+    await page.getByTestId("check-pipeline").click();
+    await page.getByTestId("check-ok").getByText(name).waitFor();
     await page.getByTestId("save-pipeline").click();
     await page.waitForURL(new RegExp(`/pipelines/${name}$`));
     const saved = (await t.api("GET", `/api/v1/pipelines/${name}`)).pipeline;
