@@ -1,7 +1,7 @@
 // Writes the editor's state as the pipeline YAML the CLI runs. An existing file is changed
 // through the yaml Document API, touching only what the user changed, so comments, key
 // order and untouched values survive; saving without changes gives the same text back.
-import { Document, isMap, isScalar, parseDocument, type YAMLMap } from "yaml";
+import { Document, isMap, isScalar, parseDocument, Scalar, type YAMLMap } from "yaml";
 import type { EditorState, EditorStep } from "./editorModel";
 import type { PipelineSpec, StepSpec } from "./spec";
 
@@ -34,6 +34,13 @@ export function reformatsOnEdit(text: string): boolean {
   }
 }
 
+/** `file:` and `dataset:` bindings are double-quoted, as in the examples, for every YAML reader. */
+function binding(text: string): Scalar {
+  const scalar = new Scalar(text);
+  if (text.includes(":")) scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
 class Writer {
   changed = false;
   constructor(private doc: Document) {}
@@ -60,7 +67,7 @@ class Writer {
     if (step.name !== before.name) this.renameKey(["steps"], before.name, step.name);
     const path = ["steps", step.name];
     if (step.uses !== before.uses && step.uses) this.set([...path, "uses"], step.uses);
-    this.updateMap([...path, "inputs"], before.inputs, step.inputs, (v) => v);
+    this.updateMap([...path, "inputs"], before.inputs, step.inputs, binding);
     this.updateMap([...path, "params"], before.params, step.params, (v) => this.value(v));
   }
 
@@ -69,7 +76,8 @@ class Writer {
     for (const key of Object.keys(before)) if (!(key in after)) this.remove([...path, key]);
     const existing = this.doc.getIn(path);
     if (!isMap(existing) && Object.keys(after).length) {
-      this.set(path, this.doc.createNode(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, node(v)]))));
+      const entries = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, node(v)]));
+      this.set(path, this.doc.createNode(entries, { flow: path[path.length - 1] === "inputs" }));
       return;
     }
     for (const [key, value] of Object.entries(after)) {
@@ -112,7 +120,11 @@ class Writer {
   private stepNode(step: EditorStep) {
     const node = this.doc.createNode({}) as YAMLMap;
     if (step.uses) node.set("uses", step.uses);
-    if (Object.keys(step.inputs).length) node.set("inputs", this.doc.createNode(step.inputs, { flow: true }));
+    if (Object.keys(step.inputs).length) {
+      const inputs = this.doc.createNode({}, { flow: true }) as YAMLMap;
+      for (const [k, v] of Object.entries(step.inputs)) inputs.set(k, binding(v));
+      node.set("inputs", inputs);
+    }
     if (Object.keys(step.params).length) {
       const params = this.doc.createNode({}) as YAMLMap;
       for (const [k, v] of Object.entries(step.params)) params.set(k, this.value(v));
