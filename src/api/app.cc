@@ -15,6 +15,8 @@
 #include "api/v1/pipeline_routes.h"
 #include "api/v1/routes.h"
 #include "api/v1/schedule_routes.h"
+#include "api/v1/table_routes.h"
+#include "api/web_ui.h"
 
 namespace kiln::api {
 namespace {
@@ -80,6 +82,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);
   v1::AddDatasetRoutes(app->router_, *app->services_);
+  v1::AddTableRoutes(app->router_, *app->services_);
   v1::AddBlobUploadRoutes(app->router_, *app->services_);
   v1::AddDeploymentRoutes(app->router_, *app->services_);
   app->serving_.reset(new serving_api::ServingContext{*app->deployments_, *app->monitoring_});
@@ -96,5 +99,7 @@ Status App::StartServing() {
   deployments_->StartLoading();
   return Status::Ok();
 }
+
+void App::ServeWebUi(const std::string& ui_dir) { router_.SetFallback(WebUiHandler(ui_dir)); }
 
 }  // namespace kiln::api

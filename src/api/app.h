@@ -37,6 +37,9 @@ class App {
   // loading and hot-swapping the models. Call once, before the server starts. Errors: as
   // RequestLog::Open (kFailedPrecondition when another server has this data folder).
   Status StartServing();
+  // Serves the web UI from `ui_dir` (see WebUiHandler) on every path no API route takes.
+  // Call once, before the server starts.
+  void ServeWebUi(const std::string& ui_dir);
 
  private:
   App() = default;

@@ -5,11 +5,30 @@
 #include <cstdio>
 
 #include "api/app.h"
+#include "api/web_ui.h"
 #include "cli/exit_codes.h"
 #include "cli/stop_signals.h"
+#include "cli/web_ui_dir.h"
 #include "http/server.h"
 
 namespace kiln::cli {
+
+namespace {
+
+void ServeWebUi(const ServerFlags& flags, api::App& app) {
+  const std::string dir = flags.ui_dir.empty() ? FindWebUiDir() : flags.ui_dir;
+  if (api::HasWebUi(dir)) {
+    spdlog::info("web UI: {}", dir);
+  } else {
+    spdlog::warn(
+        "the web UI is not built ({}); build it with `cd web && npm ci && npm run build` "
+        "or pass --ui-dir",
+        dir.empty() ? "no web/dist next to the binary" : "no index.html in " + dir);
+  }
+  app.ServeWebUi(dir);
+}
+
+}  // namespace
 
 int RunServer(const ServerFlags& flags) {
   const StopSignals stop_signals;  // before any thread starts
@@ -29,6 +48,7 @@ int RunServer(const ServerFlags& flags) {
     spdlog::error("{}", serving.message());
     return ExitCodeFor(serving);
   }
+  ServeWebUi(flags, **app);
   http::Server server(options, (*app)->router());
   Result<uint16_t> port = server.Start();
   if (!port.ok()) {

@@ -13,6 +13,7 @@ struct ServerFlags {
   int threads = 0;
   int max_body_mb = 64;
   bool quiet = false;  // no access log
+  std::string ui_dir;  // the built web UI; "" = FindWebUiDir
 };
 
 // Prints "Kiln server listening on http://HOST:PORT" to stdout once ready. Returns the exit

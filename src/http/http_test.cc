@@ -32,6 +32,21 @@ std::string RouteOf(const Response& response) { return json::parse(response.body
 
 // ---------------------------------------------------------------------------- Router
 
+TEST(RouterTest, FallbackTakesOnlyPathsNoRouteMatches) {
+  Router router;
+  router.Add("GET", "/api/v1/runs/{id}", Named("run"));
+  router.Add("POST", "/api/v1/things", Named("things"));
+  Request unknown = MakeRequest("GET", "/pipelines/iris");
+  EXPECT_EQ(router.Dispatch(unknown).status, 404);  // no fallback yet
+  router.SetFallback(Named("fallback"));
+  Request route = MakeRequest("GET", "/api/v1/runs/7");
+  EXPECT_EQ(RouteOf(router.Dispatch(route)), "run");
+  EXPECT_EQ(RouteOf(router.Dispatch(unknown)), "fallback");
+  // A known path with another method stays a 405, not the fallback's.
+  Request wrong_method = MakeRequest("GET", "/api/v1/things");
+  EXPECT_EQ(router.Dispatch(wrong_method).status, 405);
+}
+
 TEST(RouterTest, MatchesLiteralRoutes) {
   Router router;
   router.Add("GET", "/api/2.0/mlflow/experiments/get", Named("get"));

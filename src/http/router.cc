@@ -80,11 +80,6 @@ void FillParams(const std::vector<std::string>& segments,
   }
 }
 
-Response NotFoundResponse(const Request& request) {
-  return Response::Error(404, "ENDPOINT_NOT_FOUND",
-                         "No endpoint for " + request.method + " " + request.path);
-}
-
 Response MethodNotAllowedResponse(const Request& request, const std::string& allowed) {
   Response response = Response::Error(
       405, "BAD_REQUEST", "Method " + request.method + " is not allowed for " + request.path);
@@ -116,6 +111,11 @@ Response RunHandler(const Handler& handler, Request& request) {
 }
 
 }  // namespace
+
+Response NotFoundResponse(const Request& request) {
+  return Response::Error(404, "ENDPOINT_NOT_FOUND",
+                         "No endpoint for " + request.method + " " + request.path);
+}
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
   Route route;
@@ -166,7 +166,8 @@ Response Router::Dispatch(Request& request) const {
   if (literal != literal_routes_.end()) {
     for (const Route& route : literal->second) allowed.push_back(route.method);
   }
-  if (allowed.empty()) return NotFoundResponse(request);
+  if (allowed.empty())
+    return fallback_ ? RunHandler(fallback_, request) : NotFoundResponse(request);
   return MethodNotAllowedResponse(request, JoinUnique(allowed));
 }
 

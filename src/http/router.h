@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "http/message.h"
@@ -14,13 +15,19 @@ namespace kiln::http {
 
 using Handler = std::function<Response(Request&)>;
 
+// The 404 ENDPOINT_NOT_FOUND JSON answer for a request no route takes.
+Response NotFoundResponse(const Request& request);
+
 class Router {
  public:
   // Registers a route. Register all routes before the server starts.
   void Add(const std::string& method, const std::string& pattern, Handler handler);
-  // Dispatches: fills request.path_params and runs the handler. Unknown path -> 404
-  // ENDPOINT_NOT_FOUND; known path with another method -> 405. A handler that throws
-  // yields a 500 INTERNAL_ERROR response (logged), never a crash.
+  // Sets the handler for requests whose path matches no route (instead of the 404), e.g. a
+  // web app's files. Set it before the server starts.
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
+  // Dispatches: fills request.path_params and runs the handler. Unknown path -> the fallback,
+  // or without one 404 ENDPOINT_NOT_FOUND; known path with another method -> 405. A handler that
+  // throws yields a 500 INTERNAL_ERROR response (logged), never a crash.
   Response Dispatch(Request& request) const;
 
  private:
@@ -33,6 +40,7 @@ class Router {
   std::unordered_map<std::string, std::vector<Route>> literal_routes_;
   // Routes with parameters, tried in turn; the most specific match wins.
   std::vector<Route> param_routes_;
+  Handler fallback_;  // empty: unknown paths get NotFoundResponse
 };
 
 }  // namespace kiln::http

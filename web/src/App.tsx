@@ -1,21 +1,29 @@
 // The shell: navigation and the route table. Each area's pages live in pages/AREA/.
+import { Suspense, lazy, type ComponentType } from "react";
 import { NavLink, Navigate, Route, Routes } from "react-router-dom";
-import { PipelineList } from "./pages/pipelines/PipelineList";
-import { PipelineView } from "./pages/pipelines/PipelineView";
-import { PipelineEditor } from "./pages/pipelines/PipelineEditor";
-import { PipelineRunView } from "./pages/pipelines/PipelineRunView";
-import { ExperimentList } from "./pages/runs/ExperimentList";
-import { RunTable } from "./pages/runs/RunTable";
-import { RunView } from "./pages/runs/RunView";
-import { RunCompare } from "./pages/runs/RunCompare";
-import { ModelList } from "./pages/models/ModelList";
-import { ModelView } from "./pages/models/ModelView";
-import { DeploymentList } from "./pages/deployments/DeploymentList";
-import { DeploymentView } from "./pages/deployments/DeploymentView";
-import { DatasetList } from "./pages/datasets/DatasetList";
-import { DatasetView } from "./pages/datasets/DatasetView";
-import { ModuleList } from "./pages/modules/ModuleList";
-import { ModuleView } from "./pages/modules/ModuleView";
+import { Loading } from "./components/Status";
+
+// Each page is its own chunk, so the first page loads without the charting and canvas code of
+// the others.
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+const PipelineList = lazyPage(() => import("./pages/pipelines/PipelineList"), "PipelineList");
+const PipelineView = lazyPage(() => import("./pages/pipelines/PipelineView"), "PipelineView");
+const PipelineEditor = lazyPage(() => import("./pages/pipelines/PipelineEditor"), "PipelineEditor");
+const PipelineRunView = lazyPage(() => import("./pages/pipelines/PipelineRunView"), "PipelineRunView");
+const ExperimentList = lazyPage(() => import("./pages/runs/ExperimentList"), "ExperimentList");
+const RunTable = lazyPage(() => import("./pages/runs/RunTable"), "RunTable");
+const RunView = lazyPage(() => import("./pages/runs/RunView"), "RunView");
+const RunCompare = lazyPage(() => import("./pages/runs/RunCompare"), "RunCompare");
+const ModelList = lazyPage(() => import("./pages/models/ModelList"), "ModelList");
+const ModelView = lazyPage(() => import("./pages/models/ModelView"), "ModelView");
+const DeploymentList = lazyPage(() => import("./pages/deployments/DeploymentList"), "DeploymentList");
+const DeploymentView = lazyPage(() => import("./pages/deployments/DeploymentView"), "DeploymentView");
+const DatasetList = lazyPage(() => import("./pages/datasets/DatasetList"), "DatasetList");
+const DatasetView = lazyPage(() => import("./pages/datasets/DatasetView"), "DatasetView");
+const ModuleList = lazyPage(() => import("./pages/modules/ModuleList"), "ModuleList");
+const ModuleView = lazyPage(() => import("./pages/modules/ModuleView"), "ModuleView");
 
 const areas = [
   ["/pipelines", "Pipelines"],
@@ -42,6 +50,7 @@ export function App() {
         </nav>
       </header>
       <main className="content">
+        <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/" element={<Navigate to="/pipelines" replace />} />
           <Route path="/pipelines" element={<PipelineList />} />
@@ -63,6 +72,7 @@ export function App() {
           <Route path="/modules/*" element={<ModuleView />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
+        </Suspense>
       </main>
     </div>
   );

@@ -146,6 +146,14 @@ http::Response GetBlob(Services& s, http::Request& request) {
   return response;
 }
 
+// The files of a stored folder (a dataset version's, or a pipeline step output's).
+Result<json> ListTree(Services& s, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string digest, args.RequiredString("digest"));
+  KILN_ASSIGN_OR_RETURN(std::vector<artifacts::TreeEntry> entries,
+                        artifacts::ReadTree(s.artifacts, digest));
+  return json{{"digest", digest}, {"files", RenderFiles(entries)}};
+}
+
 }  // namespace
 
 void AddDatasetRoutes(http::Router& router, Services& s) {
@@ -153,6 +161,8 @@ void AddDatasetRoutes(http::Router& router, Services& s) {
              [&s](http::Request& request) { return PutBlob(s, request); });
   router.Add("GET", "/api/v1/blobs/{digest}",
              [&s](http::Request& request) { return GetBlob(s, request); });
+  router.Add("GET", "/api/v1/trees/{digest}",
+             JsonEndpoint([&s](const RequestArgs& args) { return ListTree(s, args); }));
   router.Add("POST", "/api/v1/blobs/missing",
              JsonEndpoint([&s](const RequestArgs& args) { return MissingBlobs(s, args); }));
   router.Add("POST", "/api/v1/datasets",

@@ -1,4 +1,87 @@
-// Placeholder: replaced by the page itself.
+// The registered models, a page at a time (max_results/page_token), with a name search.
+import { useState } from "react";
+import { Link } from "react-router-dom";
+import { useApi } from "../../api/useApi";
+import { listModels, type RegisteredModel } from "../../api/models";
+import { Empty, ErrorBanner, Loading } from "../../components/Status";
+import { formatTime } from "../../components/format";
+import { AliasChips } from "./AliasChips";
+
+const pageSize = 50;
+
 export function ModelList() {
-  return <h1>Models</h1>;
+  const [search, setSearch] = useState("");
+  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
+  const token = tokens[tokens.length - 1];
+  const filter = search.trim() ? `name ILIKE '%${search.trim().replace(/'/g, "''")}%'` : undefined;
+  const page = useApi(() => listModels(token, filter, pageSize), [token, filter]);
+
+  const onSearch = (text: string) => {
+    setSearch(text);
+    setTokens([undefined]);
+  };
+  return (
+    <div>
+      <h1>Models</h1>
+      <div className="toolbar">
+        <input
+          placeholder="Search by name"
+          value={search}
+          onChange={(e) => onSearch(e.target.value)}
+          data-testid="model-search"
+        />
+        <span className="spacer" />
+        <button disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>
+          ‹ Previous
+        </button>
+        <span className="muted">page {tokens.length}</span>
+        <button
+          disabled={!page.data?.next_page_token}
+          onClick={() => setTokens([...tokens, page.data?.next_page_token])}
+          data-testid="model-next"
+        >
+          Next ›
+        </button>
+      </div>
+      <ErrorBanner error={page.error} />
+      {!page.data && page.loading && <Loading what="models" />}
+      {page.data && <ModelTable models={page.data.models} />}
+    </div>
+  );
+}
+
+function ModelTable({ models }: { models: RegisteredModel[] }) {
+  if (models.length === 0)
+    return <Empty>No registered models yet: register one from a run's page, or with a pipeline's register step.</Empty>;
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          <th>Name</th>
+          <th>Latest version</th>
+          <th>Aliases</th>
+          <th>Updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {models.map((m) => (
+          <tr key={m.name} data-testid="model-row">
+            <td>
+              <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
+            </td>
+            <td>{latestVersion(m)}</td>
+            <td>
+              <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} />
+            </td>
+            <td>{formatTime(m.last_updated_timestamp)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function latestVersion(m: RegisteredModel): string {
+  const numbers = (m.latest_versions ?? []).map((v) => Number(v.version));
+  return numbers.length ? `v${Math.max(...numbers)}` : "—";
 }

@@ -1,4 +1,55 @@
-// Placeholder: replaced by the page itself.
+// A run's page: header (status, times, pipeline links, register button), params, metrics
+// with a chart per metric, tags, artifacts with previews, and the step logs live.
+import { useEffect, useState } from "react";
+import { useParams } from "react-router-dom";
+import { getRun, pipelineLinkOf, quoteFilterString, searchRuns } from "../../api/runs";
+import { useApi } from "../../api/useApi";
+import { ErrorBanner, Loading } from "../../components/Status";
+import { RunHeader } from "./RunHeader";
+import { KeyValues } from "./KeyValues";
+import { MetricsSection } from "./MetricsSection";
+import { ArtifactBrowser } from "./ArtifactBrowser";
+import { StepLogs } from "./StepLogs";
+import "./runs.css";
+
 export function RunView() {
-  return <h1>Run</h1>;
+  const runId = useParams().runId ?? "";
+  const [live, setLive] = useState(false);
+  const run = useApi(() => getRun(runId), [runId], live ? 3000 : undefined);
+  const children = useApi(
+    () =>
+      searchRuns({
+        filter: `tags."mlflow.parentRunId" = ${quoteFilterString(runId)}`,
+        orderBy: "attributes.start_time ASC",
+        maxResults: 200,
+      }),
+    [runId],
+    live ? 3000 : undefined,
+  );
+  const status = run.data?.info.status;
+  useEffect(() => setLive(status === "RUNNING" || status === "SCHEDULED"), [status]);
+
+  if (!run.data) {
+    return run.error ? <ErrorBanner error={run.error} /> : <Loading what="the run" />;
+  }
+  const pipeline = pipelineLinkOf(run.data);
+  return (
+    <div data-testid="run-view">
+      <RunHeader run={run.data} childRuns={children.data?.runs ?? []} />
+      <ErrorBanner error={run.error ?? children.error} />
+      <div className="grid2">
+        <section className="panel">
+          <h2>Params</h2>
+          <KeyValues items={run.data.data.params ?? []} testId="run-params" empty="No params." />
+        </section>
+        <section className="panel">
+          <h2>Tags</h2>
+          <KeyValues items={run.data.data.tags ?? []} testId="run-tags" empty="No tags." />
+        </section>
+      </div>
+      <MetricsSection run={run.data} live={live} />
+      <ArtifactBrowser run={run.data.info} />
+      {pipeline && <StepLogs pipelineRunId={pipeline.pipelineRunId} step={pipeline.step} />}
+    </div>
+  );
 }

@@ -1,0 +1,90 @@
+// A registered model's versions, newest first: aliases, metrics (recorded on the version and
+// logged by its source run), the source package and run, and actions.
+import { Link } from "react-router-dom";
+import { useApi } from "../../api/useApi";
+import { getTrackingRun, packageDigest, type ModelVersion, type RegisteredModel } from "../../api/models";
+import { formatNumber, formatTime } from "../../components/format";
+import { AliasChips } from "./AliasChips";
+
+export function VersionTable({
+  model,
+  onDeploy,
+  onSetAlias,
+  onLineage,
+}: {
+  model: RegisteredModel;
+  onDeploy: (ref: string) => void;
+  onSetAlias: (version: string) => void;
+  onLineage: (version: string) => void;
+}) {
+  const versions = [...(model.versions ?? [])].sort((a, b) => Number(b.version) - Number(a.version));
+  return (
+    <table className="data" data-testid="version-table">
+      <thead>
+        <tr>
+          <th>Version</th>
+          <th>Aliases</th>
+          <th>Metrics</th>
+          <th>Source run</th>
+          <th>Package</th>
+          <th>Created</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {versions.map((v) => (
+          <tr key={v.version} data-testid="version-row" data-version={v.version}>
+            <td>v{v.version}</td>
+            <td>
+              <AliasChips aliases={v.aliases ?? []} />
+            </td>
+            <td>
+              <VersionMetrics version={v} />
+            </td>
+            <td>{v.run_id ? <Link to={`/runs/${v.run_id}`} data-testid="version-run-link">{v.run_id.slice(0, 12)}</Link> : "—"}</td>
+            <td className="mono" title={v.source}>
+              {packageDigest(v.source)?.slice(0, 12) ?? v.source}
+            </td>
+            <td>{formatTime(v.creation_timestamp)}</td>
+            <td style={{ whiteSpace: "nowrap" }}>
+              <button onClick={() => onDeploy(`${model.name}/${v.version}`)} data-testid="deploy-version">
+                Deploy
+              </button>{" "}
+              <button onClick={() => onSetAlias(v.version)} data-testid="alias-version-button">
+                Alias…
+              </button>{" "}
+              <button className="link" onClick={() => onLineage(v.version)}>
+                lineage
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** `kiln.metric.*` tags of the version, then the latest metrics of its source run. */
+function VersionMetrics({ version }: { version: ModelVersion }) {
+  const run = useApi(
+    () => (version.run_id ? getTrackingRun(version.run_id).catch(() => undefined) : Promise.resolve(undefined)),
+    [version.run_id],
+  );
+  const metrics = new Map<string, string>();
+  for (const t of version.tags ?? []) {
+    if (t.key.startsWith("kiln.metric.")) metrics.set(t.key.slice(12), formatNumber(Number(t.value)));
+  }
+  for (const m of run.data?.data.metrics ?? []) {
+    if (!metrics.has(m.key)) metrics.set(m.key, typeof m.value === "number" ? formatNumber(m.value) : m.value);
+  }
+  if (metrics.size === 0) return <span className="muted">{run.loading ? "…" : "—"}</span>;
+  return (
+    <div className="km-metrics" data-testid="version-metrics">
+      {[...metrics].slice(0, 8).map(([k, v]) => (
+        <span key={k}>
+          <span className="muted">{k}</span> {v}
+        </span>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+// A run's metrics: the latest values as a table, and one line chart per metric over its
+// steps (from the MLflow metric history).
+import { useMemo } from "react";
+import { getMetricHistory, type Metric, metricNumber, type Run } from "../../api/runs";
+import { useApi } from "../../api/useApi";
+import { Chart, type ChartOption } from "../../components/Chart";
+import { Empty, ErrorBanner } from "../../components/Status";
+import { formatNumber, formatTime } from "../../components/format";
+
+const MAX_CHARTS = 40;
+
+export function MetricsSection({ run }: { run: Run; live?: boolean }) {
+  const metrics = useMemo(
+    () => [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key)),
+    [run],
+  );
+  const signature = metrics.map((m) => `${m.key}:${m.step}:${m.timestamp}`).join("|");
+  const charted = metrics.slice(0, MAX_CHARTS);
+  const histories = useApi(
+    () => Promise.all(charted.map((m) => getMetricHistory(run.info.run_id, m.key))),
+    [run.info.run_id, signature],
+  );
+  return (
+    <section className="panel">
+      <h2>Metrics</h2>
+      {metrics.length === 0 && <Empty>No metrics.</Empty>}
+      {metrics.length > 0 && <MetricTable metrics={metrics} />}
+      <ErrorBanner error={histories.error} />
+      {metrics.length > MAX_CHARTS && (
+        <p className="muted">Charts for the first {MAX_CHARTS} metrics of {metrics.length}.</p>
+      )}
+      <div className="metric-charts">
+        {histories.data?.map((points, i) => (
+          <MetricChart key={charted[i].key} metricKey={charted[i].key} points={points} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function MetricTable({ metrics }: { metrics: Metric[] }) {
+  return (
+    <table className="data" data-testid="run-metrics">
+      <thead>
+        <tr>
+          <th>Metric</th>
+          <th className="num">Value</th>
+          <th className="num">Step</th>
+          <th>Logged</th>
+        </tr>
+      </thead>
+      <tbody>
+        {metrics.map((m) => (
+          <tr key={m.key} data-testid="run-metrics-row">
+            <td className="mono">{m.key}</td>
+            <td className="num">{formatNumber(metricNumber(m.value), 6)}</td>
+            <td className="num">{m.step}</td>
+            <td>{formatTime(m.timestamp)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function MetricChart({ metricKey, points }: { metricKey: string; points: Metric[] }) {
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 56, right: 16, top: 16, bottom: 36 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 24, minInterval: 1 },
+      yAxis: { type: "value", scale: true },
+      series: [
+        {
+          type: "line",
+          name: metricKey,
+          showSymbol: points.length < 60,
+          symbolSize: points.length === 1 ? 10 : 5,
+          data: points.map((p) => [p.step, metricNumber(p.value)]),
+        },
+      ],
+    }),
+    [metricKey, points],
+  );
+  return (
+    <div className="metric-chart" data-testid="metric-chart" data-metric={metricKey}>
+      <h3 className="mono">{metricKey}</h3>
+      <Chart option={option} height={220} />
+    </div>
+  );
+}
