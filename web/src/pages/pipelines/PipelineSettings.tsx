@@ -1,0 +1,84 @@
+// The pipeline-level form shown when no step is selected: the pipeline's name and its
+// params (name, type, default, min, max), which steps use as `${params.NAME}`.
+import { useState } from "react";
+import type { PipelineParamSpec } from "./spec";
+import type { Problem } from "./validate";
+
+interface Props {
+  name: string;
+  params: Record<string, PipelineParamSpec>;
+  problems: Problem[]; // pipeline-level
+  onName: (name: string) => void;
+  onParams: (params: Record<string, PipelineParamSpec>) => void;
+}
+
+const TYPES = ["int", "float", "bool", "string", "enum", "list"];
+
+/** Typed JSON-ish text: numbers and booleans become values, anything else stays text. */
+function typed(text: string, type: string): unknown {
+  if (text.trim() === "") return undefined;
+  if ((type === "int" || type === "float") && Number.isFinite(Number(text))) return Number(text);
+  if (type === "bool" && (text === "true" || text === "false")) return text === "true";
+  return text;
+}
+
+export function PipelineSettings({ name, params, problems, onName, onParams }: Props) {
+  const [newParam, setNewParam] = useState("");
+  const problemOf = (field: string) => problems.find((p) => p.field === field)?.message;
+  const change = (key: string, patch: Partial<PipelineParamSpec>) => {
+    const next = { ...params[key], ...patch };
+    for (const k of Object.keys(patch) as (keyof PipelineParamSpec)[]) if (next[k] === undefined) delete next[k];
+    onParams({ ...params, [key]: next });
+  };
+  const remove = (key: string) => {
+    const next = { ...params };
+    delete next[key];
+    onParams(next);
+  };
+  return (
+    <div className="panel" data-testid="pipeline-settings">
+      <label className="field">
+        <span>
+          Pipeline name<span className="required-mark">*</span>
+        </span>
+        <input value={name} onChange={(e) => onName(e.target.value)} className={problemOf("name") ? "invalid" : ""}
+          data-testid="pipeline-name-input" />
+        {problemOf("name") && <span className="field-error" data-testid="field-error">{problemOf("name")}</span>}
+      </label>
+      <h3>Pipeline params</h3>
+      <p className="help muted">Steps use them as <code>{"${params.NAME}"}</code>; runs can override them.</p>
+      {Object.entries(params).map(([key, decl]) => (
+        <div key={key} className="field" data-testid={`pipeline-param-${key}`}>
+          <span className="binding">
+            <strong className="mono">{key}</strong>
+            <select value={decl.type} onChange={(e) => change(key, { type: e.target.value })}>
+              {TYPES.map((t) => <option key={t}>{t}</option>)}
+            </select>
+            <button className="link" onClick={() => remove(key)}>remove</button>
+          </span>
+          <span className="binding">
+            <input style={{ width: "6rem" }} placeholder="default" title="default" aria-label={`${key} default`} value={decl.default === undefined ? "" : String(decl.default)}
+              onChange={(e) => change(key, { default: typed(e.target.value, decl.type) })} />
+            {(decl.type === "int" || decl.type === "float") && (
+              <>
+                <input style={{ width: "4.5rem" }} placeholder="min" title="min" aria-label={`${key} min`} value={decl.min ?? ""}
+                  onChange={(e) => change(key, { min: typed(e.target.value, "float") as number | undefined })} />
+                <input style={{ width: "4.5rem" }} placeholder="max" title="max" aria-label={`${key} max`} value={decl.max ?? ""}
+                  onChange={(e) => change(key, { max: typed(e.target.value, "float") as number | undefined })} />
+              </>
+            )}
+          </span>
+          {problemOf(`pipeline-params.${key}`) && <span className="field-error">{problemOf(`pipeline-params.${key}`)}</span>}
+        </div>
+      ))}
+      <span className="binding">
+        <input placeholder="new param name" value={newParam} onChange={(e) => setNewParam(e.target.value)}
+          data-testid="new-param-name" />
+        <button disabled={!newParam || newParam in params}
+          onClick={() => { onParams({ ...params, [newParam]: { type: "int" } }); setNewParam(""); }}>
+          Add param
+        </button>
+      </span>
+    </div>
+  );
+}

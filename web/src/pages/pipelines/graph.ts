@@ -1,0 +1,80 @@
+// Turns a pipeline's steps (plus the manifests of the modules they use) into React Flow
+// nodes and edges, and loads those manifests.
+import { useEffect, useState } from "react";
+import { MarkerType, type Edge } from "@xyflow/react";
+import { getModule, type ModuleManifest } from "../../api/modules";
+import { parseBinding, splitUses, stepEdges, type StepSpec } from "./spec";
+import { nodeHeight, type PortView, type StepNodeData, type StepNodeType } from "./StepNode";
+import { layeredLayout } from "./layout";
+
+export type Manifests = Record<string, ModuleManifest | Error>; // by "module@version"
+
+/** Loads the manifest of every `uses` it is given (once each); failures are kept as Errors. */
+export function useManifests(uses: string[]): Manifests {
+  const [manifests, setManifests] = useState<Manifests>({});
+  const key = [...new Set(uses)].sort().join("|");
+  useEffect(() => {
+    for (const u of key ? key.split("|") : []) {
+      if (manifests[u]) continue;
+      const { module, version } = splitUses(u);
+      getModule(module, version).then(
+        (m) => setManifests((prev) => ({ ...prev, [u]: m })),
+        (e: Error) => setManifests((prev) => ({ ...prev, [u]: e })),
+      );
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return manifests;
+}
+
+export const manifestOf = (manifests: Manifests, uses?: string): ModuleManifest | undefined => {
+  const m = uses ? manifests[uses] : undefined;
+  return m && !(m instanceof Error) ? m : undefined;
+};
+
+function outputsUsed(step: string, steps: StepSpec[]): string[] {
+  const outs = stepEdges(steps).filter((e) => e.from === step).map((e) => e.output);
+  return [...new Set(outs)];
+}
+
+/** The node data of one step: ports from its manifest when known, else from the spec. */
+export function stepNodeData(step: StepSpec, steps: StepSpec[], manifests: Manifests): StepNodeData {
+  const manifest = manifestOf(manifests, step.uses);
+  const external = (name: string) => {
+    const b = parseBinding(step.inputs[name]);
+    return b.kind === "file" || b.kind === "dataset" ? step.inputs[name] : undefined;
+  };
+  const inputs: PortView[] = manifest
+    ? manifest.inputs.map((p) => ({ name: p.name, type: p.type, optional: p.optional, external: external(p.name) }))
+    : Object.keys(step.inputs).map((name) => ({ name, type: step.inputTypes?.[name] ?? "", external: external(name) }));
+  const outputs: PortView[] = manifest
+    ? manifest.outputs.map((p) => ({ name: p.name, type: p.type }))
+    : step.commandOutputs
+      ? Object.entries(step.commandOutputs).map(([name, type]) => ({ name, type }))
+      : outputsUsed(step.name, steps).map((name) => ({ name, type: "" }));
+  return { name: step.name, uses: step.uses ?? (step.command ? "inline command" : ""), inputs, outputs };
+}
+
+export function buildEdges(steps: StepSpec[], idOf: (step: string) => string = (s) => s): Edge[] {
+  return stepEdges(steps).map((e) => ({
+    id: `${idOf(e.from)}.${e.output}->${idOf(e.to)}.${e.input}`,
+    source: idOf(e.from),
+    sourceHandle: e.output,
+    target: idOf(e.to),
+    targetHandle: e.input,
+    markerEnd: { type: MarkerType.ArrowClosed },
+  }));
+}
+
+/** Nodes laid out left to right; `idOf` maps a step name to its node id. */
+export function buildNodes(
+  steps: StepSpec[],
+  manifests: Manifests,
+  idOf: (step: string) => string = (s) => s,
+): StepNodeType[] {
+  const datas = steps.map((s) => stepNodeData(s, steps, manifests));
+  const heights = Object.fromEntries(datas.map((d) => [idOf(d.name), nodeHeight(d)]));
+  const layoutEdges = stepEdges(steps).map((e) => ({ from: idOf(e.from), to: idOf(e.to) }));
+  const positions = layeredLayout(steps.map((s) => idOf(s.name)), layoutEdges, heights);
+  return datas.map((data) => ({ id: idOf(data.name), type: "step", position: positions[idOf(data.name)], data }));
+}
