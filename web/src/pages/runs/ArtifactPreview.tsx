@@ -5,7 +5,7 @@
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes } from "../../components/format";
-import { previewKind, readPrefix } from "./artifactText";
+import { formatJson, previewKind, readPrefix } from "./artifactText";
 import { StoredImage } from "./StoredImage";
 import { CsvPreview, KilnTablePreview } from "./TablePreviews";
 
@@ -62,7 +62,7 @@ function prettyJson(path: string, text: string, truncated: boolean): string {
   const looksJson = path.toLowerCase().endsWith(".json") || start === "{" || start === "[";
   if (truncated || !looksJson) return text;
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return formatJson(JSON.parse(text));
   } catch {
     return text;
   }
