@@ -1,6 +1,7 @@
 // Runs area end to end: an iris sweep seeded through the CLI, then the run table (filter,
-// server errors, sorting), a run's page (params, charts, artifacts, previews, live step logs)
-// and the comparison of the sweep's runs (by selection and by sweep id).
+// server errors, sorting), a run's page (params, charts, artifacts, previews, live step logs),
+// the pipeline step outputs on a step's and on the parent's run page (pictures, the
+// predictions table, the report), and the comparison of the sweep's runs.
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -121,6 +122,11 @@ export default async function (t) {
     await page.getByTestId("sort-metrics.log_loss").click();
     await page.waitForURL(/order=metrics.log_loss(\+|%20)DESC/);
     await page.getByTestId("sort-metrics.log_loss").filter({ hasText: "▼" }).waitFor();
+    // The header shows the order at once; the rows follow when the server answers.
+    await page.waitForFunction(() => {
+      const v = [...document.querySelectorAll("[data-testid='cell-metrics.log_loss']")].map((c) => Number(c.textContent));
+      return v.length > 1 && v.every((x, i) => i === 0 || v[i - 1] >= x);
+    });
     const desc = await cellNumbers(page, "metrics.log_loss");
     assert.deepEqual(desc, [...desc].sort((x, y) => y - x));
     await page.getByTestId("sort-metrics.log_loss").click();
@@ -165,6 +171,77 @@ export default async function (t) {
     assert.equal(download.status, 200);
     await page.getByTestId("log-phase").filter({ hasText: "run succeeded" }).waitFor();
     await t.screenshot("runs-run-page");
+  });
+
+  await t.step("the evaluate step's run page shows its outputs: pictures, table, report", async () => {
+    const pipelineRun = await t.api("GET", `/api/v1/pipeline-runs/${s.a}`);
+    const evaluate = pipelineRun.steps.find((x) => x.step === "evaluate");
+    await page.goto(`${t.baseUrl}/runs/${evaluate.run_id}`);
+    await page.getByTestId("run-view").waitFor();
+    await page.getByTestId("experiment-link").filter({ hasText: /^iris$/ }).waitFor();
+    const outputs = page.getByTestId("run-outputs");
+    assert.deepEqual(
+      await outputs.getByTestId("output-entry").evaluateAll((es) => es.map((e) => e.dataset.output)),
+      ["plots", "predictions", "report"],
+    );
+    const plots = outputs.locator("[data-testid=output-entry][data-output=plots]");
+    assert.match(await plots.textContent(), /dir.*plots\/.*[0-9a-f]{12}.*KiB · 2 files/);
+    await plots.getByTestId("output-open").click();
+    await checkPictures(page, outputs);
+    await plots.getByTestId("output-toggle").click();
+    await outputs.locator("[data-testid=output-file][data-path='confusion_matrix.svg'] [data-testid=output-file-open]").click();
+    await page.waitForFunction(() => document.querySelector("[data-testid=run-outputs] [data-testid=artifact-image]")?.naturalWidth > 0);
+    assert.equal(await outputs.getByTestId("artifact-download").getAttribute("download"), "confusion_matrix.svg");
+    await checkPredictions(outputs);
+    await outputs.locator("[data-testid=output-entry][data-output=report] [data-testid=output-open]").click();
+    const report = outputs.getByTestId("artifact-text").filter({ hasText: "confusion_matrix" });
+    await report.waitFor();
+    assert.match(await report.textContent(), /\n  "metrics": \{\n    "accuracy": 0\.\d+/, "the JSON report is pretty-printed");
+    const link = outputs.locator("[data-testid=output-entry][data-output=report] [data-testid=output-download]");
+    assert.equal(await link.getAttribute("download"), "report");
+    const digest = evaluate.outputs.find((o) => o.name === "report").digest;
+    assert.equal(await link.getAttribute("href"), `/api/v1/blobs/${digest}`);
+    assert.equal((await fetch(t.baseUrl + (await link.getAttribute("href")))).status, 200);
+    await page.locator("[data-testid=metrics-section][data-loaded=true]").waitFor();
+    assert.equal(await page.getByTestId("run-metrics-row").filter({ hasText: "accuracy" }).count(), 1);
+    assert.equal(await page.getByTestId("metric-chart").count(), 0, "single-point metrics are values, not charts");
+    await outputs.locator("[data-testid=output-entry][data-output=plots] [data-testid=output-open]").click();
+    await checkPictures(page, outputs);
+    await t.screenshot("runs-outputs");
+  });
+
+  await t.step("the pipeline's parent run page groups every step's outputs", async () => {
+    await page.goto(`${t.baseUrl}/runs/${s.a}`);
+    const outputs = page.getByTestId("run-outputs");
+    await outputs.getByTestId("output-step").first().waitFor();
+    assert.deepEqual(
+      await outputs.getByTestId("output-step").evaluateAll((es) => es.map((e) => e.dataset.step)),
+      ["read", "check", "split", "features", "train", "evaluate", "register"],
+    );
+    const evaluate = outputs.locator("[data-testid=output-step][data-step=evaluate]");
+    await evaluate.locator("[data-testid=output-entry][data-output=plots] [data-testid=output-open]").click();
+    await checkPictures(page, outputs);
+    await checkPredictions(evaluate, outputs);
+    const train = outputs.locator("[data-testid=output-step][data-step=train]");
+    await train.locator("[data-testid=output-entry][data-output=model] [data-testid=output-toggle]").click();
+    await train.locator("[data-testid=output-file][data-path='kiln-model.json'] [data-testid=output-file-open]").click();
+    await outputs.getByTestId("artifact-text").filter({ hasText: '"format"' }).waitFor();
+  });
+
+  await t.step("a plain run: one-point metrics are values, curves are charts, no outputs", async () => {
+    const name = `e2e-runs-values-${Date.now()}`;
+    const { experiment_id } = await t.api("POST", "/api/2.0/mlflow/experiments/create", { name });
+    const { run } = await t.api("POST", "/api/2.0/mlflow/runs/create", { experiment_id, run_name: "values" });
+    const metrics = [0, 1, 2].map((step) => ({ key: "loss", value: 1 / (step + 1), step, timestamp: Date.now() }));
+    metrics.push({ key: "score", value: 0.875, step: 0, timestamp: Date.now() });
+    await t.api("POST", "/api/2.0/mlflow/runs/log-batch", { run_id: run.info.run_id, metrics });
+    await page.goto(`${t.baseUrl}/runs/${run.info.run_id}`);
+    await page.getByTestId("experiment-link").filter({ hasText: name }).waitFor();
+    await page.locator("[data-testid=metric-chart][data-metric=loss] canvas").waitFor();
+    assert.equal(await page.locator("[data-testid=metric-chart][data-metric=score]").count(), 0);
+    assert.match(await page.getByTestId("run-metrics-row").filter({ hasText: "score" }).textContent(), /score\s*0\.875/);
+    assert.match(await page.getByTestId("single-value-note").textContent(), /1 metric has a single value/);
+    assert.equal(await page.getByTestId("run-outputs").count(), 0, "a run outside a pipeline has no step outputs");
   });
 
   await t.step("a running step's log streams live", async () => {
@@ -219,6 +296,30 @@ export default async function (t) {
     await page.getByTestId("compare-refusal").waitFor();
     assert.match(await page.getByTestId("compare-refusal").textContent(), /at least 2 runs/);
   });
+}
+
+/** The evaluate step's plots folder shows both pictures (decoded, so naturalWidth > 0). */
+async function checkPictures(page, outputs) {
+  await outputs.getByTestId("folder-preview").waitFor();
+  for (const name of ["confusion_matrix.svg", "feature_importance.svg"]) {
+    await outputs.locator(`[data-testid=folder-image][data-path='${name}']`).waitFor();
+    await page.waitForFunction(
+      (n) => document.querySelector(`[data-testid=run-outputs] [data-testid=folder-image][data-path='${n}']`)?.naturalWidth > 0,
+      name,
+    );
+  }
+}
+
+/** The predictions table: 45 rows in all, a `predicted` column. */
+async function checkPredictions(scope, outputs = scope) {
+  await scope.locator("[data-testid=output-entry][data-output=predictions] [data-testid=output-open]").click();
+  const count = outputs.getByTestId("artifact-table-count");
+  await count.waitFor();
+  assert.equal(await count.getAttribute("data-row-count"), "45");
+  assert.match(await count.textContent(), /^45 rows/);
+  const heads = await outputs.locator("[data-testid=artifact-table] th").allTextContents();
+  assert.ok(heads.some((h) => /^predicted\b/.test(h)), `the columns: ${heads.join(", ")}`);
+  assert.equal(await outputs.locator("[data-testid=artifact-table] tbody tr").count(), 45);
 }
 
 async function checkComparison(page) {

@@ -182,3 +182,60 @@ export function pipelineLinkOf(run: Run): { pipelineRunId: string; step?: string
   if (type === "step" && parent && step) return { pipelineRunId: parent, step };
   return undefined;
 }
+
+/** One output of a pipeline step: a stored blob, or a folder (`folder`) stored as a tree. */
+export interface StepOutput {
+  name: string;
+  type: string;
+  digest: string;
+  folder: boolean;
+}
+
+/** A pipeline step as GET /api/v1/pipeline-runs/{id} renders it (the fields the UI reads). */
+export interface PipelineStep {
+  step: string;
+  status: string;
+  run_id: string;
+  cached: boolean;
+  outputs: StepOutput[];
+}
+
+export interface PipelineRunDetail extends PipelineRunSummary {
+  steps?: PipelineStep[];
+}
+
+/** One file of a stored folder. */
+export interface TreeFile {
+  path: string;
+  digest: string;
+  size: number;
+  executable: boolean;
+}
+
+/** The first rows of a stored Kiln table (`null` is a missing cell). */
+export interface TablePreviewData {
+  row_count: number;
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+}
+
+export const getPipelineRun = (id: string) =>
+  get<PipelineRunDetail>(`/api/v1/pipeline-runs/${encodeURIComponent(id)}`);
+
+export const getTree = (digest: string) =>
+  get<{ files?: TreeFile[] }>(`/api/v1/trees/${encodeURIComponent(digest)}`).then((a) => a.files ?? []);
+
+export const getTable = (digest: string, limit: number) =>
+  get<TablePreviewData>(`/api/v1/tables/${encodeURIComponent(digest)}`, { limit });
+
+/** The URL of a stored blob's bytes. */
+export const blobUrl = (digest: string) => `/api/v1/blobs/${encodeURIComponent(digest)}`;
+
+/**
+ * The size of a stored blob. The blob route has no HEAD, so this asks the resumable-upload
+ * state, which answers `stored: true` with the size in `received` for a stored blob.
+ */
+export async function storedBlobSize(digest: string): Promise<number | undefined> {
+  const state = await get<{ received?: number; stored?: boolean }>(`${blobUrl(digest)}/upload`);
+  return state.stored ? state.received : undefined;
+}

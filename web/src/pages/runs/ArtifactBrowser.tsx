@@ -16,6 +16,7 @@ export function ArtifactBrowser({ run }: { run: RunInfo }) {
     setChosen(undefined);
   };
   const chosenUrl = chosen && artifactUrl(run, chosen.path);
+  const preview = chosen && chosenUrl && { path: chosen.path, url: chosenUrl, size: chosen.file_size, downloadName: baseName(chosen.path) };
   return (
     <section className="panel" data-testid="artifacts">
       <h2>Artifacts</h2>
@@ -38,13 +39,15 @@ export function ArtifactBrowser({ run }: { run: RunInfo }) {
           </ul>
         </div>
         <div>
-          {chosen && chosenUrl && <ArtifactPreview path={chosen.path} url={chosenUrl} size={chosen.file_size} />}
+          {preview && <ArtifactPreview file={preview} />}
           {!chosen && files.data && files.data.length > 0 && <p className="muted">Pick a file to preview it.</p>}
         </div>
       </div>
     </section>
   );
 }
+
+const baseName = (path: string) => path.split("/").pop() ?? path;
 
 const sorted = (files: ArtifactFile[]) =>
   [...files].sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.path.localeCompare(b.path));
@@ -76,7 +79,7 @@ interface EntryProps {
 }
 
 function ArtifactEntry({ file, url, active, onOpen }: EntryProps) {
-  const name = file.path.split("/").pop() ?? file.path;
+  const name = baseName(file.path);
   return (
     <li className={active ? "active" : ""} data-testid="artifact-entry" data-path={file.path}>
       <span className={file.is_dir ? "entry-kind dir" : "entry-kind"}>{file.is_dir ? "dir" : "file"}</span>
@@ -86,7 +89,7 @@ function ArtifactEntry({ file, url, active, onOpen }: EntryProps) {
       </button>
       {!file.is_dir && <span className="muted">{formatBytes(file.file_size)}</span>}
       {!file.is_dir && url && (
-        <a href={url} download title="download" data-testid="artifact-entry-download">
+        <a href={url} download={name} title="download" data-testid="artifact-entry-download">
           ⬇
         </a>
       )}

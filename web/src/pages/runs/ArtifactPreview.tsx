@@ -1,27 +1,42 @@
-// Shows one artifact: images inline, text (the first 200 KB), CSV/TSV as a table of the
-// first 100 rows; anything else gets just its download link.
+// Shows one stored file, a run artifact or a pipeline step's output alike: images inline (from
+// an object URL of the fetched bytes, so the blob route's octet-stream works too), text (the
+// first 200 KB, pretty-printed when JSON), CSV/TSV and Kiln tables as the first 100 rows;
+// anything else gets just its download link.
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes } from "../../components/format";
-import { parseDelimited, previewKind, readPrefix } from "./artifactText";
+import { formatJson, previewKind, readPrefix } from "./artifactText";
+import { StoredImage } from "./StoredImage";
+import { CsvPreview, KilnTablePreview } from "./TablePreviews";
 
-const TABLE_ROWS = 100;
+/** A file to preview: where its bytes are, what to call it, and how to save it. */
+export interface PreviewFile {
+  /** Shown as the title; its extension decides the kind of preview. */
+  path: string;
+  url: string;
+  size?: number;
+  /** The file name a download is saved under. */
+  downloadName: string;
+  /** Set for a stored Kiln table (.ktab): previewed through the tables route. */
+  tableDigest?: string;
+}
 
-export function ArtifactPreview({ path, url, size }: { path: string; url: string; size?: number }) {
-  const kind = previewKind(path);
+export function ArtifactPreview({ file }: { file: PreviewFile }) {
+  const kind = file.tableDigest ? "kiln-table" : previewKind(file.path);
   return (
-    <div className="preview" data-testid="artifact-preview">
+    <div className="preview" data-testid="artifact-preview" data-path={file.path}>
       <div className="toolbar">
-        <b className="mono">{path}</b>
-        <span className="muted">{formatBytes(size)}</span>
+        <b className="mono preview-title">{file.path}</b>
+        <span className="muted">{formatBytes(file.size)}</span>
         <span className="spacer" />
-        <a className="button" href={url} download data-testid="artifact-download">
+        <a className="button" href={file.url} download={file.downloadName} data-testid="artifact-download">
           Download
         </a>
       </div>
-      {kind === "image" && <img src={url} alt={path} data-testid="artifact-image" />}
-      {kind === "text" && <TextPreview url={url} path={path} />}
-      {kind === "table" && <TablePreview url={url} delimiter={path.toLowerCase().endsWith(".tsv") ? "\t" : ","} />}
+      {kind === "image" && <StoredImage url={file.url} path={file.path} testId="artifact-image" />}
+      {kind === "text" && <TextPreview url={file.url} path={file.path} />}
+      {kind === "table" && <CsvPreview url={file.url} delimiter={file.path.toLowerCase().endsWith(".tsv") ? "\t" : ","} />}
+      {kind === "kiln-table" && file.tableDigest && <KilnTablePreview digest={file.tableDigest} />}
       {kind === "none" && <p className="muted">No preview for this kind of file; download it.</p>}
     </div>
   );
@@ -32,6 +47,7 @@ function TextPreview({ url, path }: { url: string; path: string }) {
   if (loaded.error) return <ErrorBanner error={loaded.error} />;
   if (!loaded.data) return <Loading what="the file" />;
   const { text, truncated } = loaded.data;
+  if (text.includes("\u0000")) return <p className="muted">A binary file; download it.</p>;
   return (
     <>
       {truncated && <p className="muted">Showing the first 200 KB.</p>}
@@ -40,43 +56,14 @@ function TextPreview({ url, path }: { url: string; path: string }) {
   );
 }
 
+/** JSON (a .json file, or a file without extension whose text is JSON) indented; else as is. */
 function prettyJson(path: string, text: string, truncated: boolean): string {
-  if (truncated || !path.toLowerCase().endsWith(".json")) return text;
+  const start = text.trimStart()[0];
+  const looksJson = path.toLowerCase().endsWith(".json") || start === "{" || start === "[";
+  if (truncated || !looksJson) return text;
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return formatJson(JSON.parse(text));
   } catch {
     return text;
   }
-}
-
-function TablePreview({ url, delimiter }: { url: string; delimiter: string }) {
-  const loaded = useApi(() => readPrefix(url), [url]);
-  if (loaded.error) return <ErrorBanner error={loaded.error} />;
-  if (!loaded.data) return <Loading what="the table" />;
-  const [head = [], ...rows] = parseDelimited(loaded.data.text, delimiter, TABLE_ROWS + 1);
-  return (
-    <>
-      <p className="muted">The first {rows.length} rows.</p>
-      <div className="table-scroll">
-        <table className="data" data-testid="artifact-table">
-          <thead>
-            <tr>
-              {head.map((h, i) => (
-                <th key={i}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, r) => (
-              <tr key={r}>
-                {row.map((cell, c) => (
-                  <td key={c}>{cell}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </>
-  );
 }

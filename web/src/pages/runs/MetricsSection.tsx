@@ -1,5 +1,5 @@
-// A run's metrics: the latest values as a table, and one line chart per metric over its
-// steps (from the MLflow metric history).
+// A run's metrics: the latest values as a table, and one line chart per metric logged at more
+// than one point (from the MLflow metric history); a single value stays a value in the table.
 import { useMemo } from "react";
 import { getMetricHistory, type Metric, metricNumber, type Run } from "../../api/runs";
 import { useApi } from "../../api/useApi";
@@ -20,8 +20,11 @@ export function MetricsSection({ run }: { run: Run; live?: boolean }) {
     () => Promise.all(charted.map((m) => getMetricHistory(run.info.run_id, m.key))),
     [run.info.run_id, signature],
   );
+  const lines = (histories.data ?? []).map((points, i) => ({ key: charted[i].key, points }));
+  const curves = lines.filter((l) => l.points.length > 1);
+  const singles = lines.length - curves.length;
   return (
-    <section className="panel">
+    <section className="panel" data-testid="metrics-section" data-loaded={Boolean(histories.data) || metrics.length === 0}>
       <h2>Metrics</h2>
       {metrics.length === 0 && <Empty>No metrics.</Empty>}
       {metrics.length > 0 && <MetricTable metrics={metrics} />}
@@ -29,9 +32,14 @@ export function MetricsSection({ run }: { run: Run; live?: boolean }) {
       {metrics.length > MAX_CHARTS && (
         <p className="muted">Charts for the first {MAX_CHARTS} metrics of {metrics.length}.</p>
       )}
+      {curves.length > 0 && singles > 0 && (
+        <p className="muted" data-testid="single-value-note">
+          {singles} metric{singles === 1 ? " has" : "s have"} a single value, shown in the table only.
+        </p>
+      )}
       <div className="metric-charts">
-        {histories.data?.map((points, i) => (
-          <MetricChart key={charted[i].key} metricKey={charted[i].key} points={points} />
+        {curves.map((l) => (
+          <MetricChart key={l.key} metricKey={l.key} points={l.points} />
         ))}
       </div>
     </section>
@@ -75,7 +83,7 @@ function MetricChart({ metricKey, points }: { metricKey: string; points: Metric[
           type: "line",
           name: metricKey,
           showSymbol: points.length < 60,
-          symbolSize: points.length === 1 ? 10 : 5,
+          symbolSize: 5,
           data: points.map((p) => [p.step, metricNumber(p.value)]),
         },
       ],

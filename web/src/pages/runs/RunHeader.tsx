@@ -1,7 +1,8 @@
 // The top of a run's page: name, status, times, duration, parent/children and pipeline links,
 // and the button that registers the run's model.
 import { Link } from "react-router-dom";
-import { pipelineLinkOf, type Run, tagOf } from "../../api/runs";
+import { getExperiment, pipelineLinkOf, type Run, tagOf } from "../../api/runs";
+import { useApi } from "../../api/useApi";
 import { StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
 import { RegisterModelButton } from "../models/RegisterModelButton";
@@ -12,13 +13,15 @@ export function RunHeader({ run, childRuns }: { run: Run; childRuns: Run[] }) {
   const duration = end && info.start_time ? end - info.start_time : undefined;
   const parent = tagOf(run, "mlflow.parentRunId");
   const pipeline = pipelineLinkOf(run);
+  const experiment = useApi(() => getExperiment(info.experiment_id), [info.experiment_id]);
   return (
     <div className="panel">
       <div className="run-header">
         <div className="grow">
           <div className="muted">
-            <Link to={`/experiments/${encodeURIComponent(info.experiment_id)}`}>
-              experiment {info.experiment_id}
+            experiment{" "}
+            <Link to={`/experiments/${encodeURIComponent(info.experiment_id)}`} data-testid="experiment-link">
+              {experiment.data?.name ?? info.experiment_id}
             </Link>{" "}
             › run
           </div>

@@ -1,5 +1,6 @@
 // A run's page: header (status, times, pipeline links, register button), params, metrics
-// with a chart per metric, tags, artifacts with previews, and the step logs live.
+// with a chart per metric, tags, the pipeline step outputs and artifacts with previews, and
+// the step logs live.
 import { useEffect, useState } from "react";
 import { useParams } from "react-router-dom";
 import { getRun, pipelineLinkOf, quoteFilterString, searchRuns } from "../../api/runs";
@@ -9,6 +10,7 @@ import { RunHeader } from "./RunHeader";
 import { KeyValues } from "./KeyValues";
 import { MetricsSection } from "./MetricsSection";
 import { ArtifactBrowser } from "./ArtifactBrowser";
+import { OutputsSection } from "./OutputsSection";
 import { StepLogs } from "./StepLogs";
 import "./runs.css";
 
@@ -48,6 +50,9 @@ export function RunView() {
         </section>
       </div>
       <MetricsSection run={run.data} live={live} />
+      {pipeline && (
+        <OutputsSection key={runId} pipelineRunId={pipeline.pipelineRunId} step={pipeline.step} live={live} />
+      )}
       <ArtifactBrowser run={run.data.info} />
       {pipeline && <StepLogs pipelineRunId={pipeline.pipelineRunId} step={pipeline.step} />}
     </div>

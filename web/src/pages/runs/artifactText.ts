@@ -1,4 +1,6 @@
-// Reading the start of an artifact (never the whole of a big file) and parsing CSV/TSV text.
+// Reading stored files for previews: the start of a text (never the whole of a big file), the
+// bytes of an image with its MIME type, and parsing CSV/TSV text. Serves run artifacts and
+// pipeline step outputs alike (both are plain URLs).
 import { ApiError } from "../../api/client";
 
 export const PREVIEW_BYTES = 200 * 1024;
@@ -9,28 +11,61 @@ const IMAGE = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
 const TEXT = ["txt", "log", "json", "yaml", "yml", "md", "py", "sh", "cfg", "ini", "toml", "xml", "html", "js", "ts", "out", "err", "jsonl"];
 const TABLE = ["csv", "tsv"];
 
+const MIME: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  svg: "image/svg+xml",
+  webp: "image/webp",
+};
+
+/** The lower-case extension of a path's file name ("" when it has none). */
+export function extensionOf(path: string): string {
+  const name = path.split("/").pop() ?? "";
+  return name.includes(".") ? name.split(".").pop()!.toLowerCase() : "";
+}
+
+/** The MIME type an image is shown with (the blob route answers application/octet-stream). */
+export const imageMime = (path: string) => MIME[extensionOf(path)] ?? "application/octet-stream";
+
 export function previewKind(path: string): PreviewKind {
   const name = path.split("/").pop() ?? "";
-  const ext = name.includes(".") ? name.split(".").pop()!.toLowerCase() : "";
+  const ext = extensionOf(path);
   if (IMAGE.includes(ext)) return "image";
   if (TABLE.includes(ext)) return "table";
   if (TEXT.includes(ext) || ext === "" || name === "MLmodel") return "text";
   return "none";
 }
 
+/** Fetches a URL; a failed answer becomes an ApiError carrying the server's message. */
+async function fetchOk(url: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new ApiError(0, "NETWORK", `cannot reach the Kiln server: ${(e as Error).message}`);
+  }
+  if (response.ok) return response;
+  const body = await response.text();
+  let message = body;
+  try {
+    message = (JSON.parse(body) as { message?: string }).message ?? body;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  throw new ApiError(response.status, "", message || response.statusText);
+}
+
+/** The whole file at a URL as a Blob of the given MIME type (for images). */
+export async function readBlob(url: string, mime: string): Promise<Blob> {
+  const bytes = await (await fetchOk(url)).arrayBuffer();
+  return new Blob([bytes], { type: mime });
+}
+
 /** The first `limit` bytes of a URL as text, and whether the file was longer. */
 export async function readPrefix(url: string, limit = PREVIEW_BYTES): Promise<{ text: string; truncated: boolean }> {
-  const response = await fetch(url);
-  if (!response.ok) {
-    const body = await response.text();
-    let message = body;
-    try {
-      message = (JSON.parse(body) as { message?: string }).message ?? body;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    throw new ApiError(response.status, "", message || response.statusText);
-  }
+  const response = await fetchOk(url);
   const reader = response.body?.getReader();
   if (!reader) return { text: "", truncated: false };
   const chunks: Uint8Array[] = [];
@@ -80,4 +115,18 @@ export function parseDelimited(text: string, delimiter: string, maxRows: number)
   }
   if ((field || row.length) && rows.length < maxRows) rows.push([...row, field]);
   return rows;
+}
+
+/** JSON indented by two spaces, except that an array of plain values stays on one line. */
+export function formatJson(value: unknown, indent = ""): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const inner = indent + "  ";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    if (value.every((v) => v === null || typeof v !== "object")) return `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
+    return `[\n${value.map((v) => inner + formatJson(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return "{}";
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJson(v, inner)}`).join(",\n")}\n${indent}}`;
 }

@@ -1,0 +1,72 @@
+// Table previews: a CSV/TSV file's first 100 rows (parsed from the start of the file) and a
+// stored Kiln table's first 100 rows with its total row count (GET /api/v1/tables/{digest}).
+import type { ReactNode } from "react";
+import { getTable } from "../../api/runs";
+import { useApi } from "../../api/useApi";
+import { ErrorBanner, Loading } from "../../components/Status";
+import { formatNumber } from "../../components/format";
+import { parseDelimited, readPrefix } from "./artifactText";
+
+const TABLE_ROWS = 100;
+
+export function CsvPreview({ url, delimiter }: { url: string; delimiter: string }) {
+  const loaded = useApi(() => readPrefix(url), [url]);
+  if (loaded.error) return <ErrorBanner error={loaded.error} />;
+  if (!loaded.data) return <Loading what="the table" />;
+  const [head = [], ...rows] = parseDelimited(loaded.data.text, delimiter, TABLE_ROWS + 1);
+  return <DataTable head={head} rows={rows} note={`The first ${rows.length} rows.`} />;
+}
+
+export function KilnTablePreview({ digest }: { digest: string }) {
+  const loaded = useApi(() => getTable(digest, TABLE_ROWS), [digest]);
+  if (loaded.error) return <ErrorBanner error={loaded.error} />;
+  if (!loaded.data) return <Loading what="the table" />;
+  const { row_count, columns, rows } = loaded.data;
+  const note = (
+    <span data-testid="artifact-table-count" data-row-count={row_count}>
+      {row_count} rows{rows.length < row_count ? `; the first ${rows.length} shown` : ""} ·{" "}
+      {columns.length} columns
+    </span>
+  );
+  const head = columns.map((c) => (
+    <span key={c.name} title={c.type}>
+      {c.name} <span className="col-kind">{c.type}</span>
+    </span>
+  ));
+  return <DataTable head={head} rows={rows.map((r) => r.map(cellText))} note={note} />;
+}
+
+/** A cell as text: floats to 6 significant digits, a missing cell as an empty cell. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return formatNumber(value, 6);
+  return String(value);
+}
+
+function DataTable({ head, rows, note }: { head: ReactNode[]; rows: string[][]; note: ReactNode }) {
+  return (
+    <>
+      <p className="muted">{note}</p>
+      <div className="table-scroll">
+        <table className="data" data-testid="artifact-table">
+          <thead>
+            <tr>
+              {head.map((h, i) => (
+                <th key={i}>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, r) => (
+              <tr key={r}>
+                {row.map((cell, c) => (
+                  <td key={c}>{cell}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
