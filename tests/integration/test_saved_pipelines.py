@@ -165,8 +165,22 @@ class SavedPipelinesTest(ServerTestCase):
         self.assertNotFound(self.post(RUNS, {"pipeline": uniq("unknown")}), "not found")
         self.assertInvalid(self.get(PIPELINES, max_results=0), "max_results")
         self.assertInvalid(self.get(PIPELINES, page_token="garbage!"))
+        bad_name = "bad name!"
+        self.assertInvalid(self.call("PUT", f"{PIPELINES}/bad%20name!",
+                                     body={"spec": self.spec(bad_name)}),
+                           "not a valid pipeline name")
+        self.assertInvalid(self.call("PUT", f"{PIPELINES}/", body={"spec": self.spec(name)}))
         self.assertNotFound(self.call("GET", f"{PIPELINES}/{uniq('missing')}"))
         self.assertNotFound(self.call("DELETE", f"{PIPELINES}/{uniq('missing')}"))
+
+    def test_names_with_slashes(self):
+        name = uniq("team") + "/demo"
+        saved = self.ok(self.put(name, self.spec(name)))["pipeline"]
+        self.assertTrue(saved["base_dir"].endswith("/pipelines/" + name), saved)
+        self.assertEqual(self.ok(self.call("GET", f"{PIPELINES}/{name}"))["pipeline"]["name"],
+                         name)
+        self.assertEqual(self.ok(self.call("DELETE", f"{PIPELINES}/{name}")), {})
+        self.assertNotStored(name)
 
     def test_delete_keeps_runs(self):
         name = uniq("gone")
