@@ -14,6 +14,7 @@
 #include "api/v1/pipeline_events.h"
 #include "api/v1/pipeline_routes.h"
 #include "api/v1/routes.h"
+#include "api/v1/saved_pipeline_routes.h"
 #include "api/v1/schedule_routes.h"
 #include "api/v1/table_routes.h"
 #include "api/web_ui.h"
@@ -78,6 +79,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   v1::AddRoutes(app->router_, *app->services_);
   v1::AddModuleRoutes(app->router_, *app->services_);
   v1::AddPipelineRoutes(app->router_, *app->services_);
+  v1::AddSavedPipelineRoutes(app->router_, *app->services_);
   v1::AddPipelineEventRoutes(app->router_, *app->services_);
   v1::AddPipelineChangeRoutes(app->router_, *app->services_);
   v1::AddScheduleRoutes(app->router_, *app->services_);

@@ -12,6 +12,9 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kApiPrefixes{"/api/", "/ajax-api/", "/serve/", "/v2/",
                                                        "/metrics"};
+// MLflow's UI fetches artifacts from these; a client probing for them must not get HTML.
+constexpr std::array<std::string_view, 2> kApiPaths{"/get-artifact",
+                                                    "/model-versions/get-artifact"};
 
 constexpr std::string_view kNotBuiltPage = R"(<!doctype html>
 <html lang="en">
@@ -63,6 +66,9 @@ http::Response ServeUi(const http::StaticFiles& files, const http::Request& requ
 }  // namespace
 
 bool IsApiPath(std::string_view path) {
+  for (std::string_view api_path : kApiPaths) {
+    if (path == api_path) return true;
+  }
   for (std::string_view prefix : kApiPrefixes) {
     if (path.starts_with(prefix)) return true;
     // "/api" and "/metrics" themselves, without the trailing slash.

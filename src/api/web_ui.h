@@ -9,8 +9,9 @@
 
 namespace kiln::api {
 
-// True for paths the APIs own ("/api/", "/ajax-api/", "/serve/", "/v2/", "/metrics"):
-// unknown ones there keep their JSON 404 and never get the UI.
+// True for paths the APIs own ("/api/", "/ajax-api/", "/serve/", "/v2/", "/metrics", and
+// MLflow's "/get-artifact" and "/model-versions/get-artifact"): unknown ones there keep their
+// JSON 404 and never get the UI.
 bool IsApiPath(std::string_view path);
 
 // True when `dir` holds the built UI (an index.html).

@@ -51,6 +51,9 @@ TEST(WebUiPathsTest, ApiPathsAreNotTheUis) {
   EXPECT_TRUE(IsApiPath("/serve/iris/predict"));
   EXPECT_TRUE(IsApiPath("/v2/models"));
   EXPECT_TRUE(IsApiPath("/metrics"));
+  EXPECT_TRUE(IsApiPath("/get-artifact"));
+  EXPECT_TRUE(IsApiPath("/model-versions/get-artifact"));
+  EXPECT_FALSE(IsApiPath("/model-versions"));
   EXPECT_FALSE(IsApiPath("/"));
   EXPECT_FALSE(IsApiPath("/pipelines/iris"));
   EXPECT_FALSE(IsApiPath("/apix"));

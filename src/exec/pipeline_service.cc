@@ -52,7 +52,8 @@ PipelineService::PipelineService(store::MetaStore& store, tracking::TrackingServ
               options_.tracking_uri,
               options_.datasets,
               options_.builtin_command},
-      records_(store) {}
+      records_(store),
+      definitions_(store) {}
 
 PipelineService::~PipelineService() {
   CancelAll();
@@ -76,6 +77,7 @@ Result<std::unique_ptr<pipeline::ModuleLibrary>> PipelineService::OpenLibrary(
 Result<Submission> PipelineService::Submit(const SubmitRequest& request) {
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(request.base_dir));
   KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
+  KILN_RETURN_IF_ERROR(RememberDefinition(request, plan));
   Submission submission;
   submission.pipeline_name = plan.pipeline_name;
   if (plan.is_sweep) {

@@ -20,6 +20,7 @@
 #include "exec/pipeline_run.h"
 #include "exec/run_planning.h"
 #include "pipeline/module_manifest.h"
+#include "pipeline/pipeline_records.h"
 #include "pipeline/run_records.h"
 #include "store/meta_store.h"
 #include "tracking/tracking_service.h"
@@ -51,6 +52,13 @@ struct Submission {
   std::vector<std::string> descriptions;  // parallel to run_ids
 };
 
+// A pipeline checked as planning a run would check it, without running it.
+struct ValidatedPipeline {
+  std::string name;
+  std::string base_dir;            // as given, or the default (see PipelineService::Validate)
+  std::vector<std::string> steps;  // step names in plan order
+};
+
 // New events of one run, as WaitEvents returns them.
 struct EventBatch {
   std::vector<RunEvent> events;
@@ -67,9 +75,24 @@ class PipelineService {
   // Cancels every live run and waits for them to end.
   ~PipelineService();
 
-  // Validates the whole submission (every sweep point), records the runs and starts them in
-  // the background. Errors: kInvalidArgument as PlanSubmission (nothing is recorded), kInternal.
+  // Validates the whole submission (every sweep point), records the pipeline's definition
+  // (see definitions()) and the runs, and starts them in the background. Errors:
+  // kInvalidArgument as PlanSubmission (nothing is recorded), kInternal.
   Result<Submission> Submit(const SubmitRequest& request);
+
+  // Checks a pipeline file (request's spec_text, file and base_dir; its overrides and sweep
+  // options are ignored) exactly as Submit would plan it, and runs nothing. An empty base_dir
+  // means the stored pipeline's, or <data_dir>/pipelines/<name> for a new one. Errors:
+  // kInvalidArgument as PlanSubmission, or a name with empty, "." or ".." segments when the
+  // default folder is needed; kInternal.
+  Result<ValidatedPipeline> Validate(const SubmitRequest& request);
+  // Validates and stores a pipeline's definition under `name` without running it; creates the
+  // default base_dir. Errors: as Validate, and kInvalidArgument when the spec's name is not
+  // `name`; nothing is stored on error.
+  Result<pipeline::PipelineDefinition> SavePipeline(const std::string& name, SubmitRequest request);
+  // Submits the stored pipeline `name` (its spec, file and base_dir) with the overrides and
+  // run options of `options`. Errors: kNotFound for an unknown pipeline, then as Submit.
+  Result<Submission> SubmitSaved(const std::string& name, SubmitRequest options);
 
   // Re-runs the steps of `run_id` that did not succeed, in the background. Errors: kNotFound,
   // kFailedPrecondition (still running), kInvalidArgument (its file no longer resolves).
@@ -88,6 +111,8 @@ class PipelineService {
   void WaitIdle();
 
   pipeline::RunRecords& records() { return records_; }
+  // The stored pipeline definitions (one per name, the latest submitted or saved).
+  pipeline::PipelineRecords& definitions() { return definitions_; }
 
   // Sets MLFLOW_TRACKING_URI for steps started from now on; call before submitting runs.
   void SetTrackingUri(const std::string& uri) { runner_.tracking_uri = uri; }
@@ -97,6 +122,10 @@ class PipelineService {
   struct Batch;
 
   Result<std::unique_ptr<pipeline::ModuleLibrary>> OpenLibrary(const std::string& base_dir);
+  // Stores the definition of a planned submission.
+  Status RememberDefinition(const SubmitRequest& request, const Plan& plan);
+  // The folder a saved pipeline without a base_dir gets.
+  Result<std::string> DefaultBaseDir(const std::string& name);
   Result<Submission> Start(std::vector<std::unique_ptr<PipelineRun>> runs, int64_t parallel,
                            Submission submission);
   void Drive(std::shared_ptr<Batch> batch);
@@ -115,6 +144,7 @@ class PipelineService {
   std::unique_ptr<Executor> executor_;
   RunnerServices runner_;
   pipeline::RunRecords records_;
+  pipeline::PipelineRecords definitions_;
 
   std::mutex mu_;  // guards everything below
   std::condition_variable idle_;

@@ -246,6 +246,10 @@ Result<Page<PipelineRunRecord>> RunRecords::List(const RunListQuery& query) {
   KILN_ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token));
   std::string sql = std::string("SELECT ") + kRunColumns + " FROM pipeline_runs WHERE 1 = 1";
   std::vector<Value> args;
+  if (!query.pipeline_name.empty()) {
+    sql += " AND pipeline_name = ?";
+    args.push_back(query.pipeline_name);
+  }
   if (!query.sweep_id.empty()) {
     sql += " AND sweep_id = ?";
     args.push_back(query.sweep_id);

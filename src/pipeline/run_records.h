@@ -70,8 +70,9 @@ struct LineageEdge {
 };
 
 struct RunListQuery {
-  std::string sweep_id;     // empty: any
-  std::string schedule_id;  // empty: any
+  std::string pipeline_name;  // empty: any
+  std::string sweep_id;       // empty: any
+  std::string schedule_id;    // empty: any
   std::optional<RunState> state;
   int64_t max_results = 100;
   std::string page_token;

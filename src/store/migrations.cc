@@ -120,6 +120,21 @@ const std::vector<Migration>& AllMigrations() {
            "canary_ref TEXT NOT NULL, canary_weight INTEGER NOT NULL, created_ms BIGINT NOT "
            "NULL, updated_ms BIGINT NOT NULL)",
        }},
+      {5,
+       {
+           // Pipeline definitions: the latest spec submitted or saved under each name.
+           "CREATE TABLE pipelines (name TEXT PRIMARY KEY, spec TEXT NOT NULL, file TEXT NOT "
+           "NULL, base_dir TEXT NOT NULL, step_count INTEGER NOT NULL, created_ms BIGINT NOT "
+           "NULL, updated_ms BIGINT NOT NULL)",
+           "CREATE INDEX pipeline_runs_by_pipeline ON pipeline_runs (pipeline_name, created_ms)",
+           // Pipelines run before this table existed: each one's newest run's definition.
+           "INSERT INTO pipelines (name, spec, file, base_dir, step_count, created_ms, "
+           "updated_ms) SELECT r.pipeline_name, r.spec, r.file, r.base_dir, (SELECT COUNT(*) "
+           "FROM step_runs s WHERE s.pipeline_run_id = r.run_id), (SELECT MIN(f.created_ms) "
+           "FROM pipeline_runs f WHERE f.pipeline_name = r.pipeline_name), r.created_ms FROM "
+           "pipeline_runs r WHERE r.run_id = (SELECT q.run_id FROM pipeline_runs q WHERE "
+           "q.pipeline_name = r.pipeline_name ORDER BY q.created_ms DESC, q.run_id DESC LIMIT 1)",
+       }},
   };
   return kMigrations;
 }

@@ -64,13 +64,42 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<MetaStore> store_;
 };
 
+TEST_F(StoreTest, PipelinesMigrationKeepsTheNewestRunOfEachPipeline) {
+  // Back to before migration 5, with runs of two pipelines (two at the same millisecond).
+  ASSERT_TRUE(Write("DROP INDEX pipeline_runs_by_pipeline").ok());
+  ASSERT_TRUE(Write("DROP TABLE pipelines").ok());
+  ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version = 5").ok());
+  const char* insert =
+      "INSERT INTO pipeline_runs (run_id, pipeline_name, file, base_dir, spec, overrides_json, "
+      "params_json, status, created_ms) VALUES (?, ?, ?, '/p', ?, '[]', '{}', 'SUCCEEDED', ?)";
+  ASSERT_TRUE(Write(insert, {"r1", "a", "a.yaml", "old", int64_t{100}}).ok());
+  ASSERT_TRUE(Write(insert, {"r2", "a", "a2.yaml", "new", int64_t{200}}).ok());
+  ASSERT_TRUE(Write(insert, {"r3", "b", "b.yaml", "b1", int64_t{300}}).ok());
+  ASSERT_TRUE(Write(insert, {"r4", "b", "b.yaml", "b2", int64_t{300}}).ok());
+  ASSERT_TRUE(Write("INSERT INTO step_runs (pipeline_run_id, step, position, status) VALUES "
+                    "('r2', 'x', 0, 'SUCCEEDED'), ('r2', 'y', 1, 'SUCCEEDED')")
+                  .ok());
+  ASSERT_TRUE(ApplyMigrations(*store_).ok());
+  Rows rows = Query(
+      "SELECT name, spec, file, step_count, created_ms, updated_ms FROM pipelines ORDER BY name");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].Text(0), "a");
+  EXPECT_EQ(rows[0].Text(1), "new");
+  EXPECT_EQ(rows[0].Text(2), "a2.yaml");
+  EXPECT_EQ(rows[0].Int(3), 2);
+  EXPECT_EQ(rows[0].Int(4), 100);
+  EXPECT_EQ(rows[0].Int(5), 200);
+  EXPECT_EQ(rows[1].Text(0), "b");
+  EXPECT_EQ(rows[1].Text(1), "b2");  // the same millisecond: the larger run id wins
+}
+
 TEST_F(StoreTest, MigrationsAreIdempotent) {
   // Opening again re-runs ApplyMigrations; so does calling it directly.
   Reopen();
   ASSERT_TRUE(ApplyMigrations(*store_).ok());
   Rows versions = Query("SELECT version FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(versions.size(), 4u);
-  for (int64_t i = 0; i < 4; ++i) EXPECT_EQ(versions[i].Int(0), i + 1);
+  ASSERT_EQ(versions.size(), 5u);
+  for (int64_t i = 0; i < 5; ++i) EXPECT_EQ(versions[i].Int(0), i + 1);
   // The schema is there and usable.
   Rows tables = Query(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', "

@@ -73,7 +73,8 @@ class WebUiTest(ServerTestCase):
         self.assertNotEqual(body, INDEX)
 
     def test_unknown_api_routes_keep_json_404(self):
-        for path in ("/api/v1/nope", "/ajax-api/2.0/mlflow/nope", "/serve/nope/x/y", "/v2/nope/x"):
+        for path in ("/api/v1/nope", "/ajax-api/2.0/mlflow/nope", "/serve/nope/x/y", "/v2/nope/x",
+                     "/get-artifact?path=x&run_uuid=y"):
             self.assertError(self.call("GET", path), 404, what=path)
         self.ok(self.call("GET", "/api/v1/health"))
 

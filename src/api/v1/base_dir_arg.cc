@@ -4,12 +4,17 @@
 
 namespace kiln::api::v1 {
 
-Result<std::string> BaseDirArg(const RequestArgs& args) {
+Result<std::string> OptionalBaseDirArg(const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string base_dir, args.OptionalString("base_dir"));
-  if (base_dir.empty()) return std::filesystem::current_path().string();
-  if (!std::filesystem::path(base_dir).is_absolute()) {
+  if (!base_dir.empty() && !std::filesystem::path(base_dir).is_absolute()) {
     return InvalidArgument("base_dir must be an absolute path, got '" + base_dir + "'");
   }
+  return base_dir;
+}
+
+Result<std::string> BaseDirArg(const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string base_dir, OptionalBaseDirArg(args));
+  if (base_dir.empty()) return std::filesystem::current_path().string();
   return base_dir;
 }
 

@@ -63,9 +63,18 @@ json RenderSubmission(const exec::Submission& submission) {
       {"pipeline", submission.pipeline_name}, {"sweep_id", submission.sweep_id}, {"runs", runs}};
 }
 
-Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args) {
+// The run options of a submission; the pipeline comes from `spec` or a saved `pipeline`.
+Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args, std::string* saved_name) {
   exec::SubmitRequest request;
-  KILN_ASSIGN_OR_RETURN(request.spec_text, args.RequiredString("spec"));
+  KILN_ASSIGN_OR_RETURN(*saved_name, args.OptionalString("pipeline"));
+  if (args.Has("spec") == !saved_name->empty()) {
+    return InvalidArgument(
+        "give exactly one of 'spec' (a pipeline file's text) and 'pipeline' (a saved "
+        "pipeline's name)");
+  }
+  if (saved_name->empty()) {
+    KILN_ASSIGN_OR_RETURN(request.spec_text, args.RequiredString("spec"));
+  }
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
   KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDirArg(args));
   KILN_ASSIGN_OR_RETURN(request.overrides, args.StringList("overrides"));
@@ -85,6 +94,7 @@ Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args) {
 
 Result<pipeline::RunListQuery> ParseList(const RequestArgs& args) {
   pipeline::RunListQuery query;
+  KILN_ASSIGN_OR_RETURN(query.pipeline_name, args.OptionalString("pipeline"));
   KILN_ASSIGN_OR_RETURN(query.sweep_id, args.OptionalString("sweep_id"));
   KILN_ASSIGN_OR_RETURN(query.schedule_id, args.OptionalString("schedule_id"));
   KILN_ASSIGN_OR_RETURN(query.page_token, args.OptionalString("page_token"));
@@ -183,12 +193,15 @@ http::Handler StepLogs(Services& s) {
 }  // namespace
 
 void AddPipelineRoutes(http::Router& router, Services& s) {
-  router.Add("POST", "/api/v1/pipeline-runs",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
-               KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(args));
-               KILN_ASSIGN_OR_RETURN(exec::Submission submission, s.pipelines.Submit(request));
-               return RenderSubmission(submission);
-             }));
+  router.Add(
+      "POST", "/api/v1/pipeline-runs", JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+        std::string saved;
+        KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(args, &saved));
+        KILN_ASSIGN_OR_RETURN(
+            exec::Submission submission,
+            saved.empty() ? s.pipelines.Submit(request) : s.pipelines.SubmitSaved(saved, request));
+        return RenderSubmission(submission);
+      }));
   router.Add("GET", "/api/v1/pipeline-runs",
              JsonEndpoint([&s](const RequestArgs& args) { return ListRuns(s, args); }));
   router.Add("GET", "/api/v1/pipeline-runs/{run_id}",
