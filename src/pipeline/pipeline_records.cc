@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/query_page.h"
+
 namespace kiln::pipeline {
 namespace {
 
@@ -29,7 +31,7 @@ constexpr const char* kListSql =
     "SELECT p.name, '', p.file, p.base_dir, p.step_count, p.created_ms, p.updated_ms, "
     "r.run_id, r.status, r.created_ms FROM pipelines p LEFT JOIN pipeline_runs r ON r.run_id = "
     "(SELECT q.run_id FROM pipeline_runs q WHERE q.pipeline_name = p.name ORDER BY "
-    "q.created_ms DESC, q.run_id DESC LIMIT 1) ORDER BY p.name LIMIT ? OFFSET ?";
+    "q.created_ms DESC, q.run_id DESC LIMIT 1) ORDER BY p.name";
 
 PipelineSummary SummaryFromRow(const Row& row) {
   PipelineSummary summary;
@@ -66,17 +68,14 @@ Result<PipelineDefinition> PipelineRecords::Get(const std::string& name) {
 }
 
 Result<Page<PipelineSummary>> PipelineRecords::List(const PipelineListQuery& query) {
-  KILN_ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token));
   Page<PipelineSummary> page;
   KILN_RETURN_IF_ERROR(store_.Read([&](Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(Rows rows, s.Query(kListSql, {query.max_results + 1, offset}));
-    for (const Row& row : rows) page.items.push_back(SummaryFromRow(row));
+    KILN_ASSIGN_OR_RETURN(Page<Row> rows,
+                          store::QueryPage(s, kListSql, {}, query.max_results, query.page_token));
+    for (const Row& row : rows.items) page.items.push_back(SummaryFromRow(row));
+    page.next_page_token = std::move(rows.next_page_token);
     return Status::Ok();
   }));
-  if (static_cast<int64_t>(page.items.size()) > query.max_results) {
-    page.items.pop_back();
-    page.next_page_token = EncodePageToken(offset + query.max_results);
-  }
   return page;
 }
 

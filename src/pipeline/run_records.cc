@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ids.h"
+#include "store/query_page.h"
 
 namespace kiln::pipeline {
 namespace {
@@ -243,7 +244,6 @@ Result<PipelineRunRecord> RunRecords::Get(const std::string& run_id) {
 }
 
 Result<Page<PipelineRunRecord>> RunRecords::List(const RunListQuery& query) {
-  KILN_ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token));
   std::string sql = std::string("SELECT ") + kRunColumns + " FROM pipeline_runs WHERE 1 = 1";
   std::vector<Value> args;
   if (!query.pipeline_name.empty()) {
@@ -262,19 +262,15 @@ Result<Page<PipelineRunRecord>> RunRecords::List(const RunListQuery& query) {
     sql += " AND status = ?";
     args.push_back(RunStateName(*query.state));
   }
-  sql += " ORDER BY created_ms DESC, run_id LIMIT ? OFFSET ?";
-  args.push_back(query.max_results + 1);
-  args.push_back(offset);
+  sql += " ORDER BY created_ms DESC, run_id";
   Page<PipelineRunRecord> page;
   KILN_RETURN_IF_ERROR(store_.Read([&](Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(Rows rows, s.Query(sql, args));
-    for (const Row& row : rows) page.items.push_back(RunFromRow(row));
+    KILN_ASSIGN_OR_RETURN(Page<Row> rows,
+                          store::QueryPage(s, sql, args, query.max_results, query.page_token));
+    for (const Row& row : rows.items) page.items.push_back(RunFromRow(row));
+    page.next_page_token = std::move(rows.next_page_token);
     return Status::Ok();
   }));
-  if (static_cast<int64_t>(page.items.size()) > query.max_results) {
-    page.items.pop_back();
-    page.next_page_token = EncodePageToken(offset + query.max_results);
-  }
   return page;
 }
 

@@ -1,5 +1,6 @@
 #include "tracking/search_paging.h"
 
+#include "store/query_page.h"
 #include "tracking/validation.h"
 
 namespace kiln::tracking {
@@ -30,18 +31,7 @@ Result<Page<store::Row>> QueryPage(store::Session& session, const std::string& s
                                    const std::vector<store::Value>& args, int64_t max_results,
                                    const std::string& page_token, int64_t max_results_limit) {
   KILN_RETURN_IF_ERROR(ValidateMaxResults(max_results, max_results_limit));
-  KILN_ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(page_token));
-  std::vector<store::Value> all = args;
-  all.emplace_back(max_results + 1);
-  all.emplace_back(offset);
-  KILN_ASSIGN_OR_RETURN(store::Rows rows, session.Query(sql + " LIMIT ? OFFSET ?", all));
-  Page<store::Row> page;
-  if (static_cast<int64_t>(rows.size()) > max_results) {
-    rows.pop_back();
-    page.next_page_token = EncodePageToken(offset + max_results);
-  }
-  page.items = std::move(rows);
-  return page;
+  return store::QueryPage(session, sql, args, max_results, page_token);
 }
 
 }  // namespace kiln::tracking
