@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -32,9 +32,9 @@ class Server::Impl {
   Result<tcp::endpoint> Resolve();
   Status Listen(const tcp::endpoint& endpoint);
   void Accept();
-  void OnAccept(boost::system::error_code ec, StrandSocket socket);
+  void OnAccept(boost::system::error_code ec, Socket socket);
   void RetryAcceptLater();
-  void Run();
+  void Run(asio::io_context& context);
   std::string Address() const { return options_.host + ":" + std::to_string(options_.port); }
 
   const ServerOptions options_;
@@ -42,9 +42,16 @@ class Server::Impl {
   std::mutex mutex_;  // serializes Start and Stop
   bool started_ = false;
   bool stopped_ = false;
-  std::unique_ptr<asio::io_context> io_context_;
-  std::unique_ptr<tcp::acceptor> acceptor_;
+  // One io_context per I/O thread, each run by its thread alone: a connection lives on one
+  // of them, so its handlers need no strand and its reactor sees no lock contention.
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  // The acceptor has a context and thread of its own, so that a busy I/O thread never holds
+  // new connections back; it deals them out to the I/O contexts in turn.
+  std::unique_ptr<asio::io_context> accept_context_;
+  std::vector<asio::executor_work_guard<Executor>> guards_;  // idle I/O threads keep running
+  std::unique_ptr<asio::basic_socket_acceptor<tcp, Executor>> acceptor_;
   std::unique_ptr<asio::steady_timer> retry_timer_;
+  size_t next_context_ = 0;  // only the acceptor's handlers touch it
   std::vector<std::thread> threads_;
   StreamPool streams_;
 };
@@ -56,25 +63,33 @@ Result<uint16_t> Server::Impl::Start() {
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(threads, 1);
-  io_context_ = std::make_unique<asio::io_context>(threads);
+  // Hint 1: each context has a single thread, so Asio never wakes another for it.
+  for (int i = 0; i < threads; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
+  accept_context_ = std::make_unique<asio::io_context>(1);
   Result<tcp::endpoint> endpoint = Resolve();
   Status status = endpoint.ok() ? Listen(*endpoint) : endpoint.status();
   if (!status.ok()) {
     acceptor_.reset();
-    io_context_.reset();
+    accept_context_.reset();
+    contexts_.clear();
     return status;
   }
   uint16_t port = acceptor_->local_endpoint().port();
-  retry_timer_ = std::make_unique<asio::steady_timer>(*io_context_);
+  retry_timer_ = std::make_unique<asio::steady_timer>(*accept_context_);
   Accept();
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  for (auto& context : contexts_) {
+    guards_.push_back(asio::make_work_guard(context->get_executor()));
+    asio::io_context* own = context.get();
+    threads_.emplace_back([this, own] { Run(*own); });
+  }
+  threads_.emplace_back([this] { Run(*accept_context_); });
   started_ = true;
   return port;
 }
 
 Result<tcp::endpoint> Server::Impl::Resolve() {
   boost::system::error_code ec;
-  tcp::resolver resolver(*io_context_);
+  tcp::resolver resolver(*accept_context_);
   auto results = resolver.resolve(options_.host, std::to_string(options_.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
@@ -85,7 +100,8 @@ Result<tcp::endpoint> Server::Impl::Resolve() {
 }
 
 Status Server::Impl::Listen(const tcp::endpoint& endpoint) {
-  acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(*io_context_));
+  acceptor_ =
+      std::make_unique<asio::basic_socket_acceptor<tcp, Executor>>(accept_context_->get_executor());
   boost::system::error_code ec;
   acceptor_->open(endpoint.protocol(), ec);
   if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
@@ -96,15 +112,14 @@ Status Server::Impl::Listen(const tcp::endpoint& endpoint) {
 }
 
 void Server::Impl::Accept() {
-  // Each connection gets its own strand: the stream's timeout timer and its I/O must
-  // not run concurrently when several threads run the io_context.
-  acceptor_->async_accept(asio::make_strand(*io_context_),
-                          [this](boost::system::error_code ec, StrandSocket socket) {
-                            OnAccept(ec, std::move(socket));
-                          });
+  asio::io_context& context = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  acceptor_->async_accept(
+      context.get_executor(),
+      [this](boost::system::error_code ec, Socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
-void Server::Impl::OnAccept(boost::system::error_code ec, StrandSocket socket) {
+void Server::Impl::OnAccept(boost::system::error_code ec, Socket socket) {
   if (ec == asio::error::operation_aborted) return;
   if (ec) {
     // Typically out of file descriptors; retrying at once would spin.
@@ -124,12 +139,12 @@ void Server::Impl::RetryAcceptLater() {
   });
 }
 
-void Server::Impl::Run() {
+void Server::Impl::Run(asio::io_context& context) {
   // Handlers are guarded by the router, but an exception escaping elsewhere must cost
   // one connection, not the process.
   while (true) {
     try {
-      io_context_->run();
+      context.run();
       return;
     } catch (const std::exception& e) {
       spdlog::error("http server thread caught: {}", e.what());
@@ -142,18 +157,21 @@ void Server::Impl::Stop() {
   if (stopped_) return;
   stopped_ = true;
   if (!started_) return;
-  io_context_->stop();
+  accept_context_->stop();
+  for (auto& context : contexts_) context->stop();
   for (std::thread& thread : threads_) thread.join();
   threads_.clear();
-  // Before the io_context goes: the stream threads post to it and hold its strands.
+  // Before the io_contexts go: the stream threads post to them.
   streams_.StopAll();
   boost::system::error_code ec;
   acceptor_->close(ec);
   acceptor_.reset();
   retry_timer_.reset();
-  // Destroying the io_context destroys the pending handlers and with them the sessions
+  guards_.clear();
+  // Destroying the io_contexts destroys the pending handlers and with them the sessions
   // they own, which closes every open connection.
-  io_context_.reset();
+  accept_context_.reset();
+  contexts_.clear();
 }
 
 Server::Server(ServerOptions options, const Router& router)

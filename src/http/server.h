@@ -13,8 +13,10 @@ namespace kiln::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                      // 0 picks a free port
-  int threads = 0;                           // 0 = one per core
+  uint16_t port = 8080;  // 0 picks a free port
+  // I/O threads, 0 = one per core. A connection stays on one of them (dealt out in turn by
+  // an accept thread), so a handler that blocks delays the other connections of its thread.
+  int threads = 0;
   size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies get 413 JSON
   bool access_log = true;                    // "METHOD path status ms" per request
   int max_streams = 64;  // open streamed responses (a thread each); more get 503 JSON

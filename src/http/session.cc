@@ -24,7 +24,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using Stream = beast::basic_stream<tcp, Strand>;
+using Stream = beast::basic_stream<tcp, Executor>;
 
 // Drops idle keep-alive connections and clients that are slow to send their headers.
 constexpr auto kHeaderTimeout = std::chrono::seconds(60);
@@ -84,8 +84,7 @@ void ToLower(std::string& s) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(StrandSocket socket, const Router& router, const ServerOptions& options,
-          StreamPool& streams)
+  Session(Socket socket, const Router& router, const ServerOptions& options, StreamPool& streams)
       : router_(router), options_(options), streams_(streams), stream_(std::move(socket)) {}
 
   void Start() {
@@ -360,7 +359,7 @@ void Session::LogAccess() const {
 
 }  // namespace
 
-void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options,
+void StartSession(Socket socket, const Router& router, const ServerOptions& options,
                   StreamPool& streams) {
   std::make_shared<Session>(std::move(socket), router, options, streams)->Start();
 }

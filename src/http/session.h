@@ -5,7 +5,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "http/router.h"
 #include "http/server.h"
@@ -13,16 +12,18 @@
 
 namespace kiln::http {
 
-// A connection's socket bound to its own strand. The concrete executor type spares every
-// I/O operation the indirection of Asio's type-erased default executor.
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-using StrandSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Strand>;
+// A connection's executor: its I/O thread's io_context, which only that thread runs, so
+// a connection's handlers never run concurrently and need no strand. The concrete type
+// spares every I/O operation the indirection of Asio's type-erased default executor.
+using Executor = boost::asio::io_context::executor_type;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
 
 // Serves `socket` until the peer closes it, an error or timeout occurs, or the socket's
-// io_context is stopped and destroyed. A streamed response hands the connection to a
+// io_context is stopped and destroyed. Runs on the socket's io_context, which exactly one
+// thread runs. A streamed response hands the connection to a
 // stream writer and its producer to a thread of `streams`. `router`, `options` and
 // `streams` must outlive the io_context.
-void StartSession(StrandSocket socket, const Router& router, const ServerOptions& options,
+void StartSession(Socket socket, const Router& router, const ServerOptions& options,
                   StreamPool& streams);
 
 }  // namespace kiln::http

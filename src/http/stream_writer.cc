@@ -32,7 +32,7 @@ void AppendChunk(std::string_view data, std::string& out) {
 
 class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
  public:
-  StreamWriter(StrandSocket socket, bool chunked, std::shared_ptr<StreamChannel> channel)
+  StreamWriter(Socket socket, bool chunked, std::shared_ptr<StreamChannel> channel)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         chunked_(chunked),
@@ -48,7 +48,7 @@ class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
   void FinishAndLinger();
   void Close();
 
-  StrandSocket socket_;
+  Socket socket_;
   asio::steady_timer timer_;  // the current write's deadline, then the linger
   const bool chunked_;
   std::shared_ptr<StreamChannel> channel_;
@@ -144,7 +144,7 @@ void StreamWriter::Close() {
 
 }  // namespace
 
-void StartStreamWriter(StrandSocket socket, std::string head, bool chunked,
+void StartStreamWriter(Socket socket, std::string head, bool chunked,
                        std::shared_ptr<StreamChannel> channel) {
   auto writer = std::make_shared<StreamWriter>(std::move(socket), chunked, std::move(channel));
   writer->Start(std::move(head));

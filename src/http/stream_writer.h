@@ -14,8 +14,8 @@ namespace kiln::http {
 // from `channel`, framed as HTTP/1.1 chunks when `chunked`, else raw until the connection
 // closes. Closes the connection when the body ends or after a write timeout; closes
 // `channel` as soon as the client goes away (a read sees EOF or a write fails), which
-// stops the pump. Lives on the socket's strand; destroyed with the io_context at the latest.
-void StartStreamWriter(StrandSocket socket, std::string head, bool chunked,
+// stops the pump. Lives on the socket's io_context; destroyed with the io_context at the latest.
+void StartStreamWriter(Socket socket, std::string head, bool chunked,
                        std::shared_ptr<StreamChannel> channel);
 
 }  // namespace kiln::http

@@ -21,7 +21,9 @@ Result<size_t> FindColumn(const Frame& frame, const std::string& name) {
 }
 
 Status RequireNewName(const Frame& frame, const std::string& name) {
-  if (FindColumn(frame, name).ok()) {
+  // Not FindColumn: its error, the usual outcome here, costs allocations.
+  for (const Column& column : frame.columns) {
+    if (column.name() != name) continue;
     return InvalidArgument("column '" + name + "' already exists");
   }
   return Status::Ok();

@@ -115,7 +115,10 @@ Result<const Column*> Table::Find(std::string_view name) const {
 }
 
 Status Table::AddColumn(Column column) {
-  if (IndexOf(column.name()).ok()) {
+  // Not IndexOf: its NotFound message, the usual outcome here, costs allocations.
+  const bool taken = std::any_of(columns_.begin(), columns_.end(),
+                                 [&](const Column& c) { return c.name() == column.name(); });
+  if (taken) {
     return AlreadyExists("column '" + column.name() + "' already exists");
   }
   if (column.ValueCount() != column.size()) {

@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "ml/predictor.h"
+#include "ml/xgb_forest.h"
 #include "ml/xgb_handles.h"
 
 namespace kiln::ml {
@@ -22,12 +23,19 @@ class XgbPredictor : public Predictor {
   Result<Predictions> Predict(const Table& table) const override;
 
  private:
-  XgbPredictor(ModelPackage package, XgbBooster booster, std::optional<FittedPreprocess> chain)
-      : package_(std::move(package)), booster_(std::move(booster)), chain_(std::move(chain)) {}
+  XgbPredictor(ModelPackage package, XgbBooster booster, std::optional<FittedPreprocess> chain,
+               std::optional<XgbForest> forest)
+      : package_(std::move(package)),
+        booster_(std::move(booster)),
+        chain_(std::move(chain)),
+        forest_(std::move(forest)) {}
 
   ModelPackage package_;
   XgbBooster booster_;
   std::optional<FittedPreprocess> chain_;
+  // The same trees scored without XGBoost, when they are of a kind the forest covers and it
+  // gave XGBoost's answers on probe rows at load time; otherwise XGBoost scores.
+  std::optional<XgbForest> forest_;
 };
 
 }  // namespace kiln::ml
