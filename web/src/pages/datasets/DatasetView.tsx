@@ -4,7 +4,8 @@ import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { getDatasetVersion, listDatasetVersions, type DatasetVersion } from "../../api/datasets";
-import { getLineage, getTrackingRun } from "../../api/models";
+import { getLineage } from "../../api/models";
+import { getRun } from "../../api/runs";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes, formatTime } from "../../components/format";
 
@@ -75,7 +76,7 @@ function UsedBy({ id }: { id: string }) {
   const runs = useApi(async () => {
     const edges = await getLineage("dataset", id);
     const ids = [...new Set(edges.filter((e) => e.src_kind === "dataset" && e.dst_kind === "step_run").map((e) => e.dst_id))];
-    return Promise.all(ids.slice(0, 20).map((runId) => getTrackingRun(runId).then((r) => ({ runId, name: r.info.run_name }), () => ({ runId, name: runId.slice(0, 8) }))));
+    return Promise.all(ids.slice(0, 20).map((runId) => getRun(runId).then((r) => ({ runId, name: r.info.run_name }), () => ({ runId, name: runId.slice(0, 8) }))));
   }, [id]);
   if (runs.error) return <span className="field-error">{runs.error.message}</span>;
   if (!runs.data) return <span className="muted">…</span>;

@@ -2,7 +2,8 @@
 // logged by its source run), the source package and run, and actions.
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
-import { getTrackingRun, packageDigest, type ModelVersion, type RegisteredModel } from "../../api/models";
+import { packageDigest, type ModelVersion, type RegisteredModel } from "../../api/models";
+import { getRun } from "../../api/runs";
 import { formatNumber, formatTime } from "../../components/format";
 import { AliasChips } from "./AliasChips";
 
@@ -67,7 +68,7 @@ export function VersionTable({
 /** `kiln.metric.*` tags of the version, then the latest metrics of its source run. */
 function VersionMetrics({ version }: { version: ModelVersion }) {
   const run = useApi(
-    () => (version.run_id ? getTrackingRun(version.run_id).catch(() => undefined) : Promise.resolve(undefined)),
+    () => (version.run_id ? getRun(version.run_id).catch(() => undefined) : Promise.resolve(undefined)),
     [version.run_id],
   );
   const metrics = new Map<string, string>();

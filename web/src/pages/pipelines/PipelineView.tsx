@@ -1,7 +1,7 @@
 // A saved pipeline: its DAG, its YAML, its runs (a page at a time) and the run panel.
 import { useMemo } from "react";
 import { Link, useParams } from "react-router-dom";
-import { getPipeline, listRuns } from "../../api/pipelines";
+import { getPipeline, listPipelineRuns } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatTime } from "../../components/format";
@@ -27,7 +27,7 @@ export function PipelineView() {
   const saved = useApi(() => getPipeline(name), [name]);
   const { spec, error: parseError } = useMemo(() => safeParse(saved.data?.spec), [saved.data?.spec]);
   const manifests = useManifests(spec?.steps.flatMap((s) => (s.uses ? [s.uses] : [])) ?? []);
-  const runs = usePages((token) => listRuns({ pipeline: name }, 20, token), [name], 5000);
+  const runs = usePages((token) => listPipelineRuns({ pipeline: name }, 20, token), [name], 5000);
 
   return (
     <div>

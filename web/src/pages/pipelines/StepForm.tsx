@@ -1,7 +1,7 @@
 // The side form of the selected step: its name, module version, params (generated from the
 // module's manifest) and input bindings, with this step's problems shown by their fields.
 import { useState } from "react";
-import type { DatasetSummary } from "../../api/pipelines";
+import type { DatasetSummary } from "../../api/datasets";
 import { ErrorBanner, Loading } from "../../components/Status";
 import type { EditorStep } from "./editorModel";
 import type { Manifests } from "./graph";

@@ -1,7 +1,7 @@
 // Table previews: a CSV/TSV file's first 100 rows (parsed from the start of the file) and a
 // stored Kiln table's first 100 rows with its total row count (GET /api/v1/tables/{digest}).
 import type { ReactNode } from "react";
-import { getTable } from "../../api/runs";
+import { getTable } from "../../api/blobs";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatNumber } from "../../components/format";
