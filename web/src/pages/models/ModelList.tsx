@@ -5,21 +5,16 @@ import { useApi } from "../../api/useApi";
 import { listModels, type RegisteredModel } from "../../api/models";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 import { formatTime } from "../../components/format";
+import { Pager, usePageTokens } from "../../components/Pager";
 import { AliasChips } from "./AliasChips";
 
 const pageSize = 50;
 
 export function ModelList() {
   const [search, setSearch] = useState("");
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const token = tokens[tokens.length - 1];
   const filter = search.trim() ? `name ILIKE '%${search.trim().replace(/'/g, "''")}%'` : undefined;
-  const page = useApi(() => listModels(token, filter, pageSize), [token, filter]);
-
-  const onSearch = (text: string) => {
-    setSearch(text);
-    setTokens([undefined]);
-  };
+  const pages = usePageTokens(filter);
+  const page = useApi(() => listModels(pages.current, filter, pageSize), [pages.current, filter]);
   return (
     <div>
       <h1>Models</h1>
@@ -27,25 +22,14 @@ export function ModelList() {
         <input
           placeholder="Search by name"
           value={search}
-          onChange={(e) => onSearch(e.target.value)}
+          onChange={(e) => setSearch(e.target.value)}
           data-testid="model-search"
         />
-        <span className="spacer" />
-        <button disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>
-          ‹ Previous
-        </button>
-        <span className="muted">page {tokens.length}</span>
-        <button
-          disabled={!page.data?.next_page_token}
-          onClick={() => setTokens([...tokens, page.data?.next_page_token])}
-          data-testid="model-next"
-        >
-          Next ›
-        </button>
       </div>
       <ErrorBanner error={page.error} />
       {!page.data && page.loading && <Loading what="models" />}
       {page.data && <ModelTable models={page.data.models} />}
+      <Pager pages={pages} nextToken={page.data?.next_page_token} />
     </div>
   );
 }

@@ -1,16 +1,18 @@
 // The saved pipelines: name, step count, last run (status and time), one page at a time.
 import { Link } from "react-router-dom";
 import { listPipelines } from "../../api/pipelines";
+import { useApi } from "../../api/useApi";
 import { Empty, ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { formatTime } from "../../components/format";
-import { Pager, usePages } from "./usePages";
+import { Pager, usePageTokens } from "../../components/Pager";
 import "./pipelines.css";
 
 const PAGE_SIZE = 50;
 
 export function PipelineList() {
-  const pages = usePages((token) => listPipelines(PAGE_SIZE, token), [], 10000);
-  const items = pages.data?.items;
+  const pages = usePageTokens();
+  const list = useApi(() => listPipelines(PAGE_SIZE, pages.current), [pages.current], 10000);
+  const items = list.data?.items;
   return (
     <div>
       <div className="toolbar">
@@ -20,8 +22,8 @@ export function PipelineList() {
           New pipeline
         </Link>
       </div>
-      <ErrorBanner error={pages.error} />
-      {!items && !pages.error && <Loading what="pipelines" />}
+      <ErrorBanner error={list.error} />
+      {!items && !list.error && <Loading what="pipelines" />}
       {items && items.length === 0 && <Empty>No saved pipelines yet. Create one with “New pipeline”.</Empty>}
       {items && items.length > 0 && (
         <table className="data" data-testid="pipeline-table">
@@ -57,7 +59,7 @@ export function PipelineList() {
           </tbody>
         </table>
       )}
-      <Pager {...pages} />
+      <Pager pages={pages} nextToken={list.data?.next_page_token} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { listExperiments } from "../../api/runs";
 import { useApi } from "../../api/useApi";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 import { formatTime } from "../../components/format";
-import { Pager, usePageTokens } from "./Pager";
+import { Pager, usePageTokens } from "../../components/Pager";
 import "./runs.css";
 
 export function ExperimentList() {
