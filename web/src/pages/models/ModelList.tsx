@@ -4,6 +4,7 @@ import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { listModels, type RegisteredModel } from "../../api/models";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
+import { DataTable, type Column } from "../../components/DataTable";
 import { formatTime } from "../../components/format";
 import { Pager, usePageTokens } from "../../components/Pager";
 import { AliasChips } from "./AliasChips";
@@ -37,33 +38,15 @@ export function ModelList() {
 function ModelTable({ models }: { models: RegisteredModel[] }) {
   if (models.length === 0)
     return <Empty>No registered models yet: register one from a run's page, or with a pipeline's register step.</Empty>;
-  return (
-    <table className="data">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Latest version</th>
-          <th>Aliases</th>
-          <th>Updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        {models.map((m) => (
-          <tr key={m.name} data-testid="model-row">
-            <td>
-              <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
-            </td>
-            <td>{latestVersion(m)}</td>
-            <td>
-              <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} />
-            </td>
-            <td>{formatTime(m.last_updated_timestamp)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable rows={models} columns={columns} rowKey={(m) => m.name} rowTestId="model-row" />;
 }
+
+const columns: Column<RegisteredModel>[] = [
+  { header: "Name", cell: (m) => <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link> },
+  { header: "Latest version", cell: latestVersion },
+  { header: "Aliases", cell: (m) => <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} /> },
+  { header: "Updated", cell: (m) => formatTime(m.last_updated_timestamp) },
+];
 
 function latestVersion(m: RegisteredModel): string {
   const numbers = (m.latest_versions ?? []).map((v) => Number(v.version));
