@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { type Comparison, differs } from "./compareData";
 import { RunGrid } from "./RunGrid";
+import { Toggle } from "../../components/Toggle";
 
 export function ParamDiffTable({ comparison }: { comparison: Comparison }) {
   const [onlyDiffs, setOnlyDiffs] = useState(false);
@@ -13,15 +14,9 @@ export function ParamDiffTable({ comparison }: { comparison: Comparison }) {
       <div className="toolbar">
         <h2 className="grow-title">Params</h2>
         <span className="muted">{rows.filter((r) => r.differs).length} of {rows.length} differ</span>
-        <label>
-          <input
-            type="checkbox"
-            data-testid="only-differences"
-            checked={onlyDiffs}
-            onChange={(e) => setOnlyDiffs(e.target.checked)}
-          />{" "}
+        <Toggle checked={onlyDiffs} onChange={setOnlyDiffs} testId="only-differences">
           Only differences
-        </label>
+        </Toggle>
       </div>
       <RunGrid comparison={comparison} first="Param" testId="param-diff">
         {shown.map((row) => (
