@@ -7,7 +7,7 @@ import { getModule, type ModuleManifest, type ModuleParam, type ModulePort } fro
 import { ErrorBanner, Loading } from "../../components/Status";
 import { DataTable, type Column } from "../../components/DataTable";
 import { FileTable } from "../../components/FileTable";
-import { formatTime } from "../../components/format";
+import { formatTime, formatValue } from "../../components/format";
 
 export function ModuleView() {
   const name = useParams()["*"] ?? "";
@@ -70,7 +70,6 @@ function ModuleBody({ module: m }: { module: ModuleManifest }) {
   );
 }
 
-const show = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v));
 
 function range(p: ModuleParam): string {
   if (p.values?.length) return p.values.join(" | ");
@@ -81,7 +80,7 @@ function range(p: ModuleParam): string {
 const paramColumns: Column<ModuleParam>[] = [
   { header: "Name", cell: (p) => p.name, className: "mono" },
   { header: "Type", cell: (p) => (p.type === "list" && p.items ? `list of ${p.items}` : p.type) },
-  { header: "Default", cell: (p) => show(p.default), className: "mono" },
+  { header: "Default", cell: (p) => formatValue(p.default), className: "mono" },
   { header: "Range / values", cell: range, className: "mono" },
   { header: "Required", cell: (p) => (p.required ? "yes" : "") },
   { header: "Help", cell: (p) => p.help },
