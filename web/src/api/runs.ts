@@ -113,7 +113,7 @@ export function artifactUrl(run: RunInfo, path: string): string | undefined {
   return "/api/2.0/mlflow-artifacts/artifacts/" + segments.map(encodeURIComponent).join("/");
 }
 
-/** Quotes a string for the MLflow filter grammar. */
+/** Quotes a string for the MLflow filter grammar (runs, experiments, models: docs/api.md). */
 export const quoteFilterString = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
 
 /** Runs with these ids (at most 1,000), in the order given. */

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { listModels, type RegisteredModel } from "../../api/models";
+import { quoteFilterString } from "../../api/runs";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 import { DataTable, type Column } from "../../components/DataTable";
 import { formatTime } from "../../components/format";
@@ -13,7 +14,7 @@ const pageSize = 50;
 
 export function ModelList() {
   const [search, setSearch] = useState("");
-  const filter = search.trim() ? `name ILIKE '%${search.trim().replace(/'/g, "''")}%'` : undefined;
+  const filter = search.trim() ? `name ILIKE ${quoteFilterString(`%${search.trim()}%`)}` : undefined;
   const pages = usePageTokens(filter);
   const page = useApi(() => listModels(pages.current, filter, pageSize), [pages.current, filter]);
   return (
