@@ -1,4 +1,5 @@
 // Datasets and their versions (GET /api/v1/datasets...), see docs/datasets.md.
+import type { TreeFile } from "./blobs";
 import { get } from "./client";
 
 export interface DatasetSummary {
@@ -7,13 +8,6 @@ export interface DatasetSummary {
   latest_version: number;
   created_ms: number;
   updated_ms: number;
-}
-
-export interface DatasetFile {
-  path: string;
-  digest: string;
-  size: number;
-  executable: boolean;
 }
 
 export interface DatasetVersion {
@@ -26,13 +20,13 @@ export interface DatasetVersion {
   source: string;
   description?: string;
   created_ms: number;
-  files?: DatasetFile[];
+  files?: TreeFile[];
 }
 
 const path = (name: string) => `/api/v1/datasets/${encodeURIComponent(name)}`;
 
 export const listDatasets = () =>
-  get<{ datasets: DatasetSummary[] }>("/api/v1/datasets").then((a) => a.datasets);
+  get<{ datasets?: DatasetSummary[] }>("/api/v1/datasets").then((a) => a.datasets ?? []);
 
 export const listDatasetVersions = (name: string) =>
   get<{ versions: DatasetVersion[] }>(`${path(name)}/versions`).then((a) => a.versions);

@@ -1,12 +1,8 @@
 // The model registry as the UI uses it: the native model routes (GET /api/v1/models...) to
-// read, MLflow's registry routes (/api/2.0/mlflow/...) to write, and the lineage and run
-// routes that tell where a model came from.
+// read, MLflow's registry routes (/api/2.0/mlflow/...) to write, and the lineage route that
+// tells where a model came from (its runs are read through ./runs and ./pipelines).
 import { get, post, request } from "./client";
-
-export interface Tag {
-  key: string;
-  value: string;
-}
+import type { KeyValue } from "./runs";
 
 export interface ModelVersion {
   name: string;
@@ -17,7 +13,7 @@ export interface ModelVersion {
   current_stage: string;
   description: string;
   aliases?: string[];
-  tags?: Tag[];
+  tags?: KeyValue[];
   creation_timestamp: number;
   last_updated_timestamp: number;
 }
@@ -28,7 +24,7 @@ export interface RegisteredModel {
   aliases?: { alias: string; version: string }[];
   latest_versions?: ModelVersion[];
   versions?: ModelVersion[];
-  tags?: Tag[];
+  tags?: KeyValue[];
   creation_timestamp: number;
   last_updated_timestamp: number;
 }
@@ -75,50 +71,6 @@ export function packageDigest(source: string): string | undefined {
   const prefix = "kiln-package:";
   return source.startsWith(prefix) ? source.slice(prefix.length) : undefined;
 }
-
-// ---- the runs and pipeline runs a model comes from (only the fields used here) ----
-
-export interface Metric {
-  key: string;
-  value: number | string;
-  step: number;
-  timestamp: number;
-}
-
-export interface TrackingRun {
-  info: { run_id: string; run_name: string; experiment_id: string; status: string };
-  data: { metrics?: Metric[]; params?: Tag[]; tags?: Tag[] };
-}
-
-export const getTrackingRun = (runId: string) =>
-  get<{ run: TrackingRun }>(`/api/v1/runs/${encodeURIComponent(runId)}`).then((a) => a.run);
-
-export interface StepOutput {
-  name: string;
-  type: string;
-  digest: string;
-  folder: boolean;
-}
-
-export interface PipelineStep {
-  step: string;
-  run_id: string;
-  status: string;
-  outputs: StepOutput[];
-}
-
-export interface PipelineRunSummary {
-  run_id: string;
-  pipeline: string;
-  status: string;
-  steps: PipelineStep[];
-}
-
-export const getPipelineRun = (runId: string) =>
-  get<PipelineRunSummary>(`/api/v1/pipeline-runs/${encodeURIComponent(runId)}`);
-
-export const tagOf = (tags: Tag[] | undefined, key: string) =>
-  tags?.find((t) => t.key === key)?.value;
 
 // ---- lineage ----
 

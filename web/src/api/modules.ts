@@ -1,4 +1,5 @@
 // The module library: GET /api/v1/modules[/NAME] (docs/api.md, "Modules").
+import type { TreeFile } from "./blobs";
 import { get } from "./client";
 
 export interface ModuleParam {
@@ -35,7 +36,7 @@ export interface ModuleManifest {
   inputs: ModulePort[];
   outputs: ModulePort[];
   runner: { kind: string; builtin?: string; command?: string[]; env: Record<string, string> };
-  files: { path: string; size: number; digest: string; executable: boolean }[];
+  files: TreeFile[];
   files_digest: string;
   created_ms: number;
   versions: string[];

@@ -1,5 +1,5 @@
-// Saved pipelines, pipeline runs, their live events and step logs (docs/api.md,
-// docs/pipelines.md): types and calls.
+// Saved pipelines, pipeline runs (with their steps and the outputs they stored), their live
+// events and step logs (docs/api.md, docs/pipelines.md): types and calls.
 import { get, post, put, requestText, withQuery } from "./client";
 
 export interface PipelineSummary {
@@ -20,14 +20,16 @@ export interface SavedPipeline {
   updated_ms: number;
 }
 
-export interface StepOutputRecord {
+/** One output of a pipeline step: a stored blob, or a folder (`folder`) stored as a tree. */
+export interface StepOutput {
   name: string;
   type: string;
   digest: string;
   folder: boolean;
 }
 
-export interface StepRecord {
+/** A step of a pipeline run, as GET /api/v1/pipeline-runs/{id} renders it. */
+export interface PipelineStep {
   step: string;
   status: string;
   run_id: string; // the step's tracking (MLflow child) run; "" before it ran
@@ -37,7 +39,7 @@ export interface StepRecord {
   error: string;
   started_ms: number;
   ended_ms: number;
-  outputs: StepOutputRecord[];
+  outputs: StepOutput[];
   exit_code?: number;
 }
 
@@ -54,7 +56,7 @@ export interface PipelineRun {
   created_ms: number;
   started_ms: number;
   ended_ms: number;
-  steps?: StepRecord[];
+  steps?: PipelineStep[]; // only on GET of one run
 }
 
 export interface Submission {
@@ -74,14 +76,6 @@ export interface SubmitRequest {
 export interface Page<T> {
   items: T[];
   next_page_token?: string;
-}
-
-export interface DatasetSummary {
-  name: string;
-  description: string;
-  latest_version: number;
-  created_ms: number;
-  updated_ms: number;
 }
 
 const pipelinePath = (name: string) => `/api/v1/pipelines/${encodeURIComponent(name)}`;
@@ -104,26 +98,29 @@ export const validatePipeline = (spec: string) =>
 
 export const submitRun = (request: SubmitRequest) => post<Submission>("/api/v1/pipeline-runs", request);
 
-export const listRuns = (query: { pipeline?: string; sweep_id?: string }, maxResults: number, pageToken?: string) =>
+export const listPipelineRuns = (query: { pipeline?: string; sweep_id?: string }, maxResults: number, pageToken?: string) =>
   get<{ runs: PipelineRun[]; next_page_token?: string }>("/api/v1/pipeline-runs", {
     ...query,
     max_results: maxResults,
     page_token: pageToken,
   }).then((a): Page<PipelineRun> => ({ items: a.runs ?? [], next_page_token: a.next_page_token }));
 
-export const getRun = (runId: string) => get<PipelineRun>(runPath(runId));
+export const getPipelineRun = (runId: string) => get<PipelineRun>(runPath(runId));
 
-export const cancelRun = (runId: string) => post<object>(`${runPath(runId)}/cancel`);
+export const cancelPipelineRun = (runId: string) => post<object>(`${runPath(runId)}/cancel`);
 
 /** The step's whole log as text. */
 export const stepLog = (runId: string, step: string) =>
   requestText(`${runPath(runId)}/steps/${encodeURIComponent(step)}/logs`);
 
-/** The URL of the run's Server-Sent Events (for EventSource). */
-export const runEventsUrl = (runId: string, step?: string) =>
-  withQuery(`${runPath(runId)}/events`, { step, logs: step ? undefined : 0 });
-
-export const listDatasets = () =>
-  get<{ datasets: DatasetSummary[] }>("/api/v1/datasets").then((a) => a.datasets ?? []);
+/**
+ * The URL of the run's Server-Sent Events (for EventSource): `log` events of `step` only when
+ * given, of every step when `logs` (the default), none otherwise.
+ */
+export const pipelineRunEventsUrl = (runId: string, options: { step?: string; logs?: boolean } = {}) =>
+  withQuery(`${runPath(runId)}/events`, {
+    step: options.step,
+    logs: options.step || options.logs !== false ? undefined : 0,
+  });
 
 export const TERMINAL_STATES = ["SUCCEEDED", "FAILED", "CANCELLED"];

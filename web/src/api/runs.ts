@@ -1,7 +1,7 @@
 // Tracking runs and experiments: the types the server answers with and the calls the Runs
 // pages make (native /api/v1 search, MLflow metric history and artifact listing, the
-// artifact proxy for downloads, and the pipeline-run lookups a sweep needs).
-import { get, withQuery } from "./client";
+// artifact proxy for downloads). Pipeline runs live in ./pipelines, stored outputs in ./blobs.
+import { get } from "./client";
 
 export interface Experiment {
   experiment_id: string;
@@ -63,14 +63,6 @@ export interface ArtifactFile {
   file_size?: number;
 }
 
-/** The pipeline-run fields the Runs pages read (GET /api/v1/pipeline-runs). */
-export interface PipelineRunSummary {
-  run_id: string;
-  pipeline: string;
-  status: string;
-  sweep_id: string;
-}
-
 export const listExperiments = (pageToken?: string) =>
   get<{ experiments?: Experiment[]; next_page_token?: string }>("/api/v1/experiments", {
     max_results: 100,
@@ -121,7 +113,7 @@ export function artifactUrl(run: RunInfo, path: string): string | undefined {
   return "/api/2.0/mlflow-artifacts/artifacts/" + segments.map(encodeURIComponent).join("/");
 }
 
-/** Quotes a string for the MLflow filter grammar. */
+/** Quotes a string for the MLflow filter grammar (runs, experiments, models: docs/api.md). */
 export const quoteFilterString = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
 
 /** Runs with these ids (at most 1,000), in the order given. */
@@ -147,19 +139,6 @@ export async function childRunsOf(parentIds: string[]): Promise<Run[]> {
   return runs;
 }
 
-/** The pipeline runs of a sweep (at most `limit`, plus whether more exist). */
-export async function sweepPipelineRuns(sweepId: string, limit: number) {
-  const answer = await get<{ runs?: PipelineRunSummary[]; next_page_token?: string }>(
-    "/api/v1/pipeline-runs",
-    { sweep_id: sweepId, max_results: limit },
-  );
-  return { runs: answer.runs ?? [], more: Boolean(answer.next_page_token) };
-}
-
-/** The SSE URL that follows a pipeline run's events (log lines of one step when given). */
-export const pipelineEventsUrl = (pipelineRunId: string, step?: string) =>
-  withQuery(`/api/v1/pipeline-runs/${encodeURIComponent(pipelineRunId)}/events`, { step });
-
 export const tagOf = (run: Run, key: string) => run.data.tags?.find((t) => t.key === key)?.value;
 export const paramOf = (run: Run, key: string) =>
   run.data.params?.find((p) => p.key === key)?.value;
@@ -181,61 +160,4 @@ export function pipelineLinkOf(run: Run): { pipelineRunId: string; step?: string
   const step = tagOf(run, "kiln.step");
   if (type === "step" && parent && step) return { pipelineRunId: parent, step };
   return undefined;
-}
-
-/** One output of a pipeline step: a stored blob, or a folder (`folder`) stored as a tree. */
-export interface StepOutput {
-  name: string;
-  type: string;
-  digest: string;
-  folder: boolean;
-}
-
-/** A pipeline step as GET /api/v1/pipeline-runs/{id} renders it (the fields the UI reads). */
-export interface PipelineStep {
-  step: string;
-  status: string;
-  run_id: string;
-  cached: boolean;
-  outputs: StepOutput[];
-}
-
-export interface PipelineRunDetail extends PipelineRunSummary {
-  steps?: PipelineStep[];
-}
-
-/** One file of a stored folder. */
-export interface TreeFile {
-  path: string;
-  digest: string;
-  size: number;
-  executable: boolean;
-}
-
-/** The first rows of a stored Kiln table (`null` is a missing cell). */
-export interface TablePreviewData {
-  row_count: number;
-  columns: { name: string; type: string }[];
-  rows: unknown[][];
-}
-
-export const getPipelineRun = (id: string) =>
-  get<PipelineRunDetail>(`/api/v1/pipeline-runs/${encodeURIComponent(id)}`);
-
-export const getTree = (digest: string) =>
-  get<{ files?: TreeFile[] }>(`/api/v1/trees/${encodeURIComponent(digest)}`).then((a) => a.files ?? []);
-
-export const getTable = (digest: string, limit: number) =>
-  get<TablePreviewData>(`/api/v1/tables/${encodeURIComponent(digest)}`, { limit });
-
-/** The URL of a stored blob's bytes. */
-export const blobUrl = (digest: string) => `/api/v1/blobs/${encodeURIComponent(digest)}`;
-
-/**
- * The size of a stored blob. The blob route has no HEAD, so this asks the resumable-upload
- * state, which answers `stored: true` with the size in `received` for a stored blob.
- */
-export async function storedBlobSize(digest: string): Promise<number | undefined> {
-  const state = await get<{ received?: number; stored?: boolean }>(`${blobUrl(digest)}/upload`);
-  return state.stored ? state.received : undefined;
 }

@@ -31,3 +31,9 @@ export function formatNumber(v: number | undefined | null, digits = 4): string {
   if (Number.isInteger(v)) return String(v);
   return Number(v.toPrecision(digits)).toString();
 }
+
+/** A param value or default as text: strings as they are, other values as JSON, none as "". */
+export function formatValue(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}

@@ -2,6 +2,7 @@
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { getDatasetVersion, listDatasets, type DatasetSummary } from "../../api/datasets";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes, formatTime } from "../../components/format";
 
@@ -13,39 +14,21 @@ export function DatasetList() {
       <ErrorBanner error={list.error} />
       {!list.data && list.loading && <Loading what="datasets" />}
       {list.data?.length === 0 && <Empty>No datasets yet: add one with <code>kiln data add FILE --name NAME</code>.</Empty>}
-      {!!list.data?.length && (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Latest version</th>
-              <th className="num">Size</th>
-              <th>Description</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((d) => (
-              <DatasetRow key={d.name} dataset={d} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      {!!list.data?.length && <DataTable rows={list.data} columns={columns} rowKey={(d) => d.name} rowTestId="dataset-row" />}
     </div>
   );
 }
 
-function DatasetRow({ dataset: d }: { dataset: DatasetSummary }) {
+const columns: Column<DatasetSummary>[] = [
+  { header: "Name", cell: (d) => <Link to={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</Link> },
+  { header: "Latest version", cell: (d) => `v${d.latest_version}` },
+  { header: "Size", cell: (d) => <LatestSize dataset={d} />, num: true },
+  { header: "Description", cell: (d) => d.description || <span className="muted">—</span> },
+  { header: "Updated", cell: (d) => formatTime(d.updated_ms) },
+];
+
+/** The size of the dataset's latest version (the list does not carry it). */
+function LatestSize({ dataset: d }: { dataset: DatasetSummary }) {
   const latest = useApi(() => getDatasetVersion(d.name, "latest"), [d.name, d.latest_version]);
-  return (
-    <tr data-testid="dataset-row">
-      <td>
-        <Link to={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</Link>
-      </td>
-      <td>v{d.latest_version}</td>
-      <td className="num">{latest.data ? formatBytes(latest.data.size_bytes) : "…"}</td>
-      <td>{d.description || <span className="muted">—</span>}</td>
-      <td>{formatTime(d.updated_ms)}</td>
-    </tr>
-  );
+  return <>{latest.data ? formatBytes(latest.data.size_bytes) : "…"}</>;
 }

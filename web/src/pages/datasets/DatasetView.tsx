@@ -4,8 +4,11 @@ import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { getDatasetVersion, listDatasetVersions, type DatasetVersion } from "../../api/datasets";
-import { getLineage, getTrackingRun } from "../../api/models";
+import { getLineage } from "../../api/models";
+import { getRun } from "../../api/runs";
 import { ErrorBanner, Loading } from "../../components/Status";
+import { DataTable, type Column } from "../../components/DataTable";
+import { FileTable } from "../../components/FileTable";
 import { formatBytes, formatTime } from "../../components/format";
 
 export function DatasetView() {
@@ -18,56 +21,41 @@ export function DatasetView() {
       <ErrorBanner error={versions.error} />
       {!versions.data && versions.loading && <Loading what="versions" />}
       {versions.data && (
-        <table className="data" data-testid="dataset-versions">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Kind</th>
-              <th className="num">Files</th>
-              <th className="num">Size</th>
-              <th>SHA-256</th>
-              <th>Created</th>
-              <th>Source</th>
-              <th>Used by runs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.data.map((v) => (
-              <VersionRow key={v.version} version={v} open={open === v.version} onToggle={() => setOpen(open === v.version ? undefined : v.version)} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={versions.data}
+          columns={versionColumns(open, (v) => setOpen(open === v ? undefined : v))}
+          rowKey={(v) => v.version}
+          testId="dataset-versions"
+          rowTestId="dataset-version-row"
+        />
       )}
       {open !== undefined && <FolderFiles name={name} version={open} />}
     </div>
   );
 }
 
-function VersionRow({ version: v, open, onToggle }: { version: DatasetVersion; open: boolean; onToggle: () => void }) {
-  return (
-    <tr data-testid="dataset-version-row">
-      <td>v{v.version}</td>
-      <td>{v.kind}</td>
-      <td className="num">
-        {v.kind === "folder" ? (
-          <button className="link" onClick={onToggle} data-testid="show-files">
-            {v.file_count} {open ? "▾" : "▸"}
+function versionColumns(open: number | undefined, onToggle: (version: number) => void): Column<DatasetVersion>[] {
+  return [
+    { header: "Version", cell: (v) => `v${v.version}` },
+    { header: "Kind", cell: (v) => v.kind },
+    {
+      header: "Files",
+      num: true,
+      cell: (v) =>
+        v.kind === "folder" ? (
+          <button className="link" onClick={() => onToggle(v.version)} data-testid="show-files">
+            {v.file_count} {open === v.version ? "▾" : "▸"}
           </button>
         ) : (
           v.file_count
-        )}
-      </td>
-      <td className="num">{formatBytes(v.size_bytes)}</td>
-      <td className="mono" title={v.digest}>
-        {v.digest.slice(0, 12)}
-      </td>
-      <td>{formatTime(v.created_ms)}</td>
-      <td className="mono">{v.source || "—"}</td>
-      <td>
-        <UsedBy id={`${v.name}@${v.version}`} />
-      </td>
-    </tr>
-  );
+        ),
+    },
+    { header: "Size", cell: (v) => formatBytes(v.size_bytes), num: true },
+    { header: "SHA-256", cell: (v) => <span title={v.digest}>{v.digest.slice(0, 12)}</span>, className: "mono" },
+    { header: "Created", cell: (v) => formatTime(v.created_ms) },
+    { header: "Source", cell: (v) => v.source || "—", className: "mono" },
+    { header: "Used by runs", cell: (v) => <UsedBy id={`${v.name}@${v.version}`} /> },
+  ];
 }
 
 /** The step runs that read `NAME@VERSION`, by run name. */
@@ -75,7 +63,7 @@ function UsedBy({ id }: { id: string }) {
   const runs = useApi(async () => {
     const edges = await getLineage("dataset", id);
     const ids = [...new Set(edges.filter((e) => e.src_kind === "dataset" && e.dst_kind === "step_run").map((e) => e.dst_id))];
-    return Promise.all(ids.slice(0, 20).map((runId) => getTrackingRun(runId).then((r) => ({ runId, name: r.info.run_name }), () => ({ runId, name: runId.slice(0, 8) }))));
+    return Promise.all(ids.slice(0, 20).map((runId) => getRun(runId).then((r) => ({ runId, name: r.info.run_name }), () => ({ runId, name: runId.slice(0, 8) }))));
   }, [id]);
   if (runs.error) return <span className="field-error">{runs.error.message}</span>;
   if (!runs.data) return <span className="muted">…</span>;
@@ -97,28 +85,7 @@ function FolderFiles({ name, version }: { name: string; version: number }) {
     <div className="panel" style={{ marginTop: "1rem" }}>
       <h2>Files of v{version}</h2>
       <ErrorBanner error={detail.error} />
-      {detail.data?.files && (
-        <table className="data" data-testid="dataset-files">
-          <thead>
-            <tr>
-              <th>Path</th>
-              <th className="num">Size</th>
-              <th>SHA-256</th>
-              <th>Executable</th>
-            </tr>
-          </thead>
-          <tbody>
-            {detail.data.files.map((f) => (
-              <tr key={f.path}>
-                <td className="mono">{f.path}</td>
-                <td className="num">{formatBytes(f.size)}</td>
-                <td className="mono">{f.digest.slice(0, 12)}</td>
-                <td>{f.executable ? "yes" : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {detail.data?.files && <FileTable files={detail.data.files} testId="dataset-files" />}
     </div>
   );
 }

@@ -1,9 +1,18 @@
 // Every deployment with the state of its model and canary, refreshed every few seconds.
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
-import { listDeployments, type Slot } from "../../api/deployments";
+import { listDeployments, type Deployment, type Slot } from "../../api/deployments";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { formatTime } from "../../components/format";
+
+const columns: Column<Deployment>[] = [
+  { header: "Name", cell: (d) => <Link to={`/deployments/${encodeURIComponent(d.name)}`}>{d.name}</Link> },
+  { header: "Model", cell: (d) => <SlotSummary slot={d.primary} /> },
+  { header: "Canary", cell: (d) => (d.canary_status ? <SlotSummary slot={d.canary_status} /> : <span className="muted">—</span>) },
+  { header: "Canary weight", cell: (d) => (d.canary ? `${d.canary_weight}%` : "—"), num: true },
+  { header: "Updated", cell: (d) => formatTime(d.updated_ms) },
+];
 
 export function DeploymentList() {
   const list = useApi(listDeployments, [], 3000);
@@ -13,34 +22,7 @@ export function DeploymentList() {
       <ErrorBanner error={list.error} />
       {!list.data && list.loading && <Loading what="deployments" />}
       {list.data?.length === 0 && <Empty>No deployments yet: deploy a model version from its model's page.</Empty>}
-      {!!list.data?.length && (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Model</th>
-              <th>Canary</th>
-              <th className="num">Canary weight</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((d) => (
-              <tr key={d.name} data-testid="deployment-row">
-                <td>
-                  <Link to={`/deployments/${encodeURIComponent(d.name)}`}>{d.name}</Link>
-                </td>
-                <td>
-                  <SlotSummary slot={d.primary} />
-                </td>
-                <td>{d.canary_status ? <SlotSummary slot={d.canary_status} /> : <span className="muted">—</span>}</td>
-                <td className="num">{d.canary ? `${d.canary_weight}%` : "—"}</td>
-                <td>{formatTime(d.updated_ms)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {!!list.data?.length && <DataTable rows={list.data} columns={columns} rowKey={(d) => d.name} rowTestId="deployment-row" />}
     </div>
   );
 }

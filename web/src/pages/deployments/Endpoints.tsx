@@ -1,6 +1,7 @@
 // A deployment's routes, with a ready-to-copy curl for the native predict route.
 import { useState } from "react";
 import type { Deployment } from "../../api/deployments";
+import { DataTable } from "../../components/DataTable";
 import "../models/models.css";
 
 export function Endpoints({ deployment, example }: { deployment: Deployment; example?: Record<string, unknown> }) {
@@ -11,16 +12,11 @@ export function Endpoints({ deployment, example }: { deployment: Deployment; exa
   const copy = () => navigator.clipboard?.writeText(curl).then(() => setCopied(true), () => setCopied(false));
   return (
     <div data-testid="endpoints">
-      <table className="data">
-        <tbody>
-          {Object.entries(deployment.endpoints).map(([kind, path]) => (
-            <tr key={kind}>
-              <td>{kind}</td>
-              <td className="mono">{origin + path}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={Object.entries(deployment.endpoints)}
+        columns={[{ cell: ([kind]) => kind }, { cell: ([, path]) => origin + path, className: "mono" }]}
+        rowKey={([kind]) => kind}
+      />
       <h3>curl</h3>
       <div className="km-copy">
         <pre data-testid="curl">{curl}</pre>

@@ -1,6 +1,7 @@
 // The newest logged requests of a deployment; clicking one shows its inputs and outputs.
 import { useState } from "react";
 import type { LoggedRequest, Prediction } from "../../api/deployments";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty } from "../../components/Status";
 import { formatNumber } from "../../components/format";
 import { Dialog } from "../models/Dialog";
@@ -13,28 +14,14 @@ export function RequestsTable({ requests }: { requests: LoggedRequest[] }) {
   if (newest.length === 0) return <Empty>No requests in the last minutes. Try the model below.</Empty>;
   return (
     <>
-      <table className="data" data-testid="requests-table">
-        <thead>
-          <tr>
-            <th>Request id</th>
-            <th>Time</th>
-            <th>Version</th>
-            <th className="num">Latency</th>
-            <th>Outputs</th>
-          </tr>
-        </thead>
-        <tbody>
-          {newest.map((r) => (
-            <tr key={r.request_id} className="km-click" onClick={() => setOpen(r)} data-testid="request-row">
-              <td className="mono">{r.request_id}</td>
-              <td>{new Date(r.time_ms).toLocaleTimeString()}</td>
-              <td>v{r.version}</td>
-              <td className="num">{formatNumber(r.latency_ms, 3)} ms</td>
-              <td>{outputsText(r.outputs)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={newest}
+        columns={columns}
+        rowKey={(r) => r.request_id}
+        testId="requests-table"
+        rowTestId="request-row"
+        rowProps={(r) => ({ className: "km-click", onClick: () => setOpen(r) })}
+      />
       {open && (
         <Dialog title={`Request ${open.request_id}`} onClose={() => setOpen(undefined)} testId="request-dialog">
           <h3>Inputs</h3>
@@ -46,6 +33,14 @@ export function RequestsTable({ requests }: { requests: LoggedRequest[] }) {
     </>
   );
 }
+
+const columns: Column<LoggedRequest>[] = [
+  { header: "Request id", cell: (r) => r.request_id, className: "mono" },
+  { header: "Time", cell: (r) => new Date(r.time_ms).toLocaleTimeString() },
+  { header: "Version", cell: (r) => `v${r.version}` },
+  { header: "Latency", cell: (r) => `${formatNumber(r.latency_ms, 3)} ms`, num: true },
+  { header: "Outputs", cell: (r) => outputsText(r.outputs) },
+];
 
 function outputsText(outputs: Prediction[]): string {
   const labels = outputs.map((o) => String(o.predicted));

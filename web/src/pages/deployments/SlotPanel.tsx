@@ -1,6 +1,7 @@
 // The state of a deployment's model and canary slots, their drift per feature, and the live
 // quality per version from feedback.
 import type { Deployment, DriftEntry, Quality, Slot } from "../../api/deployments";
+import { DataTable, type Column } from "../../components/DataTable";
 import { StateBadge } from "../../components/Status";
 import { formatNumber, formatTime } from "../../components/format";
 
@@ -34,79 +35,37 @@ export function SlotPanel({ title, slot, weight }: { title: string; slot: Slot; 
 
 function DriftTable({ drift }: { drift: DriftEntry[] | null }) {
   if (!drift) return <p className="muted">No drift: the package has no training profile, or nothing is loaded.</p>;
-  return (
-    <table className="data" data-testid="drift-table">
-      <thead>
-        <tr>
-          <th>Feature</th>
-          <th className="num">PSI</th>
-          <th>Level</th>
-          <th className="num">Live rows</th>
-        </tr>
-      </thead>
-      <tbody>
-        {drift.map((d) => (
-          <tr key={d.feature}>
-            <td>{d.feature}</td>
-            <td className="num">{d.live_rows ? d.psi.toFixed(3) : "—"}</td>
-            <td>
-              <StateBadge state={d.level} />
-            </td>
-            <td className="num">{d.live_rows}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable rows={drift} columns={driftColumns} rowKey={(d) => d.feature} testId="drift-table" />;
 }
+
+const driftColumns: Column<DriftEntry>[] = [
+  { header: "Feature", cell: (d) => d.feature },
+  { header: "PSI", cell: (d) => (d.live_rows ? d.psi.toFixed(3) : "—"), num: true },
+  { header: "Level", cell: (d) => <StateBadge state={d.level} /> },
+  { header: "Live rows", cell: (d) => d.live_rows, num: true },
+];
 
 export function QualityTable({ deployment }: { deployment: Deployment }) {
   const quality = deployment.quality ?? [];
   if (quality.length === 0)
     return <p className="muted">No feedback yet: send the truth to {deployment.endpoints.feedback ?? "the feedback route"} with a request id.</p>;
   const regression = quality.some((q) => q.rmse !== undefined);
-  return (
-    <table className="data" data-testid="quality-table">
-      <thead>
-        <tr>
-          <th>Version</th>
-          <th className="num">Requests</th>
-          <th className="num">Rows</th>
-          {regression ? (
-            <>
-              <th className="num">RMSE</th>
-              <th className="num">MAE</th>
-            </>
-          ) : (
-            <>
-              <th className="num">Correct</th>
-              <th className="num">Accuracy</th>
-            </>
-          )}
-        </tr>
-      </thead>
-      <tbody>
-        {quality.map((q: Quality) => (
-          <tr key={`${q.model}/${q.version}`}>
-            <td>
-              {q.model} v{q.version}
-            </td>
-            <td className="num">{q.requests}</td>
-            <td className="num">{q.rows}</td>
-            {regression ? (
-              <>
-                <td className="num">{formatNumber(q.rmse)}</td>
-                <td className="num">{formatNumber(q.mae)}</td>
-              </>
-            ) : (
-              <>
-                <td className="num">{q.correct ?? "—"}</td>
-                <td className="num">{q.accuracy === undefined ? "—" : `${(q.accuracy * 100).toFixed(1)}%`}</td>
-              </>
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const columns = [...qualityColumns, ...(regression ? regressionColumns : classificationColumns)];
+  return <DataTable rows={quality} columns={columns} rowKey={(q) => `${q.model}/${q.version}`} testId="quality-table" />;
 }
+
+const qualityColumns: Column<Quality>[] = [
+  { header: "Version", cell: (q) => `${q.model} v${q.version}` },
+  { header: "Requests", cell: (q) => q.requests, num: true },
+  { header: "Rows", cell: (q) => q.rows, num: true },
+];
+
+const regressionColumns: Column<Quality>[] = [
+  { header: "RMSE", cell: (q) => formatNumber(q.rmse), num: true },
+  { header: "MAE", cell: (q) => formatNumber(q.mae), num: true },
+];
+
+const classificationColumns: Column<Quality>[] = [
+  { header: "Correct", cell: (q) => q.correct ?? "—", num: true },
+  { header: "Accuracy", cell: (q) => (q.accuracy === undefined ? "—" : `${(q.accuracy * 100).toFixed(1)}%`), num: true },
+];

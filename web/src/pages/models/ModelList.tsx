@@ -3,23 +3,20 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { listModels, type RegisteredModel } from "../../api/models";
+import { quoteFilterString } from "../../api/runs";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
+import { DataTable, type Column } from "../../components/DataTable";
 import { formatTime } from "../../components/format";
+import { Pager, usePageTokens } from "../../components/Pager";
 import { AliasChips } from "./AliasChips";
 
 const pageSize = 50;
 
 export function ModelList() {
   const [search, setSearch] = useState("");
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const token = tokens[tokens.length - 1];
-  const filter = search.trim() ? `name ILIKE '%${search.trim().replace(/'/g, "''")}%'` : undefined;
-  const page = useApi(() => listModels(token, filter, pageSize), [token, filter]);
-
-  const onSearch = (text: string) => {
-    setSearch(text);
-    setTokens([undefined]);
-  };
+  const filter = search.trim() ? `name ILIKE ${quoteFilterString(`%${search.trim()}%`)}` : undefined;
+  const pages = usePageTokens(filter);
+  const page = useApi(() => listModels(pages.current, filter, pageSize), [pages.current, filter]);
   return (
     <div>
       <h1>Models</h1>
@@ -27,25 +24,14 @@ export function ModelList() {
         <input
           placeholder="Search by name"
           value={search}
-          onChange={(e) => onSearch(e.target.value)}
+          onChange={(e) => setSearch(e.target.value)}
           data-testid="model-search"
         />
-        <span className="spacer" />
-        <button disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>
-          ‹ Previous
-        </button>
-        <span className="muted">page {tokens.length}</span>
-        <button
-          disabled={!page.data?.next_page_token}
-          onClick={() => setTokens([...tokens, page.data?.next_page_token])}
-          data-testid="model-next"
-        >
-          Next ›
-        </button>
       </div>
       <ErrorBanner error={page.error} />
       {!page.data && page.loading && <Loading what="models" />}
       {page.data && <ModelTable models={page.data.models} />}
+      <Pager pages={pages} nextToken={page.data?.next_page_token} />
     </div>
   );
 }
@@ -53,33 +39,15 @@ export function ModelList() {
 function ModelTable({ models }: { models: RegisteredModel[] }) {
   if (models.length === 0)
     return <Empty>No registered models yet: register one from a run's page, or with a pipeline's register step.</Empty>;
-  return (
-    <table className="data">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Latest version</th>
-          <th>Aliases</th>
-          <th>Updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        {models.map((m) => (
-          <tr key={m.name} data-testid="model-row">
-            <td>
-              <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
-            </td>
-            <td>{latestVersion(m)}</td>
-            <td>
-              <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} />
-            </td>
-            <td>{formatTime(m.last_updated_timestamp)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable rows={models} columns={columns} rowKey={(m) => m.name} rowTestId="model-row" />;
 }
+
+const columns: Column<RegisteredModel>[] = [
+  { header: "Name", cell: (m) => <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link> },
+  { header: "Latest version", cell: latestVersion },
+  { header: "Aliases", cell: (m) => <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} /> },
+  { header: "Updated", cell: (m) => formatTime(m.last_updated_timestamp) },
+];
 
 function latestVersion(m: RegisteredModel): string {
   const numbers = (m.latest_versions ?? []).map((v) => Number(v.version));

@@ -8,31 +8,30 @@ import { useApi } from "../../api/useApi";
 import {
   createModelVersion,
   ensureRegisteredModel,
-  getPipelineRun,
-  getTrackingRun,
   setAlias,
-  tagOf,
   type ModelVersion,
 } from "../../api/models";
+import { getPipelineRun } from "../../api/pipelines";
+import { getRun, tagOf } from "../../api/runs";
 import { ErrorBanner } from "../../components/Status";
 import { Dialog } from "./Dialog";
 import { aliasError, modelNameError } from "./validation";
 
 /** The digest of the model package a step run produced, or undefined when it made none. */
 export async function findRunModel(runId: string): Promise<string | undefined> {
-  const run = await getTrackingRun(runId);
-  const parent = tagOf(run.data.tags, "mlflow.parentRunId");
+  const run = await getRun(runId);
+  const parent = tagOf(run, "mlflow.parentRunId");
   if (parent) {
     try {
       const pipelineRun = await getPipelineRun(parent);
-      const step = pipelineRun.steps.find((s) => s.run_id === runId);
+      const step = (pipelineRun.steps ?? []).find((s) => s.run_id === runId);
       const model = step?.outputs.find((o) => o.type === "model");
       if (step) return model?.digest;
     } catch {
       // Not a pipeline run (an MLflow parent run): fall back to the step's output tag.
     }
   }
-  return tagOf(run.data.tags, "kiln.output.model");
+  return tagOf(run, "kiln.output.model");
 }
 
 export function RegisterModelButton({ runId }: { runId: string }) {

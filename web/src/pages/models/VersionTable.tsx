@@ -2,7 +2,9 @@
 // logged by its source run), the source package and run, and actions.
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
-import { getTrackingRun, packageDigest, type ModelVersion, type RegisteredModel } from "../../api/models";
+import { packageDigest, type ModelVersion, type RegisteredModel } from "../../api/models";
+import { getRun } from "../../api/runs";
+import { DataTable, type Column } from "../../components/DataTable";
 import { formatNumber, formatTime } from "../../components/format";
 import { AliasChips } from "./AliasChips";
 
@@ -18,56 +20,57 @@ export function VersionTable({
   onLineage: (version: string) => void;
 }) {
   const versions = [...(model.versions ?? [])].sort((a, b) => Number(b.version) - Number(a.version));
+  const columns: Column<ModelVersion>[] = [
+    { header: "Version", cell: (v) => `v${v.version}` },
+    { header: "Aliases", cell: (v) => <AliasChips aliases={v.aliases ?? []} /> },
+    { header: "Metrics", cell: (v) => <VersionMetrics version={v} /> },
+    {
+      header: "Source run",
+      cell: (v) =>
+        v.run_id ? (
+          <Link to={`/runs/${v.run_id}`} data-testid="version-run-link">
+            {v.run_id.slice(0, 12)}
+          </Link>
+        ) : (
+          "—"
+        ),
+    },
+    { header: "Package", cell: (v) => <span title={v.source}>{packageDigest(v.source)?.slice(0, 12) ?? v.source}</span>, className: "mono" },
+    { header: "Created", cell: (v) => formatTime(v.creation_timestamp) },
+    {
+      header: "",
+      className: "nowrap",
+      cell: (v) => (
+        <>
+          <button onClick={() => onDeploy(`${model.name}/${v.version}`)} data-testid="deploy-version">
+            Deploy
+          </button>{" "}
+          <button onClick={() => onSetAlias(v.version)} data-testid="alias-version-button">
+            Alias…
+          </button>{" "}
+          <button className="link" onClick={() => onLineage(v.version)}>
+            lineage
+          </button>
+        </>
+      ),
+    },
+  ];
   return (
-    <table className="data" data-testid="version-table">
-      <thead>
-        <tr>
-          <th>Version</th>
-          <th>Aliases</th>
-          <th>Metrics</th>
-          <th>Source run</th>
-          <th>Package</th>
-          <th>Created</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => (
-          <tr key={v.version} data-testid="version-row" data-version={v.version}>
-            <td>v{v.version}</td>
-            <td>
-              <AliasChips aliases={v.aliases ?? []} />
-            </td>
-            <td>
-              <VersionMetrics version={v} />
-            </td>
-            <td>{v.run_id ? <Link to={`/runs/${v.run_id}`} data-testid="version-run-link">{v.run_id.slice(0, 12)}</Link> : "—"}</td>
-            <td className="mono" title={v.source}>
-              {packageDigest(v.source)?.slice(0, 12) ?? v.source}
-            </td>
-            <td>{formatTime(v.creation_timestamp)}</td>
-            <td style={{ whiteSpace: "nowrap" }}>
-              <button onClick={() => onDeploy(`${model.name}/${v.version}`)} data-testid="deploy-version">
-                Deploy
-              </button>{" "}
-              <button onClick={() => onSetAlias(v.version)} data-testid="alias-version-button">
-                Alias…
-              </button>{" "}
-              <button className="link" onClick={() => onLineage(v.version)}>
-                lineage
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      rows={versions}
+      columns={columns}
+      rowKey={(v) => v.version}
+      testId="version-table"
+      rowTestId="version-row"
+      rowProps={(v) => ({ "data-version": v.version })}
+    />
   );
 }
 
 /** `kiln.metric.*` tags of the version, then the latest metrics of its source run. */
 function VersionMetrics({ version }: { version: ModelVersion }) {
   const run = useApi(
-    () => (version.run_id ? getTrackingRun(version.run_id).catch(() => undefined) : Promise.resolve(undefined)),
+    () => (version.run_id ? getRun(version.run_id).catch(() => undefined) : Promise.resolve(undefined)),
     [version.run_id],
   );
   const metrics = new Map<string, string>();

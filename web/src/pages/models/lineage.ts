@@ -1,7 +1,8 @@
 // Builds a model version's lineage graph by walking GET /api/v1/lineage upstream from its
 // package (artifact <- step run <- artifacts/datasets <- ...) and adding the deployments that
 // serve the version. Positions are columns by distance from the model version.
-import { getLineage, getTrackingRun, packageDigest, type ModelVersion } from "../../api/models";
+import { getLineage, packageDigest, type ModelVersion } from "../../api/models";
+import { getRun } from "../../api/runs";
 import { listDeployments, type Deployment } from "../../api/deployments";
 
 export type LineageKind = "dataset" | "step_run" | "artifact" | "model_version" | "deployment";
@@ -117,7 +118,7 @@ async function nameStepRuns(nodes: LineageNode[]) {
   await Promise.all(
     nodes.map(async (n) => {
       try {
-        const run = await getTrackingRun(n.id);
+        const run = await getRun(n.id);
         n.label = `${run.info.run_name} ${n.id.slice(0, 6)}`;
       } catch {
         // keep the short id

@@ -2,8 +2,16 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
-import { listModules } from "../../api/modules";
+import { listModules, type ModuleSummary } from "../../api/modules";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
+
+const columns: Column<ModuleSummary>[] = [
+  { header: "Name", cell: (m) => <Link to={`/modules/${m.name.split("/").map(encodeURIComponent).join("/")}`}>{m.name}</Link> },
+  { header: "Latest version", cell: (m) => m.latest_version },
+  { header: "Versions", cell: (m) => m.versions.length, className: "muted" },
+  { header: "Description", cell: (m) => m.description },
+];
 
 export function ModuleList() {
   const list = useApi(listModules, []);
@@ -24,30 +32,7 @@ export function ModuleList() {
       {list.data && shown.length === 0 && (
         <Empty>{list.data.length ? "No module matches." : <>No published modules yet: <code>kiln module publish DIR</code>.</>}</Empty>
       )}
-      {shown.length > 0 && (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Latest version</th>
-              <th>Versions</th>
-              <th>Description</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((m) => (
-              <tr key={m.name} data-testid="module-row">
-                <td>
-                  <Link to={`/modules/${m.name.split("/").map(encodeURIComponent).join("/")}`}>{m.name}</Link>
-                </td>
-                <td>{m.latest_version}</td>
-                <td className="muted">{m.versions.length}</td>
-                <td>{m.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {shown.length > 0 && <DataTable rows={shown} columns={columns} rowKey={(m) => m.name} rowTestId="module-row" />}
     </div>
   );
 }

@@ -5,7 +5,9 @@ import { useParams, useSearchParams } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { getModule, type ModuleManifest, type ModuleParam, type ModulePort } from "../../api/modules";
 import { ErrorBanner, Loading } from "../../components/Status";
-import { formatBytes, formatTime } from "../../components/format";
+import { DataTable, type Column } from "../../components/DataTable";
+import { FileTable } from "../../components/FileTable";
+import { formatTime, formatValue } from "../../components/format";
 
 export function ModuleView() {
   const name = useParams()["*"] ?? "";
@@ -57,7 +59,7 @@ function ModuleBody({ module: m }: { module: ModuleManifest }) {
           <h2>Runner</h2>
           <Runner module={m} />
           <h2>Files</h2>
-          <Files module={m} />
+          <FileTable files={m.files} testId="module-files" />
         </div>
         <div className="panel">
           <h2>module.yaml</h2>
@@ -68,7 +70,6 @@ function ModuleBody({ module: m }: { module: ModuleManifest }) {
   );
 }
 
-const show = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v));
 
 function range(p: ModuleParam): string {
   if (p.values?.length) return p.values.join(" | ");
@@ -76,54 +77,36 @@ function range(p: ModuleParam): string {
   return `${p.min ?? "−∞"} … ${p.max ?? "∞"}`;
 }
 
+const paramColumns: Column<ModuleParam>[] = [
+  { header: "Name", cell: (p) => p.name, className: "mono" },
+  { header: "Type", cell: (p) => (p.type === "list" && p.items ? `list of ${p.items}` : p.type) },
+  { header: "Default", cell: (p) => formatValue(p.default), className: "mono" },
+  { header: "Range / values", cell: range, className: "mono" },
+  { header: "Required", cell: (p) => (p.required ? "yes" : "") },
+  { header: "Help", cell: (p) => p.help },
+];
+
 function ParamsTable({ params }: { params: ModuleParam[] }) {
   if (params.length === 0) return <p className="muted">No params.</p>;
-  return (
-    <table className="data" data-testid="module-params">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Type</th>
-          <th>Default</th>
-          <th>Range / values</th>
-          <th>Required</th>
-          <th>Help</th>
-        </tr>
-      </thead>
-      <tbody>
-        {params.map((p) => (
-          <tr key={p.name} data-testid="module-param">
-            <td className="mono">{p.name}</td>
-            <td>{p.type === "list" && p.items ? `list of ${p.items}` : p.type}</td>
-            <td className="mono">{show(p.default)}</td>
-            <td className="mono">{range(p)}</td>
-            <td>{p.required ? "yes" : ""}</td>
-            <td>{p.help}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable rows={params} columns={paramColumns} rowKey={(p) => p.name} testId="module-params" rowTestId="module-param" />;
 }
+
+const portColumns: Column<ModulePort>[] = [
+  { cell: (p) => p.name, className: "mono" },
+  {
+    cell: (p) => (
+      <>
+        <span className="badge">{p.type}</span>
+        {p.optional && <span className="muted"> optional</span>}
+      </>
+    ),
+  },
+  { cell: (p) => p.description },
+];
 
 function PortTable({ ports, testId }: { ports: ModulePort[]; testId: string }) {
   if (ports.length === 0) return <p className="muted">None.</p>;
-  return (
-    <table className="data" data-testid={testId}>
-      <tbody>
-        {ports.map((p) => (
-          <tr key={p.name}>
-            <td className="mono">{p.name}</td>
-            <td>
-              <span className="badge">{p.type}</span>
-              {p.optional && <span className="muted"> optional</span>}
-            </td>
-            <td>{p.description}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable rows={ports} columns={portColumns} rowKey={(p) => p.name} testId={testId} />;
 }
 
 function Runner({ module: m }: { module: ModuleManifest }) {
@@ -154,22 +137,5 @@ function Runner({ module: m }: { module: ModuleManifest }) {
       <dt>files digest</dt>
       <dd className="mono">{m.files_digest.slice(0, 16)}</dd>
     </dl>
-  );
-}
-
-function Files({ module: m }: { module: ModuleManifest }) {
-  return (
-    <table className="data">
-      <tbody>
-        {m.files.map((f) => (
-          <tr key={f.path}>
-            <td className="mono">{f.path}</td>
-            <td className="num">{formatBytes(f.size)}</td>
-            <td className="mono">{f.digest.slice(0, 12)}</td>
-            <td>{f.executable ? "executable" : ""}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

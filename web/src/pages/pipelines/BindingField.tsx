@@ -1,7 +1,7 @@
 // One input of a step in the step form: shows the connected upstream output, or lets the
 // user bind the input to a dataset (dataset:NAME@VERSION|latest) or a file path.
 import type { ModulePort } from "../../api/modules";
-import type { DatasetSummary } from "../../api/pipelines";
+import type { DatasetSummary } from "../../api/datasets";
 import { parseBinding } from "./spec";
 
 interface Props {

@@ -1,12 +1,12 @@
 // The read-only DAG of a pipeline (its page and its runs' live view): steps laid out left to
 // right, coloured by `statuses` when given; clicking a step calls `onSelect`.
 import { useEffect, useMemo } from "react";
-import { Background, Controls, ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import "./pipelines.css";
 import type { StepSpec } from "./spec";
 import { buildEdges, buildNodes, type Manifests } from "./graph";
-import { nodeTypes as nodeTypesStable } from "./StepNode";
+import { FIT_VIEW, FLOW_SETTINGS, FlowChrome } from "./flowFrame";
 
 interface Props {
   steps: StepSpec[];
@@ -16,9 +16,6 @@ interface Props {
   onSelect?: (step: string) => void;
   height?: number;
 }
-
-// Readable node text wins over seeing everything at once: long pipelines pan sideways.
-const FIT = { padding: 0.1, minZoom: 0.55, maxZoom: 1 };
 
 export function DagCanvas(props: Props) {
   return (
@@ -35,7 +32,7 @@ function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }
   const { fitView } = useReactFlow();
   useEffect(() => {
     setNodes(laidOut);
-    const timer = setTimeout(() => fitView(FIT), 50);
+    const timer = setTimeout(() => fitView(FIT_VIEW), 50);
     return () => clearTimeout(timer);
   }, [laidOut, setNodes, fitView]);
   const shown = useMemo(
@@ -51,18 +48,15 @@ function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }
       <ReactFlow
         nodes={shown}
         edges={animated}
-        nodeTypes={nodeTypesStable}
+        {...FLOW_SETTINGS}
         onNodesChange={onNodesChange}
         onNodeClick={(_, node) => onSelect?.(node.id)}
         nodesConnectable={false}
         nodesDraggable
         fitView
-        fitViewOptions={FIT}
-        minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
+        fitViewOptions={FIT_VIEW}
       >
-        <Background gap={16} />
-        <Controls showInteractive={false} />
+        <FlowChrome />
       </ReactFlow>
     </div>
   );

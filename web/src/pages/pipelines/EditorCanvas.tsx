@@ -4,14 +4,15 @@
 // moved nodes are remembered in this browser only (never in the YAML).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  Background, Controls, ReactFlow, useNodesState, useReactFlow,
+  ReactFlow, useNodesState, useReactFlow,
   type Connection, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import type { EditorStep } from "./editorModel";
 import { buildEdges, buildNodes, stepNodeData, type Manifests } from "./graph";
 import { MODULE_DRAG_TYPE } from "./Palette";
-import { nodeTypes, type StepNodeType } from "./StepNode";
+import type { StepNodeType } from "./StepNode";
+import { FIT_VIEW, FLOW_SETTINGS, FlowChrome } from "./flowFrame";
 
 interface Props {
   steps: EditorStep[];
@@ -64,7 +65,7 @@ export function EditorCanvas(props: Props) {
     }));
     if (ready && !laidOut.current && steps.length) {
       laidOut.current = true;
-      setTimeout(() => flow.fitView({ padding: 0.1, minZoom: 0.5, maxZoom: 1 }), 50);
+      setTimeout(() => flow.fitView(FIT_VIEW), 50);
     }
   }, [steps, manifests, nameToId, props.problemSteps, props.positionsKey, props.pendingPosition, setNodes, flow]);
 
@@ -133,7 +134,7 @@ export function EditorCanvas(props: Props) {
       <ReactFlow
         nodes={shownNodes}
         edges={edges}
-        nodeTypes={nodeTypes}
+        {...FLOW_SETTINGS}
         onNodesChange={onNodesChangeAll}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -144,11 +145,8 @@ export function EditorCanvas(props: Props) {
         onPaneClick={() => props.onSelect(undefined)}
         onNodeDragStop={savePositions}
         deleteKeyCode={["Delete", "Backspace"]}
-        minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
       >
-        <Background gap={16} />
-        <Controls showInteractive={false} />
+        <FlowChrome />
       </ReactFlow>
     </div>
   );

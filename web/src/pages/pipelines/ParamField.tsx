@@ -3,6 +3,7 @@
 // lists, text otherwise. Any field also takes `${params.NAME}` to pass a pipeline param.
 import { useState } from "react";
 import type { ModuleParam } from "../../api/modules";
+import { formatValue } from "../../components/format";
 import { PARAM_REF } from "./paramCheck";
 
 interface Props {
@@ -12,7 +13,6 @@ interface Props {
   onChange: (value: unknown) => void; // undefined: not set (the module default applies)
 }
 
-const show = (v: unknown) => (v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v));
 
 /** Text typed into a number field: a number when it is one, else the text (flagged invalid). */
 function parseNumber(text: string, type: string): unknown {
@@ -34,7 +34,7 @@ function parseList(text: string, items: string): unknown {
 
 export function ParamField({ param, value, problem, onChange }: Props) {
   const required = param.required || param.default === undefined;
-  const [text, setText] = useState(() => (Array.isArray(value) ? value.join("\n") : show(value)));
+  const [text, setText] = useState(() => (Array.isArray(value) ? value.join("\n") : formatValue(value)));
   const id = `param-${param.name}`;
   const common = { id, className: problem ? "invalid" : "", "data-testid": id, "aria-invalid": !!problem };
   const setFromText = (t: string, parse: (t: string) => unknown) => {
@@ -44,7 +44,7 @@ export function ParamField({ param, value, problem, onChange }: Props) {
   let input;
   if (param.type === "int" || param.type === "float") {
     input = (
-      <input {...common} inputMode="decimal" value={text} placeholder={show(param.default)}
+      <input {...common} inputMode="decimal" value={text} placeholder={formatValue(param.default)}
         onChange={(e) => setFromText(e.target.value, (t) => parseNumber(t, param.type))} />
     );
   } else if (param.type === "bool") {
@@ -52,8 +52,8 @@ export function ParamField({ param, value, problem, onChange }: Props) {
     input = <input {...common} type="checkbox" checked={effective} onChange={(e) => onChange(e.target.checked)} />;
   } else if (param.type === "enum") {
     input = (
-      <select {...common} value={show(value)} onChange={(e) => onChange(e.target.value || undefined)}>
-        <option value="">{param.default !== undefined ? `(default: ${show(param.default)})` : "(choose)"}</option>
+      <select {...common} value={formatValue(value)} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">{param.default !== undefined ? `(default: ${formatValue(param.default)})` : "(choose)"}</option>
         {param.values?.map((v) => <option key={v} value={v}>{v}</option>)}
       </select>
     );
@@ -64,7 +64,7 @@ export function ParamField({ param, value, problem, onChange }: Props) {
     );
   } else {
     input = (
-      <input {...common} value={text} placeholder={show(param.default)}
+      <input {...common} value={text} placeholder={formatValue(param.default)}
         onChange={(e) => setFromText(e.target.value, (t) => (t === "" ? undefined : t))} />
     );
   }
@@ -91,6 +91,6 @@ function describe(p: ModuleParam): string {
   const parts = [p.type === "list" ? `list of ${p.items ?? "string"} (one per line)` : p.type];
   if (p.min !== undefined) parts.push(`≥ ${p.min}`);
   if (p.max !== undefined) parts.push(`≤ ${p.max}`);
-  if (p.default !== undefined) parts.push(`default ${show(p.default)}`);
+  if (p.default !== undefined) parts.push(`default ${formatValue(p.default)}`);
   return parts.join(", ");
 }

@@ -3,7 +3,7 @@
 // written, its timing, outputs and tracking run.
 import { useEffect, useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { cancelRun, getRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
+import { cancelPipelineRun, getPipelineRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
@@ -16,7 +16,7 @@ import "./pipelines.css";
 
 export function PipelineRunView() {
   const runId = useParams().runId ?? "";
-  const run = useApi(() => getRun(runId), [runId]);
+  const run = useApi(() => getPipelineRun(runId), [runId]);
   const events = useRunEvents(runId, run.reload);
   const { steps, source } = useRunSteps(run.data);
   const manifests = useManifests(steps.flatMap((s) => (s.uses ? [s.uses] : [])));
@@ -32,7 +32,7 @@ export function PipelineRunView() {
 
   const status = events.end?.status ?? run.data?.status ?? "";
   const finished = TERMINAL_STATES.includes(status);
-  const cancel = () => cancelRun(runId).then(run.reload, setActionError);
+  const cancel = () => cancelPipelineRun(runId).then(run.reload, setActionError);
 
   return (
     <div>

@@ -1,6 +1,7 @@
 // The pipeline-level form shown when no step is selected: the pipeline's name and its
 // params (name, type, default, min, max), which steps use as `${params.NAME}`.
 import { useState } from "react";
+import { NameField } from "./NameField";
 import type { PipelineParamSpec } from "./spec";
 import type { Problem } from "./validate";
 
@@ -37,14 +38,7 @@ export function PipelineSettings({ name, params, problems, onName, onParams }: P
   };
   return (
     <div className="panel" data-testid="pipeline-settings">
-      <label className="field">
-        <span>
-          Pipeline name<span className="required-mark">*</span>
-        </span>
-        <input value={name} onChange={(e) => onName(e.target.value)} className={problemOf("name") ? "invalid" : ""}
-          data-testid="pipeline-name-input" />
-        {problemOf("name") && <span className="field-error" data-testid="field-error">{problemOf("name")}</span>}
-      </label>
+      <NameField label="Pipeline name" value={name} problem={problemOf("name")} testId="pipeline-name-input" onChange={onName} />
       <h3>Pipeline params</h3>
       <p className="help muted">Steps use them as <code>{"${params.NAME}"}</code>; runs can override them.</p>
       {Object.entries(params).map(([key, decl]) => (

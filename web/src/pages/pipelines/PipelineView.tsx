@@ -1,7 +1,7 @@
 // A saved pipeline: its DAG, its YAML, its runs (a page at a time) and the run panel.
 import { useMemo } from "react";
 import { Link, useParams } from "react-router-dom";
-import { getPipeline, listRuns } from "../../api/pipelines";
+import { getPipeline, listPipelineRuns } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatTime } from "../../components/format";
@@ -10,7 +10,7 @@ import { RunPanel } from "./RunPanel";
 import { RunTable } from "./RunTable";
 import { useManifests } from "./graph";
 import { parseSpec, type PipelineSpec } from "./spec";
-import { usePages, Pager } from "./usePages";
+import { Pager, usePageTokens } from "../../components/Pager";
 import "./pipelines.css";
 
 function safeParse(text: string | undefined): { spec?: PipelineSpec; error?: Error } {
@@ -27,7 +27,8 @@ export function PipelineView() {
   const saved = useApi(() => getPipeline(name), [name]);
   const { spec, error: parseError } = useMemo(() => safeParse(saved.data?.spec), [saved.data?.spec]);
   const manifests = useManifests(spec?.steps.flatMap((s) => (s.uses ? [s.uses] : [])) ?? []);
-  const runs = usePages((token) => listRuns({ pipeline: name }, 20, token), [name], 5000);
+  const pages = usePageTokens(name);
+  const runs = useApi(() => listPipelineRuns({ pipeline: name }, 20, pages.current), [name, pages.current], 5000);
 
   return (
     <div>
@@ -63,7 +64,7 @@ export function PipelineView() {
       <h2>Runs</h2>
       <ErrorBanner error={runs.error} />
       {runs.data && <RunTable runs={runs.data.items} />}
-      <Pager {...runs} />
+      <Pager pages={pages} nextToken={runs.data?.next_page_token} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { submitRun, type Submission } from "../../api/pipelines";
 import { ErrorBanner } from "../../components/Status";
+import { Toggle } from "../../components/Toggle";
 import { checkOverrideText } from "./paramCheck";
 import type { PipelineParamSpec } from "./spec";
 
@@ -69,10 +70,9 @@ export function RunPanel({ pipeline, params, onSubmitted }: Props) {
       <div className="toolbar">
         <h2 style={{ margin: 0 }}>Run</h2>
         <span className="spacer" />
-        <label>
-          <input type="checkbox" checked={sweep} onChange={(e) => setSweep(e.target.checked)} data-testid="sweep-mode" />{" "}
+        <Toggle checked={sweep} onChange={setSweep} testId="sweep-mode">
           sweep (grid)
-        </label>
+        </Toggle>
       </div>
       <p className="muted" style={{ marginTop: 0 }}>
         Empty fields keep the defaults.{" "}

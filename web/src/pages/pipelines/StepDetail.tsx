@@ -2,7 +2,8 @@
 // streamed live.
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
-import type { PipelineRun } from "../../api/pipelines";
+import type { PipelineRun, StepOutput } from "../../api/pipelines";
+import { DataTable, type Column } from "../../components/DataTable";
 import { StateBadge } from "../../components/Status";
 import { formatDuration } from "../../components/format";
 import { useStepLog, type StepEvent } from "./useRunEvents";
@@ -13,6 +14,12 @@ interface Props {
   step: string;
   live?: StepEvent;
 }
+
+const outputColumns: Column<StepOutput>[] = [
+  { header: "Output", cell: (o) => o.name },
+  { header: "Type", cell: (o) => `${o.type}${o.folder ? " (folder)" : ""}` },
+  { header: "Digest", cell: (o) => `${o.digest.slice(0, 16)}…`, className: "mono" },
+];
 
 function useNow(active: boolean) {
   const [now, setNow] = useState(Date.now());
@@ -61,24 +68,7 @@ export function StepDetail({ runId, run, step, live }: Props) {
       </div>
       {(live?.message || record?.error) && <div className="field-error">{live?.message || record?.error}</div>}
       {record && record.outputs.length > 0 && (
-        <table className="data" style={{ marginBottom: "0.8rem" }}>
-          <thead>
-            <tr>
-              <th>Output</th>
-              <th>Type</th>
-              <th>Digest</th>
-            </tr>
-          </thead>
-          <tbody>
-            {record.outputs.map((o) => (
-              <tr key={o.name}>
-                <td>{o.name}</td>
-                <td>{o.type}{o.folder ? " (folder)" : ""}</td>
-                <td className="mono">{o.digest.slice(0, 16)}…</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={record.outputs} columns={outputColumns} rowKey={(o) => o.name} style={{ marginBottom: "0.8rem" }} />
       )}
       <h3>Log</h3>
       <pre className="log-view" ref={logRef} data-testid="step-log">

@@ -1,11 +1,12 @@
 // The side form of the selected step: its name, module version, params (generated from the
 // module's manifest) and input bindings, with this step's problems shown by their fields.
 import { useState } from "react";
-import type { DatasetSummary } from "../../api/pipelines";
+import type { DatasetSummary } from "../../api/datasets";
 import { ErrorBanner, Loading } from "../../components/Status";
 import type { EditorStep } from "./editorModel";
 import type { Manifests } from "./graph";
 import { BindingField } from "./BindingField";
+import { NameField } from "./NameField";
 import { ParamField } from "./ParamField";
 import { splitUses } from "./spec";
 import { manifestOf } from "./graph";
@@ -41,17 +42,16 @@ export function StepForm(props: Props) {
   const { module } = splitUses(step.uses);
   return (
     <div className="panel" data-testid="step-form">
-      <label className="field">
-        <span>
-          Step name<span className="required-mark">*</span>
-        </span>
-        <input value={name} className={problemOf("name") ? "invalid" : ""} data-testid="step-name"
-          onChange={(e) => {
-            setName(e.target.value);
-            props.onRename(e.target.value);
-          }} />
-        {problemOf("name") && <span className="field-error" data-testid="field-error">{problemOf("name")}</span>}
-      </label>
+      <NameField
+        label="Step name"
+        value={name}
+        problem={problemOf("name")}
+        testId="step-name"
+        onChange={(value) => {
+          setName(value);
+          props.onRename(value);
+        }}
+      />
       {manifest instanceof Error && <ErrorBanner error={manifest} />}
       {!manifest && <Loading what="the module" />}
       {manifest && !(manifest instanceof Error) && (

@@ -3,18 +3,10 @@
 // lineage of the steps that have run (GET /api/v1/lineage: which artifact each input read,
 // matched to the step output with that digest).
 import { useMemo } from "react";
-import { get } from "../../api/client";
+import { getLineage } from "../../api/models";
 import { getPipeline, type PipelineRun } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { parseSpec, type StepSpec } from "./spec";
-
-interface LineageEdge {
-  src_kind: string;
-  src_id: string;
-  dst_kind: string;
-  dst_id: string;
-  label: string;
-}
 
 const MAX_LINEAGE_STEPS = 100;
 
@@ -39,13 +31,13 @@ async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
   );
   const withRuns = steps.filter((s) => s.run_id).slice(0, MAX_LINEAGE_STEPS);
   const lineage = await Promise.all(
-    withRuns.map((s) => get<{ edges: LineageEdge[] }>("/api/v1/lineage", { kind: "step_run", id: s.run_id }).catch(() => ({ edges: [] }))),
+    withRuns.map((s) => getLineage("step_run", s.run_id).catch(() => [])),
   );
   return steps.map((s) => {
     const i = withRuns.indexOf(s);
     const inputs: Record<string, string> = {};
     const inputTypes: Record<string, string> = {};
-    for (const e of i >= 0 ? lineage[i].edges : []) {
+    for (const e of i >= 0 ? lineage[i] : []) {
       if (e.dst_id !== s.run_id || !e.label.startsWith("input:")) continue;
       // Equal content may come from several steps: take the last one listed before this step.
       const from = producers.filter((p) => p.digest === e.src_id && p.step !== s.step).pop();

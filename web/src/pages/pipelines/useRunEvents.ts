@@ -1,7 +1,7 @@
 // Follows a pipeline run's Server-Sent Events (GET /api/v1/pipeline-runs/ID/events): live
 // step states for the canvas, and one step's log lines as they are written.
 import { useEffect, useState } from "react";
-import { runEventsUrl } from "../../api/pipelines";
+import { pipelineRunEventsUrl } from "../../api/pipelines";
 
 export interface StepEvent {
   step: string;
@@ -24,7 +24,7 @@ export function useRunEvents(runId: string, onChange?: () => void) {
   useEffect(() => {
     setSteps({});
     setEnd(undefined);
-    const source = new EventSource(runEventsUrl(runId));
+    const source = new EventSource(pipelineRunEventsUrl(runId, { logs: false }));
     source.addEventListener("step", (e) => {
       const event = JSON.parse((e as MessageEvent).data) as StepEvent;
       setSteps((prev) => ({ ...prev, [event.step]: event }));
@@ -53,7 +53,7 @@ export function useStepLog(runId: string, step: string | undefined) {
     setLines([]);
     setDone(false);
     if (!step) return;
-    const source = new EventSource(runEventsUrl(runId, step));
+    const source = new EventSource(pipelineRunEventsUrl(runId, { step }));
     let pending: string[] = [];
     const flush = setInterval(() => {
       if (pending.length === 0) return;

@@ -2,7 +2,7 @@
 // row (highest, or lowest for loss/error-like names) is bold.
 import { formatNumber } from "../../components/format";
 import type { Comparison } from "./compareData";
-import { RunHeadRow } from "./ParamDiffTable";
+import { RunGrid } from "./RunGrid";
 
 const lowerIsBetter = (key: string) => /loss|error|rmse|mae|mse/i.test(key);
 
@@ -10,28 +10,23 @@ export function CompareMetricsTable({ comparison }: { comparison: Comparison }) 
   return (
     <section className="panel">
       <h2>Metric values</h2>
-      <div className="table-scroll">
-        <table className="data" data-testid="compare-metrics">
-          <RunHeadRow comparison={comparison} first="Metric" />
-          <tbody>
-            {comparison.metricKeys.map((key) => {
-              const values = comparison.runs.map((r) => r.metrics.get(key)?.value);
-              const finite = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
-              const best = new Set(finite).size > 1 ? (lowerIsBetter(key) ? Math.min(...finite) : Math.max(...finite)) : undefined;
-              return (
-                <tr key={key} data-testid="compare-metrics-row">
-                  <td className="mono">{key}</td>
-                  {values.map((v, i) => (
-                    <td key={i} className="num" style={{ fontWeight: v === best ? 700 : undefined }}>
-                      {formatNumber(v)}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <RunGrid comparison={comparison} first="Metric" testId="compare-metrics">
+        {comparison.metricKeys.map((key) => {
+          const values = comparison.runs.map((r) => r.metrics.get(key)?.value);
+          const finite = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+          const best = new Set(finite).size > 1 ? (lowerIsBetter(key) ? Math.min(...finite) : Math.max(...finite)) : undefined;
+          return (
+            <tr key={key} data-testid="compare-metrics-row">
+              <td className="mono">{key}</td>
+              {values.map((v, i) => (
+                <td key={i} className="num" style={{ fontWeight: v === best ? 700 : undefined }}>
+                  {formatNumber(v)}
+                </td>
+              ))}
+            </tr>
+          );
+        })}
+      </RunGrid>
     </section>
   );
 }

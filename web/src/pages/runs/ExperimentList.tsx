@@ -1,11 +1,19 @@
 // The experiment list: every experiment (100 a page), linking to its run table.
 import { Link } from "react-router-dom";
-import { listExperiments } from "../../api/runs";
+import { type Experiment, listExperiments } from "../../api/runs";
 import { useApi } from "../../api/useApi";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 import { formatTime } from "../../components/format";
-import { Pager, usePageTokens } from "./Pager";
+import { DataTable, type Column } from "../../components/DataTable";
+import { Pager, usePageTokens } from "../../components/Pager";
 import "./runs.css";
+
+const columns: Column<Experiment>[] = [
+  { header: "Name", cell: (e) => <Link to={`/experiments/${encodeURIComponent(e.experiment_id)}`}>{e.name}</Link> },
+  { header: "ID", cell: (e) => e.experiment_id, className: "mono" },
+  { header: "Created", cell: (e) => formatTime(e.creation_time) },
+  { header: "Last update", cell: (e) => formatTime(e.last_update_time) },
+];
 
 export function ExperimentList() {
   const pages = usePageTokens();
@@ -18,28 +26,13 @@ export function ExperimentList() {
       {loaded.loading && !loaded.data && <Loading what="experiments" />}
       {loaded.data && experiments.length === 0 && <Empty>No experiments yet.</Empty>}
       {experiments.length > 0 && (
-        <table className="data" data-testid="experiment-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>ID</th>
-              <th>Created</th>
-              <th>Last update</th>
-            </tr>
-          </thead>
-          <tbody>
-            {experiments.map((e) => (
-              <tr key={e.experiment_id} data-testid="experiment-row">
-                <td>
-                  <Link to={`/experiments/${encodeURIComponent(e.experiment_id)}`}>{e.name}</Link>
-                </td>
-                <td className="mono">{e.experiment_id}</td>
-                <td>{formatTime(e.creation_time)}</td>
-                <td>{formatTime(e.last_update_time)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={experiments}
+          columns={columns}
+          rowKey={(e) => e.experiment_id}
+          testId="experiment-table"
+          rowTestId="experiment-row"
+        />
       )}
       <Pager pages={pages} nextToken={loaded.data?.next_page_token} />
     </div>

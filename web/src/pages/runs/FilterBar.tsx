@@ -1,6 +1,7 @@
 // The run table's filter box (MLflow filter syntax, checked by the server) and the
 // "top-level runs only" toggle that hides pipeline steps' child runs.
 import { useEffect, useState } from "react";
+import { Toggle } from "../../components/Toggle";
 import { checkFilter } from "./runTableState";
 
 interface Props {
@@ -45,15 +46,9 @@ export function FilterBar({ filter, topLevelOnly, onApply, onTopLevel }: Props) 
             Clear
           </button>
         )}
-        <label>
-          <input
-            type="checkbox"
-            data-testid="top-level-only"
-            checked={topLevelOnly}
-            onChange={(e) => onTopLevel(e.target.checked)}
-          />{" "}
+        <Toggle checked={topLevelOnly} onChange={onTopLevel} testId="top-level-only">
           Top-level runs only (hide pipeline steps)
-        </label>
+        </Toggle>
       </div>
       {problem && (
         <div className="field-error" data-testid="run-filter-error">

@@ -1,6 +1,6 @@
 // A folder output at a glance: its pictures shown inline (the first 12) and its other files
 // as links that open their own preview.
-import { blobUrl, type TreeFile } from "../../api/runs";
+import { blobUrl, type TreeFile } from "../../api/blobs";
 import { Empty } from "../../components/Status";
 import { formatBytes } from "../../components/format";
 import { previewKind } from "./artifactText";

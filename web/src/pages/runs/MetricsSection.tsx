@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { getMetricHistory, type Metric, metricNumber, type Run } from "../../api/runs";
 import { useApi } from "../../api/useApi";
 import { Chart, type ChartOption } from "../../components/Chart";
+import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorBanner } from "../../components/Status";
 import { formatNumber, formatTime } from "../../components/format";
 
@@ -46,29 +47,15 @@ export function MetricsSection({ run }: { run: Run; live?: boolean }) {
   );
 }
 
+const metricColumns: Column<Metric>[] = [
+  { header: "Metric", cell: (m) => m.key, className: "mono" },
+  { header: "Value", cell: (m) => formatNumber(metricNumber(m.value), 6), num: true },
+  { header: "Step", cell: (m) => m.step, num: true },
+  { header: "Logged", cell: (m) => formatTime(m.timestamp) },
+];
+
 function MetricTable({ metrics }: { metrics: Metric[] }) {
-  return (
-    <table className="data" data-testid="run-metrics">
-      <thead>
-        <tr>
-          <th>Metric</th>
-          <th className="num">Value</th>
-          <th className="num">Step</th>
-          <th>Logged</th>
-        </tr>
-      </thead>
-      <tbody>
-        {metrics.map((m) => (
-          <tr key={m.key} data-testid="run-metrics-row">
-            <td className="mono">{m.key}</td>
-            <td className="num">{formatNumber(metricNumber(m.value), 6)}</td>
-            <td className="num">{m.step}</td>
-            <td>{formatTime(m.timestamp)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <DataTable rows={metrics} columns={metricColumns} rowKey={(m) => m.key} testId="run-metrics" rowTestId="run-metrics-row" />;
 }
 
 function MetricChart({ metricKey, points }: { metricKey: string; points: Metric[] }) {

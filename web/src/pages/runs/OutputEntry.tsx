@@ -1,7 +1,8 @@
 // One output of a pipeline step in the Outputs list: type, name, short digest and size, a
 // download link for a file, and for a folder a toggle that lists its files.
 import { useState } from "react";
-import { blobUrl, getTree, type StepOutput, storedBlobSize, type TreeFile } from "../../api/runs";
+import { blobUrl, getTree, storedBlobSize, type TreeFile } from "../../api/blobs";
+import type { StepOutput } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner } from "../../components/Status";
 import { formatBytes } from "../../components/format";

@@ -3,7 +3,8 @@
 // output previews it (tables, text, pictures); a folder shows its pictures and files.
 import { useState } from "react";
 import { Link } from "react-router-dom";
-import { getPipelineRun, type PipelineStep, type TreeFile } from "../../api/runs";
+import type { TreeFile } from "../../api/blobs";
+import { getPipelineRun, type PipelineStep } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { Empty, ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { ArtifactPreview } from "./ArtifactPreview";

@@ -5,7 +5,7 @@ import { Link, useParams } from "react-router-dom";
 import { getExperiment, searchRuns } from "../../api/runs";
 import { useApi } from "../../api/useApi";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
-import { Pager, usePageTokens } from "./Pager";
+import { Pager, usePageTokens } from "../../components/Pager";
 import { FilterBar } from "./FilterBar";
 import { ColumnChooser, defaultColumns, keysOfPage } from "./ColumnChooser";
 import { RunRows } from "./RunRows";

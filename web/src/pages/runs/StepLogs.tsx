@@ -2,7 +2,7 @@
 // from the pipeline run's Server-Sent Events while the step runs; a finished run replays them.
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
-import { pipelineEventsUrl } from "../../api/runs";
+import { pipelineRunEventsUrl } from "../../api/pipelines";
 import { StateBadge } from "../../components/Status";
 
 const MAX_LINES = 5000;
@@ -21,7 +21,7 @@ function useLogStream(pipelineRunId: string, step: string | undefined, attempt: 
   const [state, setState] = useState<StreamState>(initial);
   useEffect(() => {
     setState(initial);
-    const source = new EventSource(pipelineEventsUrl(pipelineRunId, step));
+    const source = new EventSource(pipelineRunEventsUrl(pipelineRunId, { step }));
     source.onopen = () => setState((s) => ({ ...s, phase: "live" }));
     source.addEventListener("log", (e) => {
       const data = JSON.parse((e as MessageEvent).data) as { step: string; line: string };

@@ -1,8 +1,9 @@
 // Table previews: a CSV/TSV file's first 100 rows (parsed from the start of the file) and a
 // stored Kiln table's first 100 rows with its total row count (GET /api/v1/tables/{digest}).
 import type { ReactNode } from "react";
-import { getTable } from "../../api/runs";
+import { getTable } from "../../api/blobs";
 import { useApi } from "../../api/useApi";
+import { DataTable } from "../../components/DataTable";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatNumber } from "../../components/format";
 import { parseDelimited, readPrefix } from "./artifactText";
@@ -14,7 +15,7 @@ export function CsvPreview({ url, delimiter }: { url: string; delimiter: string 
   if (loaded.error) return <ErrorBanner error={loaded.error} />;
   if (!loaded.data) return <Loading what="the table" />;
   const [head = [], ...rows] = parseDelimited(loaded.data.text, delimiter, TABLE_ROWS + 1);
-  return <DataTable head={head} rows={rows} note={`The first ${rows.length} rows.`} />;
+  return <PreviewTable head={head} rows={rows} note={`The first ${rows.length} rows.`} />;
 }
 
 export function KilnTablePreview({ digest }: { digest: string }) {
@@ -33,7 +34,7 @@ export function KilnTablePreview({ digest }: { digest: string }) {
       {c.name} <span className="col-kind">{c.type}</span>
     </span>
   ));
-  return <DataTable head={head} rows={rows.map((r) => r.map(cellText))} note={note} />;
+  return <PreviewTable head={head} rows={rows.map((r) => r.map(cellText))} note={note} />;
 }
 
 /** A cell as text: floats to 6 significant digits, a missing cell as an empty cell. */
@@ -43,29 +44,13 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
-function DataTable({ head, rows, note }: { head: ReactNode[]; rows: string[][]; note: ReactNode }) {
+function PreviewTable({ head, rows, note }: { head: ReactNode[]; rows: string[][]; note: ReactNode }) {
+  const columns = head.map((header, c) => ({ header, cell: (row: string[]) => row[c] }));
   return (
     <>
       <p className="muted">{note}</p>
       <div className="table-scroll">
-        <table className="data" data-testid="artifact-table">
-          <thead>
-            <tr>
-              {head.map((h, i) => (
-                <th key={i}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, r) => (
-              <tr key={r}>
-                {row.map((cell, c) => (
-                  <td key={c}>{cell}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={rows} columns={columns} rowKey={(_, r) => r} testId="artifact-table" />
       </div>
     </>
   );

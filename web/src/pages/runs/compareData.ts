@@ -1,12 +1,12 @@
 // Loads what the comparison page shows: the runs (named by ids or by a sweep), each with its
 // params and metrics; a pipeline run also gets its steps' metrics, keyed `STEP/METRIC`.
+import { listPipelineRuns } from "../../api/pipelines";
 import {
   childRunsOf,
   getMetricHistory,
   metricNumber,
   type Run,
   runsByIds,
-  sweepPipelineRuns,
   tagOf,
 } from "../../api/runs";
 import { MAX_COMPARE, MIN_COMPARE } from "./CompareBar";
@@ -45,8 +45,9 @@ function checkCount(n: number, what: string) {
 /** The run ids a `?runs=` or `?sweep=` query names. */
 export async function resolveRunIds(runsParam: string | null, sweep: string | null): Promise<string[]> {
   if (sweep) {
-    const { runs, more } = await sweepPipelineRuns(sweep, MAX_COMPARE + 1);
-    if (more || runs.length > MAX_COMPARE) checkCount(MAX_COMPARE + 1, "this sweep has more than");
+    const page = await listPipelineRuns({ sweep_id: sweep }, MAX_COMPARE + 1);
+    const runs = page.items;
+    if (page.next_page_token || runs.length > MAX_COMPARE) checkCount(MAX_COMPARE + 1, "this sweep has more than");
     checkCount(runs.length, `sweep ${sweep} has`);
     return runs.map((r) => r.run_id);
   }

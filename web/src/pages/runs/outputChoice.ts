@@ -1,6 +1,7 @@
 // What the Outputs section previews: one file (an output, or a file in a folder output), or a
 // whole folder output (shown as a gallery of its images and a list of its other files).
-import { blobUrl, type StepOutput, type TreeFile } from "../../api/runs";
+import { blobUrl, type TreeFile } from "../../api/blobs";
+import type { StepOutput } from "../../api/pipelines";
 import type { PreviewFile } from "./ArtifactPreview";
 
 export type OutputChoice =

@@ -1,5 +1,6 @@
-// Page-token pagination: remembers the tokens of the pages seen so Prev can go back, and
-// starts again at the first page whenever the query (`queryKey`) changes.
+// Page-token pagination for every paged list (max_results/page_token): remembers the tokens
+// of the pages seen so Previous can go back without fetching the whole list, and starts again
+// at the first page whenever the query (`queryKey`) changes.
 import { useCallback, useState } from "react";
 
 export interface PageTokens {
@@ -36,7 +37,7 @@ export function Pager({ pages, nextToken }: { pages: PageTokens; nextToken?: str
   return (
     <div className="toolbar pager">
       <button data-testid="page-prev" disabled={pages.index === 0} onClick={pages.prev}>
-        ‹ Prev
+        ‹ Previous
       </button>
       <span className="muted" data-testid="page-number">
         page {pages.index + 1}
