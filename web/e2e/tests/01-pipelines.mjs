@@ -202,6 +202,32 @@ export default async function (t) {
     await t.screenshot("pipelines-view");
   });
 
+  await t.step("a sweep grid started from the page runs every point and opens as a comparison", async () => {
+    const rt = `e2e-sweep-${suffix}`;
+    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(/^name: iris$/m, `name: ${rt}`);
+    await t.api("PUT", `/api/v1/pipelines/${rt}`, { spec: text, base_dir: `${t.repoRoot}/examples/iris` });
+    await page.goto(`${t.baseUrl}/pipelines/${rt}`);
+    await page.getByTestId("sweep-mode").check();
+    await page.getByTestId("override-max_depth").fill("2,3");
+    await page.getByTestId("override-num_rounds").fill("5");
+    await page.getByTestId("run-submit").click();
+    await page.getByTestId("sweep-result").waitFor();
+    assert.equal(await page.getByTestId("sweep-run-link").count(), 2);
+    const ids = (await t.api("GET", `/api/v1/pipeline-runs?pipeline=${rt}`)).runs.map((r) => r.run_id);
+    assert.equal(ids.length, 2);
+    for (let i = 0; i < 600; i++) {
+      const states = await Promise.all(ids.map(async (id) => (await t.api("GET", `/api/v1/pipeline-runs/${id}`)).status));
+      if (states.every((s) => s === "SUCCEEDED")) break;
+      assert.ok(!states.some((s) => s === "FAILED" || s === "CANCELLED"), `sweep runs ended ${states}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.getByTestId("sweep-compare").click();
+    const row = page.locator("[data-testid=param-diff-row][data-param=max_depth]");
+    await row.waitFor();
+    assert.match(await row.textContent(), /max_depth\s*2\s*3|max_depth\s*3\s*2/);
+    await t.screenshot("pipelines-sweep-compare");
+  });
+
   await t.step("the iris example saved unchanged from the editor stays byte-identical", async () => {
     const rt = `e2e-roundtrip-${suffix}`;
     const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(/^name: iris$/m, `name: ${rt}`);
