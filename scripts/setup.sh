@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kiln needs to build, test and benchmark. Idempotent; run as root.
-# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers and the browser for UI tests;
+# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers and the browsers for UI tests;
 #                                                --bench: serving bench peers)
 set -euo pipefail
 
@@ -13,7 +13,7 @@ packages=(
 )
 # The peers some integration tests compare with (scikit-learn's metrics, python3-xgboost).
 if [[ " $* " == *" --test "* ]]; then
-  packages+=(python3-xgboost python3-sklearn chromium fonts-dejavu-core)
+  packages+=(python3-xgboost python3-sklearn chromium firefox-esr fonts-dejavu-core)
 fi
 # The peers of the serving benchmark (bench/run_serving_bench.sh): FastAPI + uvicorn (with its
 # "standard" extras uvloop and httptools) serving XGBoost through pandas, nginx, and wrk.

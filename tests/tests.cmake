@@ -32,6 +32,19 @@ if(KILN_NODE)
     ENVIRONMENT "KILN_BIN=$<TARGET_FILE:kiln>"
     LABELS e2e
     TIMEOUT 1200)
+  # The same UI in Debian's firefox-esr, driven over WebDriver BiDi (web/e2e/firefox.mjs).
+  find_program(KILN_FIREFOX firefox-esr)
+  if(KILN_FIREFOX)
+    add_test(NAME e2e_firefox
+             COMMAND ${KILN_NODE} e2e/firefox.mjs
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/web)
+    set_tests_properties(e2e_firefox PROPERTIES
+      ENVIRONMENT "KILN_BIN=$<TARGET_FILE:kiln>;FIREFOX=${KILN_FIREFOX}"
+      LABELS e2e
+      TIMEOUT 600)
+  else()
+    message(STATUS "firefox-esr not found: the web UI's Firefox test (e2e_firefox) is not registered")
+  endif()
 else()
   message(STATUS "node not found: the web UI's end-to-end tests are not registered")
 endif()

@@ -10,78 +10,19 @@
 // Files run in name order, each in a fresh browser context, against one shared server. A file
 // fails on a thrown error, an uncaught exception in the page, or any 5xx answer the page or the
 // test saw (a client's mistake must never produce one). Screenshots go to e2e/screenshots/.
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync, createWriteStream } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { kilnBin, repoRoot, runKiln, screenshotDir, startServer, stopServer, uiDir, webDir } from "./server.mjs";
 
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const repoRoot = path.resolve(webDir, "..");
-const kilnBin = process.env.KILN_BIN ?? path.join(repoRoot, "build", "kiln");
 const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const uiDir = path.join(webDir, "dist");
-const screenshotDir = path.join(webDir, "e2e", "screenshots");
 const testDir = path.join(webDir, "e2e", "tests");
 const fileTimeoutMs = 6 * 60 * 1000;
 
 function fail(message) {
   console.error(`e2e: ${message}`);
   process.exit(2);
-}
-
-/** Starts `kiln server` on an ephemeral port; resolves once it prints its address. */
-function startServer(dataDir, logPath) {
-  const args = ["server", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, "--ui-dir", uiDir];
-  const child = spawn(kilnBin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const log = createWriteStream(logPath);
-  child.stderr.pipe(log);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("kiln server did not start in 20 s")), 20000);
-    let buffered = "";
-    child.stdout.on("data", (chunk) => {
-      log.write(chunk);
-      buffered += chunk.toString();
-      const match = buffered.match(/Kiln server listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, baseUrl: match[1] });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`kiln server exited with ${code}; see ${logPath}`)));
-  });
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.on("exit", () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-/** Runs the kiln CLI; rejects on a non-zero exit unless `allowFail`. */
-function runKiln(args, { cwd = repoRoot, allowFail = false, timeoutMs = 300000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kilnBin, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      const result = { code, stdout, stderr };
-      if (code !== 0 && !allowFail) {
-        reject(new Error(`kiln ${args.join(" ")} exited with ${code}:\n${stderr || stdout}`));
-      } else resolve(result);
-    });
-  });
 }
 
 function makeContext({ page, baseUrl, dataDir, serverErrors }) {
