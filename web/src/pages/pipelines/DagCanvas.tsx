@@ -31,7 +31,12 @@ function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }
   const [nodes, setNodes, onNodesChange] = useNodesState(laidOut);
   const { fitView } = useReactFlow();
   useEffect(() => {
-    setNodes(laidOut);
+    // Keep each node's measured size across re-layouts (a manifest or the run record arriving):
+    // React Flow hides a node until it is measured, and a busy page re-lays out often.
+    setNodes((previous) => {
+      const measured = new Map(previous.map((n) => [n.id, n.measured]));
+      return laidOut.map((n) => (measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n));
+    });
     const timer = setTimeout(() => fitView(FIT_VIEW), 50);
     return () => clearTimeout(timer);
   }, [laidOut, setNodes, fitView]);
