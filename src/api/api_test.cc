@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/app.h"
+#include "api/app_test_fixture.h"
 #include "api/error_mapping.h"
 #include "api/request_args.h"
 
@@ -222,42 +223,8 @@ TEST(RequestArgsTest, QueryParametersMergeAndRepeatAsLists) {
 
 // ---------------------------------------------------------------- full round trips
 
-class AppTest : public ::testing::Test {
+class AppTest : public AppFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "kiln_api_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto app = App::Open((dir_ / "data").string());
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(*app);
-  }
-  void TearDown() override {
-    app_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  struct Reply {
-    int status;
-    json body;
-  };
-
-  Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
-             std::multimap<std::string, std::string> query = {}) {
-    http::Request request;
-    request.method = method;
-    request.path = path;
-    request.target = path;
-    request.body = body;
-    request.query = std::move(query);
-    if (!body.empty()) request.headers["content-type"] = "application/json";
-    http::Response response = app_->Handle(request);
-    json parsed = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-    EXPECT_FALSE(parsed.is_discarded()) << method << " " << path << ": " << response.body;
-    return {response.status, parsed};
-  }
-
   Reply Post(const std::string& endpoint, const json& body) {
     return Call("POST", "/api/2.0/mlflow/" + endpoint, body.dump());
   }
@@ -267,9 +234,6 @@ class AppTest : public ::testing::Test {
     EXPECT_EQ(run.status, 200) << run.body.dump();
     return run.body["run"]["info"]["run_id"].get<std::string>();
   }
-
-  fs::path dir_;
-  std::unique_ptr<App> app_;
 };
 
 TEST_F(AppTest, ExperimentRunLogBatchAndGetRun) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/app.h"
+#include "api/app_test_fixture.h"
 #include "api/v1/blob_upload_routes.h"
 #include "artifacts/artifact_store.h"
 
@@ -36,39 +37,15 @@ TEST(ParseUploadOffsetTest, RefusesAnythingElseNamingTheField) {
   EXPECT_NE(missing.status().message().find("'offset'"), std::string::npos);
 }
 
-class BlobUploadApiTest : public ::testing::Test {
+class BlobUploadApiTest : public AppFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "kiln_upapi_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto app = App::Open((dir_ / "data").string());
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(*app);
-  }
-  void TearDown() override {
-    app_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  struct Reply {
-    int status;
-    json body;
-  };
-
+  // Chunks are raw bytes; every answer of these routes is a JSON object.
   Reply Call(const std::string& method, const std::string& path, const std::string& body = "",
              std::multimap<std::string, std::string> query = {}) {
-    http::Request request;
-    request.method = method;
-    request.path = path;
-    request.target = path;
-    request.body = body;
-    request.query = std::move(query);
-    http::Response response = app_->Handle(request);
-    json parsed = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-    EXPECT_TRUE(parsed.is_object()) << method << " " << path << ": " << response.body;
-    return {response.status, parsed};
+    Reply reply =
+        AppFixture::Call(method, path, body, std::move(query), "application/octet-stream");
+    EXPECT_TRUE(reply.body.is_object()) << method << " " << path << ": " << reply.body.dump();
+    return reply;
   }
   Reply Patch(const std::string& digest, const std::string& offset, const std::string& body) {
     return Call("PATCH", Upload(digest), body, {{"offset", offset}});
@@ -77,9 +54,6 @@ class BlobUploadApiTest : public ::testing::Test {
   static std::string Upload(const std::string& digest) {
     return "/api/v1/blobs/" + digest + "/upload";
   }
-
-  fs::path dir_;
-  std::unique_ptr<App> app_;
 };
 
 TEST_F(BlobUploadApiTest, ChunksThenFinishStoreTheBlob) {
