@@ -50,7 +50,10 @@ Result<std::string> PipelineService::DefaultBaseDir(const std::string& name) {
 }
 
 Result<ValidatedPipeline> PipelineService::Validate(const SubmitRequest& request) {
-  SubmitRequest checked{request.spec_text, request.file, request.base_dir};
+  SubmitRequest checked;  // only the definition: no overrides, sweep or schedule
+  checked.spec_text = request.spec_text;
+  checked.file = request.file;
+  checked.base_dir = request.base_dir;
   // The name picks the default folder, so a spec that does not parse fails here already.
   KILN_ASSIGN_OR_RETURN(pipeline::PipelineSpec spec,
                         pipeline::ParsePipeline(request.spec_text, request.file));

@@ -16,11 +16,6 @@ void AddOnce(std::vector<std::string>& list, const std::string& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
-void SortVersions(std::vector<std::string>& versions) {
-  std::sort(versions.begin(), versions.end(),
-            [](const std::string& a, const std::string& b) { return CompareVersions(a, b) < 0; });
-}
-
 // One name while merging: versions with the description of each, and the origins seen.
 struct Merged {
   std::map<std::string, std::string> description_by_version;
@@ -76,7 +71,8 @@ Result<std::vector<CatalogSummary>> ModuleCatalog::List() const {
   return out;
 }
 
-Result<std::vector<std::string>> ModuleCatalog::Versions(const std::string& name) const {
+Result<CatalogVersion> ModuleCatalog::Find(const std::string& name,
+                                           const std::string& requested) const {
   KILN_ASSIGN_OR_RETURN(std::vector<FolderModule> folders, ScanFolders());
   KILN_ASSIGN_OR_RETURN(std::vector<ModuleSummary> published, published_.List());
   std::set<std::string> versions;
@@ -86,18 +82,28 @@ Result<std::vector<std::string>> ModuleCatalog::Versions(const std::string& name
   for (const ModuleSummary& p : published) {
     if (p.name == name) versions.insert(p.versions.begin(), p.versions.end());
   }
-  std::vector<std::string> out(versions.begin(), versions.end());
-  SortVersions(out);
-  return out;
-}
-
-Result<std::optional<FolderModule>> ModuleCatalog::FindInFolders(const std::string& name,
-                                                                 const std::string& version) const {
-  KILN_ASSIGN_OR_RETURN(std::vector<FolderModule> folders, ScanFolders());
-  for (FolderModule& m : folders) {
-    if (m.manifest.name == name && m.manifest.version == version) return {std::move(m)};
+  CatalogVersion out;
+  out.versions.assign(versions.begin(), versions.end());
+  SortVersions(out.versions);
+  if (out.versions.empty()) return NotFound("module '" + name + "' not found");
+  if (requested.empty() || requested == "latest") {
+    out.version = out.versions.back();
+  } else if (versions.count(requested) != 0) {
+    out.version = requested;
+  } else {
+    std::string list;
+    for (const std::string& v : out.versions) list += (list.empty() ? "" : ", ") + v;
+    return NotFound("module '" + name + "' has no version '" + requested + "' (versions: " + list +
+                    ")");
   }
-  return {std::nullopt};
+  // Folder layers come highest first, so the first match is the one pipelines use.
+  for (FolderModule& m : folders) {
+    if (m.manifest.name == name && m.manifest.version == out.version) {
+      out.folder = std::move(m);
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace kiln::pipeline

@@ -31,6 +31,13 @@ struct FolderModule {
   std::string origin;       // kOriginPath or kOriginStandard
 };
 
+// One version as Find resolves it.
+struct CatalogVersion {
+  std::string version;                 // the version picked
+  std::vector<std::string> versions;   // every version of the module, oldest first
+  std::optional<FolderModule> folder;  // set when a folder layer holds `version`
+};
+
 // Thread-safe; holds a reference to `published`, which must outlive it.
 class ModuleCatalog {
  public:
@@ -40,12 +47,12 @@ class ModuleCatalog {
   // reported, naming its module.yaml), kInternal.
   Result<std::vector<CatalogSummary>> List() const;
 
-  // Every version of `name` in any layer, oldest first (empty when unknown). Errors: as List.
-  Result<std::vector<std::string>> Versions(const std::string& name) const;
-
-  // name@version from the folder layers, or nullopt when no folder has it. Errors: as List.
-  Result<std::optional<FolderModule>> FindInFolders(const std::string& name,
-                                                    const std::string& version) const;
+  // Version `requested` of `name` ("" or "latest": the highest over every layer), with every
+  // version of the module and, when a folder layer has that version, its folder module (which
+  // wins over the same published version, as in pipelines). One scan of the folders. Errors:
+  // kNotFound "module 'x' not found" or "module 'x' has no version '9.0.0' (versions: ...)",
+  // and those of List.
+  Result<CatalogVersion> Find(const std::string& name, const std::string& requested) const;
 
  private:
   // The folder layers' modules, highest layer first.

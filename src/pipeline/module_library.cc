@@ -210,4 +210,9 @@ Result<std::unique_ptr<ModuleLibrary>> OpenModuleLibrary(const ModuleLibraryOpti
   return std::unique_ptr<ModuleLibrary>(std::move(library));
 }
 
+void SortVersions(std::vector<std::string>& versions) {
+  std::sort(versions.begin(), versions.end(),
+            [](const std::string& a, const std::string& b) { return CompareVersions(a, b) < 0; });
+}
+
 }  // namespace kiln::pipeline

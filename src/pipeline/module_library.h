@@ -101,4 +101,7 @@ Result<std::unique_ptr<ModuleLibrary>> OpenModuleLibrary(const ModuleLibraryOpti
 // text after valid ones. Pure function.
 int CompareVersions(std::string_view a, std::string_view b);
 
+// Sorts `versions` oldest first by CompareVersions. Pure function.
+void SortVersions(std::vector<std::string>& versions);
+
 }  // namespace kiln::pipeline

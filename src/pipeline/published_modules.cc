@@ -25,11 +25,6 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-void SortVersions(std::vector<std::string>& versions) {
-  std::sort(versions.begin(), versions.end(),
-            [](const std::string& a, const std::string& b) { return CompareVersions(a, b) < 0; });
-}
-
 // Names become folders (Materialize), so they must be safe relative paths too.
 Status CheckName(const std::string& name) {
   Status safe = artifacts::ValidateRelativePath(name);

@@ -117,19 +117,6 @@ Result<json> List(const pipeline::ModuleCatalog& catalog) {
   return json{{"modules", out}};
 }
 
-// The version `requested` names among `versions` (oldest first): "" and "latest" mean the
-// highest. Errors: kNotFound naming the module, or the version and the existing ones.
-Result<std::string> PickVersion(const std::string& name, const std::string& requested,
-                                const std::vector<std::string>& versions) {
-  if (versions.empty()) return NotFound("module '" + name + "' not found");
-  if (requested.empty() || requested == "latest") return versions.back();
-  if (std::find(versions.begin(), versions.end(), requested) != versions.end()) return requested;
-  std::string list;
-  for (const std::string& v : versions) list += (list.empty() ? "" : ", ") + v;
-  return NotFound("module '" + name + "' has no version '" + requested + "' (versions: " + list +
-                  ")");
-}
-
 // A folder module rendered like a published one: its files from the folder, its module.yaml.
 Result<json> RenderFolderModule(const pipeline::FolderModule& module) {
   const std::string& dir = module.manifest.source_dir;
@@ -161,20 +148,17 @@ Result<json> Show(const pipeline::PublishedModules& modules, const RequestArgs& 
   KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
   if (name.empty()) return InvalidArgument("Missing value for required parameter 'name'.");
   KILN_ASSIGN_OR_RETURN(std::string requested, args.OptionalString("version"));
-  const pipeline::ModuleCatalog catalog(modules);
-  KILN_ASSIGN_OR_RETURN(std::vector<std::string> versions, catalog.Versions(name));
-  KILN_ASSIGN_OR_RETURN(std::string version, PickVersion(name, requested, versions));
-  KILN_ASSIGN_OR_RETURN(std::optional<pipeline::FolderModule> folder,
-                        catalog.FindInFolders(name, version));
+  KILN_ASSIGN_OR_RETURN(pipeline::CatalogVersion found,
+                        pipeline::ModuleCatalog(modules).Find(name, requested));
   json out;
-  if (folder) {
-    KILN_ASSIGN_OR_RETURN(out, RenderFolderModule(*folder));
+  if (found.folder) {
+    KILN_ASSIGN_OR_RETURN(out, RenderFolderModule(*found.folder));
   } else {
-    KILN_ASSIGN_OR_RETURN(pipeline::PublishedModule module, modules.Get(name, version));
+    KILN_ASSIGN_OR_RETURN(pipeline::PublishedModule module, modules.Get(name, found.version));
     out = RenderPublishedModule(module);
     out["origin"] = pipeline::kOriginPublished;
   }
-  out["versions"] = versions;
+  out["versions"] = found.versions;
   return json{{"module", out}};
 }
 
