@@ -40,6 +40,13 @@ class StepOutputsTest(ServerTestCase):
         self.assertEqual(len(data), svg["size"])
         self.assertIn(b"<svg", data)
 
+    def test_file_outputs_carry_their_size(self):
+        report = self.outputs[("evaluate", "report")]
+        status, _, data = self.server.raw("GET", f"/api/v1/blobs/{report['digest']}")
+        self.assertEqual(status, 200)
+        self.assertEqual(report["size"], len(data))
+        self.assertNotIn("size", self.outputs[("evaluate", "plots")])
+
     def test_table_output_previews_its_first_rows(self):
         predictions = self.outputs[("evaluate", "predictions")]
         table = self.ok(self.get(f"/api/v1/tables/{predictions['digest']}", limit=5))

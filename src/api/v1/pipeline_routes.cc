@@ -32,6 +32,20 @@ json RenderStep(const pipeline::StepRecord& step) {
   return out;
 }
 
+// Adds each file output's stored size to a rendered run (GET of one run only: a list would
+// stat every output of every run). Folders are left out: GET /api/v1/trees/D lists their sizes.
+void AddOutputSizes(json& run, const artifacts::ArtifactStore& store) {
+  for (json& step : run["steps"]) {
+    for (json& output : step["outputs"]) {
+      if (output["folder"].get<bool>()) continue;
+      Result<std::string> path = store.LocateBlob(output["digest"].get<std::string>());
+      std::error_code ec;
+      const auto size = path.ok() ? std::filesystem::file_size(*path, ec) : 0;
+      if (path.ok() && !ec) output["size"] = size;
+    }
+  }
+}
+
 json RenderRun(const pipeline::PipelineRunRecord& run) {
   json out = {{"run_id", run.run_id},
               {"pipeline", run.pipeline_name},
@@ -208,7 +222,9 @@ void AddPipelineRoutes(http::Router& router, Services& s) {
              JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(auto run, s.pipelines.records().Get(run_id));
-               return RenderRun(run);
+               json rendered = RenderRun(run);
+               AddOutputSizes(rendered, s.artifacts);
+               return rendered;
              }));
   router.Add("POST", "/api/v1/pipeline-runs/{run_id}/cancel",
              JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {

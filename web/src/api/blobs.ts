@@ -26,11 +26,3 @@ export const getTable = (digest: string, limit: number) =>
 /** The URL of a stored blob's bytes. */
 export const blobUrl = (digest: string) => `/api/v1/blobs/${encodeURIComponent(digest)}`;
 
-/**
- * The size of a stored blob. The blob route has no HEAD, so this asks the resumable-upload
- * state, which answers `stored: true` with the size in `received` for a stored blob.
- */
-export async function storedBlobSize(digest: string): Promise<number | undefined> {
-  const state = await get<{ received?: number; stored?: boolean }>(`${blobUrl(digest)}/upload`);
-  return state.stored ? state.received : undefined;
-}

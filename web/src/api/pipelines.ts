@@ -26,6 +26,7 @@ export interface StepOutput {
   type: string;
   digest: string;
   folder: boolean;
+  size?: number; // file outputs, in GET of one run
 }
 
 /** A step of a pipeline run, as GET /api/v1/pipeline-runs/{id} renders it. */

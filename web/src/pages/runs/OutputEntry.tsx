@@ -1,7 +1,7 @@
 // One output of a pipeline step in the Outputs list: type, name, short digest and size, a
 // download link for a file, and for a folder a toggle that lists its files.
 import { useState } from "react";
-import { blobUrl, getTree, storedBlobSize, type TreeFile } from "../../api/blobs";
+import { blobUrl, getTree, type TreeFile } from "../../api/blobs";
 import type { StepOutput } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner } from "../../components/Status";
@@ -20,13 +20,12 @@ export function OutputEntry(props: Props) {
 }
 
 function FileOutput({ step, output, chosenKey, onChoose }: Props) {
-  const size = useApi(() => storedBlobSize(output.digest), [output.digest]);
   const key = outputKey(step, output.name);
-  const file = outputFile(output, size.data);
+  const file = outputFile(output, output.size);
   return (
     <li className={chosenKey === key ? "active" : ""} data-testid="output-entry" data-step={step} data-output={output.name}>
       <span className="toggle-space" />
-      <Head output={output} onOpen={() => onChoose({ key, kind: "file", file })} size={size.data} />
+      <Head output={output} onOpen={() => onChoose({ key, kind: "file", file })} size={output.size} />
       <a href={file.url} download={file.downloadName} title="download" data-testid="output-download">
         ⬇
       </a>
