@@ -106,11 +106,13 @@ Result<std::vector<Dataset>> DatasetRegistry::List() {
   std::vector<Dataset> out;
   KILN_RETURN_IF_ERROR(store_.Read([&](Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(
-        Rows rows, s.Query("SELECT d.name, d.description, MAX(v.version), d.created_ms, "
-                           "d.updated_ms FROM datasets d JOIN dataset_versions v ON v.name = "
-                           "d.name GROUP BY d.name ORDER BY d.name"));
+        Rows rows,
+        s.Query("SELECT d.name, d.description, v.version, d.created_ms, d.updated_ms, "
+                "v.size_bytes FROM datasets d JOIN dataset_versions v ON v.name = d.name AND "
+                "v.version = (SELECT MAX(w.version) FROM dataset_versions w WHERE w.name = "
+                "d.name) ORDER BY d.name"));
     for (const store::Row& row : rows) {
-      out.push_back({row.Text(0), row.Text(1), row.Int(2), row.Int(3), row.Int(4)});
+      out.push_back({row.Text(0), row.Text(1), row.Int(2), row.Int(3), row.Int(4), row.Int(5)});
     }
     return Status::Ok();
   }));

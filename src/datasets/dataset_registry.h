@@ -31,7 +31,8 @@ struct Dataset {
   std::string description;
   int64_t latest_version = 0;
   int64_t created_ms = 0;
-  int64_t updated_ms = 0;  // when the latest version was added
+  int64_t updated_ms = 0;         // when the latest version was added
+  int64_t latest_size_bytes = 0;  // of the latest version
 };
 
 struct NewVersion {

@@ -77,6 +77,7 @@ class DataCommandsTest(Workdir):
         self.assertEqual([v["version"] for v in versions], [2, 1])
         listed = json.loads(self.data_cmd("ls", "--json").stdout)["datasets"]
         self.assertEqual([(d["name"], d["latest_version"]) for d in listed], [("iris", 2)])
+        self.assertEqual(listed[0]["latest_size_bytes"], 12)  # the latest version's, not the first's
         table = self.data_cmd("versions", "iris").stdout
         self.assertIn("VERSION", table)
         self.assertIn(self.path("iris.csv"), table)

@@ -80,7 +80,8 @@ Result<json> ListDatasets(Services& s) {
                    {"description", d.description},
                    {"latest_version", d.latest_version},
                    {"created_ms", d.created_ms},
-                   {"updated_ms", d.updated_ms}});
+                   {"updated_ms", d.updated_ms},
+                   {"latest_size_bytes", d.latest_size_bytes}});
   }
   return json{{"datasets", out}};
 }

@@ -8,6 +8,7 @@ export interface DatasetSummary {
   latest_version: number;
   created_ms: number;
   updated_ms: number;
+  latest_size_bytes: number;
 }
 
 export interface DatasetVersion {

@@ -1,7 +1,7 @@
 // Every dataset: its latest version, that version's size, and when it last changed.
 import { Link } from "react-router-dom";
 import { useApi } from "../../api/useApi";
-import { getDatasetVersion, listDatasets, type DatasetSummary } from "../../api/datasets";
+import { listDatasets, type DatasetSummary } from "../../api/datasets";
 import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes, formatTime } from "../../components/format";
@@ -22,13 +22,8 @@ export function DatasetList() {
 const columns: Column<DatasetSummary>[] = [
   { header: "Name", cell: (d) => <Link to={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</Link> },
   { header: "Latest version", cell: (d) => `v${d.latest_version}` },
-  { header: "Size", cell: (d) => <LatestSize dataset={d} />, num: true },
+  { header: "Size", cell: (d) => formatBytes(d.latest_size_bytes), num: true },
   { header: "Description", cell: (d) => d.description || <span className="muted">—</span> },
   { header: "Updated", cell: (d) => formatTime(d.updated_ms) },
 ];
 
-/** The size of the dataset's latest version (the list does not carry it). */
-function LatestSize({ dataset: d }: { dataset: DatasetSummary }) {
-  const latest = useApi(() => getDatasetVersion(d.name, "latest"), [d.name, d.latest_version]);
-  return <>{latest.data ? formatBytes(latest.data.size_bytes) : "…"}</>;
-}
