@@ -114,13 +114,23 @@ Result<std::string> ReadWholeFile(const std::string& path) {
 }
 
 Result<uint64_t> DropTornTail(const std::string& path, std::string& contents) {
-  if (contents.empty() || contents.back() == '\n') return uint64_t{0};
-  size_t last = contents.rfind('\n');
-  size_t keep = last == std::string::npos ? 0 : last + 1;
+  size_t keep = contents.size();
+  while (keep > 0 && contents[keep - 1] == '\0') --keep;  // a mapped segment's unused room
+  if (keep > 0 && contents[keep - 1] != '\n') {
+    const size_t last = contents.rfind('\n', keep - 1);
+    keep = last == std::string::npos ? 0 : last + 1;
+  }
+  // A record torn by a kill during its copy may end in '\n' and still hold zeros.
+  if (keep > 0) {
+    const size_t before = keep >= 2 ? contents.rfind('\n', keep - 2) : std::string::npos;
+    const size_t start = before == std::string::npos ? 0 : before + 1;
+    if (contents.find('\0', start) < keep) keep = start;
+  }
+  if (keep == contents.size()) return uint64_t{0};
   if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
     return ErrnoStatus("cannot cut the torn tail of", path);
   }
-  uint64_t dropped = contents.size() - keep;
+  const uint64_t dropped = contents.size() - keep;
   contents.resize(keep);
   return dropped;
 }

@@ -62,8 +62,9 @@ Result<std::string> ReadWholeFile(const std::string& path);
 // Reads `length` bytes at `offset`. Errors: kInternal naming the path (also for a short read).
 Result<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t length);
 
-// If `contents` (the bytes of the file at `path`) does not end in '\n', cuts the file after
-// its last '\n' (dropping a record torn by a kill) and shortens `contents` to match. Returns
+// Cuts what a kill left after the last whole record of `contents` (the bytes of the file at
+// `path`): trailing zeros (a mapped segment's unused room), bytes after the last '\n', and a last
+// line holding zeros (a record torn during its copy). Shortens `contents` to match and returns
 // how many bytes were dropped. Errors: kInternal naming the path.
 Result<uint64_t> DropTornTail(const std::string& path, std::string& contents);
 

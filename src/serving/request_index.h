@@ -3,9 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace kiln::serving {
@@ -25,10 +23,11 @@ struct IndexHit {
 };
 
 // A bounded map from request id hash to location, forgetting the oldest-added entries beyond
-// `capacity`. About 72 bytes per entry. Not thread-safe: the caller serializes calls.
+// `capacity` (at most 2^31). A ring of entries chained by hash: no allocation per Add once the
+// ring is full, about 40 bytes per entry. Not thread-safe: the caller serializes calls.
 class RequestIndex {
  public:
-  explicit RequestIndex(size_t capacity) : capacity_(capacity) {}
+  explicit RequestIndex(size_t capacity);
 
   // Adds a request; forgets the oldest one if the index is then over capacity.
   void Add(std::string_view request_id, RecordLocation location);
@@ -36,23 +35,26 @@ class RequestIndex {
   std::vector<IndexHit> Find(std::string_view request_id) const;
   // Marks the request at `location` as having feedback; false if it is not indexed.
   bool MarkFeedback(std::string_view request_id, RecordLocation location);
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return slots_.size(); }
 
  private:
-  struct Entry {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Slot {
+    uint64_t hash = 0;
     RecordLocation location;
+    uint32_t next = kNone;  // the next older slot in the same bucket
     bool has_feedback = false;
   };
-  struct Added {
-    uint64_t hash;
-    uint32_t segment;
-    uint32_t offset;
-  };
-  void ForgetOldest();
+  uint32_t& Head(uint64_t hash) { return heads_[hash & (heads_.size() - 1)]; }
+  uint32_t Head(uint64_t hash) const { return heads_[hash & (heads_.size() - 1)]; }
+  void Link(uint32_t slot);
+  void Unlink(uint32_t slot);
+  void Rehash(size_t buckets);
 
   size_t capacity_;
-  std::unordered_multimap<uint64_t, Entry> entries_;
-  std::deque<Added> order_;  // oldest first
+  std::vector<Slot> slots_;      // grows to capacity_, then the oldest is overwritten in turn
+  size_t oldest_ = 0;            // once full: the slot overwritten next
+  std::vector<uint32_t> heads_;  // bucket -> newest slot of its chain; a power of two
 };
 
 }  // namespace kiln::serving

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -16,15 +17,23 @@ std::string RequestLog::State::SegmentPath(uint32_t number) const {
   return dir + "/" + name;
 }
 
-Status RequestLog::State::StartSegment(uint32_t number) {
+Status RequestLog::State::StartSegment(uint32_t number, uint64_t capacity) {
   SegmentInfo info;
   info.number = number;
   info.path = SegmentPath(number);
-  KILN_ASSIGN_OR_RETURN(AppendOnlyFile file, AppendOnlyFile::Open(info.path));
+  KILN_ASSIGN_OR_RETURN(MappedSegment file, MappedSegment::Open(info.path, capacity));
   info.bytes = file.size();
+  active.reset();  // cuts the full segment back to its records
   active.emplace(std::move(file));
   segments.push_back(std::move(info));
   return Status::Ok();
+}
+
+Status RequestLog::State::MakeRoom(uint64_t bytes) {
+  if (active->Fits(bytes)) return Status::Ok();
+  const uint64_t capacity = std::max(options.segment_bytes, bytes);
+  if (active->size() == 0) return active->Grow(capacity);
+  return StartSegment(segments.back().number + 1, capacity);
 }
 
 void RequestLog::State::NoteRequest(std::string_view request_id, int64_t time_ms,
@@ -63,11 +72,9 @@ Status RequestLog::Append(const LoggedRequest& request) {
   }
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.active->size() > 0 && s.active->size() + line.size() > s.options.segment_bytes) {
-    KILN_RETURN_IF_ERROR(s.StartSegment(s.segments.back().number + 1));
-  }
+  KILN_RETURN_IF_ERROR(s.MakeRoom(line.size()));
   const uint64_t offset = s.active->size();
-  KILN_RETURN_IF_ERROR(s.active->Append(line));
+  s.active->Append(line);
   s.NoteRequest(request.request_id, request.time_ms, request.deployment, offset, line.size() - 1);
   return Status::Ok();
 }

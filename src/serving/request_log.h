@@ -4,9 +4,10 @@
 // Files under the log's directory (see docs/serving.md, "Request log"):
 //   requests-NNNNNNNN.jsonl  segments of JSON lines, one per request, rolled by size;
 //   feedback.jsonl           JSON lines, one per feedback, with its score.
-// Every record is one write(2) under a lock: records never interleave, and an acknowledged
-// record survives a kill -9 (not a power loss: there is no fsync). A record torn by a kill is
-// cut off when the log is next opened.
+// A request record is copied into the active segment's shared memory mapping under a short lock
+// (no system call; see mapped_segment.h); a feedback record is one write(2). Records never
+// interleave, and an acknowledged record survives a kill -9 (not a power loss: there is no
+// fsync). What a kill leaves after the last whole record is cut off when the log is next opened.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@ struct RequestLogOptions {
   // size (a record larger than this gets a segment of its own). At most 1 GiB.
   uint64_t segment_bytes = uint64_t{64} << 20;
   // Feedback can be given for the most recent this-many requests; older ones answer
-  // kNotFound. The index costs about 72 bytes per request: ~72 MB at the default.
+  // kNotFound. The index costs about 40 bytes per request: ~40 MB at the default.
   size_t max_indexed_requests = 1'000'000;
 };
 
@@ -65,7 +66,8 @@ class RequestLog {
   ~RequestLog();
 
   // Appends `request`; once it returns OK the record survives a kill of the process. Cheap
-  // (one write(2) of a JSON line under a short lock); for the hot path of every prediction.
+  // (a copy of one JSON line into mapped memory under a short lock, no system call except when
+  // a segment fills); for the hot path of every prediction.
   // Precondition: inputs_json and outputs_json are serialized JSON (not re-validated here).
   // Errors: kInvalidArgument naming the field (bad request id, empty deployment, names not
   // UTF-8); kInternal for I/O (nothing is then logged).

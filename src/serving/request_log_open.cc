@@ -32,17 +32,17 @@ Result<std::vector<uint32_t>> ListSegments(const std::string& dir) {
   return numbers;
 }
 
-Status ReplaySegment(RequestLog::State& s, uint32_t number, bool last) {
+Status ReplaySegment(RequestLog::State& s, uint32_t number) {
   SegmentInfo info;
   info.number = number;
   info.path = s.SegmentPath(number);
   KILN_ASSIGN_OR_RETURN(std::string contents, ReadWholeFile(info.path));
-  if (last) {
-    KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(info.path, contents));
-    if (torn > 0)
-      spdlog::warn("request log: cut a torn record of {} bytes off {}", torn, info.path);
-    s.torn_bytes += torn;
+  KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(info.path, contents));
+  if (torn > 0) {
+    spdlog::warn("request log: cut {} bytes left by a kill (a torn record or unused room) off {}",
+                 torn, info.path);
   }
+  s.torn_bytes += torn;
   s.segments.push_back(std::move(info));
   size_t skipped = 0;
   ForEachLine(contents, [&](std::string_view line, uint64_t offset) {
@@ -100,13 +100,12 @@ Result<std::unique_ptr<RequestLog>> RequestLog::Open(const std::string& dir,
   state->options = options;
   state->index = RequestIndex(options.max_indexed_requests);
   KILN_ASSIGN_OR_RETURN(std::vector<uint32_t> numbers, ListSegments(dir));
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    KILN_RETURN_IF_ERROR(ReplaySegment(*state, numbers[i], i + 1 == numbers.size()));
-  }
+  for (uint32_t number : numbers) KILN_RETURN_IF_ERROR(ReplaySegment(*state, number));
   if (state->segments.empty()) {
-    KILN_RETURN_IF_ERROR(state->StartSegment(1));
+    KILN_RETURN_IF_ERROR(state->StartSegment(1, options.segment_bytes));
   } else {
-    KILN_ASSIGN_OR_RETURN(AppendOnlyFile file, AppendOnlyFile::Open(state->segments.back().path));
+    KILN_ASSIGN_OR_RETURN(MappedSegment file,
+                          MappedSegment::Open(state->segments.back().path, options.segment_bytes));
     state->active.emplace(std::move(file));
   }
   KILN_RETURN_IF_ERROR(ReplayFeedback(*state));

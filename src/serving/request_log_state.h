@@ -13,6 +13,7 @@
 
 #include "serving/feedback_record.h"
 #include "serving/log_file.h"
+#include "serving/mapped_segment.h"
 #include "serving/request_index.h"
 #include "serving/request_log.h"
 
@@ -39,9 +40,9 @@ struct RequestLog::State {
   RequestLogOptions options;
   std::optional<FileLock> lock;  // on <dir>/LOCK: one RequestLog per directory
 
-  mutable std::mutex mu;                 // guards everything below
-  std::vector<SegmentInfo> segments;     // oldest first; the last is being appended to
-  std::optional<AppendOnlyFile> active;  // the last segment
+  mutable std::mutex mu;                // guards everything below
+  std::vector<SegmentInfo> segments;    // oldest first; the last is being appended to
+  std::optional<MappedSegment> active;  // the last segment
   std::optional<AppendOnlyFile> feedback;
   RequestIndex index{0};
   // deployment -> (model, version) -> sums
@@ -51,8 +52,12 @@ struct RequestLog::State {
 
   // Path of segment `number` in `dir`.
   std::string SegmentPath(uint32_t number) const;
-  // Starts segment `number` and makes it the active one. Requires mu (or sole ownership).
-  Status StartSegment(uint32_t number);
+  // Maps segment `number` (creating it) with room for at least `capacity` bytes and makes it
+  // the active one. Requires mu (or sole ownership).
+  Status StartSegment(uint32_t number, uint64_t capacity);
+  // Makes room in the active segment for a record of `bytes`, starting the next segment if it
+  // is full (a record larger than a segment gets one of its own). Requires mu.
+  Status MakeRoom(uint64_t bytes);
   // Notes a request line appended to the active segment at `offset`. Requires mu.
   void NoteRequest(std::string_view request_id, int64_t time_ms, const std::string& deployment,
                    uint64_t offset, uint64_t length);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -201,5 +203,59 @@ TEST_F(RequestLogTest, TornTrailingLineIsCutAndLaterAppendsAreClean) {
   EXPECT_EQ(log->Quality("a")[0].rows, 1);
 }
 
+// What a kill leaves in a mapped segment: zeros after the records, and a record whose copy the
+// kill interrupted (its '\n' written, zeros inside).
+TEST_F(RequestLogTest, ZerosAndARecordTornDuringItsCopyAreCutOnOpen) {
+  LoggedRequest r = ClassifierRequest("a", 10, "setosa");
+  const std::string path = dir_ + "/requests-00000001.jsonl";
+  {
+    auto log = OpenLog();
+    ASSERT_TRUE(log->Append(r).ok());
+    EXPECT_EQ(std::filesystem::file_size(path), RequestLogOptions{}.segment_bytes);
+  }
+  const auto clean_size = std::filesystem::file_size(path);  // cut back to its records
+  std::string torn = R"({"request_id":"01m82cyx90n1wbh9hw00000099","time_ms":11,"deployment")";
+  torn += std::string(40, '\0') + "}]}\n" + std::string(5000, '\0');
+  {
+    std::ofstream out(path, std::ios::app | std::ios::binary);
+    out << torn;
+  }
+  auto log = OpenLog();
+  EXPECT_EQ(log->Stats().torn_bytes, torn.size());
+  EXPECT_EQ(log->Stats().bytes, clean_size);
+  LoggedRequest after = ClassifierRequest("a", 12, "setosa");
+  ASSERT_TRUE(log->Append(after).ok());
+  log.reset();
+  std::ifstream in(path, std::ios::binary);
+  const std::string contents((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  EXPECT_EQ(contents.find('\0'), std::string::npos);
+  EXPECT_EQ(std::count(contents.begin(), contents.end(), '\n'), 2);
+  log = OpenLog();
+  EXPECT_EQ(log->Stats().torn_bytes, 0u);
+  auto all = log->Query("a", 0, 10);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].request_id, r.request_id);
+  EXPECT_EQ((*all)[1].request_id, after.request_id);
+}
+
+// A record larger than a segment gets a segment of its own; the ones around it stay readable.
+TEST_F(RequestLogTest, ARecordLargerThanASegmentGetsOneOfItsOwn) {
+  RequestLogOptions options;
+  options.segment_bytes = 1024;
+  auto log = OpenLog(options);
+  LoggedRequest big = ClassifierRequest("a", 2, "setosa");
+  big.inputs_json = "[{\"note\":\"" + std::string(5000, 'x') + "\"}]";
+  for (const LoggedRequest& r :
+       {ClassifierRequest("a", 1, "x"), big, ClassifierRequest("a", 3, "y")}) {
+    ASSERT_TRUE(log->Append(r).ok());
+  }
+  EXPECT_EQ(log->Stats().segments, 3u);
+  log.reset();
+  log = OpenLog(options);
+  auto all = log->Query("a", 0, 10);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[1].inputs_json.size(), big.inputs_json.size());
+}
 }  // namespace
 }  // namespace kiln::serving
