@@ -37,3 +37,7 @@ target_link_libraries(kiln_bench_serving_log PRIVATE kiln_core benchmark::benchm
 add_executable(kiln_bench_serving ${CMAKE_SOURCE_DIR}/bench/serving_metrics_bench.cc)
 target_link_libraries(kiln_bench_serving PRIVATE kiln_core benchmark::benchmark
   benchmark::benchmark_main)
+
+# kiln_bench_rows: native request bodies to tables, fast path against DOM + TableFromRecords.
+add_executable(kiln_bench_rows ${CMAKE_SOURCE_DIR}/bench/rows_parse_bench.cc)
+target_link_libraries(kiln_bench_rows PRIVATE kiln_core benchmark::benchmark)

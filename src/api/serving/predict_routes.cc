@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "api/endpoint.h"
@@ -13,6 +14,7 @@
 #include "common/ids.h"
 #include "serving/drift_metrics.h"
 #include "serving/request_id.h"
+#include "serving/rows_fast.h"
 
 namespace kiln::api::serving_api {
 namespace {
@@ -44,6 +46,26 @@ Result<ml::Table> ParseRows(Protocol protocol, const json& body, const ml::Model
   return InvalidArgument("unknown protocol");
 }
 
+// A request's rows and, when the full parser ran, its JSON body (null otherwise).
+struct ParsedRequest {
+  ml::Table rows;
+  json body;
+};
+
+// Native bodies try the DOM-free fast path first; whatever it declines (including every
+// invalid body) goes through the full parser, which gives the errors.
+Result<ParsedRequest> ParseRequestRows(Protocol protocol, const http::Request& request,
+                                       const ml::ModelPackage& package) {
+  if (protocol == Protocol::kNative) {
+    std::optional<ml::Table> rows =
+        serving::FastTableFromNativeRows(request.body, package.signature);
+    if (rows) return ParsedRequest{std::move(*rows), json()};
+  }
+  KILN_ASSIGN_OR_RETURN(json body, ParseBody(request));
+  KILN_ASSIGN_OR_RETURN(ml::Table rows, ParseRows(protocol, body, package));
+  return ParsedRequest{std::move(rows), std::move(body)};
+}
+
 // A parsed and scored request: the protocol's answer and what the request log keeps.
 struct Scored {
   ml::Predictions predictions;
@@ -66,8 +88,9 @@ std::string NativeAnswer(const serving::LoadedModel& model, const std::string& o
 
 Result<Scored> Score(Protocol protocol, const http::Request& request,
                      const serving::LoadedModel& model, const std::string& request_id) {
-  KILN_ASSIGN_OR_RETURN(json body, ParseBody(request));
-  KILN_ASSIGN_OR_RETURN(ml::Table rows, ParseRows(protocol, body, model.package()));
+  KILN_ASSIGN_OR_RETURN(ParsedRequest parsed, ParseRequestRows(protocol, request, model.package()));
+  const ml::Table& rows = parsed.rows;
+  const json& body = parsed.body;
   Scored out;
   KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(rows));
   if (model.drift) model.drift->Observe(rows);
