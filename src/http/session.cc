@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -12,6 +13,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "http/response_head.h"
 #include "http/stream_writer.h"
 #include "http/uri.h"
 
@@ -47,13 +49,6 @@ bool IsMalformedHttp(const beast::error_code& ec) {
 }
 
 unsigned ValidStatus(int status) { return status >= 100 && status <= 999 ? status : 500; }
-
-// Beast does not validate header values; a CR or LF from a handler would split the
-// response.
-bool IsSafeHeader(std::string_view name, std::string_view value) {
-  if (name.empty() || name.find_first_of(":\r\n \t") != std::string_view::npos) return false;
-  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
 
 template <class Message>
 void SetHeaders(const Response& response, bool keep_alive, Message& message) {
@@ -102,6 +97,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool FillRequest(Parser::value_type& message);
   void FillHeaders(const Parser::value_type& message);
   void Send(Response response, unsigned version, bool keep_alive);
+  // Writes `response` with its body from memory, then calls `then(*this, ec)`.
+  template <class Then>
+  void SendPlain(Response& response, unsigned version, bool keep_alive, Then then);
   void SendFile(Response& response, unsigned version, bool keep_alive);
   void SendStream(Response& response, unsigned version);
   void WriteFileChunk();
@@ -118,7 +116,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Parser> parser_;
   // Kept across requests so that their strings reuse capacity.
   Request request_;
-  bhttp::response<bhttp::string_body> response_;
+  std::string head_;  // the response being written: status line and fields, then body_
+  std::string body_;
   std::optional<bhttp::response<bhttp::file_body>> file_response_;
   std::optional<bhttp::response_serializer<bhttp::file_body>> file_serializer_;
   int status_ = 0;
@@ -228,21 +227,23 @@ void Session::Send(Response response, unsigned version, bool keep_alive) {
   if (response.stream && !head_request_) return SendStream(response, version);
   response.stream.reset();
   if (response.file_path) return SendFile(response, version, keep_alive);
-  response_ = {};
-  response_.version(version);
-  response_.result(ValidStatus(response.status));
-  SetHeaders(response, keep_alive, response_);
-  // Beast refuses a body on these statuses.
-  bool bodiless = response_.result_int() < 200 || response_.result_int() == 204 ||
-                  response_.result_int() == 304;
-  if (!bodiless) response_.body() = std::move(response.body);
-  response_.prepare_payload();
+  SendPlain(response, version, keep_alive,
+            [](Session& self, beast::error_code ec) { self.OnWritten(ec); });
+}
+
+template <class Then>
+void Session::SendPlain(Response& response, unsigned version, bool keep_alive, Then then) {
+  const unsigned status = ValidStatus(response.status);
+  body_ = IsBodilessStatus(status) ? std::string() : std::move(response.body);
+  head_.clear();
+  AppendResponseHead(response, status, version, keep_alive, body_.size(), head_);
   // HEAD announces the length GET would send, but the bytes must not follow.
-  if (head_request_) response_.body().clear();
+  if (head_request_) body_.clear();
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
   stream_.expires_after(kWriteTimeout);
-  bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->OnWritten(ec);
-  });
+  asio::async_write(
+      stream_, buffers,
+      [self = shared_from_this(), then](beast::error_code ec, size_t) { then(*self, ec); });
 }
 
 void Session::SendFile(Response& response, unsigned version, bool keep_alive) {
@@ -306,7 +307,7 @@ void Session::WriteFileChunk() {
 
 void Session::OnWritten(beast::error_code ec) {
   LogAccess();
-  response_ = {};  // frees the body now rather than at the next request
+  body_ = std::string();  // frees the body now rather than at the next request
   file_serializer_.reset();
   file_response_.reset();
   if (ec) return;
@@ -322,20 +323,14 @@ void Session::SendErrorAndClose(int status, const std::string& message) {
   request_.method = have_header ? std::string(parser_->get().method_string()) : "-";
   request_.target = have_header ? std::string(parser_->get().target()) : "-";
   status_ = status;
-  response_ = {};
-  response_.version(11);
-  response_.result(status);
-  response_.set(bhttp::field::content_type, "application/json");
-  response_.keep_alive(false);
-  response_.body() = Response::Error(status, "BAD_REQUEST", message).body;
-  response_.prepare_payload();
-  stream_.expires_after(kWriteTimeout);
-  bhttp::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->LogAccess();
+  head_request_ = false;
+  Response response = Response::Error(status, "BAD_REQUEST", message);
+  SendPlain(response, 11, false, [](Session& self, beast::error_code ec) {
+    self.LogAccess();
     if (ec) return;
-    self->stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    self->stream_.expires_after(kLingerTimeout);
-    self->DrainSome();
+    self.stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    self.stream_.expires_after(kLingerTimeout);
+    self.DrainSome();
   });
 }
 

@@ -12,6 +12,9 @@
 namespace kiln::serving {
 namespace {
 
+// Pages made writable at a time ahead of the copies.
+constexpr uint64_t kPopulateChunk = uint64_t{1} << 20;
+
 Status ErrnoStatus(const std::string& what, const std::string& path, int error) {
   return Internal(what + " " + path + ": " + std::strerror(error));
 }
@@ -82,6 +85,7 @@ Status MappedSegment::Map(uint64_t capacity) {
   if (base == MAP_FAILED) return ErrnoStatus("cannot map", path_, errno);
   base_ = static_cast<char*>(base);
   capacity_ = capacity;
+  populated_ = size_ & ~(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)) - 1);
   return Status::Ok();
 }
 
@@ -93,7 +97,17 @@ Status MappedSegment::Grow(uint64_t capacity) {
   return Map(capacity);
 }
 
+void MappedSegment::PopulateThrough(uint64_t end) {
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t wanted = std::max(end, populated_ + kPopulateChunk);
+  const uint64_t target = std::min(capacity_, (wanted + page - 1) / page * page);
+  // Best effort (kernels before 5.14 lack it): a page not populated faults in on its copy.
+  (void)::madvise(base_ + populated_, target - populated_, MADV_POPULATE_WRITE);
+  populated_ = target;
+}
+
 void MappedSegment::Append(std::string_view record) {
+  if (size_ + record.size() > populated_) PopulateThrough(size_ + record.size());
   std::memcpy(base_ + size_, record.data(), record.size());
   size_ += record.size();
 }
