@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kiln::serving {
@@ -23,8 +24,11 @@ struct IndexHit {
 };
 
 // A bounded map from request id hash to location, forgetting the oldest-added entries beyond
-// `capacity` (at most 2^31). A ring of entries chained by hash: no allocation per Add once the
-// ring is full, about 40 bytes per entry. Not thread-safe: the caller serializes calls.
+// `capacity` (at most 2^31). A ring of entries chained by hash, newest first: the entry a new one
+// overwrites is always the oldest, so the last of its chain, and it drops out of its chain by
+// itself (links name an entry by its sequence number, and a reused slot has a new one). No
+// allocation and one random memory access per Add once the ring is full; about 48 bytes per
+// entry. Not thread-safe: the caller serializes calls.
 class RequestIndex {
  public:
   explicit RequestIndex(size_t capacity);
@@ -38,23 +42,25 @@ class RequestIndex {
   size_t size() const { return slots_.size(); }
 
  private:
-  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint64_t kNone = UINT64_MAX;
   struct Slot {
+    uint64_t sequence = kNone;  // of the entry in this slot (the Add that wrote it)
     uint64_t hash = 0;
+    uint64_t next = kNone;  // sequence of the next older entry in the same bucket
     RecordLocation location;
-    uint32_t next = kNone;  // the next older slot in the same bucket
     bool has_feedback = false;
   };
-  uint32_t& Head(uint64_t hash) { return heads_[hash & (heads_.size() - 1)]; }
-  uint32_t Head(uint64_t hash) const { return heads_[hash & (heads_.size() - 1)]; }
-  void Link(uint32_t slot);
-  void Unlink(uint32_t slot);
+  // The slot holding the entry with `sequence`, or nullptr if that entry is forgotten.
+  const Slot* Live(uint64_t sequence) const;
+  Slot* Live(uint64_t sequence) { return const_cast<Slot*>(std::as_const(*this).Live(sequence)); }
+  uint64_t& Head(uint64_t hash) { return heads_[hash & (heads_.size() - 1)]; }
+  uint64_t Head(uint64_t hash) const { return heads_[hash & (heads_.size() - 1)]; }
   void Rehash(size_t buckets);
 
   size_t capacity_;
-  std::vector<Slot> slots_;      // grows to capacity_, then the oldest is overwritten in turn
-  size_t oldest_ = 0;            // once full: the slot overwritten next
-  std::vector<uint32_t> heads_;  // bucket -> newest slot of its chain; a power of two
+  uint64_t added_ = 0;           // Adds so far: the next entry's sequence
+  std::vector<Slot> slots_;      // entry with sequence q sits in slot q % capacity_
+  std::vector<uint64_t> heads_;  // bucket -> sequence of its newest entry; a power of two
 };
 
 }  // namespace kiln::serving

@@ -27,7 +27,7 @@ struct RequestLogOptions {
   // size (a record larger than this gets a segment of its own). At most 1 GiB.
   uint64_t segment_bytes = uint64_t{64} << 20;
   // Feedback can be given for the most recent this-many requests; older ones answer
-  // kNotFound. The index costs about 40 bytes per request: ~40 MB at the default.
+  // kNotFound. The index costs about 48 bytes per request: ~48 MB at the default.
   size_t max_indexed_requests = 1'000'000;
 };
 
