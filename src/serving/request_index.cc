@@ -7,7 +7,13 @@ namespace kiln::serving {
 namespace {
 
 constexpr size_t kMaxCapacity = size_t{1} << 31;
-constexpr size_t kFirstBuckets = 1024;
+
+// At least one bucket per entry, a power of two.
+size_t BucketsFor(size_t capacity) {
+  size_t buckets = 1024;
+  while (buckets < capacity) buckets *= 2;
+  return buckets;
+}
 
 uint64_t HashId(std::string_view id) { return std::hash<std::string_view>{}(id); }
 
@@ -18,7 +24,10 @@ bool SameRecord(const RecordLocation& a, const RecordLocation& b) {
 }  // namespace
 
 RequestIndex::RequestIndex(size_t capacity)
-    : capacity_(std::min(capacity, kMaxCapacity)), heads_(kFirstBuckets, kNone) {}
+    : capacity_(std::min(capacity, kMaxCapacity)), heads_(BucketsFor(capacity_), kNone) {
+  // Sized once: growing under the request log's lock would stall every request for the copy.
+  slots_.reserve(capacity_);
+}
 
 const RequestIndex::Slot* RequestIndex::Live(uint64_t sequence) const {
   if (sequence == kNone) return nullptr;
@@ -31,24 +40,9 @@ void RequestIndex::Add(std::string_view request_id, RecordLocation location) {
   const uint64_t sequence = added_++;
   if (slots_.size() < capacity_) slots_.emplace_back();
   const uint64_t hash = HashId(request_id);
-  slots_[sequence % capacity_] = Slot{sequence, hash, kNone, location, false};
-  if (slots_.size() > heads_.size()) {
-    Rehash(heads_.size() * 2);  // links every entry, this one included
-    return;
-  }
   uint64_t& head = Head(hash);
-  slots_[sequence % capacity_].next = head;
+  slots_[sequence % capacity_] = Slot{sequence, hash, head, location, false};
   head = sequence;
-}
-
-void RequestIndex::Rehash(size_t buckets) {
-  heads_.assign(buckets, kNone);
-  // Only while the ring grows, so slot i holds sequence i: oldest first keeps chains newest first.
-  for (Slot& slot : slots_) {
-    uint64_t& head = Head(slot.hash);
-    slot.next = head;
-    head = slot.sequence;
-  }
 }
 
 std::vector<IndexHit> RequestIndex::Find(std::string_view request_id) const {

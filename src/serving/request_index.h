@@ -26,9 +26,10 @@ struct IndexHit {
 // A bounded map from request id hash to location, forgetting the oldest-added entries beyond
 // `capacity` (at most 2^31). A ring of entries chained by hash, newest first: the entry a new one
 // overwrites is always the oldest, so the last of its chain, and it drops out of its chain by
-// itself (links name an entry by its sequence number, and a reused slot has a new one). No
-// allocation and one random memory access per Add once the ring is full; about 48 bytes per
-// entry. Not thread-safe: the caller serializes calls.
+// itself (links name an entry by its sequence number, and a reused slot has a new one). Both
+// arrays are sized for `capacity` up front (the slots' pages are touched as they fill), so an
+// Add never reallocates: one random memory access each; about 48 bytes per entry. Not
+// thread-safe: the caller serializes calls.
 class RequestIndex {
  public:
   explicit RequestIndex(size_t capacity);
@@ -55,12 +56,12 @@ class RequestIndex {
   Slot* Live(uint64_t sequence) { return const_cast<Slot*>(std::as_const(*this).Live(sequence)); }
   uint64_t& Head(uint64_t hash) { return heads_[hash & (heads_.size() - 1)]; }
   uint64_t Head(uint64_t hash) const { return heads_[hash & (heads_.size() - 1)]; }
-  void Rehash(size_t buckets);
 
   size_t capacity_;
   uint64_t added_ = 0;           // Adds so far: the next entry's sequence
   std::vector<Slot> slots_;      // entry with sequence q sits in slot q % capacity_
-  std::vector<uint64_t> heads_;  // bucket -> sequence of its newest entry; a power of two
+  std::vector<uint64_t> heads_;  // bucket -> sequence of its newest entry; a power of two,
+                                 // at least capacity_
 };
 
 }  // namespace kiln::serving
