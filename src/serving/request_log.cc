@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 
@@ -17,39 +18,97 @@ std::string RequestLog::State::SegmentPath(uint32_t number) const {
   return dir + "/" + name;
 }
 
-Status RequestLog::State::StartSegment(uint32_t number, uint64_t capacity) {
+void SegmentInfo::Note(int64_t time_ms, const std::string& deployment, uint64_t offset,
+                       uint64_t length) {
+  bytes = offset + length + 1;
+  if (time_ms > max_time_ms) max_time_ms = time_ms;
+  if (deployments.find(deployment) == deployments.end()) deployments.insert(deployment);
+}
+
+WriterLane& RequestLog::State::LockLane(std::unique_lock<std::mutex>& lock) {
+  static std::atomic<size_t> next_thread{0};
+  thread_local size_t hint = next_thread.fetch_add(1, std::memory_order_relaxed);
+  const size_t n = lanes.size();
+  for (size_t i = 0; i < n; ++i) {
+    const size_t at = (hint + i) % n;
+    lock = std::unique_lock<std::mutex>(lanes[at]->mu, std::try_to_lock);
+    if (lock.owns_lock()) {
+      hint = at;
+      return *lanes[at];
+    }
+  }
+  WriterLane& own = *lanes[hint % n];
+  lock = std::unique_lock<std::mutex>(own.mu);
+  return own;
+}
+
+Status RequestLog::State::StartSegment(WriterLane& lane, uint64_t capacity) {
+  uint32_t number;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    number = next_segment++;
+  }
   SegmentInfo info;
   info.number = number;
   info.path = SegmentPath(number);
   KILN_ASSIGN_OR_RETURN(MappedSegment file, MappedSegment::Open(info.path, capacity));
   info.bytes = file.size();
-  active.reset();  // cuts the full segment back to its records
-  active.emplace(std::move(file));
-  segments.push_back(std::move(info));
+  if (lane.active) {
+    lane.active.reset();  // cuts the full segment back to its records
+    std::lock_guard<std::mutex> lock(mu);
+    segments.push_back(std::move(lane.info));
+  }
+  lane.active.emplace(std::move(file));
+  lane.info = std::move(info);
   return Status::Ok();
 }
 
-Status RequestLog::State::MakeRoom(uint64_t bytes) {
-  if (active->Fits(bytes)) return Status::Ok();
+Status RequestLog::State::MakeRoom(WriterLane& lane, uint64_t bytes) {
+  if (lane.active && lane.active->Fits(bytes)) return Status::Ok();
   const uint64_t capacity = std::max(options.segment_bytes, bytes);
-  if (active->size() == 0) return active->Grow(capacity);
-  return StartSegment(segments.back().number + 1, capacity);
+  if (lane.active && lane.active->size() == 0) return lane.active->Grow(capacity);
+  return StartSegment(lane, capacity);
 }
 
-void RequestLog::State::NoteRequest(std::string_view request_id, int64_t time_ms,
-                                    const std::string& deployment, uint64_t offset,
-                                    uint64_t length) {
-  SegmentInfo& segment = segments.back();
-  segment.bytes = offset + length + 1;
-  if (time_ms > segment.max_time_ms) segment.max_time_ms = time_ms;
-  if (segment.deployments.find(deployment) == segment.deployments.end()) {
-    segment.deployments.insert(deployment);
+std::vector<SegmentInfo> RequestLog::State::AllSegments() const {
+  // Lanes first: a segment a lane finishes meanwhile then shows twice (kept once below), never
+  // not at all.
+  std::vector<SegmentInfo> out;
+  for (const auto& lane : lanes) {
+    std::lock_guard<std::mutex> lock(lane->mu);
+    if (lane->active) out.push_back(lane->info);
   }
-  index.Add(request_id, RecordLocation{segment.number, static_cast<uint32_t>(offset),
-                                       static_cast<uint32_t>(length)});
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    out.insert(out.end(), segments.begin(), segments.end());
+  }
+  std::sort(out.begin(), out.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
+    return a.number != b.number ? a.number < b.number : a.bytes > b.bytes;
+  });
+  auto same = [](const SegmentInfo& a, const SegmentInfo& b) { return a.number == b.number; };
+  out.erase(std::unique(out.begin(), out.end(), same), out.end());
+  return out;
 }
 
-void RequestLog::State::NoteFeedback(const FeedbackRecord& record) {
+std::vector<IndexHit> RequestLog::State::FindIndexed(std::string_view request_id) const {
+  std::vector<IndexHit> hits;
+  for (const auto& lane : lanes) {
+    std::lock_guard<std::mutex> lock(lane->mu);
+    for (const IndexHit& hit : lane->index.Find(request_id)) hits.push_back(hit);
+  }
+  return hits;
+}
+
+size_t RequestLog::State::IndexedCount() const {
+  size_t n = 0;
+  for (const auto& lane : lanes) {
+    std::lock_guard<std::mutex> lock(lane->mu);
+    n += lane->index.size();
+  }
+  return n;
+}
+
+void RequestLog::State::AddQuality(const FeedbackRecord& record) {
   QualityTotals& q = quality[record.deployment][{record.model, record.version}];
   q.regressor = record.score.regressor;
   q.requests += 1;
@@ -57,7 +116,6 @@ void RequestLog::State::NoteFeedback(const FeedbackRecord& record) {
   q.correct += record.score.correct;
   q.squared_error += record.score.squared_error;
   q.absolute_error += record.score.absolute_error;
-  index.MarkFeedback(record.request_id, record.location);
 }
 
 RequestLog::RequestLog(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -71,11 +129,15 @@ Status RequestLog::Append(const LoggedRequest& request) {
     return ResourceExhausted("request '" + request.request_id + "' is too large to log");
   }
   State& s = *state_;
-  std::lock_guard<std::mutex> lock(s.mu);
-  KILN_RETURN_IF_ERROR(s.MakeRoom(line.size()));
-  const uint64_t offset = s.active->size();
-  s.active->Append(line);
-  s.NoteRequest(request.request_id, request.time_ms, request.deployment, offset, line.size() - 1);
+  std::unique_lock<std::mutex> lock;
+  WriterLane& lane = s.LockLane(lock);
+  KILN_RETURN_IF_ERROR(s.MakeRoom(lane, line.size()));
+  const uint64_t offset = lane.active->size();
+  lane.active->Append(line);
+  const uint64_t length = line.size() - 1;
+  lane.info.Note(request.time_ms, request.deployment, offset, length);
+  lane.index.Add(request.request_id, RecordLocation{lane.info.number, static_cast<uint32_t>(offset),
+                                                    static_cast<uint32_t>(length)});
   return Status::Ok();
 }
 
@@ -104,11 +166,12 @@ std::vector<VersionQuality> RequestLog::Quality(const std::string& deployment) c
 }
 
 RequestLogStats RequestLog::Stats() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  const std::vector<SegmentInfo> segments = state_->AllSegments();
   RequestLogStats stats;
-  stats.segments = state_->segments.size();
-  for (const SegmentInfo& s : state_->segments) stats.bytes += s.bytes;
-  stats.indexed_requests = state_->index.size();
+  stats.segments = segments.size();
+  for (const SegmentInfo& s : segments) stats.bytes += s.bytes;
+  stats.indexed_requests = state_->IndexedCount();
+  std::lock_guard<std::mutex> lock(state_->mu);
   stats.skipped_lines = state_->skipped_lines;
   stats.torn_bytes = state_->torn_bytes;
   return stats;

@@ -26,11 +26,7 @@ Status RequestNotFound(const std::string& deployment, const std::string& request
 Status RequestLog::AddFeedback(const std::string& deployment, const std::string& request_id,
                                const std::string& labels_json) {
   State& s = *state_;
-  std::vector<IndexHit> hits;
-  {
-    std::lock_guard<std::mutex> lock(s.mu);
-    hits = s.index.Find(request_id);
-  }
+  const std::vector<IndexHit> hits = s.FindIndexed(request_id);
   std::optional<FoundRequest> found;
   for (const IndexHit& hit : hits) {  // confirm the id: hashes may collide
     const RecordLocation& loc = hit.location;
@@ -56,21 +52,42 @@ Status RequestLog::AddFeedback(const std::string& deployment, const std::string&
       found->location, std::move(score)};
   const std::string line = EncodeFeedbackLine(record);
 
-  std::lock_guard<std::mutex> lock(s.mu);
-  // Check again under the lock: a concurrent call may have given feedback meanwhile.
-  bool still_indexed = false;
-  for (const IndexHit& hit : s.index.Find(request_id)) {
-    if (hit.location.segment != found->location.segment ||
-        hit.location.offset != found->location.offset) {
-      continue;
-    }
-    if (hit.has_feedback) return AlreadyExists("request '" + request_id + "' already has feedback");
-    still_indexed = true;
+  Status recorded = s.RecordFeedback(record, line);
+  if (recorded.code() == StatusCode::kNotFound) {
+    return RequestNotFound(deployment, request_id, capacity);
   }
-  if (!still_indexed) return RequestNotFound(deployment, request_id, capacity);
-  KILN_RETURN_IF_ERROR(s.feedback->Append(line));
-  s.NoteFeedback(record);
-  return Status::Ok();
+  return recorded;
+}
+
+Status RequestLog::State::RecordFeedback(const FeedbackRecord& record, std::string_view line) {
+  const RecordLocation& at = record.location;
+  for (const auto& lane : lanes) {
+    std::lock_guard<std::mutex> lane_lock(lane->mu);
+    for (const IndexHit& hit : lane->index.Find(record.request_id)) {
+      if (hit.location.segment != at.segment || hit.location.offset != at.offset) continue;
+      // Checked under the lane's lock: a concurrent call may have given feedback meanwhile.
+      if (hit.has_feedback) {
+        return AlreadyExists("request '" + record.request_id + "' already has feedback");
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      KILN_RETURN_IF_ERROR(feedback->Append(line));
+      AddQuality(record);
+      lane->index.MarkFeedback(record.request_id, at);
+      return Status::Ok();
+    }
+  }
+  return NotFound("request '" + record.request_id + "' is not indexed");
+}
+
+void RequestLog::State::ReplayFeedback(const FeedbackRecord& record) {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    AddQuality(record);
+  }
+  for (const auto& lane : lanes) {
+    std::lock_guard<std::mutex> lock(lane->mu);
+    if (lane->index.MarkFeedback(record.request_id, record.location)) return;
+  }
 }
 
 }  // namespace kiln::serving

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include "serving/request_log.h"
 #include "serving/request_log_test_util.h"
@@ -113,6 +114,38 @@ TEST_F(FeedbackTest, RequestsBeyondTheIndexBoundAreNotFound) {
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
   EXPECT_NE(s.message().find("3 most recent"), std::string::npos);
   EXPECT_TRUE((*log)->AddFeedback("a", rs[4].request_id, "\"x\"").ok());
+}
+
+// Concurrent appends spread over writer lanes (a segment and an index each): feedback finds a
+// request whichever lane logged it, once, also after a reopen.
+TEST_F(FeedbackTest, FeedbackFindsRequestsOfEveryWriterLane) {
+  constexpr int kThreads = 4, kEach = 300;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        LoggedRequest r = ClassifierRequest("lanes", i, "x");
+        if (log_->Append(r).ok()) ids[t].push_back(r.request_id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(ids[t].size(), static_cast<size_t>(kEach));
+    EXPECT_TRUE(log_->AddFeedback("lanes", ids[t][t * 7], "\"x\"").ok()) << t;
+    EXPECT_EQ(log_->AddFeedback("lanes", ids[t][t * 7], "\"x\"").code(),
+              StatusCode::kAlreadyExists);
+  }
+  EXPECT_EQ(log_->Stats().indexed_requests, static_cast<size_t>(kThreads * kEach));
+  log_.reset();
+  auto reopened = RequestLog::Open(dir_);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->Quality("lanes")[0].rows, kThreads);
+  EXPECT_EQ((*reopened)->AddFeedback("lanes", ids[0][0], "\"x\"").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_TRUE((*reopened)->AddFeedback("lanes", ids[1][0], "\"x\"").ok());
+  EXPECT_EQ((*reopened)->Query("lanes", 0, 10000)->size(), static_cast<size_t>(kThreads * kEach));
 }
 
 }  // namespace

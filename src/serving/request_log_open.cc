@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "serving/request_log.h"
 #include "serving/request_log_state.h"
@@ -13,6 +14,9 @@ namespace kiln::serving {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Writer lanes are one per core up to this: each indexes up to max_indexed_requests.
+constexpr unsigned kMaxLanes = 4;
 
 // Numbers of the files named requests-NNNNNNNN.jsonl in `dir`, ascending.
 Result<std::vector<uint32_t>> ListSegments(const std::string& dir) {
@@ -44,6 +48,8 @@ Status ReplaySegment(RequestLog::State& s, uint32_t number) {
   }
   s.torn_bytes += torn;
   s.segments.push_back(std::move(info));
+  SegmentInfo& segment = s.segments.back();
+  RequestIndex& index = s.lanes.front()->index;  // replayed requests all go to the first lane
   size_t skipped = 0;
   ForEachLine(contents, [&](std::string_view line, uint64_t offset) {
     auto header = ParseRequestHeader(line);
@@ -51,9 +57,11 @@ Status ReplaySegment(RequestLog::State& s, uint32_t number) {
       ++skipped;
       return;
     }
-    s.NoteRequest(header->request_id, header->time_ms, header->deployment, offset, line.size());
+    segment.Note(header->time_ms, header->deployment, offset, line.size());
+    index.Add(header->request_id, RecordLocation{number, static_cast<uint32_t>(offset),
+                                                 static_cast<uint32_t>(line.size())});
   });
-  s.segments.back().bytes = contents.size();
+  segment.bytes = contents.size();
   if (skipped > 0) {
     spdlog::warn("request log: skipped {} unreadable lines of {}", skipped, s.SegmentPath(number));
   }
@@ -75,7 +83,7 @@ Status ReplayFeedback(RequestLog::State& s) {
         ++s.skipped_lines;
         return;
       }
-      s.NoteFeedback(*record);
+      s.ReplayFeedback(*record);
     });
   }
   KILN_ASSIGN_OR_RETURN(AppendOnlyFile file, AppendOnlyFile::Open(path));
@@ -98,15 +106,23 @@ Result<std::unique_ptr<RequestLog>> RequestLog::Open(const std::string& dir,
   state->lock.emplace(std::move(lock));
   state->dir = dir;
   state->options = options;
-  state->index = RequestIndex(options.max_indexed_requests);
+  // A lane per core, up to kMaxLanes; each starts its segment on its first append.
+  const unsigned lanes = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxLanes);
+  for (unsigned i = 0; i < lanes; ++i) {
+    state->lanes.push_back(std::make_unique<WriterLane>());
+    state->lanes.back()->index = RequestIndex(options.max_indexed_requests);
+  }
   KILN_ASSIGN_OR_RETURN(std::vector<uint32_t> numbers, ListSegments(dir));
   for (uint32_t number : numbers) KILN_RETURN_IF_ERROR(ReplaySegment(*state, number));
-  if (state->segments.empty()) {
-    KILN_RETURN_IF_ERROR(state->StartSegment(1, options.segment_bytes));
-  } else {
+  if (!numbers.empty()) state->next_segment = numbers.back() + 1;
+  // The newest segment goes on filling: it becomes the first lane's.
+  if (!state->segments.empty()) {
+    WriterLane& first = *state->lanes.front();
     KILN_ASSIGN_OR_RETURN(MappedSegment file,
                           MappedSegment::Open(state->segments.back().path, options.segment_bytes));
-    state->active.emplace(std::move(file));
+    first.active.emplace(std::move(file));
+    first.info = std::move(state->segments.back());
+    state->segments.pop_back();
   }
   KILN_RETURN_IF_ERROR(ReplayFeedback(*state));
   return std::unique_ptr<RequestLog>(new RequestLog(std::move(state)));

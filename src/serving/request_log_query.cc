@@ -19,12 +19,14 @@ struct SegmentToRead {
   int64_t max_time_ms;
 };
 
+// Lines of one millisecond come from different writer lanes' segments: their request ids
+// (which sort by time, then by a per-process counter) order them.
 struct Hit {
   int64_t time_ms;
   uint32_t segment;
   uint64_t offset;
   std::string line;
-  auto key() const { return std::tie(time_ms, segment, offset); }
+  auto key() const { return std::make_tuple(time_ms, LineRequestId(line), segment, offset); }
 };
 
 struct NewerFirst {  // makes the priority queue's top the oldest hit
@@ -40,7 +42,8 @@ void CollectHits(const SegmentToRead& segment, std::string_view contents,
     int64_t time_ms = 0;
     if (!LineHasDeployment(line, quoted_deployment) || !LineTimeMs(line, time_ms)) return;
     if (time_ms < since_ms) return;
-    if (hits.size() == limit && std::tie(time_ms, segment.number, offset) <= hits.top().key()) {
+    if (hits.size() == limit &&
+        std::make_tuple(time_ms, LineRequestId(line), segment.number, offset) <= hits.top().key()) {
       return;
     }
     hits.push(Hit{time_ms, segment.number, offset, std::string(line)});
@@ -55,13 +58,11 @@ Result<std::vector<LoggedRequest>> RequestLog::Query(const std::string& deployme
   std::vector<LoggedRequest> out;
   std::string quoted;
   if (limit == 0 || !AppendJsonString("deployment", deployment, quoted).ok()) return out;
-  std::vector<SegmentToRead> todo;  // newest first
-  {
-    std::lock_guard<std::mutex> lock(state_->mu);
-    for (auto it = state_->segments.rbegin(); it != state_->segments.rend(); ++it) {
-      if (it->max_time_ms < since_ms || !it->deployments.count(deployment)) continue;
-      todo.push_back(SegmentToRead{it->number, it->path, it->bytes, it->max_time_ms});
-    }
+  std::vector<SegmentToRead> todo;                                  // newest first
+  const std::vector<SegmentInfo> segments = state_->AllSegments();  // ascending numbers
+  for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
+    if (it->max_time_ms < since_ms || !it->deployments.count(deployment)) continue;
+    todo.push_back(SegmentToRead{it->number, it->path, it->bytes, it->max_time_ms});
   }
   NewestHits hits;
   for (const SegmentToRead& segment : todo) {

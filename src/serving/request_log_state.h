@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct SegmentInfo {
   uint64_t bytes = 0;  // complete lines only
   int64_t max_time_ms = INT64_MIN;
   std::unordered_set<std::string> deployments;
+
+  // Notes a line of `length` bytes (without '\n') at `offset`.
+  void Note(int64_t time_ms, const std::string& deployment, uint64_t offset, uint64_t length);
 };
 
 // Feedback sums of one model version.
@@ -35,16 +39,27 @@ struct QualityTotals {
   double squared_error = 0, absolute_error = 0;
 };
 
+// A writer lane: a segment of its own and an index of its requests, behind a mutex of its own.
+// Appends pick a free lane, so the I/O threads settle on one each and never wait for one
+// another (a thread preempted mid-append stalls only its own lane). Lock order: a lane's mu,
+// then State::mu; never two lanes' at once.
+struct WriterLane {
+  std::mutex mu;                        // guards the fields below
+  std::optional<MappedSegment> active;  // empty until the lane's first append
+  SegmentInfo info;                     // of `active`
+  RequestIndex index{0};                // requests appended by this lane (replayed ones spread)
+};
+
 struct RequestLog::State {
   std::string dir;
   RequestLogOptions options;
-  std::optional<FileLock> lock;  // on <dir>/LOCK: one RequestLog per directory
+  std::optional<FileLock> lock;                    // on <dir>/LOCK: one RequestLog per directory
+  std::vector<std::unique_ptr<WriterLane>> lanes;  // fixed at Open
 
-  mutable std::mutex mu;                // guards everything below
-  std::vector<SegmentInfo> segments;    // oldest first; the last is being appended to
-  std::optional<MappedSegment> active;  // the last segment
+  mutable std::mutex mu;              // guards everything below
+  std::vector<SegmentInfo> segments;  // segments no lane appends to any more
+  uint32_t next_segment = 1;          // number of the next segment to start
   std::optional<AppendOnlyFile> feedback;
-  RequestIndex index{0};
   // deployment -> (model, version) -> sums
   std::map<std::string, std::map<std::pair<std::string, int64_t>, QualityTotals>> quality;
   size_t skipped_lines = 0;
@@ -52,17 +67,30 @@ struct RequestLog::State {
 
   // Path of segment `number` in `dir`.
   std::string SegmentPath(uint32_t number) const;
-  // Maps segment `number` (creating it) with room for at least `capacity` bytes and makes it
-  // the active one. Requires mu (or sole ownership).
-  Status StartSegment(uint32_t number, uint64_t capacity);
-  // Makes room in the active segment for a record of `bytes`, starting the next segment if it
-  // is full (a record larger than a segment gets one of its own). Requires mu.
-  Status MakeRoom(uint64_t bytes);
-  // Notes a request line appended to the active segment at `offset`. Requires mu.
-  void NoteRequest(std::string_view request_id, int64_t time_ms, const std::string& deployment,
-                   uint64_t offset, uint64_t length);
-  // Adds a feedback's score to the quality sums and marks its request. Requires mu.
-  void NoteFeedback(const FeedbackRecord& record);
+  // The lane for the calling thread's append, locked into `lock`: the one it used last if free,
+  // else any free one, else (all busy) its own once free.
+  WriterLane& LockLane(std::unique_lock<std::mutex>& lock);
+  // Makes room in `lane`'s segment for a record of `bytes`, starting the lane's next segment
+  // if it has none or it is full (a record larger than a segment gets one of its own).
+  // Requires lane.mu; takes mu.
+  Status MakeRoom(WriterLane& lane, uint64_t bytes);
+  // Every segment: the finished ones and the lanes' (takes the locks in order).
+  std::vector<SegmentInfo> AllSegments() const;
+  // Index hits for `request_id` in every lane (takes each lane's mu in turn).
+  std::vector<IndexHit> FindIndexed(std::string_view request_id) const;
+  // Requests indexed over all lanes.
+  size_t IndexedCount() const;
+  // Adds a feedback's score to the quality sums. Requires mu.
+  void AddQuality(const FeedbackRecord& record);
+  // Records `record` (whose feedback.jsonl line is `line`) once, under the lane that indexes its
+  // request: appends the line, adds the score and marks the request. Errors: kAlreadyExists;
+  // kNotFound if no lane indexes the request any more; kInternal for I/O. Takes the locks.
+  Status RecordFeedback(const FeedbackRecord& record, std::string_view line);
+  // Replays `record` read from feedback.jsonl: adds the score and marks its request. Takes mu.
+  void ReplayFeedback(const FeedbackRecord& record);
+
+ private:
+  Status StartSegment(WriterLane& lane, uint64_t capacity);
 };
 
 }  // namespace kiln::serving

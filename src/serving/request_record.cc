@@ -153,6 +153,14 @@ bool LineTimeMs(std::string_view line, int64_t& time_ms) {
   return ec == std::errc() && end != begin;
 }
 
+std::string_view LineRequestId(std::string_view line) {
+  constexpr std::string_view kStart = "{\"request_id\":\"";
+  if (line.substr(0, kStart.size()) != kStart) return {};
+  const size_t end = line.find('"', kStart.size());
+  return end == std::string_view::npos ? std::string_view()
+                                       : line.substr(kStart.size(), end - kStart.size());
+}
+
 Result<RequestHeader> ParseRequestHeader(std::string_view line) {
   const size_t end = line.find(kInputsKey);
   if (end == std::string_view::npos) return InvalidArgument("request log line has no inputs");

@@ -53,6 +53,10 @@ bool LineHasDeployment(std::string_view line, std::string_view quoted_deployment
 // The time_ms of a line made by EncodeRequestLine, read without parsing; false if absent.
 bool LineTimeMs(std::string_view line, int64_t& time_ms);
 
+// The request id of a line made by EncodeRequestLine, as written (ids need no escaping), read
+// without parsing; empty if the line does not start like one. Thread-safe (pure).
+std::string_view LineRequestId(std::string_view line);
+
 // Appends `text` to `out` as a JSON string literal with quotes. Errors: kInvalidArgument
 // (naming `field`) if `text` is not valid UTF-8. Thread-safe (pure).
 Status AppendJsonString(std::string_view field, std::string_view text, std::string& out);
