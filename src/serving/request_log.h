@@ -2,12 +2,14 @@
 // (the truth that arrives later) joined to them, with live quality per model version.
 //
 // Files under the log's directory (see docs/serving.md, "Request log"):
-//   requests-NNNNNNNN.jsonl  segments of JSON lines, one per request, rolled by size;
+//   requests-NNNNNNNN.jsonl  segments of JSON lines, one per request, rolled by size; each
+//                            writer lane (one per core, up to 4) fills its own;
 //   feedback.jsonl           JSON lines, one per feedback, with its score.
-// A request record is copied into the active segment's shared memory mapping under a short lock
-// (no system call; see mapped_segment.h); a feedback record is one write(2). Records never
-// interleave, and an acknowledged record survives a kill -9 (not a power loss: there is no
-// fsync). What a kill leaves after the last whole record is cut off when the log is next opened.
+// A request record is copied into its lane's segment through a shared memory mapping under the
+// lane's lock (no system call; see mapped_segment.h); a feedback record is one write(2). Records
+// never interleave, and an acknowledged record survives a kill -9 (not a power loss: there is
+// no fsync). What a kill leaves after the last whole record is cut off when the log is next
+// opened.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +28,8 @@ struct RequestLogOptions {
   // A segment file is closed and a new one started once a record would take it past this
   // size (a record larger than this gets a segment of its own). At most 1 GiB.
   uint64_t segment_bytes = uint64_t{64} << 20;
-  // Feedback can be given for the most recent this-many requests; older ones answer
-  // kNotFound. The index costs about 48 bytes per request: ~48 MB at the default.
+  // Feedback can be given for the most recent this-many requests of each writer lane; older
+  // ones answer kNotFound. The index costs about 48 bytes per request: ~48 MB per lane in use.
   size_t max_indexed_requests = 1'000'000;
 };
 
