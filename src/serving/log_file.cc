@@ -113,20 +113,19 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return ReadFileRange(path, 0, static_cast<uint64_t>(st.st_size));
 }
 
-Result<uint64_t> DropTornTail(const std::string& path, std::string& contents) {
-  size_t keep = contents.size();
-  while (keep > 0 && contents[keep - 1] == '\0') --keep;  // a mapped segment's unused room
-  if (keep > 0 && contents[keep - 1] != '\n') {
-    const size_t last = contents.rfind('\n', keep - 1);
-    keep = last == std::string::npos ? 0 : last + 1;
+Result<uint64_t> DropTornTail(const std::string& path, std::string& contents,
+                              const std::function<bool(std::string_view)>& is_whole) {
+  const std::string_view all(contents);
+  size_t end = all.find_last_not_of(std::string_view("\n\0", 2)) + 1;  // 0 if all padding
+  while (end > 0) {
+    const size_t newline = all.rfind('\n', end - 1);
+    const size_t start = newline == std::string_view::npos ? 0 : newline + 1;
+    const bool terminated = end < all.size() && all[end] == '\n';
+    if (terminated && is_whole(all.substr(start, end - start))) break;
+    end = start == 0 ? 0 : all.find_last_not_of(std::string_view("\n\0", 2), start - 1) + 1;
   }
-  // A record torn by a kill during its copy may end in '\n' and still hold zeros.
-  if (keep > 0) {
-    const size_t before = keep >= 2 ? contents.rfind('\n', keep - 2) : std::string::npos;
-    const size_t start = before == std::string::npos ? 0 : before + 1;
-    if (contents.find('\0', start) < keep) keep = start;
-  }
-  if (keep == contents.size()) return uint64_t{0};
+  const size_t keep = end == 0 ? 0 : end + 1;  // with the '\n' that ends the last whole line
+  if (keep >= contents.size()) return uint64_t{0};
   if (::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
     return ErrnoStatus("cannot cut the torn tail of", path);
   }

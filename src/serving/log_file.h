@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -63,10 +64,12 @@ Result<std::string> ReadWholeFile(const std::string& path);
 Result<std::string> ReadFileRange(const std::string& path, uint64_t offset, uint64_t length);
 
 // Cuts what a kill left after the last whole record of `contents` (the bytes of the file at
-// `path`): trailing zeros (a mapped segment's unused room), bytes after the last '\n', and a last
-// line holding zeros (a record torn during its copy). Shortens `contents` to match and returns
-// how many bytes were dropped. Errors: kInternal naming the path.
-Result<uint64_t> DropTornTail(const std::string& path, std::string& contents);
+// `path`): the unused room of a mapped segment (zeros and blank lines) and every trailing line
+// that `is_whole(line)` refuses (a record torn during its write or copy, possibly in pieces),
+// keeping the '\n' after the last whole line. Shortens `contents` to match and returns how many
+// bytes were dropped. Errors: kInternal naming the path.
+Result<uint64_t> DropTornTail(const std::string& path, std::string& contents,
+                              const std::function<bool(std::string_view)>& is_whole);
 
 // Calls `fn(line, offset)` for each '\n'-terminated line of `contents` (without the '\n');
 // an unterminated tail is ignored.

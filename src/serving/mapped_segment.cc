@@ -12,8 +12,8 @@
 namespace kiln::serving {
 namespace {
 
-// Pages made writable at a time ahead of the copies.
-constexpr uint64_t kPopulateChunk = uint64_t{1} << 20;
+// Room prepared at a time ahead of the copies.
+constexpr uint64_t kPrepareChunk = uint64_t{1} << 20;
 
 Status ErrnoStatus(const std::string& what, const std::string& path, int error) {
   return Internal(what + " " + path + ": " + std::strerror(error));
@@ -43,7 +43,8 @@ MappedSegment::MappedSegment(MappedSegment&& other) noexcept
       path_(std::move(other.path_)),
       base_(other.base_),
       size_(other.size_),
-      capacity_(other.capacity_) {
+      capacity_(other.capacity_),
+      prepared_(other.prepared_) {
   other.fd_ = -1;
   other.base_ = nullptr;
 }
@@ -56,6 +57,7 @@ MappedSegment& MappedSegment::operator=(MappedSegment&& other) noexcept {
     base_ = other.base_;
     size_ = other.size_;
     capacity_ = other.capacity_;
+    prepared_ = other.prepared_;
     other.fd_ = -1;
     other.base_ = nullptr;
   }
@@ -68,7 +70,7 @@ void MappedSegment::Close() {
   if (base_ != nullptr) ::munmap(base_, capacity_);
   base_ = nullptr;
   if (fd_ >= 0) {
-    // Best effort: a failed cut leaves zeros after the records, which the next open removes.
+    // Best effort: a failed cut leaves blank lines after the records; the next open cuts them.
     (void)::ftruncate(fd_, static_cast<off_t>(size_));
     ::close(fd_);
   }
@@ -77,15 +79,19 @@ void MappedSegment::Close() {
 
 Status MappedSegment::Map(uint64_t capacity) {
   capacity = std::max<uint64_t>(capacity, 1);
-  if (int error = ::posix_fallocate(fd_, 0, static_cast<off_t>(capacity)); error != 0) {
-    (void)::ftruncate(fd_, static_cast<off_t>(size_));
-    return ErrnoStatus("cannot reserve " + std::to_string(capacity) + " bytes for", path_, error);
+  // Reserve the blocks without lengthening the file: readers see only prepared room.
+  if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(capacity)) != 0) {
+    const int error = errno;
+    if (error != EOPNOTSUPP) {
+      return ErrnoStatus("cannot reserve " + std::to_string(capacity) + " bytes for", path_, error);
+    }
+    // A file system without it: the blocks are then allocated as the room is prepared.
   }
   void* base = ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
   if (base == MAP_FAILED) return ErrnoStatus("cannot map", path_, errno);
   base_ = static_cast<char*>(base);
   capacity_ = capacity;
-  populated_ = size_ & ~(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)) - 1);
+  prepared_ = size_;
   return Status::Ok();
 }
 
@@ -97,19 +103,28 @@ Status MappedSegment::Grow(uint64_t capacity) {
   return Map(capacity);
 }
 
-void MappedSegment::PopulateThrough(uint64_t end) {
+Status MappedSegment::Prepare(uint64_t end) {
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  const uint64_t wanted = std::max(end, populated_ + kPopulateChunk);
+  const uint64_t wanted = std::max(end, prepared_ + kPrepareChunk);
   const uint64_t target = std::min(capacity_, (wanted + page - 1) / page * page);
+  // Lengthen the file first: touching a mapped page past its end would be a fault.
+  if (::ftruncate(fd_, static_cast<off_t>(target)) != 0) {
+    return ErrnoStatus("cannot lengthen", path_, errno);
+  }
   // Best effort (kernels before 5.14 lack it): a page not populated faults in on its copy.
-  (void)::madvise(base_ + populated_, target - populated_, MADV_POPULATE_WRITE);
-  populated_ = target;
+  const uint64_t first_page = prepared_ / page * page;
+  (void)::madvise(base_ + first_page, target - first_page, MADV_POPULATE_WRITE);
+  // The room reads as blank lines, not zeros, so the file stays JSON lines while it fills.
+  std::memset(base_ + prepared_, '\n', target - prepared_);
+  prepared_ = target;
+  return Status::Ok();
 }
 
-void MappedSegment::Append(std::string_view record) {
-  if (size_ + record.size() > populated_) PopulateThrough(size_ + record.size());
+Status MappedSegment::Append(std::string_view record) {
+  if (size_ + record.size() > prepared_) KILN_RETURN_IF_ERROR(Prepare(size_ + record.size()));
   std::memcpy(base_ + size_, record.data(), record.size());
   size_ += record.size();
+  return Status::Ok();
 }
 
 }  // namespace kiln::serving

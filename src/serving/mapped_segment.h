@@ -4,10 +4,12 @@
 //
 // Durability is the same as write(2) without fsync: the bytes are in the kernel's page cache
 // as soon as the copy returns, so they survive a kill of the process (not a power loss). The
-// file's blocks are allocated for the whole capacity up front, so a full disk shows as an error
-// when a segment starts, never as a fault on a later copy. While mapped, the file is `capacity`
-// bytes long and its tail past size() is zeros; closing cuts it back to size(). After a kill the
-// zeros remain, and DropTornTail removes them (with any record the kill tore) on the next open.
+// file's blocks are reserved for the whole capacity up front (without lengthening the file), so
+// a full disk shows as an error when a segment starts, never as a fault on a later copy. The
+// file is lengthened a chunk at a time ahead of the copies, the new room filled with '\n': while
+// mapped, the records are followed by blank lines (still JSON lines); closing cuts the file back
+// to size(). After a kill those blank lines remain, and DropTornTail removes them (with any
+// record the kill tore) on the next open.
 #pragma once
 
 #include <cstdint>
@@ -36,9 +38,10 @@ class MappedSegment {
 
   // Whether `bytes` more fit in the capacity.
   bool Fits(uint64_t bytes) const { return size_ + bytes <= capacity_; }
-  // Copies `record` after the last one. Precondition: Fits(record.size()). Pages are made
-  // writable a chunk at a time ahead of the copies (one call instead of a page fault per page).
-  void Append(std::string_view record);
+  // Copies `record` after the last one. Precondition: Fits(record.size()). Room is prepared a
+  // chunk at a time ahead of the copies (its pages made writable in one call instead of a fault
+  // per page). Errors: kInternal naming the path if the file cannot be lengthened.
+  Status Append(std::string_view record);
   // Makes the capacity at least `capacity` (remapping). Errors: kInternal naming the path.
   Status Grow(uint64_t capacity);
 
@@ -50,14 +53,14 @@ class MappedSegment {
   MappedSegment(int fd, std::string path, uint64_t size);
   Status Map(uint64_t capacity);
   void Close();
-  void PopulateThrough(uint64_t end);
+  Status Prepare(uint64_t end);
 
   int fd_ = -1;
   std::string path_;
   char* base_ = nullptr;
   uint64_t size_ = 0;
   uint64_t capacity_ = 0;
-  uint64_t populated_ = 0;  // [0, populated_) is known to be mapped writable; page-aligned
+  uint64_t prepared_ = 0;  // the file's length: [size_, prepared_) holds '\n' bytes
 };
 
 }  // namespace kiln::serving

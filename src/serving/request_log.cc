@@ -133,7 +133,7 @@ Status RequestLog::Append(const LoggedRequest& request) {
   WriterLane& lane = s.LockLane(lock);
   KILN_RETURN_IF_ERROR(s.MakeRoom(lane, line.size()));
   const uint64_t offset = lane.active->size();
-  lane.active->Append(line);
+  KILN_RETURN_IF_ERROR(lane.active->Append(line));
   const uint64_t length = line.size() - 1;
   lane.info.Note(request.time_ms, request.deployment, offset, length);
   lane.index.Add(request.request_id, RecordLocation{lane.info.number, static_cast<uint32_t>(offset),

@@ -41,9 +41,9 @@ Status ReplaySegment(RequestLog::State& s, uint32_t number) {
   info.number = number;
   info.path = s.SegmentPath(number);
   KILN_ASSIGN_OR_RETURN(std::string contents, ReadWholeFile(info.path));
-  KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(info.path, contents));
+  KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(info.path, contents, IsWholeRequestLine));
   if (torn > 0) {
-    spdlog::warn("request log: cut {} bytes left by a kill (a torn record or unused room) off {}",
+    spdlog::warn("request log: cut {} bytes left by a kill (unused room or a torn record) off {}",
                  torn, info.path);
   }
   s.torn_bytes += torn;
@@ -74,7 +74,9 @@ Status ReplayFeedback(RequestLog::State& s) {
   std::error_code ec;
   if (fs::exists(path, ec)) {
     KILN_ASSIGN_OR_RETURN(std::string contents, ReadWholeFile(path));
-    KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(path, contents));
+    KILN_ASSIGN_OR_RETURN(uint64_t torn, DropTornTail(path, contents, [](std::string_view line) {
+                            return ParseFeedbackLine(line).ok();
+                          }));
     if (torn > 0) spdlog::warn("request log: cut a torn feedback of {} bytes off {}", torn, path);
     s.torn_bytes += torn;
     ForEachLine(contents, [&](std::string_view line, uint64_t) {

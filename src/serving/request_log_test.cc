@@ -203,32 +203,43 @@ TEST_F(RequestLogTest, TornTrailingLineIsCutAndLaterAppendsAreClean) {
   EXPECT_EQ(log->Quality("a")[0].rows, 1);
 }
 
-// What a kill leaves in a mapped segment: zeros after the records, and a record whose copy the
-// kill interrupted (its '\n' written, zeros inside).
-TEST_F(RequestLogTest, ZerosAndARecordTornDuringItsCopyAreCutOnOpen) {
+// What a kill leaves in a mapped segment: blank lines (prepared room) and zeros after the
+// records, and a record whose copy the kill interrupted, possibly in pieces.
+TEST_F(RequestLogTest, RoomAndARecordTornDuringItsCopyAreCutOnOpen) {
   LoggedRequest r = ClassifierRequest("a", 10, "setosa");
   const std::string path = dir_ + "/requests-00000001.jsonl";
+  const auto read = [&] {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
   {
     auto log = OpenLog();
     ASSERT_TRUE(log->Append(r).ok());
-    EXPECT_EQ(std::filesystem::file_size(path), RequestLogOptions{}.segment_bytes);
+    // While open: the record, then prepared room that reads as blank lines.
+    const std::string live = read();
+    const size_t first_newline = live.find('\n');
+    ASSERT_NE(first_newline, std::string::npos);
+    EXPECT_GT(live.size(), first_newline + 1);
+    EXPECT_EQ(live.find_first_not_of('\n', first_newline), std::string::npos);
   }
-  const auto clean_size = std::filesystem::file_size(path);  // cut back to its records
-  std::string torn = R"({"request_id":"01m82cyx90n1wbh9hw00000099","time_ms":11,"deployment")";
-  torn += std::string(40, '\0') + "}]}\n" + std::string(5000, '\0');
+  const std::string clean = read();  // cut back to its record
+  ASSERT_EQ(std::count(clean.begin(), clean.end(), '\n'), 1);
+  const std::string head =
+      R"({"request_id":"01m82cyx90n1wbh9hw00000099","time_ms":11,"deployment")";
+  const std::string torn = head + std::string(40, '\0') + "}]}\n" + head + "\n\n\n" + "0.5}]}" +
+                           std::string(3000, '\n') + std::string(5000, '\0');
   {
     std::ofstream out(path, std::ios::app | std::ios::binary);
     out << torn;
   }
   auto log = OpenLog();
   EXPECT_EQ(log->Stats().torn_bytes, torn.size());
-  EXPECT_EQ(log->Stats().bytes, clean_size);
+  EXPECT_EQ(log->Stats().bytes, clean.size());
+  EXPECT_EQ(log->Stats().skipped_lines, 0u);
   LoggedRequest after = ClassifierRequest("a", 12, "setosa");
   ASSERT_TRUE(log->Append(after).ok());
   log.reset();
-  std::ifstream in(path, std::ios::binary);
-  const std::string contents((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  const std::string contents = read();
   EXPECT_EQ(contents.find('\0'), std::string::npos);
   EXPECT_EQ(std::count(contents.begin(), contents.end(), '\n'), 2);
   log = OpenLog();

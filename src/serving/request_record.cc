@@ -153,6 +153,10 @@ bool LineTimeMs(std::string_view line, int64_t& time_ms) {
   return ec == std::errc() && end != begin;
 }
 
+bool IsWholeRequestLine(std::string_view line) {
+  return !LineRequestId(line).empty() && nlohmann::json::accept(line.begin(), line.end());
+}
+
 std::string_view LineRequestId(std::string_view line) {
   constexpr std::string_view kStart = "{\"request_id\":\"";
   if (line.substr(0, kStart.size()) != kStart) return {};

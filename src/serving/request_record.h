@@ -53,6 +53,10 @@ bool LineHasDeployment(std::string_view line, std::string_view quoted_deployment
 // The time_ms of a line made by EncodeRequestLine, read without parsing; false if absent.
 bool LineTimeMs(std::string_view line, int64_t& time_ms);
 
+// Whether `line` is a whole line made by EncodeRequestLine (a complete JSON object starting with
+// the request id), not a piece of one torn by a kill. Thread-safe (pure).
+bool IsWholeRequestLine(std::string_view line);
+
 // The request id of a line made by EncodeRequestLine, as written (ids need no escaping), read
 // without parsing; empty if the line does not start like one. Thread-safe (pure).
 std::string_view LineRequestId(std::string_view line);
