@@ -91,6 +91,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader();
   void OnHeader(beast::error_code ec);
+  // Parses what the buffer holds past the header (usually the whole body, which arrives with
+  // it), sparing an asynchronous read that would only complete through the scheduler.
+  void ParseBuffered(beast::error_code& ec);
   void ReadBody();
   void OnReadError(beast::error_code ec);
   void Handle();
@@ -139,6 +142,8 @@ void Session::ReadHeader() {
 void Session::OnHeader(beast::error_code ec) {
   start_ = Clock::now();
   if (ec) return OnReadError(ec);
+  if (!parser_->is_done() && buffer_.size() > 0) ParseBuffered(ec);
+  if (ec) return OnReadError(ec);
   if (parser_->is_done()) return Handle();
   const auto& header = parser_->get();
   // curl and others wait for "100 Continue" before sending a large body.
@@ -151,6 +156,12 @@ void Session::OnHeader(beast::error_code ec) {
     return;
   }
   ReadBody();
+}
+
+void Session::ParseBuffered(beast::error_code& ec) {
+  const size_t used = parser_->put(buffer_.data(), ec);
+  buffer_.consume(used);
+  if (ec == bhttp::error::need_more) ec = {};
 }
 
 void Session::ReadBody() {
