@@ -1,11 +1,9 @@
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 
-#include "artifacts/artifact_store.h"
 #include "exec/pipeline_service.h"
-#include "tracking/tracking_service.h"
+#include "exec/pipeline_service_fixture.h"
 
 namespace kiln::exec {
 namespace {
@@ -29,39 +27,7 @@ SubmitRequest Request(const std::string& spec, const std::string& base_dir = "")
   return request;
 }
 
-class SavedPipelinesTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "kiln_saved_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto store = store::OpenSqliteStore((dir_ / "kiln.db").string());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    auto artifacts = artifacts::OpenLocalArtifactStore((dir_ / "artifacts").string());
-    ASSERT_TRUE(artifacts.ok());
-    artifacts_ = std::move(*artifacts);
-    tracking_ = std::make_unique<tracking::TrackingService>(*store_, "mlflow-artifacts:");
-    ASSERT_TRUE(tracking_->Init().ok());
-    PipelineServiceOptions options;
-    options.data_dir = dir_.string();
-    pipelines_ = std::make_unique<PipelineService>(*store_, *tracking_, *artifacts_, options);
-  }
-  void TearDown() override {
-    pipelines_.reset();
-    tracking_.reset();
-    artifacts_.reset();
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path dir_;
-  std::unique_ptr<store::MetaStore> store_;
-  std::unique_ptr<artifacts::ArtifactStore> artifacts_;
-  std::unique_ptr<tracking::TrackingService> tracking_;
-  std::unique_ptr<PipelineService> pipelines_;
-};
+class SavedPipelinesTest : public testing::PipelineServiceFixture {};
 
 TEST_F(SavedPipelinesTest, ValidateGivesPlanOrderAndStoresNothing) {
   Result<ValidatedPipeline> validated = pipelines_->Validate(Request(Spec("demo")));

@@ -1,19 +1,15 @@
 #include "exec/scheduler.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
-#include <filesystem>
 #include <thread>
 
-#include "artifacts/artifact_store.h"
-#include "tracking/tracking_service.h"
+#include "exec/pipeline_service_fixture.h"
 
 namespace kiln::exec {
 namespace {
 
-namespace fs = std::filesystem;
 using pipeline::RunState;
 
 constexpr int64_t kMinute = 60'000;
@@ -23,23 +19,11 @@ std::string Spec(const std::string& command) {
   return "name: job\nsteps:\n  only:\n    command: [sh, -c, \"" + command + "\"]\n";
 }
 
-class SchedulerTest : public ::testing::Test {
+class SchedulerTest : public testing::PipelineServiceFixture {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "kiln_scheduler_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto store = store::OpenSqliteStore((dir_ / "kiln.db").string());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    auto artifacts = artifacts::OpenLocalArtifactStore((dir_ / "artifacts").string());
-    ASSERT_TRUE(artifacts.ok());
-    artifacts_ = std::move(*artifacts);
-    tracking_ = std::make_unique<tracking::TrackingService>(*store_, "mlflow-artifacts:");
-    ASSERT_TRUE(tracking_->Init().ok());
-    PipelineServiceOptions options;
-    options.data_dir = dir_.string();
-    pipelines_ = std::make_unique<PipelineService>(*store_, *tracking_, *artifacts_, options);
+    PipelineServiceFixture::SetUp();
+    if (HasFatalFailure()) return;
     SchedulerOptions sched;
     sched.tick = std::chrono::milliseconds(20);
     sched.now = [this] { return now_.load(); };
@@ -47,13 +31,7 @@ class SchedulerTest : public ::testing::Test {
   }
   void TearDown() override {
     scheduler_.reset();
-    pipelines_->CancelAll();
-    pipelines_.reset();
-    tracking_.reset();
-    artifacts_.reset();
-    store_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+    PipelineServiceFixture::TearDown();
   }
 
   // A schedule firing every minute whose next fire is already `overdue_ms` in the past.
@@ -79,12 +57,7 @@ class SchedulerTest : public ::testing::Test {
     return page.ok() ? page->items : std::vector<pipeline::PipelineRunRecord>{};
   }
 
-  fs::path dir_;
   std::atomic<int64_t> now_{kStart};
-  std::unique_ptr<store::MetaStore> store_;
-  std::unique_ptr<artifacts::ArtifactStore> artifacts_;
-  std::unique_ptr<tracking::TrackingService> tracking_;
-  std::unique_ptr<PipelineService> pipelines_;
   std::unique_ptr<Scheduler> scheduler_;
 };
 
