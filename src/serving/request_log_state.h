@@ -47,7 +47,7 @@ struct WriterLane {
   std::mutex mu;                        // guards the fields below
   std::optional<MappedSegment> active;  // empty until the lane's first append
   SegmentInfo info;                     // of `active`
-  RequestIndex index{0};                // requests appended by this lane (replayed ones spread)
+  RequestIndex index{0};  // requests this lane appended (the first lane: also replayed)
 };
 
 struct RequestLog::State {
