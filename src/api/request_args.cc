@@ -109,7 +109,9 @@ Result<RequestArgs> RequestArgs::FromRequest(const http::Request& request) {
     if (!object.contains(key)) object[key] = value;
   }
   for (const auto& [key, value] : request.path_params) object[key] = value;
-  return RequestArgs(std::move(object), "");
+  RequestArgs args(std::move(object), "");
+  args.peer_ = request.peer;
+  return args;
 }
 
 RequestArgs::RequestArgs(json object, std::string path)

@@ -191,6 +191,19 @@ TEST(RouterTest, RootPath) {
   EXPECT_EQ(router.Dispatch(other).status, 404);
 }
 
+TEST(RouterTest, BodyLimitIsTheMatchingRoutesDeclaredLimit) {
+  Router router;
+  router.Add("POST", "/api/v1/pipeline-runs", Named("submit"), RouteOptions{1024});
+  router.Add("POST", "/api/v1/runs/{id}/log", Named("log"), RouteOptions{2048});
+  router.Add("PUT", "/api/v1/files/{path...}", Named("put"));
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/pipeline-runs"), 1024u);
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/runs/7/log"), 2048u);
+  EXPECT_EQ(router.BodyLimit("PUT", "/api/v1/files/a/b"), 0u);      // no declared limit
+  EXPECT_EQ(router.BodyLimit("GET", "/api/v1/pipeline-runs"), 0u);  // no such route
+  EXPECT_EQ(router.BodyLimit("POST", "/elsewhere"), 0u);
+  EXPECT_EQ(router.BodyLimit("POST", ""), 0u);
+}
+
 // ---------------------------------------------------------------------------- Message
 
 TEST(PercentDecodeTest, DecodesEscapes) {

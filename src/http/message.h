@@ -20,6 +20,9 @@ struct Request {
   std::map<std::string, std::string> headers;      // names lower-cased
   std::map<std::string, std::string> path_params;  // filled by the router
   std::string body;
+  // The client's address as the server saw it ("127.0.0.1", "::1"); empty for a request run
+  // in-process (the CLI over a data folder, tests), which no network client can send.
+  std::string peer;
 
   // First value of a query parameter, if present.
   std::optional<std::string> QueryParam(const std::string& name) const;

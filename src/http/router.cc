@@ -117,7 +117,8 @@ Response NotFoundResponse(const Request& request) {
                          "No endpoint for " + request.method + " " + request.path);
 }
 
-void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
+void Router::Add(const std::string& method, const std::string& pattern, Handler handler,
+                 RouteOptions options) {
   Route route;
   route.method = method;
   bool literal = true;
@@ -128,6 +129,7 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
     route.segments.emplace_back(part);
   }
   route.handler = std::move(handler);
+  route.options = options;
   if (literal) {
     literal_routes_[normalized].push_back(std::move(route));
   } else {
@@ -135,40 +137,55 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
   }
 }
 
-Response Router::Dispatch(Request& request) const {
-  request.path_params.clear();
-  if (request.path.empty() || request.path.front() != '/') return NotFoundResponse(request);
-  auto literal = literal_routes_.find(request.path);
+const Router::Route* Router::Find(const std::string& method, const std::string& path,
+                                  std::vector<std::string_view>& parts,
+                                  std::vector<std::string_view>* allowed) const {
+  auto literal = literal_routes_.find(path);
   if (literal != literal_routes_.end()) {
     // An exact match outranks every route with parameters.
     for (const Route& route : literal->second) {
-      if (route.method == request.method) return RunHandler(route.handler, request);
+      if (route.method == method) return &route;
     }
   }
-  std::vector<std::string_view> parts = SplitPath(request.path);
+  parts = SplitPath(path);
   const Route* best = nullptr;
   MatchScore best_score;
   MatchScore score;
-  std::vector<std::string_view> allowed;
   for (const Route& route : param_routes_) {
     if (!Matches(route.segments, parts, &score)) continue;
-    if (route.method != request.method) {
-      allowed.push_back(route.method);
+    if (route.method != method) {
+      if (allowed != nullptr) allowed->push_back(route.method);
     } else if (best == nullptr || score < best_score) {
       best = &route;
       std::swap(best_score, score);
     }
   }
-  if (best != nullptr) {
-    FillParams(best->segments, parts, request);
-    return RunHandler(best->handler, request);
+  if (best == nullptr && allowed != nullptr && literal != literal_routes_.end()) {
+    for (const Route& route : literal->second) allowed->push_back(route.method);
   }
-  if (literal != literal_routes_.end()) {
-    for (const Route& route : literal->second) allowed.push_back(route.method);
+  return best;
+}
+
+Response Router::Dispatch(Request& request) const {
+  request.path_params.clear();
+  if (request.path.empty() || request.path.front() != '/') return NotFoundResponse(request);
+  std::vector<std::string_view> parts;
+  std::vector<std::string_view> allowed;
+  const Route* route = Find(request.method, request.path, parts, &allowed);
+  if (route != nullptr) {
+    if (!parts.empty()) FillParams(route->segments, parts, request);
+    return RunHandler(route->handler, request);
   }
   if (allowed.empty())
     return fallback_ ? RunHandler(fallback_, request) : NotFoundResponse(request);
   return MethodNotAllowedResponse(request, JoinUnique(allowed));
+}
+
+size_t Router::BodyLimit(const std::string& method, const std::string& path) const {
+  if (path.empty() || path.front() != '/') return 0;
+  std::vector<std::string_view> parts;
+  const Route* route = Find(method, path, parts, nullptr);
+  return route == nullptr ? 0 : route->options.max_body_bytes;
 }
 
 }  // namespace kiln::http

@@ -83,6 +83,9 @@ class Session : public std::enable_shared_from_this<Session> {
       : router_(router), options_(options), streams_(streams), stream_(std::move(socket)) {}
 
   void Start() {
+    beast::error_code ec;
+    const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) request_.peer = remote.address().to_string();
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
