@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace kiln::pipeline {
 
@@ -21,6 +23,46 @@ std::string Describe(const YAML::Node& node) {
   return "'" + node.Scalar() + "'";
 }
 
+namespace {
+
+// Walks `root` with aliases expanded (an aliased node is visited once per path to it) and stops
+// as soon as a limit is passed. Iterative, so deep nesting cannot exhaust the stack.
+Status CheckExpandedSize(const YAML::Node& root, std::string_view file) {
+  auto too_big = [&](const std::string& what) {
+    return MarkedError(file, {1, 1}, "",
+                       "the document expands to more than " + what +
+                           " (counting every use of an alias); simplify it");
+  };
+  std::vector<YAML::Node> pending{root};
+  size_t nodes = 1;  // counted when found, so `pending` never holds more than the limit
+  size_t scalar_bytes = 0;
+  auto add = [&](const YAML::Node& node) {
+    pending.push_back(node);
+    return ++nodes <= kMaxYamlNodes;
+  };
+  while (!pending.empty()) {
+    const YAML::Node node = std::move(pending.back());
+    pending.pop_back();
+    bool within = true;
+    if (node.IsScalar()) {
+      scalar_bytes += node.Scalar().size();
+      if (scalar_bytes > kMaxYamlScalarBytes) {
+        return too_big(std::to_string(kMaxYamlScalarBytes >> 20) + " MiB of text");
+      }
+    } else if (node.IsSequence()) {
+      for (auto it = node.begin(); within && it != node.end(); ++it) within = add(*it);
+    } else if (node.IsMap()) {
+      for (auto it = node.begin(); within && it != node.end(); ++it) {
+        within = add(it->first) && add(it->second);
+      }
+    }
+    if (!within) return too_big(std::to_string(kMaxYamlNodes) + " nodes");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<YAML::Node> LoadYaml(std::string_view text, std::string_view file) {
   YAML::Node root;
   try {
@@ -30,6 +72,7 @@ Result<YAML::Node> LoadYaml(std::string_view text, std::string_view file) {
     return MarkedError(file, mark, "", "YAML syntax error: " + e.msg);
   }
   if (!root.IsDefined() || root.IsNull()) return MarkedError(file, {1, 1}, "", "the file is empty");
+  KILN_RETURN_IF_ERROR(CheckExpandedSize(root, file));
   return root;
 }
 
