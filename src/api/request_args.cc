@@ -40,8 +40,9 @@ std::string QuoteNonFiniteTokens(const std::string& text) {
   return out;
 }
 
-int JsonDepth(const std::string& text) {
-  int depth = 0, deepest = 0;
+JsonShape ScanJson(const std::string& text) {
+  JsonShape shape;
+  int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -53,12 +54,31 @@ int JsonDepth(const std::string& text) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
+      shape.depth = std::max(shape.depth, ++depth);
+      ++shape.values;
     } else if (c == ']' || c == '}') {
       --depth;
+    } else if (c == ',') {
+      ++shape.values;
     }
   }
-  return deepest;
+  return shape;
+}
+
+int JsonDepth(const std::string& text) { return ScanJson(text).depth; }
+
+Status CheckJsonShape(const std::string& text, int max_depth, size_t max_values) {
+  const JsonShape shape = ScanJson(text);
+  // Deep nesting would make rendering and error messages recurse without bound.
+  if (shape.depth > max_depth) {
+    return InvalidArgument("Malformed JSON request body: nested deeper than " +
+                           std::to_string(max_depth) + " levels");
+  }
+  if (shape.values > max_values) {
+    return InvalidArgument("Malformed JSON request body: more than " + std::to_string(max_values) +
+                           " values (arrays, objects and list items); send less at once");
+  }
+  return Status::Ok();
 }
 
 namespace {
@@ -90,11 +110,7 @@ Status ParseSearchArgs(const RequestArgs& args, int64_t default_max_results, Sea
 Result<RequestArgs> RequestArgs::FromRequest(const http::Request& request) {
   json object = json::object();
   if (!request.body.empty() && request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    // Deep nesting would make rendering and error messages recurse without bound.
-    if (JsonDepth(request.body) > kMaxJsonDepth) {
-      return InvalidArgument("Malformed JSON request body: nested deeper than " +
-                             std::to_string(kMaxJsonDepth) + " levels");
-    }
+    KILN_RETURN_IF_ERROR(CheckJsonShape(request.body, kMaxJsonDepth, kMaxJsonValues));
     object = json::parse(QuoteNonFiniteTokens(request.body), nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded()) {
       return InvalidArgument("Malformed JSON request body: the body is not valid JSON");

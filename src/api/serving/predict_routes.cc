@@ -24,10 +24,19 @@ using nlohmann::json;
 enum class Protocol { kNative, kMlflow, kKserve };
 
 constexpr int kMaxDepth = 32;
+// A full batch (serving::kMaxBatchRows rows) of up to 200 features, in any protocol's layout:
+// parsing a body costs ~50-100 bytes per value, so this bounds it to ~200 MB.
+constexpr size_t kMaxValues = 200 * serving::kMaxBatchRows;
 
 Result<json> ParseBody(const http::Request& request) {
-  if (JsonDepth(request.body) > kMaxDepth) {
+  const JsonShape shape = ScanJson(request.body);
+  if (shape.depth > kMaxDepth) {
     return InvalidArgument("the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  if (shape.values > kMaxValues) {
+    return InvalidArgument("the body holds more than " + std::to_string(kMaxValues) +
+                           " JSON values; send at most " + std::to_string(serving::kMaxBatchRows) +
+                           " rows per request");
   }
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return InvalidArgument("the body is not valid JSON");
