@@ -62,6 +62,7 @@ Result<SqlCondition> VersionCondition(const FilterClause& c) {
 Result<std::vector<tracking::OrderTerm>> OrderTerms(
     const std::vector<std::string>& order_by,
     const std::vector<std::pair<std::string, std::string>>& columns) {
+  KILN_RETURN_IF_ERROR(tracking::CheckOrderByCount(order_by.size()));
   std::vector<tracking::OrderTerm> terms;
   for (const std::string& text : order_by) {
     KILN_ASSIGN_OR_RETURN(tracking::OrderByClause clause, tracking::ParseOrderBy(text));

@@ -43,6 +43,7 @@ Result<OrderTerm> ExperimentOrderTerm(const std::string& text) {
 }
 
 Result<SqlCondition> BuildExperimentQuery(const ExperimentQuery& query) {
+  KILN_RETURN_IF_ERROR(CheckOrderByCount(query.order_by.size()));
   KILN_ASSIGN_OR_RETURN(std::vector<FilterClause> clauses, ParseFilter(query.filter));
   std::vector<SqlCondition> conditions{{ViewCondition("e.lifecycle_stage", query.view), {}}};
   for (const FilterClause& clause : clauses) {

@@ -176,6 +176,8 @@ Result<std::vector<store::Value>> ExperimentIdValues(const std::vector<std::stri
 }
 
 Result<SqlCondition> BuildRunQuery(const RunQuery& query) {
+  KILN_RETURN_IF_ERROR(CheckOrderByCount(query.order_by.size()));
+  KILN_RETURN_IF_ERROR(CheckSearchIdCount("experiment_ids", query.experiment_ids.size()));
   KILN_ASSIGN_OR_RETURN(std::vector<FilterClause> clauses, ParseFilter(query.filter));
   std::vector<SqlCondition> conditions{{ViewCondition("r.lifecycle_stage", query.view), {}}};
   if (!query.experiment_ids.empty()) {

@@ -227,6 +227,7 @@ class Parser {
   bool order_by_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
+  size_t list_items_ = 0;  // in every list parsed so far
 };
 
 Status Parser::Error(size_t pos, std::string detail) const {
@@ -392,6 +393,10 @@ Result<FilterValue> Parser::ParseList(Comparator op) {
         item.kind == TokenKind::kSingleQuoted || item.kind == TokenKind::kDoubleQuoted;
     const bool is_number = item.kind == TokenKind::kWord && ParseNumber(item.text, &unused);
     if (!is_string && !is_number) return Unexpected(item, "expected a quoted string in the list");
+    if (++list_items_ > kMaxFilterListItems) {
+      return Error(item.begin, "more than " + std::to_string(kMaxFilterListItems) +
+                                   " values in IN lists; search in smaller parts");
+    }
     value.items.push_back(Take().text);
     const Token& separator = Take();
     if (separator.kind == TokenKind::kRParen) return value;
@@ -441,6 +446,10 @@ Result<std::vector<FilterClause>> Parser::Filter() {
   std::vector<FilterClause> clauses;
   if (Peek().kind == TokenKind::kEnd) return clauses;
   while (true) {
+    if (clauses.size() == kMaxFilterClauses) {
+      return Error(Peek().begin, "more than " + std::to_string(kMaxFilterClauses) +
+                                     " clauses; search with fewer conditions");
+    }
     KILN_ASSIGN_OR_RETURN(FilterClause clause, ParseClause());
     clauses.push_back(std::move(clause));
     const Token& token = Peek();
@@ -482,6 +491,18 @@ Result<std::vector<FilterClause>> ParseFilter(std::string_view filter) {
 
 Result<OrderByClause> ParseOrderBy(std::string_view text) {
   return Parser(text, /*order_by=*/true).OrderBy();
+}
+
+Status CheckOrderByCount(size_t items) {
+  if (items <= kMaxOrderByItems) return Status::Ok();
+  return InvalidArgument("order_by has " + std::to_string(items) + " items; at most " +
+                         std::to_string(kMaxOrderByItems) + " are allowed");
+}
+
+Status CheckSearchIdCount(const std::string& field, size_t items) {
+  if (items <= kMaxSearchIds) return Status::Ok();
+  return InvalidArgument(field + " has " + std::to_string(items) + " items; at most " +
+                         std::to_string(kMaxSearchIds) + " are allowed");
 }
 
 const char* ComparatorText(Comparator op) {

@@ -52,8 +52,24 @@ struct FilterClause {
   size_t position = 0;  // where the clause starts in the filter text
 };
 
-// Parses a filter; an empty or all-blank filter gives an empty vector.
+// Limits that keep a search's SQL within what the store runs (SQLite: 64 tables in a join,
+// expressions 1000 deep, 32766 bound values), so a search too big is the client's 400, never
+// the store's 500.
+inline constexpr size_t kMaxFilterClauses = 100;      // AND-ed clauses in one filter
+inline constexpr size_t kMaxFilterListItems = 10000;  // values in all IN (...) lists of one filter
+inline constexpr size_t kMaxOrderByItems = 16;        // order_by items of one search
+inline constexpr size_t kMaxSearchIds = 10000;        // e.g. experiment_ids of one search
+
+// Parses a filter; an empty or all-blank filter gives an empty vector. Errors also name
+// kMaxFilterClauses or kMaxFilterListItems when the filter has more.
 Result<std::vector<FilterClause>> ParseFilter(std::string_view filter);
+
+// OK when a search has at most kMaxOrderByItems order_by items. Errors: kInvalidArgument naming
+// the count and the limit.
+Status CheckOrderByCount(size_t items);
+// OK when the list `field` (e.g. "experiment_ids") has at most kMaxSearchIds items. Errors:
+// kInvalidArgument naming the field, the count and the limit.
+Status CheckSearchIdCount(const std::string& field, size_t items);
 
 struct OrderByClause {
   FilterEntity entity = FilterEntity::kAttribute;
