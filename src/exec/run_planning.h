@@ -24,6 +24,9 @@ struct SubmitRequest {
   int64_t parallel = 0;                // sweep points running at once; 0 = one per CPU
   bool use_cache = true;
   std::string schedule_id;  // set when a schedule starts the run
+  // Who asks: the network client's address, or "" for an in-process caller (the CLI over a data
+  // folder, the scheduler), which is trusted. See PipelineServiceOptions.
+  std::string peer;
 };
 
 struct PlannedRun {
@@ -42,8 +45,9 @@ struct Plan {
 // sample) and resolves every point against `library`. Errors: kInvalidArgument naming the file,
 // line, column and field, or the override; also a sweep value without -m/--sample, -m
 // together with --sample, and a dataset input that `datasets` (may be null: none) does not
-// have. Dataset inputs come back pinned: "latest" becomes the current version number.
-// Thread-safe if `library` and `datasets` are.
+// have, and a file input outside request.base_dir (see ResolveInputFile). Dataset inputs come
+// back pinned: "latest" becomes the current version number. Thread-safe if `library` and
+// `datasets` are.
 Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::ModuleLibrary& library,
                             datasets::DatasetRegistry* datasets);
 

@@ -4,22 +4,26 @@
 #include <system_error>
 
 #include "artifacts/blob_tree.h"
+#include "exec/pipeline_folders.h"
 
 namespace kiln::exec {
 namespace fs = std::filesystem;
 namespace {
 
+// Resolved again when the step starts (planning checked it too), so a symbolic link swapped in
+// since then cannot lead the read out of the pipeline's folder.
 Result<BoundInput> BindFile(artifacts::ArtifactStore& store, const std::string& path,
                             const std::string& base_dir) {
-  fs::path file = fs::path(path).is_absolute() ? fs::path(path) : fs::path(base_dir) / path;
-  file = file.lexically_normal();
+  KILN_ASSIGN_OR_RETURN(std::string resolved, ResolveInputFile(base_dir, path));
+  const fs::path file(resolved);
   std::error_code ec;
   if (fs::is_directory(file, ec)) {
     KILN_ASSIGN_OR_RETURN(std::string digest, artifacts::PutTree(store, file.string()));
     return BoundInput{digest, true, "file:" + file.string()};
   }
-  if (!fs::is_regular_file(file, ec))
-    return NotFound("input file '" + file.string() + "' not found");
+  if (!fs::is_regular_file(file, ec)) {
+    return NotFound("input file '" + path + "' not found in the pipeline's folder");
+  }
   KILN_ASSIGN_OR_RETURN(std::string digest, store.PutBlobFile(file.string()));
   return BoundInput{digest, false, "file:" + file.string()};
 }

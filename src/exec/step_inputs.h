@@ -23,8 +23,9 @@ struct BoundInput {
 // The digests of every input of `step`. Step outputs come from `upstream_outputs` (step name ->
 // its stored outputs); files (relative to `base_dir`) are stored by content first. Errors:
 // kNotFound for a missing file (named), dataset version or an upstream output that was not
-// recorded; kFailedPrecondition for a dataset binding when `datasets` is null. Dataset
-// bindings must name a version number (planning pins "latest").
+// recorded; kFailedPrecondition for a dataset binding when `datasets` is null;
+// kInvalidArgument for a file outside `base_dir` (ResolveInputFile). Dataset bindings must name
+// a version number (planning pins "latest").
 Result<std::map<std::string, BoundInput>> BindInputs(
     artifacts::ArtifactStore& store, datasets::DatasetRegistry* datasets,
     const pipeline::ResolvedStep& step,
