@@ -36,6 +36,7 @@ TEST(ErrorMappingTest, EveryCodeHasItsHttpStatusAndMlflowCode) {
       {StatusCode::kAlreadyExists, 400, "RESOURCE_ALREADY_EXISTS"},
       {StatusCode::kFailedPrecondition, 400, "INVALID_PARAMETER_VALUE"},
       {StatusCode::kResourceExhausted, 429, "REQUEST_LIMIT_EXCEEDED"},
+      {StatusCode::kPermissionDenied, 403, "PERMISSION_DENIED"},
       {StatusCode::kUnavailable, 503, "TEMPORARILY_UNAVAILABLE"},
       {StatusCode::kInternal, 500, "INTERNAL_ERROR"},
   };
@@ -61,6 +62,18 @@ TEST(ErrorMappingTest, InvalidUtf8InMessageStillGivesJson) {
   json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(body.is_object()) << response.body;
   EXPECT_NE(body["message"].get<std::string>().find("bad key"), std::string::npos);
+}
+
+TEST(ErrorMappingTest, ServerFoldersAreHiddenInErrorAnswers) {
+  HidePathInErrors("/srv/kiln-test-data", "<data folder>");
+  HidePathInErrors("/srv/kiln-test-data/", "<data folder>");  // registered once
+  HidePathInErrors("/", "<root>");                            // ignored: would hide every path
+  EXPECT_EQ(HideServerPaths("cannot read '/srv/kiln-test-data/artifacts/x': gone"),
+            "cannot read '<data folder>/artifacts/x': gone");
+  EXPECT_EQ(HideServerPaths("at /srv/kiln-test-data and /srv/kiln-test-data2/x"),
+            "at <data folder> and /srv/kiln-test-data2/x");
+  http::Response response = ErrorResponse(NotFound("no file '/srv/kiln-test-data/kiln.db'"));
+  EXPECT_EQ(json::parse(response.body)["message"], "no file '<data folder>/kiln.db'");
 }
 
 // ---------------------------------------------------------------- RequestArgs
@@ -104,9 +117,37 @@ TEST(RequestArgsTest, MalformedOrNonObjectBodyIsInvalidArgument) {
   // Brackets inside strings do not count.
   const std::string in_string = "{\"a\": \"" + std::string(200, '[') + "\"}";
   EXPECT_TRUE(RequestArgs::FromRequest(MakeRequest(in_string)).ok());
+  // Too many values (however small their text) are refused before parsing.
+  std::string many = "{\"a\": [";
+  for (size_t i = 0; i <= kMaxJsonValues; ++i) many += i ? ",[]" : "[]";
+  many += "]}";
+  Result<RequestArgs> too_many = RequestArgs::FromRequest(MakeRequest(many));
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(too_many.status().message(),
+            "Malformed JSON request body: more than 1000000 values (arrays, objects and list "
+            "items); send less at once");
   // An empty or blank body is no arguments at all.
   EXPECT_FALSE(Args("").Has("x"));
   EXPECT_FALSE(Args(" \r\n\t").Has("x"));
+}
+
+TEST(RequestArgsTest, ScanJsonCountsContainersAndCommasOutsideStrings) {
+  EXPECT_EQ(ScanJson("").values, 0u);
+  EXPECT_EQ(ScanJson("[]").values, 1u);
+  EXPECT_EQ(ScanJson("[1,2,3]").values, 3u);     // 4 values - 1
+  EXPECT_EQ(ScanJson("[[],[],[]]").values, 6u);  // 4 arrays + 2 commas: at most twice 4
+  EXPECT_EQ(ScanJson("{\"a\": 1, \"b\": [1, 2]}").values, 4u);
+  EXPECT_EQ(ScanJson("{\"a\": \"[,],{\\\"\"}").values, 1u);
+  EXPECT_EQ(ScanJson("[[[]]]").depth, 3);
+  // An MLflow log-batch at its limits (1000 metrics, 100 params, 100 tags) is far below the cap.
+  std::string batch = "{\"run_id\": \"r\", \"metrics\": [";
+  for (int i = 0; i < 1000; ++i) {
+    batch += std::string(i ? "," : "") +
+             "{\"key\": \"m\", \"value\": 1.5, \"timestamp\": 1, \"step\": 2}";
+  }
+  batch += "], \"params\": [], \"tags\": []}";
+  EXPECT_LT(ScanJson(batch).values * 100, kMaxJsonValues);
 }
 
 TEST(RequestArgsTest, MissingFieldMessageNamesTheField) {
@@ -413,6 +454,31 @@ TEST_F(AppTest, RegistryRoundTrip) {
   Reply missing =
       Call("GET", "/api/2.0/mlflow/model-versions/get", "", {{"name", "iris"}, {"version", "2"}});
   EXPECT_EQ(missing.status, 404);
+}
+
+TEST_F(AppTest, PipelineAndModuleRoutesDeclareSmallBodyLimits) {
+  const http::Router& router = app_->router();
+  constexpr size_t kMiB = size_t{1} << 20;
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/pipeline-runs"), kMiB);
+  EXPECT_EQ(router.BodyLimit("PUT", "/api/v1/pipelines/a/b"), kMiB);
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/pipelines/validate"), kMiB);
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/schedules"), kMiB);
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/modules"), 16 * kMiB);
+}
+
+// Requests from the network (peer set) are held to the server's settings; the CLI's are not.
+TEST_F(AppTest, NetworkClientsBaseDirMustLieInThePipelineRoots) {
+  http::Request request;
+  request.method = "POST";
+  request.path = request.target = "/api/v1/pipelines/validate";
+  request.body = R"({"spec": "name: p\nsteps:\n  a:\n    command: [\"true\"]\n", "base_dir": "/"})";
+  request.peer = "192.0.2.1";
+  http::Response remote = app_->Handle(request);
+  EXPECT_EQ(remote.status, 403) << remote.body;
+  EXPECT_NE(remote.body.find("--pipeline-roots"), std::string::npos) << remote.body;
+  request.peer = "";
+  http::Response local = app_->Handle(request);
+  EXPECT_EQ(local.status, 200) << local.body;
 }
 
 }  // namespace

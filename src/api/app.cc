@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "api/error_mapping.h"
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
 #include "api/serving/predict_routes.h"
@@ -23,19 +24,35 @@ namespace kiln::api {
 namespace {
 
 exec::PipelineServiceOptions PipelineOptions(const std::string& data_dir,
+                                             const AppOptions& app_options,
                                              const pipeline::PublishedModules& modules,
                                              datasets::DatasetRegistry& datasets) {
   exec::PipelineServiceOptions options;
   options.data_dir = data_dir;
+  options.allow_remote_commands = app_options.allow_remote_commands;
+  options.pipeline_roots = app_options.pipeline_roots;
   options.datasets = &datasets;
   const std::string cache = data_dir + "/modules";
   options.published_modules = [&modules, cache] { return modules.LoadAll(cache); };
   return options;
 }
 
+// Error answers name the server's own folders by role, not by path (see HidePathInErrors).
+void HideServerFolders(const std::string& data_dir) {
+  std::error_code ec;
+  for (const std::string& dir : {data_dir, pipeline::StdModulesDir()}) {
+    if (dir.empty()) continue;
+    const std::string label = dir == data_dir ? "<data folder>" : "<standard library>";
+    HidePathInErrors(dir, label);
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(dir, ec);
+    if (!ec) HidePathInErrors(canonical.string(), label);
+  }
+}
+
 }  // namespace
 
-Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
+Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir,
+                                       const AppOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(requested_dir, ec);
   // The folder is the user's choice, so failing to create it is their mistake to fix.
@@ -45,6 +62,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   // Absolute, because steps run in their own folders and are handed paths inside this one.
   const std::string data_dir =
       std::filesystem::absolute(requested_dir, ec).lexically_normal().string();
+  HideServerFolders(data_dir);
   std::unique_ptr<App> app(new App());
   KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
   KILN_ASSIGN_OR_RETURN(app->artifacts_,
@@ -59,7 +77,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir) {
   app->datasets_ = std::make_unique<datasets::DatasetRegistry>(*app->store_, *app->artifacts_);
   app->pipelines_ = std::make_unique<exec::PipelineService>(
       *app->store_, *app->tracking_, *app->artifacts_,
-      PipelineOptions(data_dir, *app->modules_, *app->datasets_));
+      PipelineOptions(data_dir, options, *app->modules_, *app->datasets_));
   app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
   app->deployment_specs_ = std::make_unique<serving::DeploymentStore>(*app->store_);
   app->model_loader_ = std::make_unique<serving::ModelLoader>(*app->registry_, *app->artifacts_,

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/endpoint.h"
 #include "api/serving/predict_routes.h"
@@ -13,12 +14,24 @@
 
 namespace kiln::api {
 
+// How an App treats requests that come over the network (http::Request::peer set); in-process
+// requests (the CLI over a data folder) are always trusted.
+struct AppOptions {
+  // Whether network clients may run commands they chose: inline command steps, their project's
+  // command modules, command module publishing (see exec/command_policy.h).
+  bool allow_remote_commands = true;
+  // Folders a network client's pipeline folder (base_dir) may lie in, besides
+  // <data folder>/pipelines, which always counts.
+  std::vector<std::string> pipeline_roots;
+};
+
 class App {
  public:
   // Opens (creating if needed) `data_dir` with kiln.db (SQLite, WAL) and artifacts/.
   // Errors: kInvalidArgument when the folder cannot be created, kInternal when the database
   // cannot be opened or migrated.
-  static Result<std::unique_ptr<App>> Open(const std::string& data_dir);
+  static Result<std::unique_ptr<App>> Open(const std::string& data_dir,
+                                           const AppOptions& options = {});
 
   const http::Router& router() const { return router_; }
   // Runs one request through the router in-process.

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 
 #include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
@@ -39,7 +40,21 @@ void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
   server->add_option("--ui-dir", flags.ui_dir,
                      "Built web UI to serve at / (default: $KILN_UI_DIR, else web/dist or "
                      "share/kiln/web beside the binary's folder)");
-  server->callback([&flags, &rc] { rc = RunServer(flags); });
+  auto allow_commands = std::make_shared<bool>(false);
+  CLI::Option* allow = server->add_flag(
+      "--allow-remote-commands", *allow_commands,
+      "Run commands that network clients send (inline command steps, their project's command "
+      "modules, command module publishing); =false refuses them. Default: on only when --host "
+      "is a loopback address");
+  server
+      ->add_option("--pipeline-roots", flags.pipeline_roots,
+                   "Folders network clients' pipelines (base_dir) may live in, besides "
+                   "<data>/pipelines; repeatable or comma-separated")
+      ->delimiter(',');
+  server->callback([&flags, &rc, allow, allow_commands] {
+    if (allow->count() > 0) flags.allow_remote_commands = *allow_commands;
+    rc = RunServer(flags);
+  });
 }
 
 void AddQueryCommands(CLI::App& app, ClientFlags& flags, RunListFlags& run_flags, std::string& id,

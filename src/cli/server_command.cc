@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdio>
+#include <filesystem>
 
 #include "api/app.h"
 #include "api/web_ui.h"
@@ -28,12 +30,35 @@ void ServeWebUi(const ServerFlags& flags, api::App& app) {
   app.ServeWebUi(dir);
 }
 
+api::AppOptions AppOptionsOf(const ServerFlags& flags) {
+  api::AppOptions options;
+  options.allow_remote_commands = AllowsRemoteCommands(flags);
+  for (const std::string& root : flags.pipeline_roots) {
+    std::error_code ec;
+    options.pipeline_roots.push_back(
+        std::filesystem::absolute(root, ec).lexically_normal().string());
+  }
+  spdlog::info(
+      "commands from network clients: {} ({})",
+      options.allow_remote_commands ? "allowed" : "refused",
+      flags.allow_remote_commands ? "--allow-remote-commands" : "default for this address");
+  return options;
+}
+
 }  // namespace
+
+bool AllowsRemoteCommands(const ServerFlags& flags) {
+  if (flags.allow_remote_commands) return *flags.allow_remote_commands;
+  if (flags.host == "localhost") return true;
+  boost::system::error_code ec;
+  const boost::asio::ip::address address = boost::asio::ip::make_address(flags.host, ec);
+  return !ec && address.is_loopback();
+}
 
 int RunServer(const ServerFlags& flags) {
   const StopSignals stop_signals;  // before any thread starts
 
-  auto app = api::App::Open(flags.data);
+  auto app = api::App::Open(flags.data, AppOptionsOf(flags));
   if (!app.ok()) {
     spdlog::error("{}", app.status().message());
     return ExitCodeFor(app.status());

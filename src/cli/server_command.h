@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kiln::cli {
 
@@ -14,7 +16,15 @@ struct ServerFlags {
   int max_body_mb = 64;
   bool quiet = false;  // no access log
   std::string ui_dir;  // the built web UI; "" = FindWebUiDir
+  // Whether network clients may run commands they chose; unset: only when `host` is a loopback
+  // address (see AllowsRemoteCommands).
+  std::optional<bool> allow_remote_commands;
+  std::vector<std::string> pipeline_roots;  // besides <data>/pipelines; relative to the cwd
 };
+
+// The --allow-remote-commands setting in effect: the flag's value when given, else true exactly
+// when `host` is a loopback address (127.0.0.0/8, ::1) or "localhost". Pure function.
+bool AllowsRemoteCommands(const ServerFlags& flags);
 
 // Prints "Kiln server listening on http://HOST:PORT" to stdout once ready. Returns the exit
 // code: 0 after a clean stop, 1 when the store cannot open or the port cannot be bound.

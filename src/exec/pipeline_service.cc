@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/ids.h"
+#include "exec/command_policy.h"
+#include "exec/pipeline_folders.h"
 
 namespace kiln::exec {
 
@@ -53,7 +55,10 @@ PipelineService::PipelineService(store::MetaStore& store, tracking::TrackingServ
               options_.datasets,
               options_.builtin_command},
       records_(store),
-      definitions_(store) {}
+      definitions_(store) {
+  pipeline_roots_ = options_.pipeline_roots;
+  pipeline_roots_.push_back(options_.data_dir + "/pipelines");
+}
 
 PipelineService::~PipelineService() {
   CancelAll();
@@ -74,9 +79,56 @@ Result<std::unique_ptr<pipeline::ModuleLibrary>> PipelineService::OpenLibrary(
   return pipeline::OpenModuleLibrary(library);
 }
 
+bool PipelineService::Restricted(const std::string& peer) const {
+  return !peer.empty() && !options_.allow_remote_commands;
+}
+
+Status PipelineService::CheckCommands(const SubmitRequest& request, const Plan& plan) const {
+  if (!Restricted(request.peer)) return Status::Ok();
+  for (const PlannedRun& run : plan.runs) {
+    KILN_RETURN_IF_ERROR(CheckNoClientCommands(run.pipeline, request.base_dir));
+  }
+  return Status::Ok();
+}
+
+Status PipelineService::CheckModulePublish(const std::string& manifest_text,
+                                           const std::string& peer) const {
+  if (!Restricted(peer)) return Status::Ok();
+  Result<pipeline::ModuleManifest> manifest =
+      pipeline::ParseModuleManifest(manifest_text, "module.yaml");
+  if (!manifest.ok()) return Status::Ok();
+  return CheckPublishableRemotely(*manifest);
+}
+
+Result<std::optional<PlanningGate::Ticket>> PipelineService::AdmitPlanning(
+    const SubmitRequest& request) {
+  const bool large =
+      request.spec_text.size() > kLargeSpecBytes || request.multirun || request.sample > 0;
+  if (request.peer.empty() || !large) return std::optional<PlanningGate::Ticket>();
+  std::optional<PlanningGate::Ticket> ticket = large_plans_.TryEnter();
+  if (!ticket) {
+    return ResourceExhausted(
+        "the server is planning another large pipeline or sweep; retry in a moment");
+  }
+  return std::move(ticket);
+}
+
 Result<Submission> PipelineService::Submit(const SubmitRequest& request) {
+  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  SubmitRequest chosen = request;
+  KILN_RETURN_IF_ERROR(ChooseBaseDir(chosen));
+  return StartPlanned(chosen);
+}
+
+Result<Submission> PipelineService::SubmitStored(const SubmitRequest& request) {
+  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  return StartPlanned(request);
+}
+
+Result<Submission> PipelineService::StartPlanned(const SubmitRequest& request) {
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(request.base_dir));
   KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
+  KILN_RETURN_IF_ERROR(CheckCommands(request, plan));
   KILN_RETURN_IF_ERROR(RememberDefinition(request, plan));
   Submission submission;
   submission.pipeline_name = plan.pipeline_name;
@@ -100,15 +152,19 @@ Result<Submission> PipelineService::Submit(const SubmitRequest& request) {
   return Start(std::move(runs), parallel, std::move(submission));
 }
 
-Result<Submission> PipelineService::Resume(const std::string& run_id, bool use_cache) {
+Result<Submission> PipelineService::Resume(const std::string& run_id, bool use_cache,
+                                           const std::string& peer) {
   KILN_ASSIGN_OR_RETURN(pipeline::PipelineRunRecord stored, records_.Get(run_id));
   std::shared_ptr<LiveRun> live = FindLive(run_id);
   if (!pipeline::IsFinal(stored.state) || (live && !live->finished)) {
     return FailedPrecondition("pipeline run '" + run_id + "' is still running");
   }
   SubmitRequest request{stored.spec, stored.file, stored.base_dir, stored.overrides};
+  request.peer = peer;
+  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(stored.base_dir));
   KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
+  KILN_RETURN_IF_ERROR(CheckCommands(request, plan));
   RunRequest run{std::move(plan.runs.at(0).pipeline),
                  stored.spec,
                  stored.file,

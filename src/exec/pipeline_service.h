@@ -18,6 +18,7 @@
 #include "exec/executor.h"
 #include "exec/local_executor.h"
 #include "exec/pipeline_run.h"
+#include "exec/planning_gate.h"
 #include "exec/run_planning.h"
 #include "pipeline/module_manifest.h"
 #include "pipeline/pipeline_records.h"
@@ -42,7 +43,19 @@ struct PipelineServiceOptions {
   std::function<Result<std::vector<pipeline::ModuleManifest>>()> published_modules;
   // Called for every event of every run, on the run's thread; must be thread-safe.
   std::function<void(const std::string& run_id, const RunEvent&)> on_event;
+  // Whether network clients (SubmitRequest::peer set) may run commands they chose; when false
+  // their pipelines must pass CheckNoClientCommands and their module publishes
+  // CheckPublishableRemotely. In-process callers (no peer) always may.
+  bool allow_remote_commands = true;
+  // Folders a network client's pipeline folder (base_dir) must lie in, besides
+  // <data_dir>/pipelines, which always counts. In-process callers may use any folder.
+  std::vector<std::string> pipeline_roots;
 };
+
+// Specs larger than this (or sweeps) from network clients pass a PlanningGate (see
+// PipelineService::Submit): parsing and planning the largest spec the limits let through (50,000
+// YAML nodes: ~6,000 steps) takes ~0.3 s of CPU, on the server thread that answers.
+inline constexpr size_t kLargeSpecBytes = 64 * 1024;
 
 // What Submit started.
 struct Submission {
@@ -76,27 +89,45 @@ class PipelineService {
   ~PipelineService();
 
   // Validates the whole submission (every sweep point), records the pipeline's definition
-  // (see definitions()) and the runs, and starts them in the background. Errors:
-  // kInvalidArgument as PlanSubmission (nothing is recorded), kInternal.
+  // (see definitions()) and the runs, and starts them in the background. An empty base_dir
+  // means the stored pipeline's, or <data_dir>/pipelines/<name> for a new one. Errors:
+  // kInvalidArgument as PlanSubmission (nothing is recorded); for a network client
+  // (request.peer), kPermissionDenied when base_dir lies outside the pipeline roots or, unless
+  // allow_remote_commands, a step runs a command the client chose (CheckNoClientCommands);
+  // kResourceExhausted when it is large (over kLargeSpecBytes, or a sweep) and the PlanningGate
+  // does not admit it (another one is planning, or one just did); kInternal.
   Result<Submission> Submit(const SubmitRequest& request);
+  // As Submit for a pipeline whose spec and base_dir come from the store (a schedule's), so
+  // base_dir is not checked against the pipeline roots; the commands still are.
+  Result<Submission> SubmitStored(const SubmitRequest& request);
 
   // Checks a pipeline file (request's spec_text, file and base_dir; its overrides and sweep
   // options are ignored) exactly as Submit would plan it, and runs nothing. An empty base_dir
   // means the stored pipeline's, or <data_dir>/pipelines/<name> for a new one. Errors:
   // kInvalidArgument as PlanSubmission, or a name with empty, "." or ".." segments when the
-  // default folder is needed; kInternal.
+  // default folder is needed; kPermissionDenied and kResourceExhausted as Submit for a network
+  // client; kInternal.
   Result<ValidatedPipeline> Validate(const SubmitRequest& request);
   // Validates and stores a pipeline's definition under `name` without running it; creates the
   // default base_dir. Errors: as Validate, and kInvalidArgument when the spec's name is not
   // `name`; nothing is stored on error.
   Result<pipeline::PipelineDefinition> SavePipeline(const std::string& name, SubmitRequest request);
-  // Submits the stored pipeline `name` (its spec, file and base_dir) with the overrides and
-  // run options of `options`. Errors: kNotFound for an unknown pipeline, then as Submit.
+  // Submits the stored pipeline `name` (its spec, file and base_dir) with the overrides, run
+  // options and peer of `options`. Errors: kNotFound for an unknown pipeline, then as
+  // SubmitStored.
   Result<Submission> SubmitSaved(const std::string& name, SubmitRequest options);
 
-  // Re-runs the steps of `run_id` that did not succeed, in the background. Errors: kNotFound,
-  // kFailedPrecondition (still running), kInvalidArgument (its file no longer resolves).
-  Result<Submission> Resume(const std::string& run_id, bool use_cache);
+  // Re-runs the steps of `run_id` that did not succeed, in the background; `peer` is who asks
+  // (see SubmitRequest::peer). Errors: kNotFound, kFailedPrecondition (still running),
+  // kInvalidArgument (its file no longer resolves), kPermissionDenied as SubmitStored.
+  Result<Submission> Resume(const std::string& run_id, bool use_cache,
+                            const std::string& peer = "");
+
+  // OK when `peer` may publish the module of `manifest_text` (a module.yaml): always for an
+  // in-process caller or with allow_remote_commands, else only builtin modules. A manifest that
+  // does not parse passes (publishing reports it). Errors: kPermissionDenied as
+  // CheckPublishableRemotely. Thread-safe.
+  Status CheckModulePublish(const std::string& manifest_text, const std::string& peer) const;
 
   // Cancels a live run. Errors: kNotFound (unknown), kFailedPrecondition (already finished).
   Status Cancel(const std::string& run_id);
@@ -122,6 +153,19 @@ class PipelineService {
   struct Batch;
 
   Result<std::unique_ptr<pipeline::ModuleLibrary>> OpenLibrary(const std::string& base_dir);
+  // True when `peer` is a network client and the options forbid it commands.
+  bool Restricted(const std::string& peer) const;
+  // A ticket of large_plans_ for a large request of a network client (see Submit), or nothing
+  // for others. Errors: kResourceExhausted when the gate does not admit it.
+  Result<std::optional<PlanningGate::Ticket>> AdmitPlanning(const SubmitRequest& request);
+  // Submit and Validate once admitted.
+  Result<Submission> StartPlanned(const SubmitRequest& request);
+  Result<ValidatedPipeline> ValidateAdmitted(const SubmitRequest& request);
+  // Fills an empty request.base_dir (DefaultBaseDir of the spec's name) and checks a network
+  // client's against the pipeline roots.
+  Status ChooseBaseDir(SubmitRequest& request);
+  // CheckNoClientCommands over every point of `plan` when Restricted(request.peer).
+  Status CheckCommands(const SubmitRequest& request, const Plan& plan) const;
   // Stores the definition of a planned submission.
   Status RememberDefinition(const SubmitRequest& request, const Plan& plan);
   // The folder a saved pipeline without a base_dir gets.
@@ -141,10 +185,13 @@ class PipelineService {
   tracking::TrackingService& tracking_;
   artifacts::ArtifactStore& artifacts_;
   PipelineServiceOptions options_;
+  std::vector<std::string> pipeline_roots_;  // options_.pipeline_roots and <data_dir>/pipelines
   std::unique_ptr<Executor> executor_;
   RunnerServices runner_;
   pipeline::RunRecords records_;
   pipeline::PipelineRecords definitions_;
+
+  PlanningGate large_plans_;  // network clients' large requests
 
   std::mutex mu_;  // guards everything below
   std::condition_variable idle_;

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "common/ids.h"
+#include "exec/pipeline_folders.h"
 #include "exec/pipeline_service.h"
 #include "pipeline/pipeline_spec.h"
 
@@ -49,19 +50,32 @@ Result<std::string> PipelineService::DefaultBaseDir(const std::string& name) {
   return options_.data_dir + "/pipelines/" + name;
 }
 
+Status PipelineService::ChooseBaseDir(SubmitRequest& request) {
+  if (request.base_dir.empty()) {
+    // The name picks the default folder, so a spec that does not parse fails here already.
+    KILN_ASSIGN_OR_RETURN(pipeline::PipelineSpec spec,
+                          pipeline::ParsePipeline(request.spec_text, request.file));
+    KILN_ASSIGN_OR_RETURN(request.base_dir, DefaultBaseDir(spec.name));
+  }
+  if (request.peer.empty()) return Status::Ok();
+  return CheckPipelineRoot(request.base_dir, pipeline_roots_);
+}
+
 Result<ValidatedPipeline> PipelineService::Validate(const SubmitRequest& request) {
+  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  return ValidateAdmitted(request);
+}
+
+Result<ValidatedPipeline> PipelineService::ValidateAdmitted(const SubmitRequest& request) {
   SubmitRequest checked;  // only the definition: no overrides, sweep or schedule
   checked.spec_text = request.spec_text;
   checked.file = request.file;
   checked.base_dir = request.base_dir;
-  // The name picks the default folder, so a spec that does not parse fails here already.
-  KILN_ASSIGN_OR_RETURN(pipeline::PipelineSpec spec,
-                        pipeline::ParsePipeline(request.spec_text, request.file));
-  if (checked.base_dir.empty()) {
-    KILN_ASSIGN_OR_RETURN(checked.base_dir, DefaultBaseDir(spec.name));
-  }
+  checked.peer = request.peer;
+  KILN_RETURN_IF_ERROR(ChooseBaseDir(checked));
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(checked.base_dir));
   KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(checked, *library, options_.datasets));
+  KILN_RETURN_IF_ERROR(CheckCommands(checked, plan));
   ValidatedPipeline validated{plan.pipeline_name, checked.base_dir, {}};
   const pipeline::ResolvedPipeline& resolved = plan.runs.at(0).pipeline;
   for (size_t index : resolved.plan.order) {
@@ -73,7 +87,8 @@ Result<ValidatedPipeline> PipelineService::Validate(const SubmitRequest& request
 Result<pipeline::PipelineDefinition> PipelineService::SavePipeline(const std::string& name,
                                                                    SubmitRequest request) {
   const bool default_dir = request.base_dir.empty();
-  KILN_ASSIGN_OR_RETURN(ValidatedPipeline validated, Validate(request));
+  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  KILN_ASSIGN_OR_RETURN(ValidatedPipeline validated, ValidateAdmitted(request));
   if (validated.name != name) {
     return InvalidArgument("the spec's name '" + validated.name +
                            "' does not match the pipeline name '" + name + "' in the path");
@@ -98,7 +113,7 @@ Result<Submission> PipelineService::SubmitSaved(const std::string& name, SubmitR
   options.spec_text = std::move(stored.spec);
   options.file = std::move(stored.file);
   options.base_dir = std::move(stored.base_dir);
-  return Submit(options);
+  return SubmitStored(options);
 }
 
 }  // namespace kiln::exec

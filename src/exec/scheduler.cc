@@ -84,7 +84,7 @@ void Scheduler::FireDue(const pipeline::Schedule& schedule, int64_t now_ms) {
   } else if (!live->empty()) {
     spdlog::info("schedule '{}': skipping this fire, run {} is still live", schedule.name, *live);
   } else {
-    Result<std::string> started = Submit(schedule);
+    Result<std::string> started = Submit(schedule, "");
     if (started.ok()) {
       run_id = *started;
       spdlog::info("schedule '{}': started pipeline run {}", schedule.name, run_id);
@@ -109,19 +109,32 @@ Result<std::string> Scheduler::LiveRun(const std::string& schedule_id) {
   return std::string();
 }
 
-Result<std::string> Scheduler::Submit(const pipeline::Schedule& schedule) {
+Result<pipeline::Schedule> Scheduler::Create(pipeline::NewSchedule request,
+                                             const std::string& peer) {
+  SubmitRequest check;
+  check.spec_text = request.spec;
+  check.file = request.file;
+  check.base_dir = request.base_dir;
+  check.peer = peer;
+  KILN_ASSIGN_OR_RETURN(ValidatedPipeline validated, pipelines_.Validate(check));
+  request.base_dir = validated.base_dir;
+  return schedules_.Create(request, now_());
+}
+
+Result<std::string> Scheduler::Submit(const pipeline::Schedule& schedule, const std::string& peer) {
   SubmitRequest request;
   request.spec_text = schedule.spec;
   request.file = schedule.file;
   request.base_dir = schedule.base_dir;
   request.overrides = schedule.overrides;
   request.schedule_id = schedule.schedule_id;
-  KILN_ASSIGN_OR_RETURN(Submission submission, pipelines_.Submit(request));
+  request.peer = peer;
+  KILN_ASSIGN_OR_RETURN(Submission submission, pipelines_.SubmitStored(request));
   if (submission.run_ids.empty()) return Internal("the submission started no run");
   return submission.run_ids.front();
 }
 
-Result<std::string> Scheduler::FireNow(const std::string& id_or_name) {
+Result<std::string> Scheduler::FireNow(const std::string& id_or_name, const std::string& peer) {
   std::lock_guard<std::mutex> lock(fire_mu_);
   KILN_ASSIGN_OR_RETURN(pipeline::Schedule schedule, schedules_.Get(id_or_name));
   if (!schedule.allow_overlap) {
@@ -131,7 +144,7 @@ Result<std::string> Scheduler::FireNow(const std::string& id_or_name) {
                                 " in progress and allow_overlap is off");
     }
   }
-  KILN_ASSIGN_OR_RETURN(std::string run_id, Submit(schedule));
+  KILN_ASSIGN_OR_RETURN(std::string run_id, Submit(schedule, peer));
   Status marked = schedules_.MarkFired(schedule.schedule_id, run_id, schedule.next_fire_ms);
   if (!marked.ok()) spdlog::warn("schedule '{}': {}", schedule.name, marked.message());
   return run_id;

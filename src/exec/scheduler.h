@@ -44,9 +44,17 @@ class Scheduler {
   // logged, never returned or thrown. Thread-safe (fires are serialized).
   void Tick();
   // Starts a run of the schedule now (also when disabled); next_fire_ms is unchanged. Returns
-  // the run id. Errors: kNotFound, kFailedPrecondition (a previous run is live and allow_overlap
-  // is off), kInvalidArgument (the pipeline no longer resolves), kInternal. Thread-safe.
-  Result<std::string> FireNow(const std::string& id_or_name);
+  // the run id. `peer` is who asks (see SubmitRequest::peer). Errors: kNotFound,
+  // kFailedPrecondition (a previous run is live and allow_overlap is off), kInvalidArgument (the
+  // pipeline no longer resolves), kPermissionDenied as PipelineService::SubmitStored, kInternal.
+  // Thread-safe.
+  Result<std::string> FireNow(const std::string& id_or_name, const std::string& peer = "");
+  // Checks the schedule's pipeline as PipelineService::Validate does for `peer` (an empty
+  // base_dir becomes the default folder, a network client's must lie in the pipeline roots and
+  // may be refused commands), then stores it (ScheduleRecords::Create). Its fires run as the
+  // server, so this is where a network client's schedule is checked. Errors: as Validate, then
+  // as ScheduleRecords::Create; nothing is stored on error. Thread-safe.
+  Result<pipeline::Schedule> Create(pipeline::NewSchedule request, const std::string& peer);
 
   // The stored schedules. Thread-safe.
   pipeline::ScheduleRecords& schedules() { return schedules_; }
@@ -58,7 +66,7 @@ class Scheduler {
   void FireDue(const pipeline::Schedule& schedule, int64_t now_ms);
   // The id of a PENDING or RUNNING run of the schedule; "" when none.
   Result<std::string> LiveRun(const std::string& schedule_id);
-  Result<std::string> Submit(const pipeline::Schedule& schedule);
+  Result<std::string> Submit(const pipeline::Schedule& schedule, const std::string& peer);
 
   PipelineService& pipelines_;
   pipeline::ScheduleRecords schedules_;

@@ -12,10 +12,4 @@ Result<std::string> OptionalBaseDirArg(const RequestArgs& args) {
   return base_dir;
 }
 
-Result<std::string> BaseDirArg(const RequestArgs& args) {
-  KILN_ASSIGN_OR_RETURN(std::string base_dir, OptionalBaseDirArg(args));
-  if (base_dir.empty()) return std::filesystem::current_path().string();
-  return base_dir;
-}
-
 }  // namespace kiln::api::v1

@@ -22,6 +22,9 @@ using pipeline::ParamType;
 
 namespace {
 
+// A module's files travel base64-encoded in the body; 16 MiB leaves room for small data files.
+constexpr size_t kMaxModuleBodyBytes = size_t{16} << 20;
+
 int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -91,8 +94,10 @@ Result<pipeline::ModuleFile> ParseFile(const RequestArgs& item, size_t index) {
   return file;
 }
 
-Result<json> Publish(pipeline::PublishedModules& modules, const RequestArgs& args) {
+Result<json> Publish(pipeline::PublishedModules& modules, const exec::PipelineService& pipelines,
+                     const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string manifest, args.RequiredString("manifest"));
+  KILN_RETURN_IF_ERROR(pipelines.CheckModulePublish(manifest, args.peer()));
   KILN_ASSIGN_OR_RETURN(std::vector<RequestArgs> items, args.ObjectList("files"));
   std::vector<pipeline::ModuleFile> files;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -219,8 +224,11 @@ json RenderPublishedModule(const pipeline::PublishedModule& module) {
 
 void AddModuleRoutes(http::Router& router, Services& services) {
   pipeline::PublishedModules& modules = services.modules;
-  router.Add("POST", "/api/v1/modules",
-             JsonEndpoint([&modules](const RequestArgs& a) { return Publish(modules, a); }));
+  const exec::PipelineService& pipelines = services.pipelines;
+  router.Add("POST", "/api/v1/modules", JsonEndpoint([&modules, &pipelines](const RequestArgs& a) {
+               return Publish(modules, pipelines, a);
+             }),
+             http::RouteOptions{kMaxModuleBodyBytes});
   router.Add("GET", "/api/v1/modules", JsonEndpoint([&modules](const RequestArgs&) {
                return List(pipeline::ModuleCatalog(modules));
              }));

@@ -90,7 +90,8 @@ Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args, std::string* sa
     KILN_ASSIGN_OR_RETURN(request.spec_text, args.RequiredString("spec"));
   }
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
-  KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDirArg(args));
+  KILN_ASSIGN_OR_RETURN(request.base_dir, OptionalBaseDirArg(args));
+  request.peer = args.peer();
   KILN_ASSIGN_OR_RETURN(request.overrides, args.StringList("overrides"));
   KILN_ASSIGN_OR_RETURN(request.multirun, args.OptionalBool("multirun", false));
   KILN_ASSIGN_OR_RETURN(std::optional<int64_t> sample, args.OptionalInt("sample"));
@@ -207,15 +208,16 @@ http::Handler StepLogs(Services& s) {
 }  // namespace
 
 void AddPipelineRoutes(http::Router& router, Services& s) {
-  router.Add(
-      "POST", "/api/v1/pipeline-runs", JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
-        std::string saved;
-        KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(args, &saved));
-        KILN_ASSIGN_OR_RETURN(
-            exec::Submission submission,
-            saved.empty() ? s.pipelines.Submit(request) : s.pipelines.SubmitSaved(saved, request));
-        return RenderSubmission(submission);
-      }));
+  router.Add("POST", "/api/v1/pipeline-runs",
+             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+               std::string saved;
+               KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(args, &saved));
+               KILN_ASSIGN_OR_RETURN(exec::Submission submission,
+                                     saved.empty() ? s.pipelines.Submit(request)
+                                                   : s.pipelines.SubmitSaved(saved, request));
+               return RenderSubmission(submission);
+             }),
+             kPipelineBody);
   router.Add("GET", "/api/v1/pipeline-runs",
              JsonEndpoint([&s](const RequestArgs& args) { return ListRuns(s, args); }));
   router.Add("GET", "/api/v1/pipeline-runs/{run_id}",
@@ -235,7 +237,8 @@ void AddPipelineRoutes(http::Router& router, Services& s) {
              JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(bool use_cache, args.OptionalBool("use_cache", true));
-               KILN_ASSIGN_OR_RETURN(auto submission, s.pipelines.Resume(run_id, use_cache));
+               KILN_ASSIGN_OR_RETURN(auto submission,
+                                     s.pipelines.Resume(run_id, use_cache, args.peer()));
                return RenderSubmission(submission);
              }));
   router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/logs", StepLogs(s));

@@ -53,6 +53,7 @@ Result<exec::SubmitRequest> ParseDefinition(const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(request.spec_text, args.RequiredString("spec"));
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
   KILN_ASSIGN_OR_RETURN(request.base_dir, OptionalBaseDirArg(args));
+  request.peer = args.peer();
   return request;
 }
 
@@ -84,7 +85,8 @@ void AddSavedPipelineRoutes(http::Router& router, Services& s) {
   router.Add("GET", "/api/v1/pipelines",
              JsonEndpoint([&s](const RequestArgs& args) { return ListPipelines(s, args); }));
   router.Add("POST", "/api/v1/pipelines/validate",
-             JsonEndpoint([&s](const RequestArgs& args) { return ValidatePipeline(s, args); }));
+             JsonEndpoint([&s](const RequestArgs& args) { return ValidatePipeline(s, args); }),
+             kPipelineBody);
   router.Add("GET", "/api/v1/pipelines/{name...}",
              JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
@@ -92,7 +94,8 @@ void AddSavedPipelineRoutes(http::Router& router, Services& s) {
                return json{{"pipeline", RenderDefinition(definition, true)}};
              }));
   router.Add("PUT", "/api/v1/pipelines/{name...}",
-             JsonEndpoint([&s](const RequestArgs& args) { return SavePipeline(s, args); }));
+             JsonEndpoint([&s](const RequestArgs& args) { return SavePipeline(s, args); }),
+             kPipelineBody);
   router.Add("DELETE", "/api/v1/pipelines/{name...}",
              JsonEndpoint([&s](const RequestArgs& args) { return DeletePipeline(s, args); }));
   router.Add("POST", "/api/v1/pipelines/{name}/delete",

@@ -33,7 +33,7 @@ Result<pipeline::NewSchedule> ParseCreate(const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(request.cron, args.RequiredString("cron"));
   KILN_ASSIGN_OR_RETURN(request.spec, args.RequiredString("spec"));
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
-  KILN_ASSIGN_OR_RETURN(request.base_dir, BaseDirArg(args));
+  KILN_ASSIGN_OR_RETURN(request.base_dir, OptionalBaseDirArg(args));
   KILN_ASSIGN_OR_RETURN(request.overrides, args.StringList("overrides"));
   KILN_ASSIGN_OR_RETURN(request.allow_overlap, args.OptionalBool("allow_overlap", false));
   KILN_ASSIGN_OR_RETURN(request.enabled, args.OptionalBool("enabled", true));
@@ -42,8 +42,7 @@ Result<pipeline::NewSchedule> ParseCreate(const RequestArgs& args) {
 
 Result<json> Create(exec::Scheduler& scheduler, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(pipeline::NewSchedule request, ParseCreate(args));
-  KILN_ASSIGN_OR_RETURN(pipeline::Schedule s,
-                        scheduler.schedules().Create(request, scheduler.Now()));
+  KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, scheduler.Create(std::move(request), args.peer()));
   return RenderSchedule(s, false);
 }
 
@@ -71,7 +70,7 @@ JsonHandler SetEnabled(exec::Scheduler& scheduler, bool enabled) {
 Result<json> Run(exec::Scheduler& scheduler, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string key, args.RequiredString("schedule"));
   KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, scheduler.schedules().Get(key));
-  KILN_ASSIGN_OR_RETURN(std::string run_id, scheduler.FireNow(s.schedule_id));
+  KILN_ASSIGN_OR_RETURN(std::string run_id, scheduler.FireNow(s.schedule_id, args.peer()));
   return json{{"run_id", run_id}, {"schedule_id", s.schedule_id}, {"name", s.name}};
 }
 
@@ -81,7 +80,8 @@ void AddScheduleRoutes(http::Router& router, Services& services) {
   exec::Scheduler& sc = services.scheduler;
   const std::string one = "/api/v1/schedules/{schedule}";
   router.Add("POST", "/api/v1/schedules",
-             JsonEndpoint([&sc](const RequestArgs& args) { return Create(sc, args); }));
+             JsonEndpoint([&sc](const RequestArgs& args) { return Create(sc, args); }),
+             kPipelineBody);
   router.Add("GET", "/api/v1/schedules",
              JsonEndpoint([&sc](const RequestArgs&) { return List(sc); }));
   router.Add("GET", one, JsonEndpoint([&sc](const RequestArgs& args) -> Result<json> {
