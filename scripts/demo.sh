@@ -12,7 +12,10 @@ bash scripts/build_web.sh
 port="${KILN_PORT:-8080}"
 data="${KILN_DATA:-./kiln-data}"
 kiln=./build/kiln
-$kiln server --host 127.0.0.1 --port "$port" --data "$data" --quiet &
+# The examples' folders may hold pipelines sent over HTTP (`kiln run ... --server` sends the
+# file's folder as base_dir), besides the data folder's pipelines/.
+$kiln server --host 127.0.0.1 --port "$port" --data "$data" --quiet \
+  --pipeline-roots "$PWD/examples" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
 base="http://127.0.0.1:$port"

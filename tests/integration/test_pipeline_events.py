@@ -64,6 +64,10 @@ def read_events(response, deadline):
 class RunTestCase(ServerTestCase):
     """Submits pipelines to the server and waits for them."""
 
+    # Pipelines sent over HTTP must lie in the server's pipeline roots; these tests keep theirs
+    # in temporary folders.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
     def setUp(self):
         super().setUp()
         self.dir = tempfile.mkdtemp(prefix="kiln-sse-")

@@ -591,6 +591,10 @@ class LocalPipelineTest(PipelineDirMixin, unittest.TestCase):
 class ServerPipelineTest(PipelineDirMixin, ServerTestCase):
     """`kiln run --server URL` and the /api/v1/pipeline-runs routes on a real server."""
 
+    # Pipelines sent over HTTP must lie in the server's pipeline roots; these tests keep theirs
+    # in temporary folders.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
     def setUp(self):
         super().setUp()
         self.make_dirs()

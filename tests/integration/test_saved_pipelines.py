@@ -34,6 +34,10 @@ steps:
 
 
 class SavedPipelinesTest(ServerTestCase):
+    # Pipelines sent over HTTP must lie in the server's pipeline roots; these tests keep theirs
+    # in temporary folders.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

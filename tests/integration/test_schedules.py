@@ -26,6 +26,10 @@ def kiln(*args):
 
 
 class ScheduleTest(ServerTestCase):
+    # Pipelines sent over HTTP must lie in the server's pipeline roots; these tests keep theirs
+    # in temporary folders.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -68,6 +69,10 @@ class Load:
 
 
 class ServingTest(ServerTestCase):
+    # Pipelines sent over HTTP must lie in the server's pipeline roots; this one runs from a
+    # copy in the (temporary) data folder.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

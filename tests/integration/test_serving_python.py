@@ -49,6 +49,9 @@ def state(pid):
 
 
 class PythonServingTest(ServerTestCase):
+    # Pipelines sent over HTTP must lie in the server's pipeline roots; this one runs from a
+    # copy in the (temporary) data folder.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
     # The server's python3 must have scikit-learn: Debian's (steps run python3 from PATH, the
     # workers KILN_PYTHON).
     server_env = {"KILN_PYTHON": PEER_PYTHON, "PATH": "/usr/bin:" + os.environ.get("PATH", "")}

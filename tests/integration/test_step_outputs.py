@@ -12,6 +12,9 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 class StepOutputsTest(ServerTestCase):
+    # `kiln run --server` sends the example's folder as base_dir: it must lie in the roots.
+    server_args = ("--pipeline-roots", os.path.join(REPO, "examples"))
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -5,6 +5,7 @@
 // env: KILN_BIN  the kiln binary (default: build/kiln of this checkout)
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,7 +17,10 @@ export const screenshotDir = path.join(webDir, "e2e", "screenshots");
 
 /** Starts `kiln server` on an ephemeral port; resolves {child, baseUrl} once it prints its address. */
 export function startServer(dataDir, logPath) {
-  const args = ["server", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, "--ui-dir", uiDir];
+  // Pipelines sent over HTTP must live in the server's pipeline roots: the tests use the repo's
+  // examples and pipeline files written to the temporary folder.
+  const roots = [path.join(repoRoot, "examples"), tmpdir()].join(",");
+  const args = ["server", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, "--ui-dir", uiDir, "--pipeline-roots", roots];
   const child = spawn(kilnBin, args, { stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(logPath);
   child.stderr.pipe(log);
