@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
+#include "cli/command_hint.h"
 #include "cli/data_commands.h"
 #include "cli/deploy_commands.h"
 #include "cli/exit_codes.h"
@@ -105,6 +107,28 @@ void AddRunCommand(CLI::App& app, RunFlags& flags, int& rc) {
   run->callback([&flags, &rc] { rc = RunPipeline(flags); });
 }
 
+// The unknown or missing word where a command was expected (`kiln runs lss`, `kiln runs`), as
+// a message naming it and the closest command; "" when the command line has no such mistake.
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  std::string path = "kiln";
+  for (int i = 1;; ++i) {
+    std::vector<std::string> names;
+    for (CLI::App* sub : current->get_subcommands([](CLI::App*) { return true; })) {
+      names.push_back(sub->get_name());
+    }
+    if (names.empty()) return "";
+    if (i >= argc) return UnknownCommandMessage(path, "", names);
+    const std::string word = argv[i];
+    if (word.empty() || word.front() == '-') continue;
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      return UnknownCommandMessage(path, word, names);
+    }
+    current = current->get_subcommand(word);
+    path += " " + word;
+  }
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -130,6 +154,13 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // Only a missing or extra word can be a mistyped command; other errors say it better.
+    const bool word_error = e.get_name() == "ExtrasError" || e.get_name() == "RequiredError";
+    const std::string unknown = word_error ? UnknownCommand(app, argc, argv) : "";
+    if (!unknown.empty()) {
+      std::cerr << unknown << "\n";
+      return kExitUsage;
+    }
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }

@@ -113,8 +113,10 @@ void AddDeployCommand(CLI::App& app, std::shared_ptr<DeployCommandFlags> flags, 
   deploy->add_option("--model", d.model, "MODEL@ALIAS (follows the alias) or MODEL/VERSION")
       ->required();
   deploy->add_option("--canary", d.canary, "A second MODEL/VERSION or MODEL@ALIAS");
-  deploy->add_option("--canary-weight", d.canary_weight, "Percent of requests for the canary")
-      ->default_val(10);
+  CLI::Option* canary_weight =
+      deploy->add_option("--canary-weight", d.canary_weight, "Percent of requests for the canary")
+          ->default_val(10);
+  canary_weight->needs(deploy->get_option("--canary"));
   deploy->add_flag(
       "--no-wait", [flags](int64_t) { flags->deploy.wait = false; },
       "Return without waiting for the model to load");

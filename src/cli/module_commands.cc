@@ -185,9 +185,14 @@ int ListModules(ApiCaller& api, const OutputFlags& out) {
   for (const json& m : (*body)["modules"]) {
     std::string versions;
     for (const json& v : m["versions"]) versions += (versions.empty() ? "" : ", ") + Cell(v);
-    rows.push_back({Cell(m["name"]), Cell(m["latest_version"]), versions, Cell(m["description"])});
+    std::string origins;
+    for (const json& o : m.value("origins", json::array())) {
+      origins += (origins.empty() ? "" : ", ") + Cell(o);
+    }
+    rows.push_back(
+        {Cell(m["name"]), Cell(m["latest_version"]), versions, origins, Cell(m["description"])});
   }
-  PrintTable(std::cout, {"NAME", "LATEST", "VERSIONS", "DESCRIPTION"}, rows, 60);
+  PrintTable(std::cout, {"NAME", "LATEST", "VERSIONS", "ORIGINS", "DESCRIPTION"}, rows, 60);
   return kExitOk;
 }
 
