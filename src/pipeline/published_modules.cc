@@ -1,5 +1,7 @@
 #include "pipeline/published_modules.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -85,9 +87,11 @@ Status CheckFolderLayers(const ModuleManifest& m, const std::vector<ModuleFolder
   for (const ModuleFolderLayer& layer : layers) {
     Result<std::vector<ModuleManifest>> found = ScanModuleRoot(layer.dir);
     if (!found.ok()) {
+      // The scan's message names the layer's folder: for the server's log, not the client.
+      spdlog::warn("the {} does not load: {}", layer.origin, found.status().message());
       return FailedPrecondition("cannot check module " + m.name + "@" + m.version +
                                 " against the " + layer.origin +
-                                ", which does not load: " + found.status().message());
+                                ", which does not load (the server log says why)");
     }
     for (const ModuleManifest& f : *found) {
       if (f.name != m.name || f.version != m.version || f.files_digest == m.files_digest) continue;
