@@ -76,7 +76,11 @@ class SecurityImportsTest(ServerTestCase):
     def setUpClass(cls):
         cls.module_path = tempfile.mkdtemp(prefix="kiln-it-modpath-")
         cls.server_env = {"KILN_MODULE_PATH": cls.module_path}
-        super().setUpClass()
+        try:
+            super().setUpClass()
+        except Exception:
+            shutil.rmtree(cls.module_path, ignore_errors=True)
+            raise
         cls.sandbox = os.path.dirname(cls.server.data_dir)
 
     @classmethod
