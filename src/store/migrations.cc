@@ -135,6 +135,12 @@ const std::vector<Migration>& AllMigrations() {
            "pipeline_runs r WHERE r.run_id = (SELECT q.run_id FROM pipeline_runs q WHERE "
            "q.pipeline_name = r.pipeline_name ORDER BY q.created_ms DESC, q.run_id DESC LIMIT 1)",
        }},
+      {6,
+       {
+           // Yanked published modules: the row stays (the version is never reused), NULL when
+           // the version is live.
+           "ALTER TABLE modules ADD COLUMN yanked_ms BIGINT",
+       }},
   };
   return kMigrations;
 }
