@@ -179,15 +179,18 @@ export class Tab {
   /** Polls `fn` in the page until it returns a truthy value; returns that value. */
   async waitFor(what, fn, args = [], timeoutMs = 30000) {
     const deadline = Date.now() + timeoutMs;
-    let last;
+    let lastError;
     for (;;) {
       try {
-        last = await this.call(fn, ...args);
-        if (last) return last;
+        const value = await this.call(fn, ...args);
+        if (value) return value;
       } catch (e) {
-        last = e.message; // the page may be between documents
+        lastError = e.message; // the page may be between documents
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+      if (Date.now() > deadline) {
+        const why = lastError ? ` (last error: ${lastError})` : "";
+        throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${why}`);
+      }
       await sleep(150);
     }
   }

@@ -124,7 +124,8 @@ async function main() {
     const started = Date.now();
     const ok = await runFile(browser, file, server, dataDir);
     console.log(`e2e: ${ok ? "PASS" : "FAIL"} ${file} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    ok ? passed++ : failed++;
+    if (ok) passed++;
+    else failed++;
   }
   await browser.close();
   await stopServer(server.child);

@@ -196,7 +196,7 @@ export default async function (t) {
     await outputs.locator("[data-testid=output-entry][data-output=report] [data-testid=output-open]").click();
     const report = outputs.getByTestId("artifact-text").filter({ hasText: "confusion_matrix" });
     await report.waitFor();
-    assert.match(await report.textContent(), /\n  "metrics": \{\n    "accuracy": 0\.\d+/, "the JSON report is pretty-printed");
+    assert.match(await report.textContent(), /\n {2}"metrics": \{\n {4}"accuracy": 0\.\d+/, "the JSON report is pretty-printed");
     const link = outputs.locator("[data-testid=output-entry][data-output=report] [data-testid=output-download]");
     assert.equal(await link.getAttribute("download"), "report");
     const digest = evaluate.outputs.find((o) => o.name === "report").digest;

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { Deployment } from "../../api/deployments";
 import { DataTable } from "../../components/DataTable";
-import "../models/models.css";
+import "./deployments.css";
 
 export function Endpoints({ deployment, example }: { deployment: Deployment; example?: Record<string, unknown> }) {
   const origin = window.location.origin;

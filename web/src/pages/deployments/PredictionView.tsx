@@ -2,7 +2,7 @@
 // version that answered and the request id.
 import type { PredictAnswer } from "../../api/deployments";
 import { FeedbackForm } from "./FeedbackForm";
-import "../models/models.css";
+import "./deployments.css";
 
 export function Prediction({ name, answer }: { name: string; answer: PredictAnswer }) {
   const p = answer.predictions[0];

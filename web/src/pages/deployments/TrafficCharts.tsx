@@ -49,8 +49,9 @@ function option(buckets: Bucket[], series: { name: string; data: (number | null)
   };
 }
 
-export function TrafficCharts({ requests, windowMs }: { requests: LoggedRequest[]; windowMs: number }) {
-  const buckets = useMemo(() => bucketize(requests, windowMs, Date.now()), [requests, windowMs]);
+/** `asOf`: when the requests were read; the window ends there. */
+export function TrafficCharts({ requests, windowMs, asOf }: { requests: LoggedRequest[]; windowMs: number; asOf: number }) {
+  const buckets = useMemo(() => (asOf ? bucketize(requests, windowMs, asOf) : []), [requests, windowMs, asOf]);
   const rate = useMemo(() => option(buckets, [{ name: "requests/s", data: buckets.map((b) => b.rate) }], "req/s"), [buckets]);
   const latency = useMemo(
     () =>

@@ -1,6 +1,6 @@
 // "Try it": a form generated from the serving model's signature (its OpenAPI Row schema), one
 // typed input per column, checked before sending; POST /serve/NAME/predict shows the answer.
-import { useEffect, useState } from "react";
+import { useMemo, useState } from "react";
 import { useApi } from "../../api/useApi";
 import { getSignature, predict, type PredictAnswer, type SignatureColumn } from "../../api/deployments";
 import { ErrorBanner, Loading } from "../../components/Status";
@@ -24,17 +24,18 @@ export function parseField(column: SignatureColumn, text: string): { value?: unk
 
 export function TryIt({ name, ready, example, onSent }: { name: string; ready: boolean; example?: Record<string, unknown>; onSent: () => void }) {
   const signature = useApi(() => (ready ? getSignature(name) : Promise.resolve(undefined)), [name, ready]);
-  const [values, setValues] = useState<Values>({});
+  // Until the user types, the form shows the newest logged request's inputs.
+  const [edited, setValues] = useState<Values>();
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [answer, setAnswer] = useState<PredictAnswer>();
   const columns = signature.data ?? [];
 
-  useEffect(() => {
-    if (!example || Object.keys(values).length) return;
-    setValues(Object.fromEntries(Object.entries(example).map(([k, v]) => [k, v === null ? "" : String(v)])));
-  }, [example, values]);
+  const values = useMemo<Values>(
+    () => edited ?? Object.fromEntries(Object.entries(example ?? {}).map(([k, v]) => [k, v === null ? "" : String(v)])),
+    [edited, example],
+  );
 
   const parsed = columns.map((c) => ({ column: c, ...parseField(c, values[c.name] ?? "") }));
   async function send() {

@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { setAlias, type RegisteredModel } from "../../api/models";
 import { ErrorBanner } from "../../components/Status";
-import { Dialog } from "./Dialog";
-import { aliasError } from "./validation";
+import { Dialog } from "../../components/Dialog";
+import { aliasError } from "../../components/modelValidation";
 
 export function AliasDialog({
   model,

@@ -16,7 +16,7 @@ export function ModelList() {
   const [search, setSearch] = useState("");
   const filter = search.trim() ? `name ILIKE ${quoteFilterString(`%${search.trim()}%`)}` : undefined;
   const pages = usePageTokens(filter);
-  const page = useApi(() => listModels(pages.current, filter, pageSize), [pages.current, filter]);
+  const page = useApi(() => listModels(pages.token, filter, pageSize), [pages.token, filter]);
   return (
     <div>
       <h1>Models</h1>

@@ -8,8 +8,8 @@ import { deleteAlias, getModel, type RegisteredModel } from "../../api/models";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { AliasChips } from "./AliasChips";
 import { AliasDialog } from "./AliasDialog";
-import { ConfirmDialog } from "./Dialog";
-import { DeployDialog, suggestDeploymentName } from "./DeployDialog";
+import { ConfirmDialog } from "../../components/Dialog";
+import { DeployDialog, suggestDeploymentName } from "../../components/DeployDialog";
 import { LineageGraph } from "./LineageGraph";
 import { VersionTable } from "./VersionTable";
 

@@ -5,7 +5,8 @@ import { ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from "@xyfl
 import "@xyflow/react/dist/style.css";
 import "./pipelines.css";
 import type { StepSpec } from "./spec";
-import { buildEdges, buildNodes, type Manifests } from "./graph";
+import { buildEdges, buildNodes } from "./graph";
+import type { Manifests } from "./manifests";
 import { FIT_VIEW, FLOW_SETTINGS, FlowChrome } from "./flowFrame";
 
 interface Props {

@@ -9,7 +9,8 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import type { EditorStep } from "./editorModel";
-import { buildEdges, buildNodes, stepNodeData, type Manifests } from "./graph";
+import { buildEdges, buildNodes, stepNodeData } from "./graph";
+import type { Manifests } from "./manifests";
 import { MODULE_DRAG_TYPE } from "./Palette";
 import type { StepNodeType } from "./StepNode";
 import { FIT_VIEW, FLOW_SETTINGS, FlowChrome } from "./flowFrame";

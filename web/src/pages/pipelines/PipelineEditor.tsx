@@ -1,7 +1,7 @@
 // The pipeline editor (/pipelines/new, /pipelines/:name/edit): palette, canvas, and a side
 // form for the pipeline or the selected step; checks everything before saving, then saves
 // the YAML (the same file the CLI runs) with PUT /api/v1/pipelines/NAME.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { ReactFlowProvider } from "@xyflow/react";
 import { getModule } from "../../api/modules";
@@ -11,7 +11,7 @@ import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { EditorCanvas } from "./EditorCanvas";
 import * as model from "./editorModel";
-import { useManifests } from "./graph";
+import { useManifests } from "./manifests";
 import { Palette } from "./Palette";
 import { PipelineSettings } from "./PipelineSettings";
 import { parseSpec } from "./spec";
@@ -51,9 +51,12 @@ function Editor({ text }: { text?: string }) {
   const [selected, setSelected] = useState<string>();
   const [tab, setTab] = useState<"canvas" | "yaml">("canvas");
   const [showProblems, setShowProblems] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
-  const [checked, setChecked] = useState<string>();
+  // A check's answer or a save's error is about the pipeline as it was then: any edit hides it.
+  const [outcome, setOutcome] = useState<{ of: typeof state; checked?: string; error?: unknown }>();
+  const saveError = outcome?.of === state ? outcome.error : undefined;
+  const checked = outcome?.of === state ? outcome.checked : undefined;
+  const setSaveError = (error: unknown) => setOutcome({ of: state, error });
   const pending = useRef<Record<string, { x: number; y: number }>>({});
   const manifests = useManifests(state.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
   const datasets = useApi(listDatasets, []);
@@ -63,11 +66,6 @@ function Editor({ text }: { text?: string }) {
   const shown = showProblems ? problems : [];
   const step = state.steps.find((s) => s.id === selected);
   const reformats = useMemo(() => (original ? reformatsOnEdit(original.text) : false), [original]);
-
-  useEffect(() => {
-    setSaveError(undefined);
-    setChecked(undefined);
-  }, [state]);
 
   const addModule = async (module: string, position?: { x: number; y: number }) => {
     try {
@@ -88,7 +86,7 @@ function Editor({ text }: { text?: string }) {
     if (problems.length) return;
     try {
       const answer = await validatePipeline(yaml.text!);
-      setChecked(`The server accepts '${answer.name}'.`);
+      setOutcome({ of: state, checked: `The server accepts '${answer.name}'.` });
     } catch (e) {
       setSaveError(e);
     }

@@ -30,7 +30,7 @@ const columns: Column<PipelineSummary>[] = [
 
 export function PipelineList() {
   const pages = usePageTokens();
-  const list = useApi(() => listPipelines(PAGE_SIZE, pages.current), [pages.current], 10000);
+  const list = useApi(() => listPipelines(PAGE_SIZE, pages.token), [pages.token], 10000);
   const items = list.data?.items;
   return (
     <div>

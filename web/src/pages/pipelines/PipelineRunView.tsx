@@ -1,14 +1,15 @@
 // A pipeline run, live: the DAG with each step coloured by its state (from the run's SSE
 // events), the run's status and a cancel button; a click on a step shows its log as it is
 // written, its timing, outputs and tracking run.
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { cancelPipelineRun, getPipelineRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
+import { useNow } from "../../components/useNow";
 import { DagCanvas } from "./DagCanvas";
-import { useManifests } from "./graph";
+import { useManifests } from "./manifests";
 import { useRunSteps } from "./runSteps";
 import { StepDetail } from "./StepDetail";
 import { useRunEvents } from "./useRunEvents";
@@ -80,13 +81,7 @@ export function PipelineRunView() {
 }
 
 function RunSummary({ run }: { run: PipelineRun }) {
-  const [now, setNow] = useState(Date.now());
-  const running = !TERMINAL_STATES.includes(run.status);
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [running]);
+  const now = useNow(!TERMINAL_STATES.includes(run.status));
   const end = run.ended_ms || now;
   return (
     <dl className="kv panel">

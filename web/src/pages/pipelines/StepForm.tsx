@@ -4,12 +4,12 @@ import { useState } from "react";
 import type { DatasetSummary } from "../../api/datasets";
 import { ErrorBanner, Loading } from "../../components/Status";
 import type { EditorStep } from "./editorModel";
-import type { Manifests } from "./graph";
+import type { Manifests } from "./manifests";
 import { BindingField } from "./BindingField";
 import { NameField } from "./NameField";
 import { ParamField } from "./ParamField";
 import { splitUses } from "./spec";
-import { manifestOf } from "./graph";
+import { manifestOf } from "./manifests";
 import type { Problem } from "./validate";
 
 interface Props {

@@ -1,36 +1,10 @@
 // Turns a pipeline's steps (plus the manifests of the modules they use) into React Flow
-// nodes and edges, and loads those manifests.
-import { useEffect, useState } from "react";
+// nodes and edges.
 import { MarkerType, type Edge } from "@xyflow/react";
-import { getModule, type ModuleManifest } from "../../api/modules";
-import { parseBinding, splitUses, stepEdges, type StepSpec } from "./spec";
+import { manifestOf, type Manifests } from "./manifests";
+import { parseBinding, stepEdges, type StepSpec } from "./spec";
 import { nodeHeight, type PortView, type StepNodeData, type StepNodeType } from "./StepNode";
 import { layeredLayout } from "./layout";
-
-export type Manifests = Record<string, ModuleManifest | Error>; // by "module@version"
-
-/** Loads the manifest of every `uses` it is given (once each); failures are kept as Errors. */
-export function useManifests(uses: string[]): Manifests {
-  const [manifests, setManifests] = useState<Manifests>({});
-  const key = [...new Set(uses)].sort().join("|");
-  useEffect(() => {
-    for (const u of key ? key.split("|") : []) {
-      if (manifests[u]) continue;
-      const { module, version } = splitUses(u);
-      getModule(module, version).then(
-        (m) => setManifests((prev) => ({ ...prev, [u]: m })),
-        (e: Error) => setManifests((prev) => ({ ...prev, [u]: e })),
-      );
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return manifests;
-}
-
-export const manifestOf = (manifests: Manifests, uses?: string): ModuleManifest | undefined => {
-  const m = uses ? manifests[uses] : undefined;
-  return m && !(m instanceof Error) ? m : undefined;
-};
 
 function outputsUsed(step: string, steps: StepSpec[]): string[] {
   const outs = stepEdges(steps).filter((e) => e.from === step).map((e) => e.output);

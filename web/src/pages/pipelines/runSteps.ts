@@ -52,12 +52,14 @@ async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
 
 /** The run's steps with inputs, and where the connections came from. */
 export function useRunSteps(run: PipelineRun | undefined): { steps: StepSpec[]; source: StepsSource } {
-  const saved = useApi(() => (run ? getPipeline(run.pipeline) : Promise.resolve(undefined)), [run?.pipeline]);
+  const pipeline = run?.pipeline;
+  const saved = useApi(() => (pipeline ? getPipeline(pipeline) : Promise.resolve(undefined)), [pipeline]);
   const fromSaved = useMemo(() => (run ? savedSteps(run, saved.data?.spec) : undefined), [run, saved.data]);
   const ranKey = (run?.steps ?? []).map((s) => `${s.step}:${s.run_id}:${s.outputs.length}`).join("|");
   const needLineage = !!run && !fromSaved && (saved.data !== undefined || saved.error !== undefined);
   const traced = useApi(
     () => (needLineage && run ? lineageSteps(run) : Promise.resolve(undefined)),
+    // Traced again only when other steps ran (ranKey), not on every poll of the same run.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [needLineage, ranKey],
   );

@@ -2,7 +2,7 @@
 // ranged values, bindings. Each problem names the step and field, for inline messages.
 import type { ModuleManifest } from "../../api/modules";
 import type { EditorState, EditorStep } from "./editorModel";
-import { manifestOf, type Manifests } from "./graph";
+import { manifestOf, type Manifests } from "./manifests";
 import { checkScalarText, checkValue, IDENTIFIER } from "./paramCheck";
 import { parseBinding } from "./spec";
 

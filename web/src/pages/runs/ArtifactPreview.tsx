@@ -5,8 +5,8 @@
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes } from "../../components/format";
-import { formatJson, previewKind, readPrefix } from "./artifactText";
-import { StoredImage } from "./StoredImage";
+import { formatJson, previewKind, readPrefix } from "../../components/storedFiles";
+import { StoredImage } from "../../components/StoredImage";
 import { CsvPreview, KilnTablePreview } from "./TablePreviews";
 
 /** A file to preview: where its bytes are, what to call it, and how to save it. */

@@ -20,7 +20,7 @@ export function CompareCharts({ comparison }: { comparison: Comparison }) {
   );
   const histories = useApi(
     () => loadHistories(comparison, keys.filter((k) => stepped.has(k))),
-    [comparison],
+    [comparison, keys, stepped],
   );
   return (
     <section className="panel">

@@ -3,8 +3,8 @@
 import { blobUrl, type TreeFile } from "../../api/blobs";
 import { Empty } from "../../components/Status";
 import { formatBytes } from "../../components/format";
-import { previewKind } from "./artifactText";
-import { StoredImage } from "./StoredImage";
+import { previewKind } from "../../components/storedFiles";
+import { StoredImage } from "../../components/StoredImage";
 import { baseName } from "./outputChoice";
 
 const MAX_IMAGES = 12;

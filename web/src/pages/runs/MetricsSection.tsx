@@ -18,10 +18,12 @@ export function MetricsSection({ run }: { run: Run; live?: boolean }) {
   const signature = metrics.map((m) => `${m.key}:${m.step}:${m.timestamp}`).join("|");
   const charted = metrics.slice(0, MAX_CHARTS);
   const histories = useApi(
-    () => Promise.all(charted.map((m) => getMetricHistory(run.info.run_id, m.key))),
+    () => Promise.all(charted.map(async (m) => ({ key: m.key, points: await getMetricHistory(run.info.run_id, m.key) }))),
+    // Loaded again when a metric moved (its signature), not on every poll of the same run.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [run.info.run_id, signature],
   );
-  const lines = (histories.data ?? []).map((points, i) => ({ key: charted[i].key, points }));
+  const lines = histories.data ?? [];
   const curves = lines.filter((l) => l.points.length > 1);
   const singles = lines.length - curves.length;
   return (

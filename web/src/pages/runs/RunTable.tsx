@@ -28,11 +28,11 @@ export function RunTable() {
         filter,
         orderBy: state.order,
         maxResults: state.size,
-        pageToken: pages.current,
+        pageToken: pages.token,
       }),
-    [experimentId, filter, state.order, state.size, pages.current],
+    [experimentId, filter, state.order, state.size, pages.token],
   );
-  const pageRuns = runs.data?.runs ?? [];
+  const pageRuns = useMemo(() => runs.data?.runs ?? [], [runs.data]);
   const keys = useMemo(() => keysOfPage(pageRuns), [pageRuns]);
   const columns = state.columns ?? defaultColumns(keys);
 

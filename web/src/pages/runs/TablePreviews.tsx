@@ -6,7 +6,7 @@ import { useApi } from "../../api/useApi";
 import { DataTable } from "../../components/DataTable";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatNumber } from "../../components/format";
-import { parseDelimited, readPrefix } from "./artifactText";
+import { parseDelimited, readPrefix } from "../../components/storedFiles";
 
 const TABLE_ROWS = 100;
 

@@ -2,10 +2,10 @@
 // POST /api/v1/deployments, then opens the deployment's page.
 import { useState, type ReactNode } from "react";
 import { useNavigate } from "react-router-dom";
-import { applyDeployment } from "../../api/deployments";
-import { ErrorBanner } from "../../components/Status";
+import { applyDeployment } from "../api/deployments";
+import { ErrorBanner } from "./Status";
 import { Dialog } from "./Dialog";
-import { deploymentNameError, modelRefError, weightError } from "./validation";
+import { deploymentNameError, modelRefError, weightError } from "./modelValidation";
 
 export function DeployDialog({
   defaultName,

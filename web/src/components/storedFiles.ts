@@ -1,7 +1,7 @@
 // Reading stored files for previews: the start of a text (never the whole of a big file), the
 // bytes of an image with its MIME type, and parsing CSV/TSV text. Serves run artifacts and
 // pipeline step outputs alike (both are plain URLs).
-import { ApiError } from "../../api/client";
+import { ApiError } from "../api/client";
 
 export const PREVIEW_BYTES = 200 * 1024;
 
@@ -101,16 +101,21 @@ export function parseDelimited(text: string, delimiter: string, maxRows: number)
   for (let i = 0; i < text.length && rows.length < maxRows; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === delimiter) row.push(field), (field = "");
-    else if (ch === "\n" || ch === "\r") {
+    else if (ch === delimiter) {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       row.push(field);
       rows.push(row);
-      (row = []), (field = "");
+      row = [];
+      field = "";
     } else field += ch;
   }
   if ((field || row.length) && rows.length < maxRows) rows.push([...row, field]);
