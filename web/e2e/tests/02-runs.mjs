@@ -326,7 +326,7 @@ async function checkComparison(page) {
   const lines = page.locator("[data-testid=compare-chart][data-metric=train_loss][data-kind=lines] canvas");
   await lines.waitFor();
   await page.locator("[data-testid=compare-chart][data-metric='evaluate/accuracy'] canvas").waitFor();
-  await page.locator("[data-testid=parallel-chart] canvas").waitFor();
+  await page.locator("[data-testid=parallel-chart] svg").waitFor();
   assert.match(await page.getByTestId("parallel-chart").getAttribute("data-axes"), /^max_depth,evaluate\/accuracy$/);
   const row = page.locator("[data-testid=param-diff-row][data-param=max_depth]");
   assert.equal(await row.getAttribute("data-differs"), "true");
