@@ -50,11 +50,15 @@ export const pages = [
   {
     name: "pipeline-run",
     path: (s) => `/pipeline-runs/${s.pipelineRunId}`,
-    what: "a succeeded run with all seven steps done",
+    what: "a succeeded run with all seven steps done, its metrics, plots and registered model",
     ready: () => {
       const nodes = [...document.querySelectorAll("[data-testid^=step-node-]")];
+      const images = [...document.querySelectorAll("[data-testid=result-plot-image]")];
       return document.querySelector("[data-testid=run-status]")?.dataset.status === "SUCCEEDED" &&
-        nodes.length === 7 && nodes.every((n) => n.dataset.status);
+        nodes.length === 7 && nodes.every((n) => n.dataset.status) &&
+        !!document.querySelector("[data-testid=result-metric][data-step=evaluate][data-metric=accuracy]") &&
+        images.length >= 2 && images.every((i) => i.complete && i.naturalWidth > 0) &&
+        !!document.querySelector("[data-testid=run-model-link][data-model=iris-classifier]");
     },
   },
   {
@@ -88,10 +92,11 @@ export const pages = [
   {
     name: "compare",
     path: (s) => `/compare?runs=${s.compareIds.join(",")}`,
-    what: "the metrics table and a chart of two runs",
+    what: "the metrics table, a chart of two runs and the parallel chart's labels",
     ready: () =>
       document.querySelectorAll("[data-testid=compare-metrics-row]").length > 0 &&
-      !!document.querySelector("[data-testid=run-compare] canvas"),
+      !!document.querySelector("[data-testid=run-compare] canvas") &&
+      document.querySelectorAll("[data-testid=parallel-chart] svg text").length > 2,
   },
   {
     name: "models",

@@ -57,10 +57,29 @@ async function fetchOk(url: string): Promise<Response> {
   throw new ApiError(response.status, "", message || response.statusText);
 }
 
-/** The whole file at a URL as a Blob of the given MIME type (for images). */
+/**
+ * The image type of a file's first bytes (PNG, JPEG, GIF, WebP, SVG), for files whose name
+ * has no extension (a step's `plot` output is stored under the output's name).
+ */
+export function sniffImageMime(bytes: Uint8Array): string | undefined {
+  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "image/png";
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (starts(0x47, 0x49, 0x46, 0x38)) return "image/gif";
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...bytes.subarray(8, 12)) === "WEBP") return "image/webp";
+  const head = new TextDecoder().decode(bytes.subarray(0, 512)).trimStart();
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return "image/svg+xml";
+  return undefined;
+}
+
+/**
+ * The whole file at a URL as a Blob of the given MIME type (for images); an unknown type
+ * (application/octet-stream) is told from the bytes when they are a picture.
+ */
 export async function readBlob(url: string, mime: string): Promise<Blob> {
   const bytes = await (await fetchOk(url)).arrayBuffer();
-  return new Blob([bytes], { type: mime });
+  const type = mime === "application/octet-stream" ? (sniffImageMime(new Uint8Array(bytes)) ?? mime) : mime;
+  return new Blob([bytes], { type });
 }
 
 /** The first `limit` bytes of a URL as text, and whether the file was longer. */

@@ -1,8 +1,8 @@
 // One registered model: its aliases (set, move, delete with a confirmation), its versions
 // newest first with their metrics and source runs, a Deploy action per version or alias, and
-// the lineage graph of a chosen version.
+// the lineage graph of a chosen version (`?version=N` chooses it in a link).
 import { useState } from "react";
-import { useParams } from "react-router-dom";
+import { useParams, useSearchParams } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { deleteAlias, getModel, type RegisteredModel } from "../../api/models";
 import { ErrorBanner, Loading } from "../../components/Status";
@@ -22,7 +22,9 @@ export function ModelView() {
   const name = useParams().name ?? "";
   const model = useApi(() => getModel(name), [name]);
   const [action, setAction] = useState<Action>();
-  const [lineageVersion, setLineageVersion] = useState<string>();
+  // A link to one version (`?version=3`, from a pipeline run's results) opens its lineage.
+  const [search] = useSearchParams();
+  const [lineageVersion, setLineageVersion] = useState<string | undefined>(() => search.get("version") ?? undefined);
   const m = model.data;
   const close = () => setAction(undefined);
   const done = () => {

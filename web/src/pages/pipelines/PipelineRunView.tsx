@@ -1,6 +1,7 @@
-// A pipeline run, live: the DAG with each step coloured by its state (from the run's SSE
-// events), the run's status and a cancel button; a click on a step shows its log as it is
-// written, its timing, outputs and tracking run.
+// A pipeline run, live: the run's status and a cancel button, its results (registered model,
+// metrics per step, plots), the DAG with each step coloured by its state (from the run's SSE
+// events); a click on a step shows its log as it is written, its timing, outputs and
+// tracking run.
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { cancelPipelineRun, getPipelineRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
@@ -10,6 +11,7 @@ import { formatDuration, formatTime } from "../../components/format";
 import { useNow } from "../../components/useNow";
 import { DagCanvas } from "./DagCanvas";
 import { useManifests } from "./manifests";
+import { RunResults } from "./RunResults";
 import { useRunSteps } from "./runSteps";
 import { StepDetail } from "./StepDetail";
 import { useRunEvents } from "./useRunEvents";
@@ -59,6 +61,7 @@ export function PipelineRunView() {
       {events.streamError && !finished && <div className="muted">{events.streamError}</div>}
       {!run.data && !run.error && <Loading what="the run" />}
       {run.data && <RunSummary run={run.data} />}
+      {run.data && <RunResults run={run.data} />}
       {(run.data?.error || events.end?.error) && (
         <pre data-testid="run-error">{events.end?.error || run.data?.error}</pre>
       )}
