@@ -48,6 +48,19 @@ export const pages = [
       !!document.querySelector("[data-testid=editor-canvas] .react-flow__viewport"),
   },
   {
+    name: "pipeline-edit",
+    path: () => "/pipelines/iris/edit",
+    what: "all seven steps inside the editor's canvas, and labelled param boxes",
+    ready: () => {
+      const canvas = document.querySelector("[data-testid=editor-canvas]")?.getBoundingClientRect();
+      const nodes = [...document.querySelectorAll("[data-testid=editor-canvas] .react-flow__node")];
+      const inside = (r) =>
+        r.left >= canvas.left && r.top >= canvas.top && r.right <= canvas.right && r.bottom <= canvas.bottom;
+      return !!canvas && nodes.length === 7 && nodes.every((n) => inside(n.getBoundingClientRect())) &&
+        !!document.querySelector("[data-testid=pipeline-param-max_depth] select[aria-label='max_depth type']");
+    },
+  },
+  {
     name: "pipeline-run",
     path: (s) => `/pipeline-runs/${s.pipelineRunId}`,
     what: "a succeeded run with all seven steps done, its metrics, plots and registered model",

@@ -21,9 +21,9 @@ export interface StepNodeData extends Record<string, unknown> {
 
 export type StepNodeType = Node<StepNodeData, "step">;
 
-/** Estimated height, for the layout before the node is measured. */
+/** Estimated height (head, module line, one row per port), for the layout before measuring. */
 export const nodeHeight = (d: { inputs: unknown[]; outputs: unknown[] }) =>
-  62 + 24 * Math.max(1, d.inputs.length, d.outputs.length);
+  50 + 23 * Math.max(1, d.inputs.length, d.outputs.length);
 
 export function StepNode({ data, selected }: NodeProps<StepNodeType>) {
   const status = data.status?.toLowerCase() ?? "none";
