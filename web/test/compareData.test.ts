@@ -70,7 +70,12 @@ test("a pipeline run gets its steps' metrics as STEP/METRIC, with the run that l
   assert.deepEqual(c.metricKeys, ["evaluate/accuracy", "evaluate/log_loss", "train/validation-mlogloss"]);
   assert.deepEqual(c.paramKeys, ["eta", "max_depth"]);
   const a = c.runs[0];
-  assert.deepEqual(a.metrics.get("evaluate/accuracy"), { value: 0.812, step: 0, ownerRunId: "a1", ownerKey: "accuracy" });
+  assert.deepEqual(a.metrics.get("evaluate/accuracy"), {
+    value: 0.812,
+    step: 0,
+    ownerRunId: "a1",
+    ownerKey: "accuracy",
+  });
   assert.ok(Number.isNaN(c.runs[1].metrics.get("evaluate/log_loss")?.value), "NaN arrives as a string");
   assert.equal(a.label, "p-a");
   assert.deepEqual(steppedMetrics(c), ["train/validation-mlogloss"]);
@@ -125,7 +130,10 @@ test("a step run itself can be compared, cached or not", () => {
 
 test("a link names 2 to 50 runs, each once", async () => {
   assert.deepEqual(await resolveRunIds(" a, b ,a,,c ", null), ["a", "b", "c"]);
-  await assert.rejects(resolveRunIds("a", null), (e: Error) => e instanceof CompareRefusal && /at least 2 runs/.test(e.message));
+  await assert.rejects(
+    resolveRunIds("a", null),
+    (e: Error) => e instanceof CompareRefusal && /at least 2 runs/.test(e.message),
+  );
   await assert.rejects(resolveRunIds(null, null), CompareRefusal);
   const many = Array.from({ length: MAX_COMPARE + 1 }, (_, i) => `r${i}`).join(",");
   await assert.rejects(resolveRunIds(many, null), /At most 50 runs can be compared; the link names 51/);

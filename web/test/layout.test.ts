@@ -2,7 +2,14 @@
 // longest path, and a long DAG wrapped into bands when the canvas is too narrow to read it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BAND_GAP, COLUMN_WIDTH, fitZoom, layeredLayout, NODE_WIDTH, READABLE_ZOOM } from "../src/pages/pipelines/layout";
+import {
+  BAND_GAP,
+  COLUMN_WIDTH,
+  fitZoom,
+  layeredLayout,
+  NODE_WIDTH,
+  READABLE_ZOOM,
+} from "../src/pages/pipelines/layout";
 
 const chain = (n: number) => {
   const ids = Array.from({ length: n }, (_, i) => `s${i}`);
@@ -35,7 +42,14 @@ test("a diamond: columns by the longest path, a column's steps stacked in their 
 });
 
 test("a cycle (refused by the server) is still drawn", () => {
-  const p = layeredLayout(["a", "b"], [{ from: "a", to: "b" }, { from: "b", to: "a" }], {});
+  const p = layeredLayout(
+    ["a", "b"],
+    [
+      { from: "a", to: "b" },
+      { from: "b", to: "a" },
+    ],
+    {},
+  );
   assert.deepEqual(Object.keys(p).sort(), ["a", "b"]);
 });
 

@@ -83,7 +83,10 @@ test("a picture's type is told from its first bytes", () => {
   assert.equal(sniffImageMime(text("GIF89a....")), "image/gif");
   assert.equal(sniffImageMime(text("RIFF\u0000\u0000\u0000\u0000WEBPVP8 ")), "image/webp");
   assert.equal(sniffImageMime(text("<svg xmlns='http://www.w3.org/2000/svg'/>")), "image/svg+xml");
-  assert.equal(sniffImageMime(text('  <?xml version="1.0"?>\n<!-- made by hand -->\n<svg width="2">')), "image/svg+xml");
+  assert.equal(
+    sniffImageMime(text('  <?xml version="1.0"?>\n<!-- made by hand -->\n<svg width="2">')),
+    "image/svg+xml",
+  );
   assert.equal(sniffImageMime(text("<!DOCTYPE svg PUBLIC '-//W3C//DTD SVG 1.1//EN'>\n<svg>")), "image/svg+xml");
   assert.equal(sniffImageMime(text("<html><svg></svg></html>")), undefined);
   assert.equal(sniffImageMime(text("a,b\n1,2\n")), undefined);

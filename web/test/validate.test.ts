@@ -79,7 +79,10 @@ test("a complete pipeline has no problems", () => {
 });
 
 test("the pipeline needs a valid name and a step", () => {
-  assert.deepEqual(messages({ name: "", params: {}, steps: [] }), ["the pipeline needs a name", "add at least one step"]);
+  assert.deepEqual(messages({ name: "", params: {}, steps: [] }), [
+    "the pipeline needs a name",
+    "add at least one step",
+  ]);
   const bad = validateState({ ...valid(), name: "-bad name" }, MANIFESTS);
   assert.deepEqual(bad, [{ field: "name", message: "'-bad name' is not a valid name (letters, digits, _ . -)" }]);
 });

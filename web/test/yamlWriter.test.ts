@@ -103,7 +103,10 @@ test("removing a step removes it and the bindings to it; other steps are untouch
   );
   assert.deepEqual(spec.steps.find((s) => s.name === "split")?.inputs, {});
   assert.ok(out.includes("test_fraction: 0.25 # a quarter"));
-  assert.ok(out.includes(`command: [sh, -c, 'echo "\${params.word}" > \${outputs.out}']`), "inline step kept as written");
+  assert.ok(
+    out.includes(`command: [sh, -c, 'echo "\${params.word}" > \${outputs.out}']`),
+    "inline step kept as written",
+  );
 });
 
 test("a new pipeline is written so that it reads back as the editor's state", () => {

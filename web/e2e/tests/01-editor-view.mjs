@@ -45,7 +45,10 @@ async function settled(page, canvasTestId) {
 export default async function (t) {
   const { page } = t;
   const name = `e2e-view-${Date.now().toString(36)}`;
-  const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(/^name: iris$/m, `name: ${name}`);
+  const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(
+    /^name: iris$/m,
+    `name: ${name}`,
+  );
   const listed = new Set((await t.api("GET", "/api/v1/modules")).modules.map((m) => m.name));
   for (const m of ["read-csv", "check", "split", "preprocess", "train-xgboost", "evaluate", "register"]) {
     if (!listed.has(m)) await t.kiln(["module", "publish", `${t.repoRoot}/modules/${m}`, "--server", t.baseUrl]);

@@ -15,7 +15,9 @@ async function publishModules(t) {
 /** Runs the iris example through the CLI; resolves to its runs ({run_id, sweep_id, ...}). */
 async function runIris(t, args) {
   const pipeline = path.join(t.repoRoot, "examples", "iris", "pipeline.yaml");
-  const out = await t.kiln(["run", pipeline, ...args, "--json", "--server", t.baseUrl], { cwd: path.dirname(pipeline) });
+  const out = await t.kiln(["run", pipeline, ...args, "--json", "--server", t.baseUrl], {
+    cwd: path.dirname(pipeline),
+  });
   return JSON.parse(out.stdout).runs;
 }
 
@@ -93,7 +95,12 @@ export default async function (t) {
     const evaluateRun = (await t.api("GET", `/api/v1/runs/${cachedPoint.evaluateRunId}`)).run;
     if ((evaluateRun.data.metrics ?? []).length === 0) {
       // What the server's fix for cached runs provides: the metrics of the run that computed it.
-      const metrics = ["accuracy", "log_loss"].map((key, i) => ({ key, value: 0.9 - i / 2, step: 0, timestamp: Date.now() }));
+      const metrics = ["accuracy", "log_loss"].map((key, i) => ({
+        key,
+        value: 0.9 - i / 2,
+        step: 0,
+        timestamp: Date.now(),
+      }));
       await t.api("POST", "/api/2.0/mlflow/runs/log-batch", { run_id: cachedPoint.evaluateRunId, metrics });
     }
     await page.goto(`${t.baseUrl}/compare?sweep=${sweep}`);
@@ -105,6 +112,9 @@ export default async function (t) {
     const row = page.getByTestId("compare-metrics-row").filter({ hasText: "evaluate/accuracy" });
     const cells = await row.locator("td.num").allTextContents();
     assert.equal(cells.length, 2);
-    assert.ok(cells.every((c) => /^\d/.test(c)), `both points have a value: ${cells.join(", ")}`);
+    assert.ok(
+      cells.every((c) => /^\d/.test(c)),
+      `both points have a value: ${cells.join(", ")}`,
+    );
   });
 }

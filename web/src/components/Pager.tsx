@@ -42,11 +42,7 @@ export function Pager({ pages, nextToken }: { pages: PageTokens; nextToken?: str
       <span className="muted" data-testid="page-number">
         page {pages.index + 1}
       </span>
-      <button
-        data-testid="page-next"
-        disabled={!nextToken}
-        onClick={() => nextToken && pages.next(nextToken)}
-      >
+      <button data-testid="page-next" disabled={!nextToken} onClick={() => nextToken && pages.next(nextToken)}>
         Next ›
       </button>
     </div>

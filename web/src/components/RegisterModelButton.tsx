@@ -5,12 +5,7 @@
 import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useApi } from "../api/useApi";
-import {
-  createModelVersion,
-  ensureRegisteredModel,
-  setAlias,
-  type ModelVersion,
-} from "../api/models";
+import { createModelVersion, ensureRegisteredModel, setAlias, type ModelVersion } from "../api/models";
 import { getPipelineRun } from "../api/pipelines";
 import { getRun, tagOf } from "../api/runs";
 import { ErrorBanner } from "./Status";

@@ -8,7 +8,26 @@ export const PREVIEW_BYTES = 200 * 1024;
 export type PreviewKind = "image" | "text" | "table" | "none";
 
 const IMAGE = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
-const TEXT = ["txt", "log", "json", "yaml", "yml", "md", "py", "sh", "cfg", "ini", "toml", "xml", "html", "js", "ts", "out", "err", "jsonl"];
+const TEXT = [
+  "txt",
+  "log",
+  "json",
+  "yaml",
+  "yml",
+  "md",
+  "py",
+  "sh",
+  "cfg",
+  "ini",
+  "toml",
+  "xml",
+  "html",
+  "js",
+  "ts",
+  "out",
+  "err",
+  "jsonl",
+];
 const TABLE = ["csv", "tsv"];
 
 const MIME: Record<string, string> = {
@@ -147,7 +166,8 @@ export function formatJson(value: unknown, indent = ""): string {
   const inner = indent + "  ";
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
-    if (value.every((v) => v === null || typeof v !== "object")) return `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
+    if (value.every((v) => v === null || typeof v !== "object"))
+      return `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
     return `[\n${value.map((v) => inner + formatJson(v, inner)).join(",\n")}\n${indent}]`;
   }
   const entries = Object.entries(value);

@@ -118,8 +118,10 @@ function Header({ deployment: d }: { deployment: Deployment }) {
 /** The first row of the newest logged request, to prefill the form and the curl example. */
 function exampleRow(requests: LoggedRequest[]): Record<string, unknown> | undefined {
   const newest = requests[requests.length - 1];
-  const inputs = newest?.inputs as { rows?: Record<string, unknown>[]; columns?: string[]; data?: unknown[][] } | undefined;
+  const inputs = newest?.inputs as
+    { rows?: Record<string, unknown>[]; columns?: string[]; data?: unknown[][] } | undefined;
   if (inputs?.rows?.[0]) return inputs.rows[0];
-  if (inputs?.columns && inputs.data?.[0]) return Object.fromEntries(inputs.columns.map((c, i) => [c, inputs.data![0][i]]));
+  if (inputs?.columns && inputs.data?.[0])
+    return Object.fromEntries(inputs.columns.map((c, i) => [c, inputs.data![0][i]]));
   return undefined;
 }

@@ -9,7 +9,11 @@ export function Endpoints({ deployment, example }: { deployment: Deployment; exa
   const body = JSON.stringify({ rows: [example ?? {}] });
   const curl = `curl -s ${origin}${deployment.endpoints.predict} \\\n  -H 'Content-Type: application/json' \\\n  -d '${body}'`;
   const [copied, setCopied] = useState(false);
-  const copy = () => navigator.clipboard?.writeText(curl).then(() => setCopied(true), () => setCopied(false));
+  const copy = () =>
+    navigator.clipboard?.writeText(curl).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
   return (
     <div data-testid="endpoints">
       <DataTable

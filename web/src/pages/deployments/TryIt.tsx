@@ -15,14 +15,25 @@ export function parseField(column: SignatureColumn, text: string): { value?: unk
   if (column.type === "number" || column.type === "integer") {
     const n = Number(t);
     if (!Number.isFinite(n)) return { error: `${column.name}: expected a number, got '${t}'` };
-    if (column.type === "integer" && !Number.isInteger(n)) return { error: `${column.name}: expected a whole number, got '${t}'` };
+    if (column.type === "integer" && !Number.isInteger(n))
+      return { error: `${column.name}: expected a whole number, got '${t}'` };
     return { value: n };
   }
   if (column.type === "boolean") return { value: t === "true" };
   return { value: t };
 }
 
-export function TryIt({ name, ready, example, onSent }: { name: string; ready: boolean; example?: Record<string, unknown>; onSent: () => void }) {
+export function TryIt({
+  name,
+  ready,
+  example,
+  onSent,
+}: {
+  name: string;
+  ready: boolean;
+  example?: Record<string, unknown>;
+  onSent: () => void;
+}) {
   const signature = useApi(() => (ready ? getSignature(name) : Promise.resolve(undefined)), [name, ready]);
   // Until the user types, the form shows the newest logged request's inputs.
   const [edited, setValues] = useState<Values>();
@@ -81,7 +92,17 @@ export function TryIt({ name, ready, example, onSent }: { name: string; ready: b
   );
 }
 
-function FieldInput({ column, value, error, onChange }: { column: SignatureColumn; value: string; error?: string; onChange: (v: string) => void }) {
+function FieldInput({
+  column,
+  value,
+  error,
+  onChange,
+}: {
+  column: SignatureColumn;
+  value: string;
+  error?: string;
+  onChange: (v: string) => void;
+}) {
   const common = { value, className: error ? "invalid" : "", "data-testid": `try-input-${column.name}` };
   const choices = column.type === "boolean" ? ["true", "false"] : column.values;
   return (
@@ -97,9 +118,17 @@ function FieldInput({ column, value, error, onChange }: { column: SignatureColum
           ))}
         </select>
       ) : (
-        <input {...common} inputMode={column.type === "string" ? "text" : "decimal"} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          inputMode={column.type === "string" ? "text" : "decimal"}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
-      {error && <span className="field-error" data-testid="try-error">{error}</span>}
+      {error && (
+        <span className="field-error" data-testid="try-error">
+          {error}
+        </span>
+      )}
     </label>
   );
 }

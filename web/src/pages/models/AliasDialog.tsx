@@ -67,9 +67,7 @@ export function AliasDialog({
         />
       )}
       <div className="km-actions">
-        <button onClick={confirming ? () => setConfirming(false) : onClose}>
-          {confirming ? "Back" : "Cancel"}
-        </button>
+        <button onClick={confirming ? () => setConfirming(false) : onClose}>{confirming ? "Back" : "Cancel"}</button>
         {confirming ? (
           <button className="primary" disabled={busy} onClick={apply} data-testid="confirm-yes">
             {current && current !== version ? "Move alias" : "Set alias"}

@@ -45,7 +45,10 @@ function ModelTable({ models }: { models: RegisteredModel[] }) {
 const columns: Column<RegisteredModel>[] = [
   { header: "Name", cell: (m) => <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link> },
   { header: "Latest version", cell: latestVersion },
-  { header: "Aliases", cell: (m) => <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} /> },
+  {
+    header: "Aliases",
+    cell: (m) => <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} />,
+  },
   { header: "Updated", cell: (m) => formatTime(m.last_updated_timestamp) },
 ];
 

@@ -14,9 +14,7 @@ import { LineageGraph } from "./LineageGraph";
 import { VersionTable } from "./VersionTable";
 
 type Action =
-  | { kind: "alias"; version?: string }
-  | { kind: "delete-alias"; alias: string }
-  | { kind: "deploy"; ref: string };
+  { kind: "alias"; version?: string } | { kind: "delete-alias"; alias: string } | { kind: "deploy"; ref: string };
 
 export function ModelView() {
   const name = useParams().name ?? "";
@@ -53,7 +51,9 @@ export function ModelView() {
       {m && action?.kind === "alias" && (
         <AliasDialog model={m} initialVersion={action.version} onDone={done} onClose={close} />
       )}
-      {m && action?.kind === "delete-alias" && <DeleteAlias model={m} alias={action.alias} onDone={done} onClose={close} />}
+      {m && action?.kind === "delete-alias" && (
+        <DeleteAlias model={m} alias={action.alias} onDone={done} onClose={close} />
+      )}
       {m && action?.kind === "deploy" && (
         <DeployDialog defaultName={suggestDeploymentName(m.name)} modelRef={action.ref} onClose={close} />
       )}
@@ -69,8 +69,15 @@ function AliasBar({ model, onAction }: { model: RegisteredModel; onAction: (a: A
       {aliases.length === 0 && <span className="muted">none</span>}
       {aliases.map((a) => (
         <span key={a.alias} className="row" style={{ gap: "0.2rem", alignItems: "center" }}>
-          <AliasChips aliases={[`${a.alias} → v${a.version}`]} onDelete={() => onAction({ kind: "delete-alias", alias: a.alias })} />
-          <button className="link" onClick={() => onAction({ kind: "deploy", ref: `${model.name}@${a.alias}` })} data-testid="deploy-alias">
+          <AliasChips
+            aliases={[`${a.alias} → v${a.version}`]}
+            onDelete={() => onAction({ kind: "delete-alias", alias: a.alias })}
+          />
+          <button
+            className="link"
+            onClick={() => onAction({ kind: "deploy", ref: `${model.name}@${a.alias}` })}
+            data-testid="deploy-alias"
+          >
             deploy @{a.alias}
           </button>
         </span>
@@ -83,7 +90,17 @@ function AliasBar({ model, onAction }: { model: RegisteredModel; onAction: (a: A
   );
 }
 
-function DeleteAlias({ model, alias, onDone, onClose }: { model: RegisteredModel; alias: string; onDone: () => void; onClose: () => void }) {
+function DeleteAlias({
+  model,
+  alias,
+  onDone,
+  onClose,
+}: {
+  model: RegisteredModel;
+  alias: string;
+  onDone: () => void;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const version = model.aliases?.find((a) => a.alias === alias)?.version;
@@ -110,7 +127,15 @@ function DeleteAlias({ model, alias, onDone, onClose }: { model: RegisteredModel
   );
 }
 
-function LineageSection({ model, version, onVersion }: { model: RegisteredModel; version?: string; onVersion: (v: string) => void }) {
+function LineageSection({
+  model,
+  version,
+  onVersion,
+}: {
+  model: RegisteredModel;
+  version?: string;
+  onVersion: (v: string) => void;
+}) {
   const versions = model.versions ?? [];
   const chosen = versions.find((v) => v.version === version) ?? versions[0];
   if (!chosen) return null;
@@ -125,7 +150,9 @@ function LineageSection({ model, version, onVersion }: { model: RegisteredModel;
             </option>
           ))}
         </select>
-        <span className="muted">dataset → step runs → artifacts → model version → deployments; click a node to open it</span>
+        <span className="muted">
+          dataset → step runs → artifacts → model version → deployments; click a node to open it
+        </span>
       </div>
       <LineageGraph version={chosen} />
     </div>

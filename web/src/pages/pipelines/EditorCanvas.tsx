@@ -5,8 +5,14 @@
 // moved nodes are remembered in this browser only (never in the YAML).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  ReactFlow, useNodesState, useReactFlow,
-  type Connection, type Edge, type EdgeChange, type FinalConnectionState, type NodeChange,
+  ReactFlow,
+  useNodesState,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import type { EditorStep } from "./editorModel";
@@ -38,7 +44,13 @@ const loadPositions = (key: string): Record<string, { x: number; y: number }> =>
   }
 };
 
-function portType(steps: EditorStep[], manifests: Manifests, id: string | null, handle: string | null | undefined, out: boolean) {
+function portType(
+  steps: EditorStep[],
+  manifests: Manifests,
+  id: string | null,
+  handle: string | null | undefined,
+  out: boolean,
+) {
   const step = steps.find((s) => s.id === id);
   if (!step) return undefined;
   const data = stepNodeData(step, steps, manifests);
@@ -66,30 +78,52 @@ export function EditorCanvas(props: Props) {
     const initial = (n: StepNodeType) =>
       props.pendingPosition.current[n.id] || stored[steps.find((s) => s.id === n.id)!.name] || n.position;
     const wasLaidOut = laidOut.current;
-    setNodes((prev) => layout.map((n) => {
-      const old = prev.find((p) => p.id === n.id);
-      const position = (wasLaidOut && old?.position) || initial(n);
-      return { ...(old ?? n), position, data: { ...n.data, problem: props.problemSteps.has(n.id) } };
-    }));
+    setNodes((prev) =>
+      layout.map((n) => {
+        const old = prev.find((p) => p.id === n.id);
+        const position = (wasLaidOut && old?.position) || initial(n);
+        return { ...(old ?? n), position, data: { ...n.data, problem: props.problemSteps.has(n.id) } };
+      }),
+    );
     if (ready && !wasLaidOut && steps.length) {
       laidOut.current = true;
       // Not cancelled by the next run of this effect (an edit right after opening): only on unmount.
-      cancelFit.current = fitWhenLaidOut(flow, layout.map((n) => ({ id: n.id, position: initial(n) })));
+      cancelFit.current = fitWhenLaidOut(
+        flow,
+        layout.map((n) => ({ id: n.id, position: initial(n) })),
+      );
     }
-  }, [steps, manifests, nameToId, frame, props.problemSteps, props.positionsKey, props.pendingPosition, setNodes, flow]);
+  }, [
+    steps,
+    manifests,
+    nameToId,
+    frame,
+    props.problemSteps,
+    props.positionsKey,
+    props.pendingPosition,
+    setNodes,
+    flow,
+  ]);
 
   const edges = useMemo(
-    () => routeEdges(buildEdges(steps, (n) => nameToId[n] ?? n), nodes).map((e) => ({ ...e, selected: e.id === selectedEdge })),
+    () =>
+      routeEdges(
+        buildEdges(steps, (n) => nameToId[n] ?? n),
+        nodes,
+      ).map((e) => ({ ...e, selected: e.id === selectedEdge })),
     [steps, nameToId, selectedEdge, nodes],
   );
   const shownNodes = useMemo(() => nodes.map((n) => ({ ...n, selected: n.id === selected })), [nodes, selected]);
 
-  const isValidConnection = useCallback((c: Connection | Edge) => {
-    if (c.source === c.target) return false;
-    const from = portType(steps, manifests, c.source, c.sourceHandle, true);
-    const to = portType(steps, manifests, c.target, c.targetHandle, false);
-    return !!from && !!to && from === to;
-  }, [steps, manifests]);
+  const isValidConnection = useCallback(
+    (c: Connection | Edge) => {
+      if (c.source === c.target) return false;
+      const from = portType(steps, manifests, c.source, c.sourceHandle, true);
+      const to = portType(steps, manifests, c.target, c.targetHandle, false);
+      return !!from && !!to && from === to;
+    },
+    [steps, manifests],
+  );
 
   const onConnect = (c: Connection) => {
     const source = steps.find((s) => s.id === c.source);
@@ -101,12 +135,16 @@ export function EditorCanvas(props: Props) {
 
   const onConnectEnd = (_: MouseEvent | TouchEvent, state: FinalConnectionState) => {
     if (!state.toHandle || state.isValid) return;
-    const a = state.fromHandle, b = state.toHandle;
+    const a = state.fromHandle,
+      b = state.toHandle;
     const [out, inp] = a?.type === "source" ? [a, b] : [b, a];
     const from = portType(steps, manifests, out?.nodeId ?? null, out?.id, true);
     const to = portType(steps, manifests, inp?.nodeId ?? null, inp?.id, false);
-    setHint(out?.nodeId === inp?.nodeId ? "A step cannot feed itself."
-      : `Refused: output '${out?.id}' is a ${from ?? "?"}, input '${inp?.id}' takes a ${to ?? "?"}.`);
+    setHint(
+      out?.nodeId === inp?.nodeId
+        ? "A step cannot feed itself."
+        : `Refused: output '${out?.id}' is a ${from ?? "?"}, input '${inp?.id}' takes a ${to ?? "?"}.`,
+    );
   };
 
   const onNodesChangeAll = (changes: NodeChange<StepNodeType>[]) => {
@@ -131,15 +169,27 @@ export function EditorCanvas(props: Props) {
   };
 
   return (
-    <div className="dag-canvas canvas-wrap" data-testid="editor-canvas"
-      onDragOver={(e) => { if (e.dataTransfer.types.includes(MODULE_DRAG_TYPE)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }}
+    <div
+      className="dag-canvas canvas-wrap"
+      data-testid="editor-canvas"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes(MODULE_DRAG_TYPE)) {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = "copy";
+        }
+      }}
       onDrop={(e) => {
         const module = e.dataTransfer.getData(MODULE_DRAG_TYPE);
         if (!module) return;
         e.preventDefault();
         props.onDropModule(module, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
-      }}>
-      {hint && <div className="hint" data-testid="connect-hint">{hint}</div>}
+      }}
+    >
+      {hint && (
+        <div className="hint" data-testid="connect-hint">
+          {hint}
+        </div>
+      )}
       <ReactFlow
         nodes={shownNodes}
         edges={edges}

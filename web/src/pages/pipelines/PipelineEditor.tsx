@@ -62,7 +62,10 @@ function Editor({ text }: { text?: string }) {
   const datasets = useApi(listDatasets, []);
   const problems = useMemo(() => validateState(state, manifests), [state, manifests]);
   const yaml = useMemo(() => safeYaml(state, original), [state, original]);
-  const problemSteps = useMemo(() => new Set(showProblems ? problems.flatMap((p) => (p.stepId ? [p.stepId] : [])) : []), [problems, showProblems]);
+  const problemSteps = useMemo(
+    () => new Set(showProblems ? problems.flatMap((p) => (p.stepId ? [p.stepId] : [])) : []),
+    [problems, showProblems],
+  );
   const shown = showProblems ? problems : [];
   const step = state.steps.find((s) => s.id === selected);
   const reformats = useMemo(() => (original ? reformatsOnEdit(original.text) : false), [original]);
@@ -112,17 +115,28 @@ function Editor({ text }: { text?: string }) {
         <h1 style={{ margin: 0 }}>{original ? `Edit ${original.spec.name}` : "New pipeline"}</h1>
         <span className="spacer" />
         {showProblems && problems.length > 0 && (
-          <span className="field-error" data-testid="problem-count">{problems.length} problem(s) to fix before saving</span>
+          <span className="field-error" data-testid="problem-count">
+            {problems.length} problem(s) to fix before saving
+          </span>
         )}
         <button onClick={check} disabled={showProblems && problems.length > 0} data-testid="check-pipeline">
           Check
         </button>
-        <button className="primary" onClick={save} disabled={saving || (showProblems && problems.length > 0)} data-testid="save-pipeline">
+        <button
+          className="primary"
+          onClick={save}
+          disabled={saving || (showProblems && problems.length > 0)}
+          data-testid="save-pipeline"
+        >
           {saving ? "Saving…" : "Save"}
         </button>
       </div>
       <ErrorBanner error={parseError ?? saveError} onClose={saveError ? () => setSaveError(undefined) : undefined} />
-      {checked && <div className="notice" data-testid="check-ok">{checked}</div>}
+      {checked && (
+        <div className="notice" data-testid="check-ok">
+          {checked}
+        </div>
+      )}
       {reformats && (
         <p className="muted" data-testid="reformat-note">
           Saving unchanged keeps this file as it is; saving an edit also normalizes its layout (spacing, quoting).
@@ -144,8 +158,16 @@ function Editor({ text }: { text?: string }) {
         <Palette onAdd={(m) => addModule(m)} />
         <div>
           <div className="tabs">
-            <button className={tab === "canvas" ? "active" : ""} onClick={() => setTab("canvas")} data-testid="tab-canvas">Canvas</button>
-            <button className={tab === "yaml" ? "active" : ""} onClick={() => setTab("yaml")} data-testid="tab-yaml">YAML</button>
+            <button
+              className={tab === "canvas" ? "active" : ""}
+              onClick={() => setTab("canvas")}
+              data-testid="tab-canvas"
+            >
+              Canvas
+            </button>
+            <button className={tab === "yaml" ? "active" : ""} onClick={() => setTab("yaml")} data-testid="tab-yaml">
+              YAML
+            </button>
           </div>
           <div style={{ display: tab === "canvas" ? "block" : "none" }}>
             <EditorCanvas
@@ -166,7 +188,9 @@ function Editor({ text }: { text?: string }) {
             />
           </div>
           {tab === "yaml" && (
-            <pre className="yaml-view" data-testid="yaml-preview">{yaml.text ?? yaml.error}</pre>
+            <pre className="yaml-view" data-testid="yaml-preview">
+              {yaml.text ?? yaml.error}
+            </pre>
           )}
         </div>
         <div className="side">

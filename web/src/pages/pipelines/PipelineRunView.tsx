@@ -57,7 +57,10 @@ export function PipelineRunView() {
           Cancel
         </button>
       </div>
-      <ErrorBanner error={run.error ?? actionError} onClose={actionError ? () => setActionError(undefined) : undefined} />
+      <ErrorBanner
+        error={run.error ?? actionError}
+        onClose={actionError ? () => setActionError(undefined) : undefined}
+      />
       {events.streamError && !finished && <div className="muted">{events.streamError}</div>}
       {!run.data && !run.error && <Loading what="the run" />}
       {run.data && <RunSummary run={run.data} />}

@@ -31,14 +31,25 @@ export function RunResults({ run }: { run: PipelineRun }) {
   const cachedWithout = steps.filter((s) => s.cached && !metrics.some((m) => m.step === s.step)).map((s) => s.step);
   const finished = TERMINAL_STATES.includes(run.status);
   const shown = pictures.data ?? [];
-  const nothing = tracked.data && versions.data && pictures.data && !metrics.length && !shown.length && !versions.data.length;
+  const nothing =
+    tracked.data && versions.data && pictures.data && !metrics.length && !shown.length && !versions.data.length;
 
   return (
-    <section className="panel" data-testid="run-results" data-loaded={Boolean(tracked.data && versions.data && pictures.data)}>
+    <section
+      className="panel"
+      data-testid="run-results"
+      data-loaded={Boolean(tracked.data && versions.data && pictures.data)}
+    >
       <h2>Results</h2>
       <ErrorBanner error={tracked.error ?? versions.error ?? pictures.error} />
       <ModelVersions versions={versions.data ?? []} />
-      {nothing && <Empty>{finished ? "This run logged no metrics, stored no pictures and registered no model." : "Results appear as the steps finish."}</Empty>}
+      {nothing && (
+        <Empty>
+          {finished
+            ? "This run logged no metrics, stored no pictures and registered no model."
+            : "Results appear as the steps finish."}
+        </Empty>
+      )}
       <div className="results-grid">
         {metrics.length > 0 && (
           <div>
@@ -49,10 +60,20 @@ export function RunResults({ run }: { run: PipelineRun }) {
         {shown.length > 0 && (
           <div>
             <h3>Plots</h3>
-            {shown.length > MAX_PICTURES && <p className="muted">The first {MAX_PICTURES} of {shown.length} pictures.</p>}
+            {shown.length > MAX_PICTURES && (
+              <p className="muted">
+                The first {MAX_PICTURES} of {shown.length} pictures.
+              </p>
+            )}
             <div className="gallery">
               {shown.slice(0, MAX_PICTURES).map((p) => (
-                <figure key={p.key} className="gallery-item" data-testid="result-plot" data-step={p.step} data-name={p.name}>
+                <figure
+                  key={p.key}
+                  className="gallery-item"
+                  data-testid="result-plot"
+                  data-step={p.step}
+                  data-name={p.name}
+                >
                   <StoredImage url={p.url} path={p.path} testId="result-plot-image" />
                   <figcaption className="mono">
                     {p.step} · {p.name}

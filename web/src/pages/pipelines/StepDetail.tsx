@@ -59,7 +59,12 @@ export function StepDetail({ runId, run, step, live }: Props) {
       </div>
       {(live?.message || record?.error) && <div className="field-error">{live?.message || record?.error}</div>}
       {record && record.outputs.length > 0 && (
-        <DataTable rows={record.outputs} columns={outputColumns} rowKey={(o) => o.name} style={{ marginBottom: "0.8rem" }} />
+        <DataTable
+          rows={record.outputs}
+          columns={outputColumns}
+          rowKey={(o) => o.name}
+          style={{ marginBottom: "0.8rem" }}
+        />
       )}
       <h3>Log</h3>
       <pre className="log-view" ref={logRef} data-testid="step-log">

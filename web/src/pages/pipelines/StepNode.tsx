@@ -32,7 +32,11 @@ export function StepNode({ data, selected }: NodeProps<StepNodeType>) {
     <div className={classes.join(" ")} data-testid={`step-node-${data.name}`} data-status={data.status ?? ""}>
       <div className="step-head">
         <strong>{data.name}</strong>
-        {data.status && <span className={`badge state-${status}`} data-testid="step-status">{data.status}</span>}
+        {data.status && (
+          <span className={`badge state-${status}`} data-testid="step-status">
+            {data.status}
+          </span>
+        )}
       </div>
       <div className="step-uses mono">{data.uses}</div>
       <div className="step-ports">
@@ -50,7 +54,11 @@ export function StepNode({ data, selected }: NodeProps<StepNodeType>) {
                 {p.name}
                 {p.optional ? "?" : ""} <em>{p.type}</em>
               </span>
-              {p.external && <span className="ext-badge mono" title={p.external}>{p.external}</span>}
+              {p.external && (
+                <span className="ext-badge mono" title={p.external}>
+                  {p.external}
+                </span>
+              )}
             </div>
           ))}
         </div>

@@ -7,7 +7,9 @@ import { nodeHeight, type PortView, type StepNodeData, type StepNodeType } from 
 import { layeredLayout, type Frame } from "./layout";
 
 function outputsUsed(step: string, steps: StepSpec[]): string[] {
-  const outs = stepEdges(steps).filter((e) => e.from === step).map((e) => e.output);
+  const outs = stepEdges(steps)
+    .filter((e) => e.from === step)
+    .map((e) => e.output);
   return [...new Set(outs)];
 }
 
@@ -59,6 +61,11 @@ export function buildNodes(
   const datas = steps.map((s) => stepNodeData(s, steps, manifests));
   const heights = Object.fromEntries(datas.map((d) => [idOf(d.name), nodeHeight(d)]));
   const layoutEdges = stepEdges(steps).map((e) => ({ from: idOf(e.from), to: idOf(e.to) }));
-  const positions = layeredLayout(steps.map((s) => idOf(s.name)), layoutEdges, heights, frame);
+  const positions = layeredLayout(
+    steps.map((s) => idOf(s.name)),
+    layoutEdges,
+    heights,
+    frame,
+  );
   return datas.map((data) => ({ id: idOf(data.name), type: "step", position: positions[idOf(data.name)], data }));
 }

@@ -30,9 +30,7 @@ async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
     s.outputs.map((o) => ({ step: s.step, output: o.name, type: o.type, digest: o.digest })),
   );
   const withRuns = steps.filter((s) => s.run_id).slice(0, MAX_LINEAGE_STEPS);
-  const lineage = await Promise.all(
-    withRuns.map((s) => getLineage("step_run", s.run_id).catch(() => [])),
-  );
+  const lineage = await Promise.all(withRuns.map((s) => getLineage("step_run", s.run_id).catch(() => [])));
   return steps.map((s) => {
     const i = withRuns.indexOf(s);
     const inputs: Record<string, string> = {};

@@ -35,7 +35,9 @@ export function ArtifactPreview({ file }: { file: PreviewFile }) {
       </div>
       {kind === "image" && <StoredImage url={file.url} path={file.path} testId="artifact-image" />}
       {kind === "text" && <TextPreview url={file.url} path={file.path} />}
-      {kind === "table" && <CsvPreview url={file.url} delimiter={file.path.toLowerCase().endsWith(".tsv") ? "\t" : ","} />}
+      {kind === "table" && (
+        <CsvPreview url={file.url} delimiter={file.path.toLowerCase().endsWith(".tsv") ? "\t" : ","} />
+      )}
       {kind === "kiln-table" && file.tableDigest && <KilnTablePreview digest={file.tableDigest} />}
       {kind === "none" && <p className="muted">No preview for this kind of file; download it.</p>}
     </div>

@@ -16,13 +16,15 @@ export function CompareCharts({ comparison }: { comparison: Comparison }) {
   const stepped = useMemo(() => new Set(steppedMetrics(comparison)), [comparison]);
   const keys = useMemo(
     () =>
-      [...comparison.metricKeys]
-        .sort((a, b) => Number(stepped.has(b)) - Number(stepped.has(a)))
-        .slice(0, MAX_CHARTS),
+      [...comparison.metricKeys].sort((a, b) => Number(stepped.has(b)) - Number(stepped.has(a))).slice(0, MAX_CHARTS),
     [comparison, stepped],
   );
   const histories = useApi(
-    () => loadHistories(comparison, keys.filter((k) => stepped.has(k))),
+    () =>
+      loadHistories(
+        comparison,
+        keys.filter((k) => stepped.has(k)),
+      ),
     [comparison, keys, stepped],
   );
   return (
@@ -31,13 +33,17 @@ export function CompareCharts({ comparison }: { comparison: Comparison }) {
       {keys.length === 0 && <Empty>These runs have no metrics.</Empty>}
       <WithoutMetrics comparison={comparison} />
       {comparison.metricKeys.length > MAX_CHARTS && (
-        <p className="muted">Charts for the first {MAX_CHARTS} of {comparison.metricKeys.length} metrics.</p>
+        <p className="muted">
+          Charts for the first {MAX_CHARTS} of {comparison.metricKeys.length} metrics.
+        </p>
       )}
       <ErrorBanner error={histories.error} />
       <div className="metric-charts">
         {keys.map((key) =>
           stepped.has(key) ? (
-            histories.data && <LinesChart key={key} metricKey={key} comparison={comparison} series={histories.data.get(key)} />
+            histories.data && (
+              <LinesChart key={key} metricKey={key} comparison={comparison} series={histories.data.get(key)} />
+            )
           ) : (
             <FinalValuesChart key={key} metricKey={key} comparison={comparison} />
           ),

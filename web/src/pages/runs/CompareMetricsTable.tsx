@@ -19,7 +19,8 @@ export function CompareMetricsTable({ comparison }: { comparison: Comparison }) 
         {comparison.metricKeys.map((key) => {
           const values = comparison.runs.map((r) => r.metrics.get(key)?.value);
           const finite = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
-          const best = new Set(finite).size > 1 ? (lowerIsBetter(key) ? Math.min(...finite) : Math.max(...finite)) : undefined;
+          const best =
+            new Set(finite).size > 1 ? (lowerIsBetter(key) ? Math.min(...finite) : Math.max(...finite)) : undefined;
           return (
             <tr key={key} data-testid="compare-metrics-row">
               <td className="mono">{key}</td>

@@ -64,10 +64,7 @@ function buildOption(c: Comparison, params: string[], metric: string): ChartOpti
 
 export function ParallelChart({ comparison }: { comparison: Comparison }) {
   const [metric, setMetric] = useState(() => defaultMetric(comparison.metricKeys));
-  const params = useMemo(
-    () => comparison.paramKeys.filter((k) => differs(comparison.runs, k)),
-    [comparison],
-  );
+  const params = useMemo(() => comparison.paramKeys.filter((k) => differs(comparison.runs, k)), [comparison]);
   const option = useMemo(() => buildOption(comparison, params, metric), [comparison, params, metric]);
   return (
     <section className="panel" data-testid="parallel-section">

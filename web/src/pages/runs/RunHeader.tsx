@@ -61,7 +61,12 @@ export function RunHeader({ run, childRuns }: { run: Run; childRuns: Run[] }) {
             <Link to={`/pipeline-runs/${pipeline.pipelineRunId}`} data-testid="pipeline-run-link">
               {tagOf(run, "kiln.pipeline") ?? pipeline.pipelineRunId.slice(0, 8)}
             </Link>
-            {pipeline.step && <> · step <b>{pipeline.step}</b></>}
+            {pipeline.step && (
+              <>
+                {" "}
+                · step <b>{pipeline.step}</b>
+              </>
+            )}
           </span>
         )}
         {tagOf(run, "kiln.sweep_id") && (

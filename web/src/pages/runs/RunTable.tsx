@@ -56,11 +56,7 @@ export function RunTable() {
         <ColumnChooser keys={keys} columns={columns} onChange={(c) => update({ columns: c })} />
         <label>
           Page size{" "}
-          <select
-            data-testid="page-size"
-            value={state.size}
-            onChange={(e) => update({ size: Number(e.target.value) })}
-          >
+          <select data-testid="page-size" value={state.size} onChange={(e) => update({ size: Number(e.target.value) })}>
             {PAGE_SIZES.map((n) => (
               <option key={n}>{n}</option>
             ))}

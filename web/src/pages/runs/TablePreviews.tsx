@@ -25,8 +25,7 @@ export function KilnTablePreview({ digest }: { digest: string }) {
   const { row_count, columns, rows } = loaded.data;
   const note = (
     <span data-testid="artifact-table-count" data-row-count={row_count}>
-      {row_count} rows{rows.length < row_count ? `; the first ${rows.length} shown` : ""} ·{" "}
-      {columns.length} columns
+      {row_count} rows{rows.length < row_count ? `; the first ${rows.length} shown` : ""} · {columns.length} columns
     </span>
   );
   const head = columns.map((c) => (

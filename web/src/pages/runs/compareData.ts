@@ -1,14 +1,7 @@
 // Loads what the comparison page shows: the runs (named by ids or by a sweep), each with its
 // params and metrics; a pipeline run also gets its steps' metrics, keyed `STEP/METRIC`.
 import { listPipelineRuns } from "../../api/pipelines";
-import {
-  childRunsOf,
-  getMetricHistory,
-  metricNumber,
-  type Run,
-  runsByIds,
-  tagOf,
-} from "../../api/runs";
+import { childRunsOf, getMetricHistory, metricNumber, type Run, runsByIds, tagOf } from "../../api/runs";
 
 /** How many runs a comparison takes. */
 export const MIN_COMPARE = 2;
@@ -59,7 +52,14 @@ export async function resolveRunIds(runsParam: string | null, sweep: string | nu
     checkCount(runs.length, `sweep ${sweep} has`);
     return runs.map((r) => r.run_id);
   }
-  const ids = [...new Set((runsParam ?? "").split(",").map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      (runsParam ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   checkCount(ids.length, "the link names");
   return ids;
 }
@@ -147,7 +147,10 @@ export async function loadHistories(c: Comparison, keys: string[]) {
   await inBatches(jobs, 6, async ({ key, run, metric }) => {
     const points = await getMetricHistory(metric.ownerRunId, metric.ownerKey);
     if (!out.has(key)) out.set(key, new Map());
-    out.get(key)!.set(run.id, points.map((p) => [p.step, metricNumber(p.value)]));
+    out.get(key)!.set(
+      run.id,
+      points.map((p) => [p.step, metricNumber(p.value)]),
+    );
   });
   return out;
 }
