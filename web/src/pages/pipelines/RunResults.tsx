@@ -1,8 +1,8 @@
 // What a pipeline run produced, on its own page: the model versions it registered (linked),
 // the metrics each step run logged with their values, and the pictures its steps stored
 // (`plot` outputs and the images in `dir`/`plot` folder outputs). A few requests whatever the
-// number of steps: the step runs in one search, the versions in one search, a listing per
-// folder output, then the pictures themselves.
+// number of steps: the step runs in one search, the versions in one search (per 200 steps),
+// a listing per folder output, then the pictures themselves.
 import { Link } from "react-router-dom";
 import { getTree } from "../../api/blobs";
 import { searchModelVersions, type ModelVersion } from "../../api/models";
@@ -21,10 +21,9 @@ export function RunResults({ run }: { run: PipelineRun }) {
   // Loaded again when a step finishes (or the run does), not on every event.
   const progress = `${run.status}|${steps.map((s) => `${s.step}:${s.run_id}:${s.status}`).join(",")}`;
   const idList = [run.run_id, ...steps.flatMap((s) => (s.run_id ? [s.run_id] : []))].join(",");
-  const filter = `run_id IN (${idList.split(",").map(quoteFilterString).join(", ")})`;
   /* eslint-disable react-hooks/exhaustive-deps -- loaded again as steps finish (progress) */
-  const tracked = useApi(() => runsByIds(idList.split(",")), [idList, progress]);
-  const versions = useApi(() => searchModelVersions(filter), [filter, progress]);
+  const tracked = useApi(() => inBatches(idList.split(","), runsByIds), [idList, progress]);
+  const versions = useApi(() => inBatches(idList.split(","), versionsOfRuns), [idList, progress]);
   const pictures = useApi(() => loadPictures(steps), [progress]);
   /* eslint-enable react-hooks/exhaustive-deps */
   const metrics = resultMetrics(run, tracked.data ?? []);
@@ -93,8 +92,25 @@ export function RunResults({ run }: { run: PipelineRun }) {
   );
 }
 
+/** A search per ID_BATCH ids: a filter naming every step run of a big DAG would not fit a URL. */
+const ID_BATCH = 200;
+
+async function inBatches<T>(ids: string[], load: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  const batches = [];
+  for (let i = 0; i < ids.length; i += ID_BATCH) batches.push(ids.slice(i, i + ID_BATCH));
+  return (await Promise.all(batches.map(load))).flat();
+}
+
+const versionsOfRuns = (ids: string[]) =>
+  searchModelVersions(`run_id IN (${ids.map(quoteFilterString).join(", ")})`, 1000);
+
+/** Folder outputs listed for pictures: the first ones in step order (a big DAG has many). */
+const MAX_FOLDERS = 20;
+
 async function loadPictures(steps: PipelineStep[]): Promise<ResultPicture[]> {
-  const folders = steps.flatMap((s) => s.outputs.filter((o) => o.folder && (o.type === "dir" || o.type === "plot")));
+  const folders = steps
+    .flatMap((s) => s.outputs.filter((o) => o.folder && (o.type === "dir" || o.type === "plot")))
+    .slice(0, MAX_FOLDERS);
   const trees = await Promise.all(folders.map((o) => getTree(o.digest)));
   return resultPictures(steps, new Map(folders.map((o, i) => [o.digest, trees[i]])));
 }
