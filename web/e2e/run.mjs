@@ -82,15 +82,13 @@ async function runFile(browser, file, server, dataDir) {
   const name = path.basename(file, ".mjs");
   try {
     const test = (await import(path.join(testDir, file))).default;
-    await withTimeout(test(makeContext({ page, baseUrl: server.baseUrl, dataDir, serverErrors })),
-      fileTimeoutMs, name);
+    await withTimeout(test(makeContext({ page, baseUrl: server.baseUrl, dataDir, serverErrors })), fileTimeoutMs, name);
     if (pageErrors.length) throw new Error(`uncaught errors in the page:\n  ${pageErrors.join("\n  ")}`);
     if (serverErrors.length) throw new Error(`server errors (5xx):\n  ${serverErrors.join("\n  ")}`);
     return true;
   } catch (e) {
     console.log(`    FAILED: ${e.stack ?? e}`);
-    await page.screenshot({ path: path.join(screenshotDir, `FAILED-${name}.png`), fullPage: true })
-      .catch(() => {});
+    await page.screenshot({ path: path.join(screenshotDir, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
     return false;
   } finally {
     await context.close();
@@ -114,8 +112,11 @@ async function main() {
   const logPath = path.join(workDir, "server.log");
   const server = await startServer(dataDir, logPath);
   console.log(`e2e: kiln server at ${server.baseUrl} (data ${dataDir}, log ${logPath})`);
-  const browser = await chromium.launch({ executablePath: browserPath, headless: true,
-    args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
 
   let passed = 0;
   let failed = 0;
@@ -124,7 +125,8 @@ async function main() {
     const started = Date.now();
     const ok = await runFile(browser, file, server, dataDir);
     console.log(`e2e: ${ok ? "PASS" : "FAIL"} ${file} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    ok ? passed++ : failed++;
+    if (ok) passed++;
+    else failed++;
   }
   await browser.close();
   await stopServer(server.child);

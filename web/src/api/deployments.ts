@@ -68,11 +68,9 @@ export interface LoggedRequest {
 const base = "/api/v1/deployments";
 const path = (name: string) => `${base}/${encodeURIComponent(name)}`;
 
-export const listDeployments = () =>
-  get<{ deployments: Deployment[] }>(base).then((a) => a.deployments);
+export const listDeployments = () => get<{ deployments: Deployment[] }>(base).then((a) => a.deployments);
 
-export const getDeployment = (name: string) =>
-  get<{ deployment: Deployment }>(path(name)).then((a) => a.deployment);
+export const getDeployment = (name: string) => get<{ deployment: Deployment }>(path(name)).then((a) => a.deployment);
 
 export const applyDeployment = (spec: DeploymentSpec) =>
   post<{ deployment: Deployment }>(base, spec).then((a) => a.deployment);
@@ -117,8 +115,9 @@ export async function getSignature(name: string): Promise<SignatureColumn[]> {
   const order = row.required?.length ? row.required : Object.keys(props);
   return order.map((column) => {
     const p = props[column] ?? {};
-    const type = (["number", "integer", "boolean"].includes(p.type ?? "") ? p.type : "string") as
-      SignatureColumn["type"];
+    const type = (
+      ["number", "integer", "boolean"].includes(p.type ?? "") ? p.type : "string"
+    ) as SignatureColumn["type"];
     return { name: column, type, nullable: p.nullable ?? false, values: p.enum };
   });
 }

@@ -15,7 +15,9 @@ export function SlotPanel({ title, slot, weight }: { title: string; slot: Slot; 
         <dt>reference</dt>
         <dd className="mono">{slot.ref}</dd>
         <dt>serving</dt>
-        <dd data-testid="serving-version">{slot.serving_version ? `v${slot.serving_version}` : "nothing loaded yet"}</dd>
+        <dd data-testid="serving-version">
+          {slot.serving_version ? `v${slot.serving_version}` : "nothing loaded yet"}
+        </dd>
         <dt>target</dt>
         <dd>{slot.target_version ? `v${slot.target_version}` : "unresolved"}</dd>
         {weight !== undefined && (
@@ -27,7 +29,11 @@ export function SlotPanel({ title, slot, weight }: { title: string; slot: Slot; 
         <dt>loaded</dt>
         <dd>{formatTime(slot.loaded_ms)}</dd>
       </dl>
-      {slot.error && <div className="error-banner" data-testid="slot-error">{slot.error}</div>}
+      {slot.error && (
+        <div className="error-banner" data-testid="slot-error">
+          {slot.error}
+        </div>
+      )}
       <DriftTable drift={slot.drift} />
     </div>
   );
@@ -48,10 +54,16 @@ const driftColumns: Column<DriftEntry>[] = [
 export function QualityTable({ deployment }: { deployment: Deployment }) {
   const quality = deployment.quality ?? [];
   if (quality.length === 0)
-    return <p className="muted">No feedback yet: send the truth to {deployment.endpoints.feedback ?? "the feedback route"} with a request id.</p>;
+    return (
+      <p className="muted">
+        No feedback yet: send the truth to {deployment.endpoints.feedback ?? "the feedback route"} with a request id.
+      </p>
+    );
   const regression = quality.some((q) => q.rmse !== undefined);
   const columns = [...qualityColumns, ...(regression ? regressionColumns : classificationColumns)];
-  return <DataTable rows={quality} columns={columns} rowKey={(q) => `${q.model}/${q.version}`} testId="quality-table" />;
+  return (
+    <DataTable rows={quality} columns={columns} rowKey={(q) => `${q.model}/${q.version}`} testId="quality-table" />
+  );
 }
 
 const qualityColumns: Column<Quality>[] = [
@@ -67,5 +79,9 @@ const regressionColumns: Column<Quality>[] = [
 
 const classificationColumns: Column<Quality>[] = [
   { header: "Correct", cell: (q) => q.correct ?? "—", num: true },
-  { header: "Accuracy", cell: (q) => (q.accuracy === undefined ? "—" : `${(q.accuracy * 100).toFixed(1)}%`), num: true },
+  {
+    header: "Accuracy",
+    cell: (q) => (q.accuracy === undefined ? "—" : `${(q.accuracy * 100).toFixed(1)}%`),
+    num: true,
+  },
 ];
