@@ -420,11 +420,24 @@ class SlowBodyTest(SecurityCase):
         stop.set()
         self.assertTrue(answer.startswith(b"HTTP/1.1 408"), answer)
         self.assertLess(elapsed, 30)
+        t = time.monotonic()
+        self.assertEqual(get_from(self.server.port, HEALTH), 200)
+        self.assertLess(time.monotonic() - t, 1.0)
         # An upload at normal speed is not cut off.
         blob = os.urandom(32 << 20)
         path = "/api/2.0/mlflow-artifacts/artifacts/0/" + uniq("r") + "/artifacts/big.bin"
         status, _, data = self.server.raw("PUT", path, body=blob, timeout=60)
         self.assertEqual(status, 200, data)
+
+
+class BodyLimitTest(SecurityCase):
+    def test_mlflow_json_routes_refuse_large_bodies_on_the_header(self):
+        # Refused before the body is read: the client never sends its 17 MiB.
+        header = (b"POST /api/2.0/mlflow/runs/log-batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (17 << 20))
+        answer = send_raw(self.server.port, header)
+        self.assertTrue(answer.startswith(b"HTTP/1.1 413"), answer)
+        self.assertIn(b"16777216 bytes", answer)
 
 
 class TransferEncodingTest(SecurityCase):
