@@ -32,8 +32,9 @@ struct ServerOptions {
   // Origins ("https://app.example.com") whose pages may call the server: they get CORS
   // answers, and their state-changing requests pass the Origin check (others get 403).
   std::vector<std::string> cors_allowed_origins;
-  // Open connections at most, in total (0 = DefaultMaxConnections of the open-file limit)
-  // and per client address (IPv6: per /64). Beyond, a connection gets 503 and is closed.
+  // Open connections at most, in total (0 = DefaultMaxConnections of the open-file limit,
+  // which Start first raises to the hard limit: a process-wide change) and per client
+  // address (IPv6: per /64). Beyond, a connection gets 503 and is closed.
   size_t max_connections = 0;
   size_t max_connections_per_client = 256;
   // A body must arrive at `min_body_bytes_per_second` on average once `body_grace` has
