@@ -1,9 +1,6 @@
 // Command-line dispatch. CLI11 is confined to this file.
 #include "cli/cli.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
@@ -14,6 +11,8 @@
 #include "cli/data_commands.h"
 #include "cli/deploy_commands.h"
 #include "cli/exit_codes.h"
+#include "cli/http_flags.h"
+#include "cli/log_setup.h"
 #include "cli/module_commands.h"
 #include "cli/predict_command.h"
 #include "cli/query_commands.h"
@@ -41,6 +40,7 @@ void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
   server->add_option("--ui-dir", flags.ui_dir,
                      "Built web UI to serve at / (default: $KILN_UI_DIR, else web/dist or "
                      "share/kiln/web beside the binary's folder)");
+  AddHttpFlags(*server, flags.http);
   server->callback([&flags, &rc] { rc = RunServer(flags); });
 }
 
@@ -149,8 +149,7 @@ int Main(int argc, char** argv) {
   AddScheduleCommands(app, rc);
   AddDeployCommands(app, rc);
   AddServeCommand(app, rc);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
+  SetUpLogging();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -73,9 +73,11 @@ int Serve(const ServeFlags& flags) {
   options.threads = flags.threads;
   options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
   options.access_log = !flags.quiet;
+  ApplyHttpFlags(flags.http, options);
   http::Server server(options, router);
   Result<uint16_t> port = server.Start();
   if (!port.ok()) return Fail(port.status(), "kiln serve");
+  WarnIfExposed(flags.host, "send it predictions and feedback and read its metrics");
   std::printf("Kiln serving %s/%lld as %s on http://%s:%u\n", (*model)->name.c_str(),
               static_cast<long long>((*model)->version), name.c_str(), flags.host.c_str(),
               unsigned{*port});
@@ -102,6 +104,7 @@ void AddServeCommand(CLI::App& app, int& rc) {
   serve->add_option("--max-body-mb", flags->max_body_mb, "Largest request body")->default_val(64);
   serve->add_option("--log-dir", flags->log_dir, "Keep a request log (and feedback) here");
   serve->add_flag("--quiet", flags->quiet, "No access log");
+  AddHttpFlags(*serve, flags->http);
   serve->callback([flags, &rc] { rc = Serve(*flags); });
 }
 

@@ -44,6 +44,7 @@ int RunServer(const ServerFlags& flags) {
   options.threads = flags.threads;
   options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
   options.access_log = !flags.quiet;
+  ApplyHttpFlags(flags.http, options);
   if (Status serving = (*app)->StartServing(); !serving.ok()) {
     spdlog::error("{}", serving.message());
     return ExitCodeFor(serving);
@@ -53,8 +54,13 @@ int RunServer(const ServerFlags& flags) {
   Result<uint16_t> port = server.Start();
   if (!port.ok()) {
     spdlog::error("{}", port.status().message());
-    return kExitFailure;
+    return port.status().code() == StatusCode::kInvalidArgument ? ExitCodeFor(port.status())
+                                                                : kExitFailure;
   }
+  WarnIfExposed(flags.host,
+                "read and change all its data, models and pipelines and, when remote commands "
+                "are allowed (--allow-remote-commands), run commands on this machine as this "
+                "user");
   // Steps reach the tracking API over loopback when the server listens on every address.
   const std::string step_host = flags.host == "0.0.0.0" ? "127.0.0.1" : flags.host;
   (*app)->SetTrackingUri("http://" + step_host + ":" + std::to_string(*port));

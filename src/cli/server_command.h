@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cli/http_flags.h"
+
 namespace kiln::cli {
 
 struct ServerFlags {
@@ -14,10 +16,12 @@ struct ServerFlags {
   int max_body_mb = 64;
   bool quiet = false;  // no access log
   std::string ui_dir;  // the built web UI; "" = FindWebUiDir
+  HttpFlags http;      // allowed hosts and origins, connection caps
 };
 
-// Prints "Kiln server listening on http://HOST:PORT" to stdout once ready. Returns the exit
-// code: 0 after a clean stop, 1 when the store cannot open or the port cannot be bound.
+// Prints "Kiln server listening on http://HOST:PORT" to stdout once ready, and a warning when
+// HOST is not a loopback address. Returns the exit code: 0 after a clean stop, 2 for a bad
+// allowed origin, 1 when the store cannot open or the port cannot be bound.
 int RunServer(const ServerFlags& flags);
 
 }  // namespace kiln::cli

@@ -354,9 +354,11 @@ class ServingTest(ServerTestCase):
             answer = json.loads(conn.getresponse().read())
             self.assertEqual(answer["model"], {"name": MODEL, "version": 2})
             conn.request("POST", "/serve/iris/feedback", json.dumps(
-                {"request_id": answer["request_id"], "label": "setosa"}))
+                {"request_id": answer["request_id"], "label": "setosa"}),
+                {"Content-Type": "application/json"})
             self.assertEqual(conn.getresponse().read() and 200, 200)
-            conn.request("POST", "/serve/other/predict", json.dumps({"rows": [ROW]}))
+            conn.request("POST", "/serve/other/predict", json.dumps({"rows": [ROW]}),
+                         {"Content-Type": "application/json"})
             response = conn.getresponse()
             self.assertEqual(response.status, 404, response.read())
             conn.request("GET", "/metrics")

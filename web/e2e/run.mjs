@@ -8,8 +8,9 @@
 //
 // Each test file exports `default async function (t)`; see `makeContext` for what `t` offers.
 // Files run in name order, each in a fresh browser context, against one shared server. A file
-// fails on a thrown error, an uncaught exception in the page, or any 5xx answer the page or the
-// test saw (a client's mistake must never produce one). Screenshots go to e2e/screenshots/.
+// fails on a thrown error, an uncaught exception in the page, a Content-Security-Policy violation
+// the page reports (the UI must work under the server's policy), or any 5xx answer the page or
+// the test saw (a client's mistake must never produce one). Screenshots go to e2e/screenshots/.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -75,7 +76,11 @@ async function runFile(browser, file, server, dataDir) {
   page.setDefaultTimeout(30000);
   const pageErrors = [];
   const serverErrors = [];
+  const cspViolations = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   page.on("response", (r) => {
     if (r.status() >= 500) serverErrors.push(`${r.request().method()} ${r.url()} -> ${r.status()}`);
   });
@@ -84,6 +89,9 @@ async function runFile(browser, file, server, dataDir) {
     const test = (await import(path.join(testDir, file))).default;
     await withTimeout(test(makeContext({ page, baseUrl: server.baseUrl, dataDir, serverErrors })), fileTimeoutMs, name);
     if (pageErrors.length) throw new Error(`uncaught errors in the page:\n  ${pageErrors.join("\n  ")}`);
+    if (cspViolations.length) {
+      throw new Error(`Content-Security-Policy violations:\n  ${cspViolations.join("\n  ")}`);
+    }
     if (serverErrors.length) throw new Error(`server errors (5xx):\n  ${serverErrors.join("\n  ")}`);
     return true;
   } catch (e) {

@@ -1,6 +1,7 @@
 #include "api/serving/predict_routes.h"
 
 #include <atomic>
+#include <boost/beast/core/string.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,6 +25,19 @@ using nlohmann::json;
 enum class Protocol { kNative, kMlflow, kKserve };
 
 constexpr int kMaxDepth = 32;
+
+// MLflow's scoring server takes JSON and CSV bodies and answers 415 to anything else; so do
+// these routes (a CSV body is then refused as not JSON, as before).
+std::optional<http::Response> RefuseUnsupportedMedia(const http::Request& request) {
+  const std::string_view content_type = ContentTypeOf(request);
+  if (IsJsonContentType(content_type)) return std::nullopt;
+  if (boost::beast::iequals(MediaType(content_type), "text/csv")) return std::nullopt;
+  if (content_type.empty() && request.body.empty()) return std::nullopt;
+  return http::Response::Error(
+      415, "BAD_REQUEST",
+      "Unsupported media type '" + std::string(content_type) +
+          "': prediction routes accept application/json (and text/csv where MLflow does)");
+}
 
 Result<json> ParseBody(const http::Request& request) {
   if (JsonDepth(request.body) > kMaxDepth) {
@@ -153,6 +167,7 @@ Status LogRequest(ServingContext& s, const std::string& deployment, const std::s
 }
 
 http::Response Predict(ServingContext& s, http::Request& request, Protocol protocol) {
+  if (std::optional<http::Response> refusal = RefuseUnsupportedMedia(request)) return *refusal;
   const auto start = std::chrono::steady_clock::now();
   const std::string name = request.path_params["name"];
   Result<serving::Chosen> chosen = s.models.Choose(name);
@@ -191,6 +206,7 @@ http::Response Predict(ServingContext& s, http::Request& request, Protocol proto
 
 // POST /serve/{name}/feedback {"request_id", "label"} (or "labels": one per row).
 http::Response Feedback(ServingContext& s, http::Request& request) {
+  if (std::optional<http::Response> refusal = RefuseNonJsonBody(request)) return *refusal;
   const std::string name = request.path_params["name"];
   auto answer = [&]() -> Result<json> {
     KILN_ASSIGN_OR_RETURN(serving::RequestLog * log, s.monitoring.Log());
