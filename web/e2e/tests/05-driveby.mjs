@@ -20,9 +20,11 @@ function attackPage(kiln, bodies) {
         target="sink${i}"><input type="hidden" name='${escape(name)}' value='"}'></form>
       <iframe name="sink${i}" style="display:none"></iframe>`;
   });
-  const fetches = bodies.map(({ route, json }) =>
-    `fetch(${JSON.stringify(kiln + route)}, {method: "POST", mode: "no-cors",
-       headers: {"Content-Type": "text/plain"}, body: ${JSON.stringify(JSON.stringify(json))}})`);
+  const fetches = bodies.map(
+    ({ route, json }) =>
+      `fetch(${JSON.stringify(kiln + route)}, {method: "POST", mode: "no-cors",
+       headers: {"Content-Type": "text/plain"}, body: ${JSON.stringify(JSON.stringify(json))}})`,
+  );
   return `<!doctype html><html><body>${forms.join("\n")}
     <script>
       Promise.allSettled([${fetches.join(",")}]).then(() => {
@@ -56,8 +58,10 @@ export default async function (t) {
   const spec = `name: driveby\nsteps:\n  pwn:\n    command: [touch, ${marker}]\n`;
   const bodies = [
     { route: "/api/v1/pipeline-runs", json: { spec, file: "p.yaml", base_dir: baseDir } },
-    { route: "/api/v1/schedules",
-      json: { name: "driveby", cron: "* * * * *", spec, file: "p.yaml", base_dir: baseDir } },
+    {
+      route: "/api/v1/schedules",
+      json: { name: "driveby", cron: "* * * * *", spec, file: "p.yaml", base_dir: baseDir },
+    },
   ];
   const before = await storeState(t);
   const attacker = await serve(attackPage(t.baseUrl, bodies));
