@@ -15,7 +15,7 @@ std::string ClientKey(const boost::asio::ip::address& address) {
   }
   if (v6.is_loopback()) return v6.to_string();
   const boost::asio::ip::address_v6::bytes_type bytes = v6.to_bytes();
-  char prefix[24];
+  char prefix[32];  // "xxxx:xxxx:xxxx:xxxx::/64" and the NUL
   std::snprintf(prefix, sizeof prefix, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", bytes[0],
                 bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
   return prefix;

@@ -292,6 +292,7 @@ TEST(ConnectionLimiterTest, ClientKeys) {
             ClientKey(ip::make_address("2001:db8:1:2:ffff::9")));
   EXPECT_NE(ClientKey(ip::make_address("2001:db8:1:2::1")),
             ClientKey(ip::make_address("2001:db8:1:3::1")));
+  EXPECT_EQ(ClientKey(ip::make_address("2001:db8:1:2::1")), "2001:0db8:0001:0002::/64");
 }
 
 TEST(ConnectionLimiterTest, DefaultFromTheOpenFileLimit) {
