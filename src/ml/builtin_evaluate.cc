@@ -58,8 +58,11 @@ Status WritePlots(const std::string& dir, const ModelPackage& package, const Col
   fs::create_directories(dir, ec);
   if (ec) return Internal("cannot create '" + dir + "': " + ec.message());
   if (!package.importance.empty()) {
-    KILN_RETURN_IF_ERROR(WriteText(fs::path(dir) / "feature_importance.svg",
-                                   BarChartSvg("feature importance (gain)", package.importance)));
+    // Packages written before training named the features carry XGBoost's "f0", "f1", ...
+    KILN_RETURN_IF_ERROR(
+        WriteText(fs::path(dir) / "feature_importance.svg",
+                  BarChartSvg("feature importance (gain)",
+                              NameImportance(package.importance, package.features))));
   }
   if (!package.is_classifier()) {
     KILN_ASSIGN_OR_RETURN(std::vector<float> values, EncodeLabels(actual, {}));
