@@ -96,6 +96,11 @@ Status RunEvaluate(const BuiltinStep& step) {
   const ModelPackage& package = predictor->package();
   KILN_ASSIGN_OR_RETURN(const Column* actual, test.Find(package.label));
   KILN_ASSIGN_OR_RETURN(Predictions predictions, predictor->Predict(test));
+  if (!predictions.unseen.empty()) {  // scored as serving scores them; said in the step log
+    PrintUnseenCategories(predictions.unseen);
+    KILN_RETURN_IF_ERROR(
+        step.LogMetric("unseen_values", static_cast<double>(predictions.unseen.size())));
+  }
   KILN_ASSIGN_OR_RETURN(json report, Score(package, *actual, predictions));
   for (const auto& [key, value] : report["metrics"].items()) {
     KILN_RETURN_IF_ERROR(step.LogMetric(key, value.get<double>()));

@@ -83,7 +83,8 @@ Result<std::unique_ptr<Predictor>> XgbPredictor::Load(const std::string& dir,
 
 Result<Predictions> XgbPredictor::Predict(const Table& rows) const {
   std::optional<Table> storage;
-  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage));
+  Predictions out;
+  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage, out.unseen));
   KILN_ASSIGN_OR_RETURN(std::vector<float> matrix, FeatureMatrix(*table, package_.features));
   std::vector<float> raw;
   if (forest_) {
@@ -93,7 +94,6 @@ Result<Predictions> XgbPredictor::Predict(const Table& rows) const {
                           booster_.PredictDense(matrix, table->num_rows(), package_.features.size(),
                                                 static_cast<int>(package_.PredictRounds())));
   }
-  Predictions out;
   if (package_.task == "regression") {
     out.scores = std::move(raw);
     return out;
