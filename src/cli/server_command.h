@@ -12,8 +12,9 @@ struct ServerFlags {
   std::string data = "./kiln-data";
   int threads = 0;
   int max_body_mb = 64;
-  bool quiet = false;  // no access log
-  std::string ui_dir;  // the built web UI; "" = FindWebUiDir
+  bool quiet = false;            // no access log
+  std::string ui_dir;            // the built web UI; "" = FindWebUiDir
+  int64_t drift_min_rows = 100;  // live rows before drift has a level, unless a deployment says
 };
 
 // Prints "Kiln server listening on http://HOST:PORT" to stdout once ready. Returns the exit
