@@ -133,49 +133,51 @@ std::string NativeAnswer(const serving::LoadedModel& model, const std::string& o
   return out;
 }
 
+// The protocol's answer to a scored request.
+std::string AnswerText(Protocol protocol, const serving::LoadedModel& model, const json& body,
+                       const Scored& scored, const std::string& request_id,
+                       const std::vector<std::string>& warnings) {
+  switch (protocol) {
+    case Protocol::kNative:
+      return NativeAnswer(model, scored.objects, request_id, warnings);
+    case Protocol::kMlflow: {
+      json answer = MlflowAnswer(model.package(), scored.predictions);
+      if (!warnings.empty()) answer["warnings"] = warnings;
+      return answer.dump();
+    }
+    case Protocol::kKserve:
+      break;
+  }
+  json answer = {{"model_name", model.name},
+                 {"model_version", std::to_string(model.version)},
+                 {"id", request_id},
+                 {"outputs", KserveOutputs(model.package(), scored.predictions)}};
+  if (body.contains("id") && body["id"].is_string()) {
+    answer["id"] = body["id"];
+    answer["parameters"] = {{"request_id", request_id}};
+  }
+  if (!warnings.empty()) answer["parameters"]["warnings"] = warnings;
+  return answer.dump();
+}
+
 Result<Scored> Score(Protocol protocol, const http::Request& request, const serving::Chosen& chosen,
                      const std::string& request_id) {
   const serving::LoadedModel& model = *chosen.model;
   KILN_ASSIGN_OR_RETURN(bool strict, StrictInputs(request, chosen.policy));
   KILN_ASSIGN_OR_RETURN(ParsedRequest parsed,
                         ParseRequestRows(protocol, request, model.package(), strict));
-  const ml::Table& rows = parsed.rows;
-  const json& body = parsed.body;
   Scored out;
-  KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(rows));
+  KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(parsed.rows));
   const std::vector<ml::UnseenCategory>& unseen = out.predictions.unseen;
   if (strict && !unseen.empty()) return ml::UnseenCategoryError(unseen.front());
   if (model.drift) {
-    model.drift->Observe(rows);
+    model.drift->Observe(parsed.rows);
     if (!unseen.empty()) model.drift->ObserveUnseen(unseen);
   }
   out.ignored_fields = static_cast<int64_t>(parsed.extra.ignored.size());
-  const std::vector<std::string> warnings = Warnings(parsed.extra, unseen);
   out.objects = PredictionObjectsText(model.package(), out.predictions);
-  switch (protocol) {
-    case Protocol::kNative:
-      out.answer = NativeAnswer(model, out.objects, request_id, warnings);
-      break;
-    case Protocol::kMlflow: {
-      json answer = MlflowAnswer(model.package(), out.predictions);
-      if (!warnings.empty()) answer["warnings"] = warnings;
-      out.answer = answer.dump();
-      break;
-    }
-    case Protocol::kKserve: {
-      json answer = {{"model_name", model.name},
-                     {"model_version", std::to_string(model.version)},
-                     {"id", request_id},
-                     {"outputs", KserveOutputs(model.package(), out.predictions)}};
-      if (body.contains("id") && body["id"].is_string()) {
-        answer["id"] = body["id"];
-        answer["parameters"] = {{"request_id", request_id}};
-      }
-      if (!warnings.empty()) answer["parameters"]["warnings"] = warnings;
-      out.answer = answer.dump();
-      break;
-    }
-  }
+  out.answer =
+      AnswerText(protocol, model, parsed.body, out, request_id, Warnings(parsed.extra, unseen));
   return out;
 }
 
