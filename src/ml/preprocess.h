@@ -123,7 +123,9 @@ struct UnseenCategory {
   size_t row = 0;  // 0-based
   std::string value;
   bool one_hot = true;  // one_hot: encoded as all zeros; label_encode: as a missing value
-  std::string known;    // the training categories, for messages: "blue, red" (20 at most)
+  // The training categories, for messages: "blue, red" (20 at most); set on the first unseen
+  // value of each column of an apply only (the one a strict caller reports).
+  std::string known;
 };
 
 // `input` transformed with exactly the fitted values; each output row depends only on the same
@@ -141,7 +143,7 @@ Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input
                               std::vector<UnseenCategory>& unseen);
 
 // "column 'color' row 2: 'purple' was not seen in training (known: blue, red)": the strict
-// apply's error for `unseen` (kInvalidArgument). Pure.
+// apply's error for `unseen`, the first of its column (kInvalidArgument). Pure.
 Status UnseenCategoryError(const UnseenCategory& unseen);
 
 // "row 2: 'purple' is not a known category of 'color' (encoded as all zeros)" ("... as a

@@ -83,7 +83,7 @@ Result<std::vector<size_t>> CategoryCodes(const CategoriesFit& fit, const Column
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < fit.categories.size(); ++i) index.emplace(fit.categories[i], i);
   std::vector<size_t> codes(column.size());
-  std::string known;  // built at the first unseen value
+  bool first = true;  // only the first unseen value of a column carries the known categories
   for (size_t row = 0; row < codes.size(); ++row) {
     std::string text = CellText(column, row);
     auto it = index.find(text);
@@ -91,8 +91,9 @@ Result<std::vector<size_t>> CategoryCodes(const CategoriesFit& fit, const Column
       codes[row] = it->second;
       continue;
     }
-    if (known.empty()) known = KnownCategories(fit);
-    UnseenCategory unseen{column.name(), row, std::move(text), op == "one_hot", known};
+    UnseenCategory unseen{column.name(), row, std::move(text), op == "one_hot",
+                          first ? KnownCategories(fit) : std::string()};
+    first = false;
     if (frame.unseen == nullptr) return UnseenCategoryError(unseen);
     frame.unseen->push_back(std::move(unseen));
     codes[row] = kUnseen;

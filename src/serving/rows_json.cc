@@ -148,6 +148,10 @@ void ExtraFields::Ignore(std::string_view name) {
   for (const std::string& known : ignored) {
     if (known == name) return;
   }
+  if (ignored.size() == kMaxIgnoredNames) {
+    unlisted = true;
+    return;
+  }
   ignored.emplace_back(name);
 }
 

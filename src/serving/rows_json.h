@@ -20,14 +20,20 @@ using Signature = std::vector<std::pair<std::string, std::string>>;
 
 inline constexpr size_t kMaxBatchRows = 10000;
 
+// Distinct ignored field names listed per request; more are ignored without being listed, so a
+// body of many distinct names costs linear time, not quadratic.
+inline constexpr size_t kMaxIgnoredNames = 64;
+
 // Fields a request sends that are not model inputs (an id sent along, say). By default they
-// are skipped and each name is listed once in `ignored`; with `refuse` (strict inputs) they are
-// an error. Empty `ignored` costs nothing: the common case allocates nothing.
+// are skipped and each name is listed once in `ignored` (the first kMaxIgnoredNames; `unlisted`
+// says there were more); with `refuse` (strict inputs) they are an error. Empty `ignored` costs
+// nothing: the common case allocates nothing.
 struct ExtraFields {
   bool refuse = false;
   std::vector<std::string> ignored;
+  bool unlisted = false;
 
-  // Adds `name` to `ignored` unless it is there. Never fails.
+  // Adds `name` to `ignored` unless it is there (or the list is full). Never fails.
   void Ignore(std::string_view name);
 };
 

@@ -1,5 +1,6 @@
 #include "api/serving/predict_routes.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -84,14 +85,20 @@ Result<bool> StrictInputs(const http::Request& request, const serving::InputPoli
 constexpr size_t kMaxWarnings = 20;
 
 // The warnings of an answer: fields ignored, then categories encoded as unseen (at most
-// kMaxWarnings lines, then one counting the rest). Empty in the common case.
+// kMaxWarnings lines of each, then one saying there were more). Empty in the common case.
 std::vector<std::string> Warnings(const serving::ExtraFields& extra,
                                   const std::vector<ml::UnseenCategory>& unseen) {
   std::vector<std::string> out;
-  if (extra.ignored.empty() && unseen.empty()) return out;
-  for (const std::string& name : extra.ignored) {
+  if (extra.ignored.empty() && unseen.empty()) return out;  // the common case
+  // Sorted: the fast path meets names in the body's order, the full parser in key order.
+  std::vector<std::string> names = extra.ignored;
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
     if (out.size() == kMaxWarnings) break;
     out.push_back("column '" + name + "' is not a model input and was ignored");
+  }
+  if (extra.unlisted || names.size() > out.size()) {
+    out.push_back("more columns that are not model inputs were ignored");
   }
   size_t shown = 0;
   for (; shown < unseen.size() && out.size() < kMaxWarnings; ++shown) {
