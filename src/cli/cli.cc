@@ -37,6 +37,12 @@ void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   server->add_flag("--quiet", flags.quiet, "No per-request access log");
+  server
+      ->add_option("--drift-min-rows", flags.drift_min_rows,
+                   "Live rows a feature needs before its drift has a level (deployments may "
+                   "set their own)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->capture_default_str();
   server->add_option("--ui-dir", flags.ui_dir,
                      "Built web UI to serve at / (default: $KILN_UI_DIR, else web/dist or "
                      "share/kiln/web beside the binary's folder)");

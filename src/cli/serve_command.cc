@@ -57,7 +57,7 @@ int Serve(const ServeFlags& flags) {
   Result<std::shared_ptr<const serving::LoadedModel>> model = LoadModel(flags);
   if (!model.ok()) return Fail(model.status(), "kiln serve");
   const std::string name = flags.name.empty() ? (*model)->name : flags.name;
-  serving::FixedModel source(name, *model);
+  serving::FixedModel source(name, *model, {flags.strict_inputs, flags.drift_min_rows});
   serving::Monitoring monitoring;
   if (!flags.log_dir.empty()) {
     if (Status opened = monitoring.OpenLog(flags.log_dir); !opened.ok()) {
@@ -105,6 +105,14 @@ void AddServeCommand(CLI::App& app, int& rc) {
   serve->add_option("--log-dir", flags->log_dir, "Keep a request log (and feedback) here");
   serve->add_flag("--quiet", flags->quiet, "No access log");
   AddHttpFlags(*serve, flags->http);
+  serve->add_flag("--strict-inputs", flags->strict_inputs,
+                  "Refuse fields that are not model inputs and categories not seen in training "
+                  "(default: ignore / encode them, with a warning)");
+  serve
+      ->add_option("--drift-min-rows", flags->drift_min_rows,
+                   "Live rows a feature needs before its drift has a level")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->default_val(100);
   serve->callback([flags, &rc] { rc = Serve(*flags); });
 }
 

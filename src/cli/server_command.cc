@@ -45,7 +45,7 @@ int RunServer(const ServerFlags& flags) {
   options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
   options.access_log = !flags.quiet;
   ApplyHttpFlags(flags.http, options);
-  if (Status serving = (*app)->StartServing(); !serving.ok()) {
+  if (Status serving = (*app)->StartServing(flags.drift_min_rows); !serving.ok()) {
     spdlog::error("{}", serving.message());
     return ExitCodeFor(serving);
   }

@@ -14,9 +14,10 @@ struct ServerFlags {
   std::string data = "./kiln-data";
   int threads = 0;
   int max_body_mb = 64;
-  bool quiet = false;  // no access log
-  std::string ui_dir;  // the built web UI; "" = FindWebUiDir
-  HttpFlags http;      // allowed hosts and origins, connection caps
+  bool quiet = false;            // no access log
+  std::string ui_dir;            // the built web UI; "" = FindWebUiDir
+  HttpFlags http;                // allowed hosts and origins, connection caps
+  int64_t drift_min_rows = 100;  // live rows before drift has a level, unless a deployment says
 };
 
 // Prints "Kiln server listening on http://HOST:PORT" to stdout once ready, and a warning when

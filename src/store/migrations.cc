@@ -141,6 +141,13 @@ const std::vector<Migration>& AllMigrations() {
            // the version is live.
            "ALTER TABLE modules ADD COLUMN yanked_ms BIGINT",
        }},
+      {7,
+       {
+           // Per deployment: refuse extra fields and unseen categories (1) or ignore / encode
+           // them with a warning (0); live rows before drift has a level (0 = server default).
+           "ALTER TABLE deployments ADD COLUMN strict_inputs INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE deployments ADD COLUMN drift_min_rows BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

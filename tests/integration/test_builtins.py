@@ -159,8 +159,8 @@ class BuiltinPipelineTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("step:read.table failed 3 check(s):", result.stderr)
         self.assertIn("column 'weight' is missing", result.stderr)
-        self.assertIn("column 'x': 2 value(s) outside 0..4 (first at row 9: 4.5)", result.stderr)
-        self.assertIn("column 'label' row 2: 'b' is not one of a", result.stderr)
+        self.assertIn("column 'x': 2 value(s) outside 0..4 (first at row 8: 4.5)", result.stderr)
+        self.assertIn("column 'label' row 1: 'b' is not one of a", result.stderr)
         self.assertEqual([s["status"] for s in run["steps"] if s["step"] == "pick"], ["SKIPPED"])
 
     def test_bad_builtin_request_exits_2(self):

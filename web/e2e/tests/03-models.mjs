@@ -147,6 +147,12 @@ export default async function (t) {
     requestId = await page.getByTestId("try-request-id").innerText();
   });
 
+  await t.step("drift on one row has no level: insufficient data, no PSI", async () => {
+    const cell = page.getByTestId("drift-insufficient").filter({ hasText: "insufficient data (1 of 100 rows)" });
+    await cell.first().waitFor({ timeout: 15000 });
+    assert.doesNotMatch(await page.getByTestId("drift-table").innerText(), /major/);
+  });
+
   await t.step("feedback on the prediction shows in the live accuracy", async () => {
     await page.getByTestId("feedback-label").selectOption("setosa");
     await page.getByTestId("feedback-send").click();

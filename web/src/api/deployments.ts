@@ -4,9 +4,15 @@ import { del, get, post, request } from "./client";
 
 export interface DriftEntry {
   feature: string;
-  psi: number;
+  /** null below min_rows (level "insufficient_data") or with no live rows. */
+  psi: number | null;
+  /** no_data, insufficient_data, stable, moderate or major */
   level: string;
   live_rows: number;
+  /** live rows the feature needs before its drift has a level */
+  min_rows: number;
+  /** live values its encoder did not see in training */
+  unseen_values: number;
 }
 
 export interface Slot {
@@ -35,6 +41,8 @@ export interface Deployment {
   model: string;
   canary: string | null;
   canary_weight: number;
+  strict_inputs: boolean;
+  drift_min_rows: number;
   created_ms: number;
   updated_ms: number;
   primary: Slot;
@@ -87,6 +95,8 @@ export interface PredictAnswer {
   request_id: string;
   model: { name: string; version: number };
   predictions: Prediction[];
+  /** Fields ignored, categories not seen in training (encoded as all zeros or missing). */
+  warnings?: string[];
 }
 
 export const predict = (name: string, rows: Record<string, unknown>[]) =>

@@ -27,6 +27,11 @@ export function Prediction({ name, answer }: { name: string; answer: PredictAnsw
           ))}
         </div>
       )}
+      {answer.warnings?.map((w) => (
+        <p className="muted" key={w} data-testid="try-warning">
+          warning: {w}
+        </p>
+      ))}
       <p className="muted">
         answered by {answer.model.name} v{answer.model.version}, request id{" "}
         <code data-testid="try-request-id">{answer.request_id}</code>

@@ -44,11 +44,28 @@ function DriftTable({ drift }: { drift: DriftEntry[] | null }) {
   return <DataTable rows={drift} columns={driftColumns} rowKey={(d) => d.feature} testId="drift-table" />;
 }
 
+// Below its minimum rows a feature's PSI reads "major" on any model: no PSI, no level.
+function DriftLevel({ drift }: { drift: DriftEntry }) {
+  if (drift.level === "insufficient_data")
+    return (
+      <span className="muted" data-testid="drift-insufficient">
+        insufficient data ({drift.live_rows} of {drift.min_rows} rows)
+      </span>
+    );
+  if (drift.level === "no_data") return <span className="muted">no data</span>;
+  return <StateBadge state={drift.level} />;
+}
+
 const driftColumns: Column<DriftEntry>[] = [
   { header: "Feature", cell: (d) => d.feature },
-  { header: "PSI", cell: (d) => (d.live_rows ? d.psi.toFixed(3) : "—"), num: true },
-  { header: "Level", cell: (d) => <StateBadge state={d.level} /> },
+  { header: "PSI", cell: (d) => (d.psi === null ? "—" : d.psi.toFixed(3)), num: true },
+  { header: "Level", cell: (d) => <DriftLevel drift={d} /> },
   { header: "Live rows", cell: (d) => d.live_rows, num: true },
+  {
+    header: "Unseen",
+    cell: (d) => (d.unseen_values && d.live_rows ? `${((d.unseen_values / d.live_rows) * 100).toFixed(1)}%` : "—"),
+    num: true,
+  },
 ];
 
 export function QualityTable({ deployment }: { deployment: Deployment }) {
