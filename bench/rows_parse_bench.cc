@@ -35,7 +35,8 @@ std::string IrisBody(size_t rows) {
 void BM_RowsFast(benchmark::State& state) {
   const std::string body = IrisBody(static_cast<size_t>(state.range(0)));
   for (auto _ : state) {
-    auto table = kiln::serving::FastTableFromNativeRows(body, IrisSignature());
+    kiln::serving::ExtraFields extra;
+    auto table = kiln::serving::FastTableFromNativeRows(body, IrisSignature(), extra);
     if (!table) state.SkipWithError("the fast path declined the body");
     benchmark::DoNotOptimize(table);
   }
@@ -47,7 +48,8 @@ void BM_RowsDom(benchmark::State& state) {
   const std::string body = IrisBody(static_cast<size_t>(state.range(0)));
   for (auto _ : state) {
     nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-    auto table = kiln::serving::TableFromRecords(doc["rows"], IrisSignature(), "rows");
+    kiln::serving::ExtraFields extra;
+    auto table = kiln::serving::TableFromRecords(doc["rows"], IrisSignature(), "rows", extra);
     if (!table.ok()) state.SkipWithError("the DOM path refused the body");
     benchmark::DoNotOptimize(table);
   }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test: unit tests (GoogleTest) and the
-# integration suites that drive a real `kiln server` over HTTP, and the web UI's end-to-end
-# tests in Chromium.
+# integration suites that drive a real `kiln server` over HTTP, the web UI's lint and format
+# checks, its unit tests (node --test) and its end-to-end tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 bash scripts/check_format.sh
 bash scripts/build.sh
 bash scripts/build_web.sh
+(cd web && npm run --silent lint && npm run --silent format:check >/dev/null)  # ESLint, Prettier
 cd build
 ctest --output-on-failure -j2 --timeout 600

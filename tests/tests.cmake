@@ -32,6 +32,14 @@ if(KILN_NODE)
     ENVIRONMENT "KILN_BIN=$<TARGET_FILE:kiln>"
     LABELS e2e
     TIMEOUT 1200)
+  # The UI's unit tests (web/test/*.test.ts under node --test, after typechecking them).
+  find_program(KILN_NPM npm)
+  if(KILN_NPM)
+    add_test(NAME web_unit
+             COMMAND ${KILN_NPM} test --silent
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/web)
+    set_tests_properties(web_unit PROPERTIES LABELS web TIMEOUT 300)
+  endif()
   # The same UI in Debian's firefox-esr, driven over WebDriver BiDi (web/e2e/firefox.mjs).
   find_program(KILN_FIREFOX firefox-esr)
   if(KILN_FIREFOX)

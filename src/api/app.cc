@@ -114,8 +114,9 @@ void App::SetTrackingUri(const std::string& uri) { pipelines_->SetTrackingUri(ur
 
 void App::StartScheduler() { scheduler_->Start(); }
 
-Status App::StartServing() {
+Status App::StartServing(int64_t drift_min_rows) {
   KILN_RETURN_IF_ERROR(monitoring_->OpenLog(data_dir_ + "/serving/requests"));
+  deployments_->SetDefaultDriftMinRows(drift_min_rows);
   deployments_->StartLoading();
   return Status::Ok();
 }

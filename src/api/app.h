@@ -47,9 +47,11 @@ class App {
   // Call once the server listens. Thread-safe.
   void StartScheduler();
   // Makes this process the one that serves the deployments: opens the request log and starts
-  // loading and hot-swapping the models. Call once, before the server starts. Errors: as
-  // RequestLog::Open (kFailedPrecondition when another server has this data folder).
-  Status StartServing();
+  // loading and hot-swapping the models; deployments that set no drift minimum use
+  // `drift_min_rows` (live rows before drift has a level). Call once, before the server
+  // starts. Errors: as RequestLog::Open (kFailedPrecondition when another server has this
+  // data folder).
+  Status StartServing(int64_t drift_min_rows = serving::kDefaultDriftMinRows);
   // Serves the web UI from `ui_dir` (see WebUiHandler) on every path no API route takes.
   // Call once, before the server starts.
   void ServeWebUi(const std::string& ui_dir);

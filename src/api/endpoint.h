@@ -5,7 +5,9 @@
 #include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
@@ -38,12 +40,32 @@ struct Services {
 
 using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;
 
-// An http handler that parses RequestArgs, runs `fn` and answers 200 with its JSON, or the
-// mapped error.
+// Largest body an MLflow JSON route accepts (a log-batch at MLflow's own limits is far less).
+inline constexpr size_t kMlflowMaxBodyBytes = 16 * 1024 * 1024;
+
+// The media type of a Content-Type value, without parameters and spaces:
+// "text/csv ; charset=utf-8" -> "text/csv".
+std::string_view MediaType(std::string_view content_type);
+
+// The request's Content-Type value ("" without one), borrowed from `request`.
+std::string_view ContentTypeOf(const http::Request& request);
+
+// Whether `content_type` (a Content-Type value) is JSON: "application/json", any case,
+// optionally with parameters ("; charset=utf-8").
+bool IsJsonContentType(std::string_view content_type);
+
+// The 415 answer for a request a JSON route must refuse: one with a Content-Type that is not
+// JSON, or a body without a Content-Type. HTML forms and "simple" cross-origin requests can
+// only send text/plain, form or multipart bodies, so this keeps web pages out as well. nullopt
+// when the request may go on.
+std::optional<http::Response> RefuseNonJsonBody(const http::Request& request);
+
+// An http handler that refuses non-JSON bodies (RefuseNonJsonBody), parses RequestArgs, runs
+// `fn` and answers 200 with its JSON, or the mapped error.
 http::Handler JsonEndpoint(JsonHandler fn);
 
 // Registers `fn` for every method under both MLflow prefixes ("/api/2.0/mlflow/" and
-// "/ajax-api/2.0/mlflow/") followed by `path`.
+// "/ajax-api/2.0/mlflow/") followed by `path`, with a body limit of kMlflowMaxBodyBytes.
 void AddMlflowRoute(http::Router& router, std::initializer_list<const char*> methods,
                     const std::string& path, JsonHandler fn);
 

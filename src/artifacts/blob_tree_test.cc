@@ -10,6 +10,7 @@
 #include <string>
 
 #include "artifacts/sha256.h"
+#include "artifacts/tree_folder.h"
 
 namespace kiln::artifacts {
 namespace {
@@ -101,7 +102,8 @@ TEST_F(BlobTreeTest, TreeOfUploadedBlobsEqualsPutTree) {
   EXPECT_EQ(code({{"../x", a, 1, false}}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(code({{"/abs", a, 1, false}}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(code({{"a", a, 1, false}, {"a", a, 1, false}}).message(),
-            "file path 'a' appears twice");
+            "files[1]: duplicate path 'a'");
+  EXPECT_EQ(code({{"a", a, 1, false}, {"a/b", a, 1, false}}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(code({{"a", a, 5, false}}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(code({{"a", "zz", 1, false}}).code(), StatusCode::kInvalidArgument);
   Status missing = code({{"a", Sha256Hex("never stored"), 1, false}});
@@ -128,6 +130,95 @@ TEST_F(BlobTreeTest, SymlinksAreRefused) {
   ASSERT_FALSE(digest.ok());
   EXPECT_NE(digest.status().message().find("link"), std::string::npos);
   EXPECT_EQ(PutTree(*store_, (dir_ / "none").string()).status().code(), StatusCode::kNotFound);
+}
+
+// A manifest crafted by hand (as a client can upload it as a blob) that names files outside
+// the folder it is materialized into.
+TEST_F(BlobTreeTest, MaterializeRefusesEscapingManifestsAndWritesNothing) {
+  const std::string a = *store_->PutBlob("A");
+  const fs::path cache = dir_ / "deep" / "cache";
+  const fs::path abs_target = dir_ / "abs-target";
+  for (const std::string& path :
+       {std::string("../../escape"), std::string("../../../escape"), abs_target.string(),
+        std::string("ok/../../../../escape"), std::string("a\\..\\..\\escape")}) {
+    const std::string manifest = "kiln-tree-v1\n" + path + "\t" + a + "\t1\tx\n";
+    const std::string digest = *store_->PutBlob(manifest);
+    Result<std::string> folder = MaterializeTree(*store_, digest, cache.string());
+    ASSERT_FALSE(folder.ok()) << path;
+    EXPECT_EQ(folder.status().code(), StatusCode::kInvalidArgument) << path;
+    EXPECT_EQ(ParseTreeManifest(manifest).status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "escape"));
+  EXPECT_FALSE(fs::exists(dir_ / "deep" / "escape"));
+  EXPECT_FALSE(fs::exists(abs_target));
+  EXPECT_FALSE(fs::exists(cache) && !fs::is_empty(cache));
+}
+
+TEST_F(BlobTreeTest, ManifestsWithBadFieldsAreRefused) {
+  const std::string a = *store_->PutBlob("A");
+  const std::vector<std::string> bad_lines = {"a\t" + a + "\t-1\t-",
+                                              "a\t" + a + "\t1x\t-",
+                                              "a\t" + a + "\t\t-",
+                                              "a\t" + a + "\t1\ty",
+                                              "a\t../../x\t1\t-",
+                                              "a\t" + a + "\t1",
+                                              "a\t" + a + "\t1\t-\tz",
+                                              "a\t" + a + "\t1\t-\na\t" + a + "\t1\t-",
+                                              "a\t" + a + "\t1\t-\na/b\t" + a + "\t1\t-"};
+  for (const std::string& line : bad_lines) {
+    EXPECT_EQ(ParseTreeManifest("kiln-tree-v1\n" + line + "\n").status().code(),
+              StatusCode::kInvalidArgument)
+        << line;
+  }
+  Result<std::vector<TreeEntry>> good = ParseTreeManifest("kiln-tree-v1\na\t" + a + "\t1\tx\n");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_TRUE((*good)[0].executable);
+}
+
+// A digest that is a path would make `cache_root / digest` leave the cache (or replace it).
+TEST_F(BlobTreeTest, MaterializeRefusesADigestThatIsNoDigest) {
+  Write(dir_ / "victim" / "kiln-model.json", "{}");
+  const std::string cache = (dir_ / "cache").string();
+  for (const std::string& digest :
+       {(dir_ / "victim").string(), std::string("../victim"), std::string(".."), std::string(""),
+        std::string(64, 'A'), std::string(63, 'a') + "/"}) {
+    Result<std::string> folder = MaterializeTree(*store_, digest, cache);
+    ASSERT_FALSE(folder.ok()) << digest;
+    EXPECT_EQ(folder.status().code(), StatusCode::kInvalidArgument) << digest;
+  }
+  EXPECT_FALSE(fs::exists(cache));
+}
+
+TEST_F(BlobTreeTest, MaterializeChecksSizesAndLeavesNoTemporaryFolder) {
+  const std::string a = *store_->PutBlob("A");
+  const std::string digest = *store_->PutBlob("kiln-tree-v1\nsub/a\t" + a + "\t5\t-\n");
+  const fs::path cache = dir_ / "cache";
+  Result<std::string> folder = MaterializeTree(*store_, digest, cache.string());
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(folder.status().message().find("'sub/a'"), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(cache));  // the half-written temporary folder is gone
+  const std::string missing =
+      *store_->PutBlob("kiln-tree-v1\na\t" + Sha256Hex("never stored") + "\t1\t-\n");
+  EXPECT_EQ(MaterializeTree(*store_, missing, cache.string()).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(BlobTreeTest, WriteTreeFolderNeverReusesAnExistingFolder) {
+  const std::string a = *store_->PutBlob("A");
+  fs::create_directories(dir_ / "out");
+  fs::create_symlink(dir_ / "elsewhere", dir_ / "out" / "f");
+  Status s = WriteTreeFolder(*store_, {{"f", a, 1, false}}, (dir_ / "out").string());
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere"));
+  ASSERT_TRUE(
+      WriteTreeFolder(*store_, {{"x/f", a, 1, true}, {"g", a, 1, false}}, (dir_ / "new").string())
+          .ok());
+  struct stat st;
+  ASSERT_EQ(::stat((dir_ / "new/x/f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0555u);
+  ASSERT_EQ(::stat((dir_ / "new/g").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0444u);
 }
 
 }  // namespace

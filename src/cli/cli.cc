@@ -1,18 +1,19 @@
 // Command-line dispatch. CLI11 is confined to this file.
 #include "cli/cli.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
+#include "cli/command_hint.h"
 #include "cli/data_commands.h"
 #include "cli/deploy_commands.h"
 #include "cli/exit_codes.h"
+#include "cli/http_flags.h"
+#include "cli/log_setup.h"
 #include "cli/module_commands.h"
 #include "cli/predict_command.h"
 #include "cli/query_commands.h"
@@ -37,9 +38,16 @@ void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   server->add_flag("--quiet", flags.quiet, "No per-request access log");
+  server
+      ->add_option("--drift-min-rows", flags.drift_min_rows,
+                   "Live rows a feature needs before its drift has a level (deployments may "
+                   "set their own)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->capture_default_str();
   server->add_option("--ui-dir", flags.ui_dir,
                      "Built web UI to serve at / (default: $KILN_UI_DIR, else web/dist or "
                      "share/kiln/web beside the binary's folder)");
+  AddHttpFlags(*server, flags.http);
   auto allow_commands = std::make_shared<bool>(false);
   CLI::Option* allow = server->add_flag(
       "--allow-remote-commands", *allow_commands,
@@ -120,6 +128,28 @@ void AddRunCommand(CLI::App& app, RunFlags& flags, int& rc) {
   run->callback([&flags, &rc] { rc = RunPipeline(flags); });
 }
 
+// The unknown or missing word where a command was expected (`kiln runs lss`, `kiln runs`), as
+// a message naming it and the closest command; "" when the command line has no such mistake.
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  std::string path = "kiln";
+  for (int i = 1;; ++i) {
+    std::vector<std::string> names;
+    for (CLI::App* sub : current->get_subcommands([](CLI::App*) { return true; })) {
+      names.push_back(sub->get_name());
+    }
+    if (names.empty()) return "";
+    if (i >= argc) return UnknownCommandMessage(path, "", names);
+    const std::string word = argv[i];
+    if (word.empty() || word.front() == '-') continue;
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      return UnknownCommandMessage(path, word, names);
+    }
+    current = current->get_subcommand(word);
+    path += " " + word;
+  }
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -140,11 +170,17 @@ int Main(int argc, char** argv) {
   AddScheduleCommands(app, rc);
   AddDeployCommands(app, rc);
   AddServeCommand(app, rc);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_default_logger(spdlog::stderr_color_mt("kiln"));
+  SetUpLogging();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // Only a missing or extra word can be a mistyped command; other errors say it better.
+    const bool word_error = e.get_name() == "ExtrasError" || e.get_name() == "RequiredError";
+    const std::string unknown = word_error ? UnknownCommand(app, argc, argv) : "";
+    if (!unknown.empty()) {
+      std::cerr << unknown << "\n";
+      return kExitUsage;
+    }
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }

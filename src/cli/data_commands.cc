@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 
+#include "artifacts/blob_tree.h"
 #include "cli/client_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/file_hashing.h"
@@ -65,7 +66,21 @@ std::string Describe(const json& v) {
          v.value("digest", "").substr(0, 12);
 }
 
+// The listing comes from a server: checked as the server checks folders before anything is
+// written, so a crafted one cannot write outside `dest`.
+Status CheckListing(const json& files) {
+  std::vector<artifacts::TreeEntry> entries;
+  for (const json& f : files) {
+    entries.push_back({f.value("path", ""), f.value("digest", ""), f.value("size", int64_t{0}),
+                       f.value("executable", false)});
+  }
+  Status safe = artifacts::ValidateTreeEntries(entries, "files[]");
+  if (safe.ok()) return safe;
+  return InvalidArgument("the server listed an unsafe folder: " + safe.message());
+}
+
 Status WriteFolder(ApiCaller& api, const json& files, const fs::path& dest) {
+  KILN_RETURN_IF_ERROR(CheckListing(files));
   for (const json& f : files) {
     const fs::path path = dest / f.value("path", "");
     std::error_code ec;

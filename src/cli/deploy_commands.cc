@@ -74,6 +74,33 @@ void PrintQuality(const json& quality) {
   }
 }
 
+// The drift of the version a slot serves, one line per feature with live rows:
+//   drift   iris-classifier/3 petal_width: PSI 0.031 (stable, 250 live rows, 2 unseen)
+//   drift   iris-classifier/4 petal_width: insufficient data (12 of 100 rows)
+void PrintDrift(const json& slot) {
+  const json drift = slot.value("drift", json(nullptr));
+  if (!drift.is_array()) return;
+  std::string ref = slot.value("ref", "");
+  ref = ref.substr(0, ref.find_first_of("@/")) + "/" +
+        std::to_string(slot.value("serving_version", int64_t{0}));
+  for (const json& f : drift) {
+    const int64_t rows = f.value("live_rows", int64_t{0});
+    if (rows == 0) continue;
+    std::cout << "  drift   " << ref << " " << f.value("feature", "") << ": ";
+    if (f.value("level", "") == "insufficient_data") {
+      std::cout << "insufficient data (" << rows << " of " << f.value("min_rows", int64_t{0})
+                << " rows)";
+    } else {
+      std::cout << "PSI " << f.value("psi", 0.0) << " (" << f.value("level", "") << ", " << rows
+                << " live rows";
+      const int64_t unseen = f.value("unseen_values", int64_t{0});
+      if (unseen > 0) std::cout << ", " << unseen << " unseen";
+      std::cout << ")";
+    }
+    std::cout << "\n";
+  }
+}
+
 void PrintDeployment(const json& d) {
   std::cout << "deployment " << d.value("name", "") << "\n"
             << "  model   " << SlotLine(d["primary"]) << "\n";
@@ -81,19 +108,17 @@ void PrintDeployment(const json& d) {
     std::cout << "  canary  " << SlotLine(d["canary_status"]) << ", " << d.value("canary_weight", 0)
               << "% of requests\n";
   }
+  if (d.value("strict_inputs", false)) {
+    std::cout << "  inputs  strict (extra fields and unseen categories are refused)\n";
+  }
   for (const char* key : {"primary", "canary_status"}) {
     if (!d[key].is_null() && !d[key].value("error", "").empty()) {
       std::cout << "  warning " << d[key].value("error", "") << "\n";
     }
   }
   if (d.contains("quality")) PrintQuality(d["quality"]);
-  const json& drift = d["primary"].value("drift", json(nullptr));
-  for (const json& f : drift.is_array() ? drift : json::array()) {
-    if (f.value("live_rows", int64_t{0}) == 0) continue;
-    std::cout << "  drift   " << f.value("feature", "") << ": PSI " << f.value("psi", 0.0) << " ("
-              << f.value("level", "") << ", " << f.value("live_rows", int64_t{0})
-              << " live rows)\n";
-  }
+  PrintDrift(d["primary"]);
+  if (!d["canary_status"].is_null()) PrintDrift(d["canary_status"]);
   for (const auto& [name, path] : d["endpoints"].items()) {
     std::cout << "  " << name << std::string(name.size() < 13 ? 13 - name.size() : 1, ' ')
               << path.get<std::string>() << "\n";
@@ -113,8 +138,18 @@ void AddDeployCommand(CLI::App& app, std::shared_ptr<DeployCommandFlags> flags, 
   deploy->add_option("--model", d.model, "MODEL@ALIAS (follows the alias) or MODEL/VERSION")
       ->required();
   deploy->add_option("--canary", d.canary, "A second MODEL/VERSION or MODEL@ALIAS");
-  deploy->add_option("--canary-weight", d.canary_weight, "Percent of requests for the canary")
-      ->default_val(10);
+  CLI::Option* canary_weight =
+      deploy->add_option("--canary-weight", d.canary_weight, "Percent of requests for the canary")
+          ->default_val(10);
+  canary_weight->needs(deploy->get_option("--canary"));
+  deploy->add_flag("--strict-inputs", d.strict_inputs,
+                   "Refuse fields that are not model inputs and categories not seen in training "
+                   "(default: ignore / encode them, with a warning)");
+  deploy
+      ->add_option("--drift-min-rows", d.drift_min_rows,
+                   "Live rows a feature needs before its drift has a level (0: the server's "
+                   "default)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
   deploy->add_flag(
       "--no-wait", [flags](int64_t) { flags->deploy.wait = false; },
       "Return without waiting for the model to load");
@@ -162,6 +197,8 @@ void AddDeploymentsGroup(CLI::App& app, std::shared_ptr<DeployCommandFlags> flag
 
 int Deploy(ApiCaller& api, const DeployFlags& flags, bool wait) {
   json body = {{"name", flags.name}, {"model", flags.model}};
+  if (flags.strict_inputs) body["strict_inputs"] = true;
+  if (flags.drift_min_rows > 0) body["drift_min_rows"] = flags.drift_min_rows;
   if (!flags.canary.empty()) {
     body["canary"] = flags.canary;
     body["canary_weight"] = flags.canary_weight;

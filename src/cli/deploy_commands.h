@@ -24,8 +24,10 @@ struct DeployFlags {
   std::string model;   // MODEL@ALIAS or MODEL/VERSION
   std::string canary;  // optional MODEL/VERSION or MODEL@ALIAS
   int canary_weight = 10;
-  bool wait = true;     // wait until the deployment serves (only with a server)
-  int timeout_s = 120;  // how long to wait
+  bool strict_inputs = false;  // refuse extra fields and unseen categories
+  int64_t drift_min_rows = 0;  // live rows before drift has a level; 0 = the server's default
+  bool wait = true;            // wait until the deployment serves (only with a server)
+  int timeout_s = 120;         // how long to wait
 };
 
 // Creates or updates the deployment, then (with `wait`) polls until its versions are loaded.

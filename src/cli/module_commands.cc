@@ -185,9 +185,14 @@ int ListModules(ApiCaller& api, const OutputFlags& out) {
   for (const json& m : (*body)["modules"]) {
     std::string versions;
     for (const json& v : m["versions"]) versions += (versions.empty() ? "" : ", ") + Cell(v);
-    rows.push_back({Cell(m["name"]), Cell(m["latest_version"]), versions, Cell(m["description"])});
+    std::string origins;
+    for (const json& o : m.value("origins", json::array())) {
+      origins += (origins.empty() ? "" : ", ") + Cell(o);
+    }
+    rows.push_back(
+        {Cell(m["name"]), Cell(m["latest_version"]), versions, origins, Cell(m["description"])});
   }
-  PrintTable(std::cout, {"NAME", "LATEST", "VERSIONS", "DESCRIPTION"}, rows, 60);
+  PrintTable(std::cout, {"NAME", "LATEST", "VERSIONS", "ORIGINS", "DESCRIPTION"}, rows, 60);
   return kExitOk;
 }
 
@@ -208,10 +213,28 @@ int ShowModule(ApiCaller& api, const std::string& ref, const OutputFlags& out) {
   return kExitOk;
 }
 
+int YankModule(ApiCaller& api, const std::string& ref, const OutputFlags& out) {
+  const size_t at = ref.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == ref.size()) {
+    return Fail(
+        InvalidArgument("expected NAME@VERSION (the exact version to yank), got '" + ref + "'"));
+  }
+  Result<json> answer = api.Post("/api/v1/modules/yank",
+                                 {{"name", ref.substr(0, at)}, {"version", ref.substr(at + 1)}});
+  if (!answer.ok()) return Fail(answer.status());
+  if (out.json) {
+    std::cout << answer->dump(2) << "\n";
+  } else {
+    std::cout << (answer->value("yanked_now", false) ? "yanked " : "already yanked: ") << ref
+              << "\n";
+  }
+  return kExitOk;
+}
+
 void AddModuleCommands(CLI::App& app, int& rc) {
   auto flags = std::make_shared<ModuleCommandFlags>();
-  CLI::App* group =
-      app.add_subcommand("module", "Reusable modules: publish, list, show")->require_subcommand(1);
+  CLI::App* group = app.add_subcommand("module", "Reusable modules: publish, list, show, yank")
+                        ->require_subcommand(1);
   CLI::App* publish = AddSubcommand(*group, "publish", "Publish a module folder", *flags);
   publish->add_option("DIR", flags->target, "Folder holding module.yaml")->required();
   publish->callback([flags, &rc] {
@@ -228,6 +251,13 @@ void AddModuleCommands(CLI::App& app, int& rc) {
   show->callback([flags, &rc] {
     rc = WithApi(*flags, false,
                  [&](ApiCaller& a) { return ShowModule(a, flags->target, flags->output); });
+  });
+  CLI::App* yank = AddSubcommand(
+      *group, "yank", "Withdraw a published version (its number is never reused)", *flags);
+  yank->add_option("MODULE", flags->target, "NAME@VERSION")->required();
+  yank->callback([flags, &rc] {
+    rc = WithApi(*flags, false,
+                 [&](ApiCaller& a) { return YankModule(a, flags->target, flags->output); });
   });
 }
 

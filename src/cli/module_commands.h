@@ -1,4 +1,4 @@
-// `kiln module publish|ls|show`: the module library from the command line, over the native API
+// `kiln module publish|ls|show|yank`: the module library from the command line, over the native API
 // (in-process against --data DIR, or over HTTP against --server URL).
 #pragma once
 
@@ -28,5 +28,9 @@ int ListModules(ApiCaller& api, const OutputFlags& out);
 // runs, params (type, default, range/values, required, help), inputs, outputs and files.
 // Returns 2 for an unknown module or version.
 int ShowModule(ApiCaller& api, const std::string& ref, const OutputFlags& out);
+// Yanks published version `ref` = NAME@VERSION (POST /api/v1/modules/yank) and prints "yanked
+// NAME@VERSION" or "already yanked: NAME@VERSION". Returns 0, 2 for a malformed reference or
+// an unknown module or version, 1 when the server is unreachable or fails.
+int YankModule(ApiCaller& api, const std::string& ref, const OutputFlags& out);
 
 }  // namespace kiln::cli

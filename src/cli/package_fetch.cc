@@ -9,6 +9,7 @@
 #include "artifacts/blob_tree.h"
 #include "common/ids.h"
 #include "ml/file_io.h"
+#include "registry/package_source.h"
 #include "serving/model_ref.h"
 
 namespace kiln::cli {
@@ -16,8 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-constexpr const char* kPackageSource = "kiln-package:";
 
 // The registry's record of the version `ref` names.
 Result<json> VersionOf(ApiCaller& api, const serving::ModelRef& ref) {
@@ -60,11 +59,10 @@ Result<FetchedPackage> FetchModelPackage(ApiCaller& api, const std::string& text
   KILN_ASSIGN_OR_RETURN(serving::ModelRef ref, serving::ParseModelRef(text, "model"));
   KILN_ASSIGN_OR_RETURN(json answer, VersionOf(api, ref));
   const json& version = answer["model_version"];
-  const std::string source = version.value("source", "");
-  if (source.rfind(kPackageSource, 0) != 0) {
-    return InvalidArgument(text + " is not a Kiln model package (its source is '" + source + "')");
-  }
-  const std::string digest = source.substr(std::string(kPackageSource).size());
+  // The digest names the temporary folder and the blobs fetched: checked before either.
+  Result<std::string> digest_or = registry::PackageDigest(version.value("source", ""));
+  if (!digest_or.ok()) return InvalidArgument(text + ": " + digest_or.status().message());
+  const std::string digest = *digest_or;
   const fs::path root = fs::temp_directory_path() /
                         ("kiln-package-" + digest.substr(0, 16) + "-" + NewHexId().substr(0, 8));
   fs::create_directories(root);

@@ -67,6 +67,7 @@ Status Predict(ApiCaller& api, const PredictFlags& flags) {
   KILN_ASSIGN_OR_RETURN(FetchedPackage fetched, FetchModelPackage(api, flags.model));
   KILN_ASSIGN_OR_RETURN(std::unique_ptr<ml::Predictor> predictor, ml::LoadPredictor(fetched.dir()));
   KILN_ASSIGN_OR_RETURN(ml::Predictions predictions, predictor->Predict(rows));
+  ml::PrintUnseenCategories(predictions.unseen);
   const std::string csv = ml::FormatCsv(ml::PredictionsTable(predictor->package(), predictions));
   if (flags.output.empty()) {
     std::cout << csv;

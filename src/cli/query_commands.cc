@@ -49,6 +49,8 @@ std::string MetricSummary(const json& run, size_t limit) {
   for (size_t i = 0; i < metrics.size() && i < limit; ++i) {
     out += (i ? " " : "") + Text(metrics[i], "key") + "=" + Text(metrics[i], "value");
   }
+  // Say that some were left out, and how many, rather than cutting silently.
+  if (metrics.size() > limit) out += " (+" + std::to_string(metrics.size() - limit) + " more)";
   return out;
 }
 

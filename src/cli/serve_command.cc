@@ -57,7 +57,7 @@ int Serve(const ServeFlags& flags) {
   Result<std::shared_ptr<const serving::LoadedModel>> model = LoadModel(flags);
   if (!model.ok()) return Fail(model.status(), "kiln serve");
   const std::string name = flags.name.empty() ? (*model)->name : flags.name;
-  serving::FixedModel source(name, *model);
+  serving::FixedModel source(name, *model, {flags.strict_inputs, flags.drift_min_rows});
   serving::Monitoring monitoring;
   if (!flags.log_dir.empty()) {
     if (Status opened = monitoring.OpenLog(flags.log_dir); !opened.ok()) {
@@ -73,9 +73,11 @@ int Serve(const ServeFlags& flags) {
   options.threads = flags.threads;
   options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
   options.access_log = !flags.quiet;
+  ApplyHttpFlags(flags.http, options);
   http::Server server(options, router);
   Result<uint16_t> port = server.Start();
   if (!port.ok()) return Fail(port.status(), "kiln serve");
+  WarnIfExposed(flags.host, "send it predictions and feedback and read its metrics");
   std::printf("Kiln serving %s/%lld as %s on http://%s:%u\n", (*model)->name.c_str(),
               static_cast<long long>((*model)->version), name.c_str(), flags.host.c_str(),
               unsigned{*port});
@@ -102,6 +104,15 @@ void AddServeCommand(CLI::App& app, int& rc) {
   serve->add_option("--max-body-mb", flags->max_body_mb, "Largest request body")->default_val(64);
   serve->add_option("--log-dir", flags->log_dir, "Keep a request log (and feedback) here");
   serve->add_flag("--quiet", flags->quiet, "No access log");
+  AddHttpFlags(*serve, flags->http);
+  serve->add_flag("--strict-inputs", flags->strict_inputs,
+                  "Refuse fields that are not model inputs and categories not seen in training "
+                  "(default: ignore / encode them, with a warning)");
+  serve
+      ->add_option("--drift-min-rows", flags->drift_min_rows,
+                   "Live rows a feature needs before its drift has a level")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->default_val(100);
   serve->callback([flags, &rc] { rc = Serve(*flags); });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/client_flags.h"
+#include "cli/http_flags.h"
 
 namespace CLI {
 class App;
@@ -24,6 +25,9 @@ struct ServeFlags : ClientFlags {
   int max_body_mb = 64;
   std::string log_dir;  // where to keep the request log; empty: none (metrics only)
   bool quiet = false;
+  HttpFlags http;                // allowed hosts and origins, connection caps
+  bool strict_inputs = false;    // refuse extra fields and unseen categories
+  int64_t drift_min_rows = 100;  // live rows before drift has a level
 };
 
 // Registers `serve` on `app`; its exit code goes to `rc`. Prints "Kiln serving MODEL as NAME on

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <filesystem>
 
@@ -11,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/stop_signals.h"
 #include "cli/web_ui_dir.h"
+#include "http/host_policy.h"
 #include "http/server.h"
 
 namespace kiln::cli {
@@ -49,10 +49,11 @@ api::AppOptions AppOptionsOf(const ServerFlags& flags) {
 
 bool AllowsRemoteCommands(const ServerFlags& flags) {
   if (flags.allow_remote_commands) return *flags.allow_remote_commands;
-  if (flags.host == "localhost") return true;
-  boost::system::error_code ec;
-  const boost::asio::ip::address address = boost::asio::ip::make_address(flags.host, ec);
-  return !ec && address.is_loopback();
+  std::string_view host = flags.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return http::IsLoopbackName(host);
 }
 
 int RunServer(const ServerFlags& flags) {
@@ -69,7 +70,8 @@ int RunServer(const ServerFlags& flags) {
   options.threads = flags.threads;
   options.max_body_bytes = static_cast<size_t>(flags.max_body_mb) * 1024 * 1024;
   options.access_log = !flags.quiet;
-  if (Status serving = (*app)->StartServing(); !serving.ok()) {
+  ApplyHttpFlags(flags.http, options);
+  if (Status serving = (*app)->StartServing(flags.drift_min_rows); !serving.ok()) {
     spdlog::error("{}", serving.message());
     return ExitCodeFor(serving);
   }
@@ -78,8 +80,13 @@ int RunServer(const ServerFlags& flags) {
   Result<uint16_t> port = server.Start();
   if (!port.ok()) {
     spdlog::error("{}", port.status().message());
-    return kExitFailure;
+    return port.status().code() == StatusCode::kInvalidArgument ? ExitCodeFor(port.status())
+                                                                : kExitFailure;
   }
+  WarnIfExposed(flags.host,
+                "read and change all its data, models and pipelines and, when remote commands "
+                "are allowed (--allow-remote-commands), run commands on this machine as this "
+                "user");
   // Steps reach the tracking API over loopback when the server listens on every address.
   const std::string step_host = flags.host == "0.0.0.0" ? "127.0.0.1" : flags.host;
   (*app)->SetTrackingUri("http://" + step_host + ":" + std::to_string(*port));

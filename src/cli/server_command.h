@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/http_flags.h"
+
 namespace kiln::cli {
 
 struct ServerFlags {
@@ -14,8 +16,10 @@ struct ServerFlags {
   std::string data = "./kiln-data";
   int threads = 0;
   int max_body_mb = 64;
-  bool quiet = false;  // no access log
-  std::string ui_dir;  // the built web UI; "" = FindWebUiDir
+  bool quiet = false;            // no access log
+  std::string ui_dir;            // the built web UI; "" = FindWebUiDir
+  HttpFlags http;                // allowed hosts and origins, connection caps
+  int64_t drift_min_rows = 100;  // live rows before drift has a level, unless a deployment says
   // Whether network clients may run commands they chose; unset: only when `host` is a loopback
   // address (see AllowsRemoteCommands).
   std::optional<bool> allow_remote_commands;
@@ -26,8 +30,9 @@ struct ServerFlags {
 // when `host` is a loopback address (127.0.0.0/8, ::1) or "localhost". Pure function.
 bool AllowsRemoteCommands(const ServerFlags& flags);
 
-// Prints "Kiln server listening on http://HOST:PORT" to stdout once ready. Returns the exit
-// code: 0 after a clean stop, 1 when the store cannot open or the port cannot be bound.
+// Prints "Kiln server listening on http://HOST:PORT" to stdout once ready, and a warning when
+// HOST is not a loopback address. Returns the exit code: 0 after a clean stop, 2 for a bad
+// allowed origin, 1 when the store cannot open or the port cannot be bound.
 int RunServer(const ServerFlags& flags);
 
 }  // namespace kiln::cli

@@ -159,7 +159,11 @@ Result<Submission> PipelineService::Resume(const std::string& run_id, bool use_c
   if (!pipeline::IsFinal(stored.state) || (live && !live->finished)) {
     return FailedPrecondition("pipeline run '" + run_id + "' is still running");
   }
-  SubmitRequest request{stored.spec, stored.file, stored.base_dir, stored.overrides};
+  SubmitRequest request;
+  request.spec_text = stored.spec;
+  request.file = stored.file;
+  request.base_dir = stored.base_dir;
+  request.overrides = stored.overrides;
   request.peer = peer;
   KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(stored.base_dir));

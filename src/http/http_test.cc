@@ -202,6 +202,8 @@ TEST(RouterTest, BodyLimitIsTheMatchingRoutesDeclaredLimit) {
   EXPECT_EQ(router.BodyLimit("GET", "/api/v1/pipeline-runs"), 0u);  // no such route
   EXPECT_EQ(router.BodyLimit("POST", "/elsewhere"), 0u);
   EXPECT_EQ(router.BodyLimit("POST", ""), 0u);
+  EXPECT_EQ(router.SmallestBodyLimit(), 1024u);
+  EXPECT_EQ(Router().SmallestBodyLimit(), 0u);
 }
 
 // ---------------------------------------------------------------------------- Message

@@ -5,6 +5,8 @@
 #include <boost/beast/http/status.hpp>
 #include <charconv>
 
+#include "http/security_headers.h"
+
 namespace kiln::http {
 namespace {
 
@@ -47,6 +49,9 @@ void AppendResponseHead(const Response& response, unsigned status, unsigned vers
       spdlog::warn("dropping unsafe response header {}", name);
     }
   }
+  out.append(kSecurityFields);
+  // Constant bytes; only a response that has headers of its own needs a look at them.
+  if (response.headers.empty() || !SetsOwnCsp(response)) out.append(kDefaultCspField);
   if (!IsBodilessStatus(status)) {
     out.append("Content-Length: ");
     AppendNumber(content_length, out);

@@ -19,7 +19,9 @@ bool IsBodilessStatus(unsigned status);
 
 // Appends to `out` the head of `response` with status `status` (already valid, 100..999) for a
 // request of HTTP `version` (10 or 11): the status line with its standard reason, Content-Type
-// (if set), response.headers (unsafe ones dropped with a warning), Content-Length
+// (if set), response.headers (unsafe ones dropped with a warning), the security fields
+// (security_headers.h: kSecurityFields, and kDefaultCsp unless the response sets its own
+// Content-Security-Policy), Content-Length
 // `content_length` (left out for bodiless statuses) and the Connection field that `keep_alive`
 // needs on that version, then the blank line. Thread-safe.
 void AppendResponseHead(const Response& response, unsigned status, unsigned version,

@@ -130,6 +130,10 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
   }
   route.handler = std::move(handler);
   route.options = options;
+  if (options.max_body_bytes > 0 &&
+      (smallest_body_limit_ == 0 || options.max_body_bytes < smallest_body_limit_)) {
+    smallest_body_limit_ = options.max_body_bytes;
+  }
   if (literal) {
     literal_routes_[normalized].push_back(std::move(route));
   } else {

@@ -41,6 +41,9 @@ class Router {
   // The body limit the route `method` `path` declares (RouteOptions::max_body_bytes), or 0
   // when it declares none or no route takes the request. `path` is percent-decoded.
   size_t BodyLimit(const std::string& method, const std::string& path) const;
+  // The smallest limit any route declares (0 when none does): a body no larger needs no
+  // BodyLimit lookup.
+  size_t SmallestBodyLimit() const { return smallest_body_limit_; }
 
  private:
   struct Route {
@@ -59,6 +62,7 @@ class Router {
   // Routes with parameters, tried in turn; the most specific match wins.
   std::vector<Route> param_routes_;
   Handler fallback_;  // empty: unknown paths get NotFoundResponse
+  size_t smallest_body_limit_ = 0;
 };
 
 }  // namespace kiln::http

@@ -9,9 +9,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "http/connection_limiter.h"
+#include "http/log_throttle.h"
+#include "http/request_guard.h"
+#include "http/response_head.h"
 #include "http/session.h"
 #include "http/stream_pool.h"
 
@@ -20,10 +25,42 @@ namespace kiln::http {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+// Refusals and failed accepts come in floods: one log line per period at most.
+constexpr auto kLogPeriod = std::chrono::seconds(10);
+
+// The whole answer to a connection over a cap, sent before closing it.
+std::string RefusalAnswer(const std::string& message) {
+  Response response = Response::Error(503, "TEMPORARILY_UNAVAILABLE", message);
+  std::string out;
+  AppendResponseHead(response, 503, 11, false, response.body.size(), out);
+  return out + response.body;
+}
+
+Status Validate(const ServerOptions& options) {
+  if (options.max_connections_per_client == 0) {
+    return InvalidArgument("the connection cap per client must be at least 1");
+  }
+  if (options.max_streams < 1 || options.max_streams_per_client < 1) {
+    return InvalidArgument("the event stream caps must be at least 1");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 class Server::Impl {
  public:
   Impl(ServerOptions options, const Router& router)
-      : options_(std::move(options)), router_(router), streams_(options_.max_streams) {}
+      : options_(std::move(options)),
+        router_(router),
+        streams_(options_.max_streams, options_.max_streams_per_client),
+        refusals_(kLogPeriod),
+        accept_failures_(kLogPeriod),
+        stream_refusals_(kLogPeriod),
+        total_refusal_(RefusalAnswer("Too many open connections; try again later")),
+        client_refusal_(RefusalAnswer("Too many open connections from this client")) {}
 
   Result<uint16_t> Start();
   void Stop();
@@ -33,6 +70,8 @@ class Server::Impl {
   Status Listen(const tcp::endpoint& endpoint);
   void Accept();
   void OnAccept(boost::system::error_code ec, Socket socket);
+  // Sends the 503 answer for a connection over a cap and closes it, without blocking.
+  void Refuse(Socket& socket, const std::string& peer, ConnectionLimiter::Refusal why);
   void RetryAcceptLater();
   void Run(asio::io_context& context);
   std::string Address() const { return options_.host + ":" + std::to_string(options_.port); }
@@ -54,12 +93,30 @@ class Server::Impl {
   size_t next_context_ = 0;  // only the acceptor's handlers touch it
   std::vector<std::thread> threads_;
   StreamPool streams_;
+  std::optional<RequestGuard> guard_;         // set by Start
+  std::optional<ConnectionLimiter> limiter_;  // set by Start
+  std::optional<SessionShared> shared_;       // set by Start
+  LogThrottle refusals_;
+  LogThrottle accept_failures_;
+  LogThrottle stream_refusals_;
+  const std::string total_refusal_;
+  const std::string client_refusal_;
 };
 
 Result<uint16_t> Server::Impl::Start() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (started_) return FailedPrecondition("server already started");
   if (stopped_) return FailedPrecondition("server was stopped; create a new one");
+  KILN_RETURN_IF_ERROR(Validate(options_));
+  Result<RequestGuard> guard =
+      RequestGuard::Create(options_.host, options_.allowed_hosts, options_.cors_allowed_origins);
+  if (!guard.ok()) return guard.status();
+  guard_.emplace(std::move(*guard));
+  const size_t max_connections = options_.max_connections > 0
+                                     ? options_.max_connections
+                                     : DefaultMaxConnections(RaiseOpenFileLimit());
+  limiter_.emplace(max_connections, options_.max_connections_per_client);
+  shared_.emplace(SessionShared{router_, options_, *guard_, streams_, stream_refusals_});
   int threads = options_.threads > 0 ? options_.threads
                                      : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(threads, 1);
@@ -123,13 +180,48 @@ void Server::Impl::OnAccept(boost::system::error_code ec, Socket socket) {
   if (ec == asio::error::operation_aborted) return;
   if (ec) {
     // Typically out of file descriptors; retrying at once would spin.
-    spdlog::warn("accept on {} failed: {}", Address(), ec.message());
+    if (uint64_t count = accept_failures_.Count()) {
+      spdlog::warn("accept on {} failed {} time(s) since the last report: {}", Address(), count,
+                   ec.message());
+    }
     RetryAcceptLater();
     return;
   }
-  socket.set_option(tcp::no_delay(true), ec);
-  StartSession(std::move(socket), router_, options_, streams_);
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  Peer peer;
+  if (!ec) {
+    peer.address = remote.address().to_string();
+    peer.key = ClientKey(remote.address());
+  }
+  ConnectionLimiter::Refusal why = ConnectionLimiter::Refusal::kNone;
+  std::optional<ConnectionLimiter::Slot> slot = limiter_->TryAcquire(peer.key, why);
+  if (!slot) {
+    Refuse(socket, peer.address, why);
+  } else {
+    socket.set_option(tcp::no_delay(true), ec);
+    StartSession(std::move(socket), std::move(peer), std::move(*slot), *shared_);
+  }
   Accept();
+}
+
+void Server::Impl::Refuse(Socket& socket, const std::string& peer, ConnectionLimiter::Refusal why) {
+  const bool client = why == ConnectionLimiter::Refusal::kClient;
+  boost::system::error_code ec;
+  // A fresh socket's send buffer takes the answer at once; if not, the client only gets the
+  // close. Never wait: this is the accept thread.
+  socket.non_blocking(true, ec);
+  const std::string& answer = client ? client_refusal_ : total_refusal_;
+  if (!ec) socket.write_some(asio::buffer(answer), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+  if (uint64_t count = refusals_.Count()) {
+    spdlog::warn(
+        "refused {} connection(s) since the last report, the latest from {}: {}", count, peer,
+        client
+            ? std::to_string(limiter_->max_per_client()) +
+                  " connections from that client are open (--max-connections-per-client)"
+            : std::to_string(limiter_->max_total()) + " connections are open (--max-connections)");
+  }
 }
 
 void Server::Impl::RetryAcceptLater() {

@@ -195,15 +195,15 @@ TEST_F(ServerTest, KeepAliveAndPipeliningOnOneConnection) {
   uint16_t port = StartServer();
   RawConnection connection(port);
   connection.Write(
-      "GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+      "GET /echo?n=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc");
   auto first = connection.Read();
   EXPECT_EQ(first.result_int(), 200u);
   EXPECT_TRUE(first.keep_alive());
   EXPECT_EQ(json::parse(first.body())["query"]["n"], json({"1"}));
   auto second = connection.Read();
   EXPECT_EQ(json::parse(second.body())["body"], "abc");
-  connection.Write("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  connection.Write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   auto last = connection.Read();
   EXPECT_EQ(last.result_int(), 200u);
   EXPECT_FALSE(last.keep_alive());
@@ -235,7 +235,7 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413AndCloses) {
   uint16_t port = StartServer(options);
   RawConnection connection(port);
   connection.Write(
-      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
       "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n");
   auto response = connection.Read();
   EXPECT_EQ(response.result_int(), 413u);
@@ -269,9 +269,9 @@ TEST_F(ServerTest, HeadResponsesCarryNoBody) {
   RawConnection connection(port);
   // Were a body sent after either HEAD response, it would be read as the next response.
   connection.Write(
-      "HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\n"
-      "HEAD /download HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /echo?after=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+      "HEAD /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      "HEAD /download HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+      "GET /echo?after=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   bhttp::response_parser<bhttp::empty_body> echo_head;
   echo_head.skip(true);
   connection.ReadHeadResponse(echo_head);
@@ -290,7 +290,8 @@ TEST_F(ServerTest, AnswersExpectContinue) {
   uint16_t port = StartServer();
   RawConnection connection(port);
   connection.Write(
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nExpect: "
+      "100-continue\r\n\r\n");
   EXPECT_EQ(connection.Read().result_int(), 100u);
   connection.Write("hello");
   auto response = connection.Read();

@@ -4,21 +4,31 @@
 
 namespace kiln::http {
 
-bool StreamPool::TryStart(Task task) {
+StreamPool::Started StreamPool::TryStart(const std::string& client, Task task) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (stopped_) return false;
+  if (stopped_) return Started::kStopped;
   ReapLocked();
-  if (running_ >= max_streams_) return false;
+  if (running_ >= max_streams_) return Started::kFull;
+  auto mine = running_per_client_.find(client);
+  if (mine != running_per_client_.end() && mine->second >= max_per_client_) {
+    return Started::kClientFull;
+  }
   Worker& worker = workers_.emplace_back();
+  worker.client = client;
   ++running_;
+  ++running_per_client_[client];
   // std::list keeps `worker` at a stable address while others come and go.
   worker.thread = std::jthread([this, &worker, task = std::move(task)](std::stop_token stop) {
     task(stop);
     std::lock_guard<std::mutex> done_lock(mu_);
     worker.done = true;
     --running_;
+    auto count = running_per_client_.find(worker.client);
+    if (count != running_per_client_.end() && --count->second <= 0) {
+      running_per_client_.erase(count);
+    }
   });
-  return true;
+  return Started::kYes;
 }
 
 void StreamPool::ReapLocked() {

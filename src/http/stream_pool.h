@@ -1,5 +1,6 @@
-// StreamPool: the threads that run streamed-response producers, one per open stream, capped
-// so that a flood of clients cannot exhaust threads. Internal to http/; the Server owns one.
+// StreamPool: the threads that run streamed-response producers, one per open stream, capped in
+// total and per client so that a flood of streams cannot exhaust threads and one client cannot
+// take every slot. Internal to http/; the Server owns one.
 #pragma once
 
 #include <functional>
@@ -7,7 +8,9 @@
 #include <memory>
 #include <mutex>
 #include <stop_token>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 namespace kiln::http {
 
@@ -15,14 +18,18 @@ class StreamPool {
  public:
   using Task = std::function<void(std::stop_token)>;
 
-  explicit StreamPool(int max_streams) : max_streams_(max_streams) {}
+  // What TryStart did.
+  enum class Started { kYes, kFull, kClientFull, kStopped };
+
+  StreamPool(int max_streams, int max_per_client)
+      : max_streams_(max_streams), max_per_client_(max_per_client) {}
   // Stops and joins every thread.
   ~StreamPool() { StopAll(); }
 
-  // Runs `task` on a new thread unless `max_streams` tasks are still running (then returns
-  // false and drops `task`). The task should return soon after its stop token fires.
-  // Thread-safe.
-  bool TryStart(Task task);
+  // Runs `task` for `client` (a ClientKey) on a new thread, unless `max_streams` tasks are
+  // still running (kFull) or `max_per_client` of that client's (kClientFull); then drops
+  // `task`. The task should return soon after its stop token fires. Thread-safe.
+  Started TryStart(const std::string& client, Task task);
   // Asks every task to stop and joins all threads; later TryStart calls fail. Thread-safe.
   void StopAll();
   // Tasks still running. Thread-safe.
@@ -31,15 +38,18 @@ class StreamPool {
  private:
   struct Worker {
     std::jthread thread;
+    std::string client;
     bool done = false;  // guarded by mu_
   };
   // Joins the threads of tasks that returned. Needs mu_ held.
   void ReapLocked();
 
   const int max_streams_;
+  const int max_per_client_;
   mutable std::mutex mu_;  // guards everything below
   std::list<Worker> workers_;
   int running_ = 0;
+  std::unordered_map<std::string, int> running_per_client_;
   bool stopped_ = false;
 };
 

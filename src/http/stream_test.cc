@@ -58,7 +58,10 @@ class ScriptedStream : public EventStream {
 // A blocking socket whose reads give up after two seconds.
 class RawSocket {
  public:
-  explicit RawSocket(uint16_t port) : socket_(io_context_) {
+  // Connects from `from`, a loopback address: each is another client to the server.
+  explicit RawSocket(uint16_t port, const char* from = "127.0.0.1") : socket_(io_context_) {
+    socket_.open(asio::ip::tcp::v4());
+    socket_.bind({asio::ip::make_address(from), 0});
     socket_.connect({asio::ip::address_v4::loopback(), port});
     timeval timeout{2, 0};
     setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
@@ -84,7 +87,7 @@ class RawSocket {
   std::string received_;
 };
 
-constexpr std::string_view kGet = "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n";
+constexpr std::string_view kGet = "GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
 class StreamTest : public ::testing::Test {
  protected:
@@ -104,12 +107,13 @@ class StreamTest : public ::testing::Test {
     return response;
   }
 
-  uint16_t Start(int max_streams = 64) {
+  uint16_t Start(int max_streams = 64, int max_streams_per_client = 16) {
     ServerOptions options;
     options.port = 0;
     options.threads = 2;
     options.access_log = false;
     options.max_streams = max_streams;
+    options.max_streams_per_client = max_streams_per_client;
     server_ = std::make_unique<Server>(options, router_);
     Result<uint16_t> port = server_->Start();
     EXPECT_TRUE(port.ok()) << port.status().ToString();
@@ -189,12 +193,30 @@ TEST_F(StreamTest, StreamsBeyondTheCapGet503) {
   EXPECT_NE(refused->body.find("TEMPORARILY_UNAVAILABLE"), std::string::npos);
 }
 
+// One client cannot take every slot: its streams beyond its share get 503, others' still open.
+TEST_F(StreamTest, StreamsBeyondTheCapPerClientGet503) {
+  script_->endless = true;
+  uint16_t port = Start(4, 1);
+  RawSocket first(port);
+  first.Write(kGet);
+  first.ReadUntil("one\r\n");
+  RawSocket second(port);
+  second.Write(kGet);
+  std::string refused = second.ReadToEof();
+  EXPECT_NE(refused.find("HTTP/1.1 503"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("from this client"), std::string::npos) << refused;
+  RawSocket other_client(port, "127.0.0.2");
+  other_client.Write(kGet);
+  std::string served = other_client.ReadUntil("one\r\n");
+  EXPECT_NE(served.find("HTTP/1.1 200"), std::string::npos) << served;
+}
+
 TEST_F(StreamTest, HeadGetsHeadersOnly) {
   RawSocket socket(Start());
-  socket.Write("HEAD /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  socket.Write("HEAD /stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   std::string all = socket.ReadToEof();
   EXPECT_NE(all.find("HTTP/1.1 200"), std::string::npos) << all;
-  EXPECT_EQ(all.find("one"), std::string::npos);
+  EXPECT_EQ(all.find("\r\n\r\n") + 4, all.size()) << "a body after the header: " << all;
   EXPECT_TRUE(script_->destroyed);
 }
 

@@ -32,11 +32,13 @@ void AppendChunk(std::string_view data, std::string& out) {
 
 class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
  public:
-  StreamWriter(Socket socket, bool chunked, std::shared_ptr<StreamChannel> channel)
+  StreamWriter(Socket socket, bool chunked, std::shared_ptr<StreamChannel> channel,
+               ConnectionLimiter::Slot slot)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         chunked_(chunked),
-        channel_(std::move(channel)) {}
+        channel_(std::move(channel)),
+        slot_(std::move(slot)) {}
 
   void Start(std::string head);
 
@@ -52,7 +54,8 @@ class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
   asio::steady_timer timer_;  // the current write's deadline, then the linger
   const bool chunked_;
   std::shared_ptr<StreamChannel> channel_;
-  std::string out_;  // the bytes being written
+  ConnectionLimiter::Slot slot_;  // the connection counts until the writer goes
+  std::string out_;               // the bytes being written
   char read_byte_ = 0;
   bool writing_ = false;
   bool ending_ = false;  // the last bytes are queued
@@ -145,8 +148,9 @@ void StreamWriter::Close() {
 }  // namespace
 
 void StartStreamWriter(Socket socket, std::string head, bool chunked,
-                       std::shared_ptr<StreamChannel> channel) {
-  auto writer = std::make_shared<StreamWriter>(std::move(socket), chunked, std::move(channel));
+                       std::shared_ptr<StreamChannel> channel, ConnectionLimiter::Slot slot) {
+  auto writer = std::make_shared<StreamWriter>(std::move(socket), chunked, std::move(channel),
+                                               std::move(slot));
   writer->Start(std::move(head));
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "http/connection_limiter.h"
 #include "http/session.h"
 #include "http/stream_channel.h"
 
@@ -15,7 +16,8 @@ namespace kiln::http {
 // closes. Closes the connection when the body ends or after a write timeout; closes
 // `channel` as soon as the client goes away (a read sees EOF or a write fails), which
 // stops the pump. Lives on the socket's io_context; destroyed with the io_context at the latest.
+// Holds the connection's `slot` until then.
 void StartStreamWriter(Socket socket, std::string head, bool chunked,
-                       std::shared_ptr<StreamChannel> channel);
+                       std::shared_ptr<StreamChannel> channel, ConnectionLimiter::Slot slot);
 
 }  // namespace kiln::http

@@ -86,7 +86,7 @@ class Checker {
     }
     if (bad > 0) {
       problems_.push_back("column '" + name + "': " + std::to_string(bad) + " value(s) outside " +
-                          range + " (first at row " + std::to_string(first + 1) + ": " +
+                          range + " (first at row " + std::to_string(first) + ": " +
                           CellText(*c, first) + ")");
     }
     return Status::Ok();
@@ -100,7 +100,7 @@ class Checker {
     if (c == nullptr) return;
     for (size_t r = 0; r < c->size(); ++r) {
       if (c->IsValid(r) && !allowed.count(CellText(*c, r))) {
-        problems_.push_back("column '" + name + "' row " + std::to_string(r + 1) + ": '" +
+        problems_.push_back("column '" + name + "' row " + std::to_string(r) + ": '" +
                             CellText(*c, r) + "' is not one of " + values);
         return;  // the first one is enough to fix the data
       }

@@ -58,8 +58,11 @@ Status WritePlots(const std::string& dir, const ModelPackage& package, const Col
   fs::create_directories(dir, ec);
   if (ec) return Internal("cannot create '" + dir + "': " + ec.message());
   if (!package.importance.empty()) {
-    KILN_RETURN_IF_ERROR(WriteText(fs::path(dir) / "feature_importance.svg",
-                                   BarChartSvg("feature importance (gain)", package.importance)));
+    // Packages written before training named the features carry XGBoost's "f0", "f1", ...
+    KILN_RETURN_IF_ERROR(
+        WriteText(fs::path(dir) / "feature_importance.svg",
+                  BarChartSvg("feature importance (gain)",
+                              NameImportance(package.importance, package.features))));
   }
   if (!package.is_classifier()) {
     KILN_ASSIGN_OR_RETURN(std::vector<float> values, EncodeLabels(actual, {}));
@@ -93,6 +96,11 @@ Status RunEvaluate(const BuiltinStep& step) {
   const ModelPackage& package = predictor->package();
   KILN_ASSIGN_OR_RETURN(const Column* actual, test.Find(package.label));
   KILN_ASSIGN_OR_RETURN(Predictions predictions, predictor->Predict(test));
+  if (!predictions.unseen.empty()) {  // scored as serving scores them; said in the step log
+    PrintUnseenCategories(predictions.unseen);
+    KILN_RETURN_IF_ERROR(
+        step.LogMetric("unseen_values", static_cast<double>(predictions.unseen.size())));
+  }
   KILN_ASSIGN_OR_RETURN(json report, Score(package, *actual, predictions));
   for (const auto& [key, value] : report["metrics"].items()) {
     KILN_RETURN_IF_ERROR(step.LogMetric(key, value.get<double>()));

@@ -36,7 +36,7 @@ Result<std::vector<std::vector<size_t>>> Groups(const Table& table, const std::s
   for (size_t row : all) {
     if (!column->IsValid(row)) {
       return InvalidArgument("column '" + stratify + "' is missing a value at row " +
-                             std::to_string(row + 1) + " (stratify needs every value)");
+                             std::to_string(row) + " (stratify needs every value)");
     }
     by_value[CellText(*column, row)].push_back(row);
   }

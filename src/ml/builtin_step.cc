@@ -113,9 +113,17 @@ Result<std::vector<std::string>> BuiltinStep::StringList(const std::string& name
 }
 
 Status BuiltinStep::LogMetric(const std::string& key, double value) const {
+  return AppendMetricLine(json{{"key", key}, {"value", value}});
+}
+
+Status BuiltinStep::LogMetric(const std::string& key, double value, int64_t step) const {
+  return AppendMetricLine(json{{"key", key}, {"value", value}, {"step", step}});
+}
+
+Status BuiltinStep::AppendMetricLine(const nlohmann::json& line) const {
   if (metrics_file_.empty()) return Status::Ok();
   std::ofstream out(metrics_file_, std::ios::app);
-  out << json{{"key", key}, {"value", value}}.dump() << "\n";
+  out << line.dump() << "\n";
   out.close();
   if (!out) return Internal("cannot append to '" + metrics_file_ + "'");
   return Status::Ok();

@@ -42,9 +42,12 @@ class BuiltinStep {
 
   // Appends {"key": value} to the step's metrics file (logged to its tracking run).
   Status LogMetric(const std::string& key, double value) const;
+  // As above at history step `step` ({"key", "value", "step"}): one point of a curve.
+  Status LogMetric(const std::string& key, double value, int64_t step) const;
 
  private:
   Result<const nlohmann::json*> Param(const std::string& name) const;
+  Status AppendMetricLine(const nlohmann::json& line) const;
 
   std::string builtin_;
   std::string step_;

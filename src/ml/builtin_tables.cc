@@ -25,7 +25,7 @@ Status RunReadCsv(const BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::string source, step.Input("source"));
   CsvOptions options;
   KILN_ASSIGN_OR_RETURN(std::string delimiter, step.String("delimiter"));
-  if (delimiter == "\\t" || delimiter == "tab") delimiter = "\t";
+  if (delimiter == "\\t" || delimiter == "tab") delimiter.assign(1, '\t');
   if (delimiter.size() != 1) {
     return InvalidArgument("param 'delimiter' must be one character, got '" + delimiter + "'");
   }

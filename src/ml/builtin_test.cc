@@ -137,8 +137,8 @@ TEST_F(BuiltinTest, CheckListsEveryViolationAndPassesCleanTables) {
             "people.csv failed 5 check(s):\n"
             "  - column 'name' is missing\n"
             "  - column 'kind' is string, expected float64\n"
-            "  - column 'age': 2 value(s) outside 0..120 (first at row 2: 200)\n"
-            "  - column 'kind' row 3: 'z' is not one of a|b\n"
+            "  - column 'age': 2 value(s) outside 0..120 (first at row 1: 200)\n"
+            "  - column 'kind' row 2: 'z' is not one of a|b\n"
             "  - column 'age' is 25% missing (at most 10% allowed)")
       << failed.message();
   EXPECT_FALSE(fs::exists(Path("out.ktab")));

@@ -105,12 +105,16 @@ double LastMetric(const std::string& line) {
 }
 
 struct Boosted {
-  int64_t best_iteration = 0;  // trees to keep; 0 = all
-  double best_valid = NAN;
+  int64_t rounds = 0;          // rounds trained
+  int64_t best_iteration = 0;  // early stopping: rounds up to the best; 0 = not used
+  double valid = NAN;          // the validation metric of the model kept
 };
 
+// Trains round by round. With a validation table each round's metric is logged as a history
+// (step = round, from 0), so the run shows a learning curve; with early stopping, training
+// stops `patience` rounds after the best one.
 Result<Boosted> Boost(const BuiltinStep& step, XgbBooster& booster, const Prepared& train,
-                      const Prepared* valid) {
+                      const Prepared* valid, const std::string& metric) {
   KILN_ASSIGN_OR_RETURN(int64_t rounds, step.Int("num_rounds"));
   KILN_ASSIGN_OR_RETURN(int64_t patience, step.Int("early_stopping_rounds"));
   if (patience > 0 && valid == nullptr) {
@@ -118,21 +122,34 @@ Result<Boosted> Boost(const BuiltinStep& step, XgbBooster& booster, const Prepar
   }
   Boosted out;
   int64_t best_round = -1;
+  double best_value = NAN;
   for (int64_t i = 0; i < rounds; ++i) {
     KILN_RETURN_IF_ERROR(booster.UpdateOneIter(static_cast<int>(i), train.matrix));
+    out.rounds = i + 1;
     if (valid == nullptr) continue;
     KILN_ASSIGN_OR_RETURN(std::string line,
                           booster.EvalOneIter(static_cast<int>(i), {&valid->matrix}, {"valid"}));
-    const double value = LastMetric(line);
-    if (best_round < 0 || value < out.best_valid) {
-      out.best_valid = value;
+    out.valid = LastMetric(line);
+    KILN_RETURN_IF_ERROR(step.LogMetric(metric, out.valid, i));
+    if (best_round < 0 || out.valid < best_value) {
+      best_value = out.valid;
       best_round = i;
     } else if (patience > 0 && i - best_round >= patience) {
       break;
     }
   }
-  if (patience > 0) out.best_iteration = best_round + 1;
+  if (patience > 0) {
+    out.best_iteration = best_round + 1;
+    out.valid = best_value;
+  }
   return out;
+}
+
+// The booster to save: with early stopping, only the rounds up to the best, so model.json is
+// exactly the model Kiln scores, for any tool that loads it.
+Result<XgbBooster> KeptModel(XgbBooster trained, const Boosted& boosted) {
+  if (boosted.best_iteration == 0 || boosted.best_iteration == boosted.rounds) return trained;
+  return trained.Slice(static_cast<int>(boosted.best_iteration));
 }
 
 struct Training {
@@ -175,18 +192,28 @@ Status RunTrainXgboost(const BuiltinStep& step) {
     KILN_RETURN_IF_ERROR(booster.SetParam(name, value));
     package.params[name] = value;
   }
-  KILN_ASSIGN_OR_RETURN(Boosted boosted, Boost(step, booster, train, valid ? &*valid : nullptr));
+  const std::string metric = "valid_" + params.back().second;
+  KILN_ASSIGN_OR_RETURN(Boosted boosted,
+                        Boost(step, booster, train, valid ? &*valid : nullptr, metric));
   package.best_iteration = boosted.best_iteration;
+  KILN_ASSIGN_OR_RETURN(XgbBooster kept, KeptModel(std::move(booster), boosted));
+  KILN_ASSIGN_OR_RETURN(int kept_rounds, kept.Rounds());
+  package.model_rounds = kept_rounds;
   if (valid) {
-    package.metrics["valid_" + params.back().second] = boosted.best_valid;
-    KILN_RETURN_IF_ERROR(step.LogMetric("valid_" + params.back().second, boosted.best_valid));
+    package.metrics[metric] = boosted.valid;
+    // Stopped past the best: the latest value (one step after the last round, as MLflow's
+    // autolog does) is the kept model's, not the last round's.
+    if (boosted.best_iteration > 0 && boosted.best_iteration < boosted.rounds) {
+      KILN_RETURN_IF_ERROR(step.LogMetric(metric, boosted.valid, boosted.rounds));
+    }
   }
   KILN_RETURN_IF_ERROR(
       step.LogMetric("best_iteration", static_cast<double>(boosted.best_iteration)));
-  KILN_ASSIGN_OR_RETURN(package.importance, booster.GainImportance());
+  KILN_ASSIGN_OR_RETURN(auto importance, kept.GainImportance());
+  package.importance = NameImportance(std::move(importance), package.features);
   KILN_ASSIGN_OR_RETURN(std::string dir, step.Output("model"));
   KILN_RETURN_IF_ERROR(ShipPreprocess(step, dir, package));
-  KILN_RETURN_IF_ERROR(booster.Save((fs::path(dir) / kPackageModel).string()));
+  KILN_RETURN_IF_ERROR(kept.Save((fs::path(dir) / kPackageModel).string()));
   return WritePackageManifest(package, dir);
 }
 

@@ -38,7 +38,7 @@ Status CheckMissing(const Column& label) {
   for (size_t row = 0; row < label.size(); ++row) {
     if (!label.IsValid(row)) {
       return InvalidArgument("label column '" + label.name() + "' is missing a value at row " +
-                             std::to_string(row + 1));
+                             std::to_string(row));
     }
   }
   return Status::Ok();
@@ -153,7 +153,7 @@ Result<std::vector<float>> EncodeLabels(const Column& label,
   for (size_t row = 0; row < label.size(); ++row) {
     auto it = index.find(CellText(label, row));
     if (it == index.end()) {
-      return InvalidArgument("label column '" + label.name() + "' row " + std::to_string(row + 1) +
+      return InvalidArgument("label column '" + label.name() + "' row " + std::to_string(row) +
                              ": '" + CellText(label, row) + "' is not a class seen in training");
     }
     out[row] = it->second;

@@ -13,7 +13,7 @@ Status CopyColumn(const Column& column, const std::vector<T>& values, size_t c, 
   for (size_t r = 0; r < m.rows; ++r) {
     if (!column.IsValid(r)) {
       return InvalidArgument("column '" + column.name() + "' is missing a value at row " +
-                             std::to_string(r + 1) +
+                             std::to_string(r) +
                              ": linear models take no missing values (impute them first)");
     }
     m.values[r * m.cols + c] = static_cast<double>(values[r]);

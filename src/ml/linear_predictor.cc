@@ -31,10 +31,10 @@ Result<std::unique_ptr<Predictor>> LinearPredictor::Load(const std::string& dir,
 
 Result<Predictions> LinearPredictor::Predict(const Table& rows) const {
   std::optional<Table> storage;
-  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage));
+  Predictions out;
+  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage, out.unseen));
   KILN_ASSIGN_OR_RETURN(DenseMatrix x, DesignMatrix(*table, package_.features));
   const std::vector<double> scores = LinearScores(model_, x);
-  Predictions out;
   out.scores.assign(scores.begin(), scores.end());
   if (!package_.is_classifier()) return out;
   out.width = package_.classes.size();

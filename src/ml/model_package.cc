@@ -30,6 +30,7 @@ json ToJson(const ModelPackage& p) {
               {"metrics", p.metrics},
               {"feature_importance", importance},
               {"best_iteration", p.best_iteration},
+              {"model_rounds", p.model_rounds},
               {"model_file", p.flavor == kFlavorPython ? p.python_file : kPackageModel},
               {"preprocess_file", p.has_preprocess ? json(kPackagePreprocess) : json(nullptr)},
               {"profile", p.profile}};
@@ -78,12 +79,36 @@ Result<ModelPackage> FromJson(const json& j, const std::string& where) {
     p.importance.emplace_back(f.value("feature", ""), f.value("gain", 0.0));
   }
   p.best_iteration = j.value("best_iteration", int64_t{0});
+  p.model_rounds = j.value("model_rounds", int64_t{0});
+  if (p.best_iteration < 0) return bad("best_iteration");
+  if (p.model_rounds < 0) return bad("model_rounds");
   p.has_preprocess = j.contains("preprocess_file") && j["preprocess_file"].is_string();
   if (j.contains("profile") && j["profile"].is_array()) p.profile = j["profile"];
   return p;
 }
 
+// The position N of XGBoost's default name "fN", or npos.
+size_t DefaultNameIndex(const std::string& name) {
+  if (name.size() < 2 || name[0] != 'f' || name.size() > 10) return std::string::npos;
+  size_t index = 0;
+  for (size_t i = 1; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return std::string::npos;
+    index = index * 10 + static_cast<size_t>(name[i] - '0');
+  }
+  return index;
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, double>> NameImportance(
+    std::vector<std::pair<std::string, double>> importance,
+    const std::vector<std::string>& features) {
+  for (auto& [name, gain] : importance) {
+    const size_t index = DefaultNameIndex(name);
+    if (index < features.size()) name = features[index];
+  }
+  return importance;
+}
 
 Status WritePackageManifest(const ModelPackage& package, const std::string& dir) {
   return WriteFileAtomically((std::filesystem::path(dir) / kPackageManifest).string(),

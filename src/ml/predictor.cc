@@ -57,9 +57,10 @@ Result<std::optional<FittedPreprocess>> LoadPackageChain(const std::string& dir,
 }
 
 Result<const Table*> ApplyChain(const std::optional<FittedPreprocess>& chain, const Table& rows,
-                                std::optional<Table>& storage) {
+                                std::optional<Table>& storage,
+                                std::vector<UnseenCategory>& unseen) {
   if (!chain) return &rows;
-  KILN_ASSIGN_OR_RETURN(storage, ApplyPreprocess(*chain, rows));
+  KILN_ASSIGN_OR_RETURN(storage, ApplyPreprocess(*chain, rows, unseen));
   return &*storage;
 }
 

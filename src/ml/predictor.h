@@ -18,6 +18,9 @@ struct Predictions {
   size_t width = 1;               // classifiers: one probability per class; regression: 1
   std::vector<float> scores;      // rows x width, row-major
   std::vector<size_t> predicted;  // classifiers: the most probable class of each row
+  // Values the package's encoders did not see in training, encoded leniently (see
+  // ApplyPreprocess); empty in the common case. Callers wanting strictness refuse them.
+  std::vector<UnseenCategory> unseen;
 
   size_t rows() const { return width == 0 ? 0 : scores.size() / width; }
 };
@@ -36,10 +39,11 @@ class Predictor {
 
   virtual const ModelPackage& package() const = 0;
   // Scores `table`: raw rows when the package holds a preprocessing chain (applied here, exactly
-  // as fitted), otherwise rows with the package's feature columns. Errors: kInvalidArgument
-  // naming a missing, mistyped or string column, a missing value the model cannot take, or a
-  // category not seen in training; kUnavailable when an out-of-process model (flavor python)
-  // could not answer this time.
+  // as fitted, leniently: categories not seen in training are encoded and listed in
+  // Predictions::unseen), otherwise rows with the package's feature columns. Errors:
+  // kInvalidArgument naming a missing, mistyped or string column or a missing value the model
+  // cannot take; kUnavailable when an out-of-process model (flavor python) could not answer
+  // this time.
   virtual Result<Predictions> Predict(const Table& table) const = 0;
 };
 
@@ -53,8 +57,9 @@ Result<std::unique_ptr<Predictor>> LoadPredictor(const std::string& dir);
 Result<std::optional<FittedPreprocess>> LoadPackageChain(const std::string& dir,
                                                          const ModelPackage& package);
 
-// `rows` run through `chain` when there is one (the result lives in `storage`), else `rows`.
+// `rows` run leniently through `chain` when there is one (the result lives in `storage`, the
+// unseen categories are appended to `unseen`), else `rows`.
 Result<const Table*> ApplyChain(const std::optional<FittedPreprocess>& chain, const Table& rows,
-                                std::optional<Table>& storage);
+                                std::optional<Table>& storage, std::vector<UnseenCategory>& unseen);
 
 }  // namespace kiln::ml

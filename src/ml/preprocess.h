@@ -117,12 +117,42 @@ std::vector<std::string> ChainReadColumns(const FittedPreprocess& fitted);
 // statistics in numeric columns.
 Result<FittedPreprocess> FitPreprocess(const PreprocessSpec& spec, const Table& train);
 
+// A value an encoder (one_hot, label_encode) did not see in training, met by a lenient apply.
+struct UnseenCategory {
+  std::string column;
+  size_t row = 0;  // 0-based
+  std::string value;
+  bool one_hot = true;  // one_hot: encoded as all zeros; label_encode: as a missing value
+  // The training categories, for messages: "blue, red" (20 at most); set on the first unseen
+  // value of each column of an apply only (the one a strict caller reports).
+  std::string known;
+};
+
 // `input` transformed with exactly the fitted values; each output row depends only on the same
-// input row. Pure; thread-safe. Errors: kInvalidArgument naming the column (and the 1-based
-// row): "column 'sex' is missing", a wrong type, "column 'color' row 3: 'purple' was not seen in
+// input row. Pure; thread-safe. Errors: kInvalidArgument naming the column (and the 0-based
+// row): "column 'sex' is missing", a wrong type, "column 'color' row 2: 'purple' was not seen in
 // training (known: blue, red)", a missing value where an operation needs one, an output column
 // name that already exists.
 Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input);
+
+// As above, but a category an encoder did not see in training is no error: one_hot encodes it
+// as all zeros, label_encode as a missing value, and each one is appended to `unseen` (in
+// operation, column, then row order). The rows of the output are the same bits as the strict
+// apply's wherever no unseen value is involved. Errors: as above, without the unseen ones.
+Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input,
+                              std::vector<UnseenCategory>& unseen);
+
+// "column 'color' row 2: 'purple' was not seen in training (known: blue, red)": the strict
+// apply's error for `unseen`, the first of its column (kInvalidArgument). Pure.
+Status UnseenCategoryError(const UnseenCategory& unseen);
+
+// "row 2: 'purple' is not a known category of 'color' (encoded as all zeros)" ("... as a
+// missing value" for label_encode). Pure.
+std::string UnseenCategoryWarning(const UnseenCategory& unseen);
+
+// Writes up to `limit` warnings of `unseen` to stderr, one per line (a step's log), and a line
+// with the count of the rest. Never fails.
+void PrintUnseenCategories(const std::vector<UnseenCategory>& unseen, size_t limit = 20);
 
 // The spec in a builtin step's list params impute_mean, impute_median, impute_most_frequent,
 // cross_product ("a*b"), cross_concat ("a+b"), label_encode, one_hot, standardize, minmax

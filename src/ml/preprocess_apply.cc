@@ -1,5 +1,6 @@
 // The apply step of every preprocess operation. Each output cell is computed from the same row's
 // input cell and the fitted values only, so a row gives the same bits alone or in a table.
+#include <cstdio>
 #include <unordered_map>
 
 #include "ml/preprocess_frame.h"
@@ -8,6 +9,16 @@
 namespace kiln::ml {
 namespace preprocess_internal {
 namespace {
+
+// The first 20 training categories of `fit`, for messages.
+std::string KnownCategories(const CategoriesFit& fit) {
+  std::string known;
+  for (size_t i = 0; i < fit.categories.size() && i < 20; ++i) {
+    known += (i ? ", " : "") + fit.categories[i];
+  }
+  if (fit.categories.size() > 20) known += ", ...";
+  return known;
+}
 
 // Fills the missing entries of a mean/median column; the result is float64.
 Status FillNumber(const ImputeFit& fit, Column& column) {
@@ -59,27 +70,33 @@ Status FillMostFrequent(const ImputeFit& fit, Column& column) {
   return Status::Ok();
 }
 
-// The category index of every row. Errors: wrong type, a missing or unseen value.
+// The code of a value not seen in training (lenient apply).
+constexpr size_t kUnseen = static_cast<size_t>(-1);
+
+// The category index of every row: kUnseen for a value not seen in training when `frame` is
+// lenient (listed in frame.unseen). Errors: wrong type, a missing value, an unseen value when
+// strict.
 Result<std::vector<size_t>> CategoryCodes(const CategoriesFit& fit, const Column& column,
-                                          const std::string& op) {
+                                          const std::string& op, Frame& frame) {
   KILN_RETURN_IF_ERROR(RequireType(column, fit.type));
   KILN_RETURN_IF_ERROR(RequireValues(column, op));
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < fit.categories.size(); ++i) index.emplace(fit.categories[i], i);
   std::vector<size_t> codes(column.size());
+  bool first = true;  // only the first unseen value of a column carries the known categories
   for (size_t row = 0; row < codes.size(); ++row) {
     std::string text = CellText(column, row);
     auto it = index.find(text);
-    if (it == index.end()) {
-      std::string known;
-      for (size_t i = 0; i < fit.categories.size() && i < 20; ++i) {
-        known += (i ? ", " : "") + fit.categories[i];
-      }
-      if (fit.categories.size() > 20) known += ", ...";
-      return InvalidArgument("column '" + column.name() + "' row " + std::to_string(row + 1) +
-                             ": '" + text + "' was not seen in training (known: " + known + ")");
+    if (it != index.end()) {
+      codes[row] = it->second;
+      continue;
     }
-    codes[row] = it->second;
+    UnseenCategory unseen{column.name(), row, std::move(text), op == "one_hot",
+                          first ? KnownCategories(fit) : std::string()};
+    first = false;
+    if (frame.unseen == nullptr) return UnseenCategoryError(unseen);
+    frame.unseen->push_back(std::move(unseen));
+    codes[row] = kUnseen;
   }
   return codes;
 }
@@ -156,9 +173,17 @@ Status ApplyLabelEncode(const std::vector<CategoriesFit>& fits, Frame& frame) {
   for (const CategoriesFit& fit : fits) {
     KILN_ASSIGN_OR_RETURN(size_t index, FindColumn(frame, fit.column));
     KILN_ASSIGN_OR_RETURN(std::vector<size_t> codes,
-                          CategoryCodes(fit, frame.columns[index], "label_encode"));
-    std::vector<int64_t> ints(codes.begin(), codes.end());
-    frame.columns[index] = Column::Int64(fit.column, std::move(ints));
+                          CategoryCodes(fit, frame.columns[index], "label_encode", frame));
+    std::vector<int64_t> ints(codes.size());
+    std::vector<uint8_t> valid(codes.size(), 1);
+    for (size_t row = 0; row < codes.size(); ++row) {
+      if (codes[row] == kUnseen) {
+        valid[row] = 0;
+      } else {
+        ints[row] = static_cast<int64_t>(codes[row]);
+      }
+    }
+    frame.columns[index] = Column::Int64(fit.column, std::move(ints), std::move(valid));
   }
   return Status::Ok();
 }
@@ -167,7 +192,7 @@ Status ApplyOneHot(const std::vector<CategoriesFit>& fits, Frame& frame) {
   for (const CategoriesFit& fit : fits) {
     KILN_ASSIGN_OR_RETURN(size_t index, FindColumn(frame, fit.column));
     KILN_ASSIGN_OR_RETURN(std::vector<size_t> codes,
-                          CategoryCodes(fit, frame.columns[index], "one_hot"));
+                          CategoryCodes(fit, frame.columns[index], "one_hot", frame));
     KILN_RETURN_IF_ERROR(ExpandOneHot(fit, codes, index, frame));
   }
   return Status::Ok();
@@ -197,9 +222,13 @@ Status ApplyMinMax(const std::vector<MinMaxFit>& fits, Frame& frame) {
 
 }  // namespace preprocess_internal
 
-Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input) {
+namespace {
+
+Result<Table> Apply(const FittedPreprocess& fitted, const Table& input,
+                    std::vector<UnseenCategory>* unseen) {
   namespace pi = preprocess_internal;
   pi::Frame frame = pi::ToFrame(input);
+  frame.unseen = unseen;
   KILN_RETURN_IF_ERROR(pi::ApplyImpute(fitted.impute, frame));
   KILN_RETURN_IF_ERROR(pi::ApplyCross(fitted, frame));
   KILN_RETURN_IF_ERROR(pi::ApplyLabelEncode(fitted.label_encode, frame));
@@ -207,6 +236,38 @@ Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input
   KILN_RETURN_IF_ERROR(pi::ApplyStandardize(fitted.standardize, frame));
   KILN_RETURN_IF_ERROR(pi::ApplyMinMax(fitted.minmax, frame));
   return pi::ToTable(std::move(frame));
+}
+
+}  // namespace
+
+Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input) {
+  return Apply(fitted, input, nullptr);
+}
+
+Result<Table> ApplyPreprocess(const FittedPreprocess& fitted, const Table& input,
+                              std::vector<UnseenCategory>& unseen) {
+  return Apply(fitted, input, &unseen);
+}
+
+std::string UnseenCategoryWarning(const UnseenCategory& unseen) {
+  return "row " + std::to_string(unseen.row) + ": '" + unseen.value +
+         "' is not a known category of '" + unseen.column + "' (encoded as " +
+         (unseen.one_hot ? "all zeros)" : "a missing value)");
+}
+
+void PrintUnseenCategories(const std::vector<UnseenCategory>& unseen, size_t limit) {
+  for (size_t i = 0; i < unseen.size() && i < limit; ++i) {
+    std::fprintf(stderr, "warning: %s\n", UnseenCategoryWarning(unseen[i]).c_str());
+  }
+  if (unseen.size() > limit) {
+    std::fprintf(stderr, "warning: %zu more values not seen in training\n", unseen.size() - limit);
+  }
+}
+
+Status UnseenCategoryError(const UnseenCategory& unseen) {
+  return InvalidArgument("column '" + unseen.column + "' row " + std::to_string(unseen.row) +
+                         ": '" + unseen.value +
+                         "' was not seen in training (known: " + unseen.known + ")");
 }
 
 }  // namespace kiln::ml

@@ -1,5 +1,7 @@
 // preprocess: fits the chain on `train`, applies it to `train` and `test`, and writes the chain
 // as JSON so serving can re-apply exactly the same values.
+#include <cstdio>
+
 #include "ml/builtin_impls.h"
 #include "ml/file_io.h"
 #include "ml/preprocess.h"
@@ -15,12 +17,21 @@ Status Labelled(const BuiltinStep& step, const std::string& input, const Status&
   return Status(status.code(), step.InputLabel(input) + ": " + status.message());
 }
 
+// Input `name` through the chain, as serving applies it: a category not seen in training is
+// encoded (and counted in the metric NAME_unseen_values, each one said in the step log).
 Result<Table> Transformed(const BuiltinStep& step, const FittedPreprocess& fitted,
                           const std::string& name) {
   KILN_ASSIGN_OR_RETURN(std::string path, step.Input(name));
   KILN_ASSIGN_OR_RETURN(Table input, ReadTable(path));
-  Result<Table> output = ApplyPreprocess(fitted, input);
+  std::vector<UnseenCategory> unseen;
+  Result<Table> output = ApplyPreprocess(fitted, input, unseen);
   if (!output.ok()) return Labelled(step, name, output.status());
+  if (!unseen.empty()) {
+    std::fprintf(stderr, "%s:\n", step.InputLabel(name).c_str());
+    PrintUnseenCategories(unseen);
+    KILN_RETURN_IF_ERROR(
+        step.LogMetric(name + "_unseen_values", static_cast<double>(unseen.size())));
+  }
   return output;
 }
 

@@ -78,15 +78,30 @@ TEST_F(PreprocessBuiltinTest, FitsOnTrainAndAppliesToBoth) {
       << lines.str();
 }
 
-TEST_F(PreprocessBuiltinTest, TestErrorsNameTheInputAndRow) {
+TEST_F(PreprocessBuiltinTest, UnseenTestCategoriesAreEncodedAndCounted) {
   Write("train.ktab", {Column::String("color", {"red", "blue"})});
   Write("test.ktab", {Column::String("color", {"blue", "purple"})});
+  Status status = Run({{"one_hot", {"color"}}});
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  auto test = ReadTable(Path("test_out.ktab"));
+  ASSERT_TRUE(test.ok());
+  EXPECT_EQ(test->column(0).doubles(), (std::vector<double>{1, 0}));  // color=blue
+  EXPECT_EQ(test->column(1).doubles(), (std::vector<double>{0, 0}));  // color=red
+  std::ifstream metrics(Path("metrics.jsonl"));
+  std::stringstream lines;
+  lines << metrics.rdbuf();
+  EXPECT_NE(lines.str().find(R"({"key":"test_unseen_values","value":1.0})"), std::string::npos)
+      << lines.str();
+}
+
+TEST_F(PreprocessBuiltinTest, TestErrorsNameTheInputAndRow) {
+  Write("train.ktab", {Column::String("color", {"red", "blue"})});
+  Write("test.ktab", {Column::String("color", {"blue", ""}, {1, 0})});
   Status status = Run({{"label_encode", {"color"}}});
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      status.message(),
-      "step:split.test: column 'color' row 2: 'purple' was not seen in training (known: blue, "
-      "red)");
+  EXPECT_EQ(status.message(),
+            "step:split.test: column 'color' row 1: missing value (label_encode needs one; impute "
+            "the column first)");
   EXPECT_FALSE(fs::exists(Path("preprocess.json")));
   EXPECT_EQ(Run({{"cross_product", {"ab"}}}).message(),
             "param 'cross_product' entry 'ab' is not of the form a*b");

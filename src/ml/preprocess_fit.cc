@@ -57,8 +57,8 @@ Result<std::vector<double>> FitValues(const Column& column, const std::string& o
                          ? column.doubles()[row]
                          : static_cast<double>(column.ints()[row]);
     if (!std::isfinite(v)) {
-      return InvalidArgument("column '" + column.name() + "' row " + std::to_string(row + 1) +
-                             ": " + op + " cannot fit a NaN or infinite value");
+      return InvalidArgument("column '" + column.name() + "' row " + std::to_string(row) + ": " +
+                             op + " cannot fit a NaN or infinite value");
     }
     values.push_back(v);
   }

@@ -32,7 +32,7 @@ Status RequireNewName(const Frame& frame, const std::string& name) {
 Status RequireValues(const Column& column, const std::string& op) {
   for (size_t row = 0; row < column.size(); ++row) {
     if (!column.IsValid(row)) {
-      return InvalidArgument("column '" + column.name() + "' row " + std::to_string(row + 1) +
+      return InvalidArgument("column '" + column.name() + "' row " + std::to_string(row) +
                              ": missing value (" + op + " needs one; impute the column first)");
     }
   }

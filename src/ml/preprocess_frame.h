@@ -16,6 +16,8 @@ namespace kiln::ml::preprocess_internal {
 struct Frame {
   std::vector<Column> columns;
   size_t rows = 0;
+  // Lenient apply: unseen categories are encoded and listed here. Null: they are errors.
+  std::vector<UnseenCategory>* unseen = nullptr;
 };
 
 // A copy of `table`'s columns. Never fails.

@@ -180,24 +180,62 @@ TEST(PreprocessTest, ImputeRunsBeforeStandardize) {
   EXPECT_EQ(Col(*out, "x").doubles(), (std::vector<double>{0}));
 }
 
+TEST(PreprocessTest, LenientApplyEncodesUnseenCategoriesAndListsThem) {
+  PreprocessSpec spec;
+  spec.one_hot = {"color"};
+  spec.label_encode = {"size"};
+  const Table train = MakeTable(
+      {Column::String("color", {"red", "blue", "red"}), Column::String("size", {"s", "m", "l"})});
+  auto fitted = FitPreprocess(spec, train);
+  ASSERT_TRUE(fitted.ok()) << fitted.status().message();
+  const Table input = MakeTable({Column::String("color", {"red", "purple", "blue"}),
+                                 Column::String("size", {"xl", "m", "s"})});
+  std::vector<UnseenCategory> unseen;
+  auto out = ApplyPreprocess(*fitted, input, unseen);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(Col(*out, "color=blue").doubles(), (std::vector<double>{0, 0, 1}));
+  EXPECT_EQ(Col(*out, "color=red").doubles(), (std::vector<double>{1, 0, 0}));  // row 1: zeros
+  const Column& size = Col(*out, "size");  // l, m, s -> 0, 1, 2; "xl" -> missing
+  EXPECT_FALSE(size.IsValid(0));
+  EXPECT_EQ(size.ints()[1], 1);
+  EXPECT_EQ(size.ints()[2], 2);
+  ASSERT_EQ(unseen.size(), 2u);  // label_encode runs before one_hot
+  EXPECT_EQ(UnseenCategoryWarning(unseen[0]),
+            "row 0: 'xl' is not a known category of 'size' (encoded as a missing value)");
+  EXPECT_EQ(UnseenCategoryWarning(unseen[1]),
+            "row 1: 'purple' is not a known category of 'color' (encoded as all zeros)");
+  EXPECT_EQ(UnseenCategoryError(unseen[1]).message(),
+            "column 'color' row 1: 'purple' was not seen in training (known: blue, red)");
+  // the strict apply refuses the same input; both agree on rows without unseen values
+  EXPECT_EQ(ApplyError(*fitted, input),
+            "column 'size' row 0: 'xl' was not seen in training (known: l, m, s)");
+  std::vector<UnseenCategory> none;
+  auto lenient = ApplyPreprocess(*fitted, train, none);
+  auto strict = ApplyPreprocess(*fitted, train);
+  ASSERT_TRUE(lenient.ok() && strict.ok());
+  EXPECT_TRUE(none.empty());
+  ExpectIdentical(*lenient, *strict);
+}
+
 TEST(PreprocessTest, ErrorsNameColumnAndRow) {
   PreprocessSpec spec;
   spec.one_hot = {"color"};
   auto fitted = FitPreprocess(spec, MakeTable({Column::String("color", {"red", "blue", "red"})}));
   ASSERT_TRUE(fitted.ok());
+  // rows count from 0, as in every other error (serving's rows[0])
   EXPECT_EQ(ApplyError(*fitted, MakeTable({Column::String("color", {"red", "red", "purple"})})),
-            "column 'color' row 3: 'purple' was not seen in training (known: blue, red)");
+            "column 'color' row 2: 'purple' was not seen in training (known: blue, red)");
   EXPECT_EQ(ApplyError(*fitted, MakeTable({Column::String("sex", {"f"})})),
             "column 'color' is missing");
   EXPECT_EQ(ApplyError(*fitted, MakeTable({Column::Int64("color", {1})})),
             "column 'color' is int64 but was string in training");
   EXPECT_EQ(ApplyError(*fitted, MakeTable({Column::String("color", {"red", ""}, {1, 0})})),
-            "column 'color' row 2: missing value (one_hot needs one; impute the column first)");
+            "column 'color' row 1: missing value (one_hot needs one; impute the column first)");
 
   PreprocessSpec scale;
   scale.standardize = {"x"};
   EXPECT_EQ(FitError(scale, MakeTable({Column::Float64("x", {1, 0}, {1, 0})})),
-            "column 'x' row 2: missing value (standardize needs one; impute the column first)");
+            "column 'x' row 1: missing value (standardize needs one; impute the column first)");
   EXPECT_EQ(FitError(scale, MakeTable({Column::String("x", {"a"})})),
             "column 'x' is string; standardize needs an int64 or float64 column");
   EXPECT_EQ(FitError(scale, Table()), "the training table has no rows");

@@ -252,10 +252,13 @@ Result<std::unique_ptr<Predictor>> PythonPredictor::Load(const std::string& dir,
 
 Result<Predictions> PythonPredictor::Predict(const Table& rows) const {
   std::optional<Table> storage;
-  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage));
+  std::vector<UnseenCategory> unseen;
+  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage, unseen));
   KILN_ASSIGN_OR_RETURN(std::string request, EncodeRequest(*table, package_.features));
   KILN_ASSIGN_OR_RETURN(std::string answer, pool_->Call(request));
-  return DecodeAnswer(answer, package_, table->num_rows());
+  KILN_ASSIGN_OR_RETURN(Predictions out, DecodeAnswer(answer, package_, table->num_rows()));
+  out.unseen = std::move(unseen);
+  return out;
 }
 
 std::vector<int> PythonPredictor::WorkerPids() const { return pool_->Pids(); }

@@ -124,6 +124,21 @@ Status XgbBooster::Save(const std::string& path) const {
   return Check(XGBoosterSaveModel(handle_, path.c_str()), "cannot save the model");
 }
 
+Result<int> XgbBooster::Rounds() const {
+  int rounds = 0;
+  KILN_RETURN_IF_ERROR(Check(XGBoosterBoostedRounds(handle_, &rounds), "cannot count rounds"));
+  return rounds;
+}
+
+Result<XgbBooster> XgbBooster::Slice(int end_round) const {
+  XgbBooster b;
+  BoosterHandle handle = nullptr;
+  KILN_RETURN_IF_ERROR(
+      Check(XGBoosterSlice(handle_, 0, end_round, 1, &handle), "cannot slice the model"));
+  b.handle_ = handle;
+  return b;
+}
+
 Result<std::vector<std::pair<std::string, double>>> XgbBooster::GainImportance() const {
   const char* config = "{\"importance_type\": \"total_gain\"}";
   bst_ulong n_features = 0, dim = 0;

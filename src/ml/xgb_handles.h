@@ -57,7 +57,13 @@ class XgbBooster {
   Result<std::vector<float>> PredictDense(const std::vector<float>& values, size_t rows,
                                           size_t cols, int iteration_end = 0) const;
   Status Save(const std::string& path) const;
-  // Gain importance by feature name ("f0", "f1", ... unless names were set).
+  // The number of boosting rounds the booster holds.
+  Result<int> Rounds() const;
+  // A new booster holding only the trees of rounds [0, end_round), as XGBoost's own slicing
+  // makes it (1 <= end_round <= Rounds()). Errors: kInternal with XGBoost's message.
+  Result<XgbBooster> Slice(int end_round) const;
+  // Total gain importance by feature name ("f0", "f1", ... unless names were set); features
+  // no split uses are absent.
   Result<std::vector<std::pair<std::string, double>>> GainImportance() const;
 
  private:

@@ -42,7 +42,7 @@ std::vector<float> ProbeRows(const XgbForest& forest, size_t cols) {
 // The forest, if it reads the package's columns and agrees with the booster on probe rows.
 std::optional<XgbForest> CheckedForest(const std::string& model_path, const XgbBooster& booster,
                                        const ModelPackage& package) {
-  const int iteration_end = static_cast<int>(package.best_iteration);
+  const int iteration_end = static_cast<int>(package.PredictRounds());
   Result<XgbForest> forest = XgbForest::Load(model_path, iteration_end);
   if (!forest.ok()) {
     spdlog::debug("{}: XGBoost scores ({})", model_path, forest.status().message());
@@ -83,7 +83,8 @@ Result<std::unique_ptr<Predictor>> XgbPredictor::Load(const std::string& dir,
 
 Result<Predictions> XgbPredictor::Predict(const Table& rows) const {
   std::optional<Table> storage;
-  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage));
+  Predictions out;
+  KILN_ASSIGN_OR_RETURN(const Table* table, ApplyChain(chain_, rows, storage, out.unseen));
   KILN_ASSIGN_OR_RETURN(std::vector<float> matrix, FeatureMatrix(*table, package_.features));
   std::vector<float> raw;
   if (forest_) {
@@ -91,9 +92,8 @@ Result<Predictions> XgbPredictor::Predict(const Table& rows) const {
   } else {
     KILN_ASSIGN_OR_RETURN(raw,
                           booster_.PredictDense(matrix, table->num_rows(), package_.features.size(),
-                                                static_cast<int>(package_.best_iteration)));
+                                                static_cast<int>(package_.PredictRounds())));
   }
-  Predictions out;
   if (package_.task == "regression") {
     out.scores = std::move(raw);
     return out;

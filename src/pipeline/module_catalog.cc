@@ -85,6 +85,11 @@ Result<CatalogVersion> ModuleCatalog::Find(const std::string& name,
   CatalogVersion out;
   out.versions.assign(versions.begin(), versions.end());
   SortVersions(out.versions);
+  const bool exact = !requested.empty() && requested != "latest";
+  if (exact && versions.count(requested) == 0) {
+    // A yanked version says so rather than looking as if it never existed.
+    KILN_RETURN_IF_ERROR(published_.CheckNotYanked(name, requested));
+  }
   if (out.versions.empty()) return NotFound("module '" + name + "' not found");
   if (requested.empty() || requested == "latest") {
     out.version = out.versions.back();

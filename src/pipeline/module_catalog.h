@@ -51,7 +51,7 @@ class ModuleCatalog {
   // version of the module and, when a folder layer has that version, its folder module (which
   // wins over the same published version, as in pipelines). One scan of the folders. Errors:
   // kNotFound "module 'x' not found" or "module 'x' has no version '9.0.0' (versions: ...)",
-  // and those of List.
+  // "module x@1.1.0 was yanked ...", and those of List.
   Result<CatalogVersion> Find(const std::string& name, const std::string& requested) const;
 
  private:

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "pipeline/module_library.h"
+#include "pipeline/pipeline_spec.h"
+#include "pipeline/pipeline_validate.h"
 
 namespace kiln::pipeline {
 namespace {
@@ -179,7 +181,7 @@ TEST_F(ModuleFolderTest, StandardLibraryLoads) {
   std::vector<std::string> names;
   for (const ModuleManifest& m : *found) names.push_back(m.name + "@" + m.version);
   EXPECT_NE(std::find(names.begin(), names.end(), "shell@1.0.0"), names.end());
-  EXPECT_NE(std::find(names.begin(), names.end(), "csv-head@1.0.0"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "csv-head@2.0.0"), names.end());
 }
 
 TEST(CompareVersionsTest, SemverOrder) {
@@ -221,18 +223,94 @@ TEST_F(LayeredLibraryTest, LayersStackInPriorityOrder) {
   EXPECT_FALSE((*library)->HasModule("delta"));
 }
 
-TEST_F(LayeredLibraryTest, SameVersionWithOtherFilesIsAnError) {
+// A conflict makes only that name@version unusable; every other module stays usable, and the
+// message names the layers, never their install folders.
+TEST_F(LayeredLibraryTest, SameVersionWithOtherFilesIsUnusableOnlyItself) {
   MakeModule("project/modules/a", "alpha", "1.0.0", "echo project\n");
   MakeModule("std/a", "alpha", "1.0.0", "echo std\n");
+  MakeModule("std/b", "beta", "1.0.0");
+  MakeModule("extra1/a", "alpha", "2.0.0", "echo one\n");
+  MakeModule("extra2/a", "alpha", "2.0.0", "echo two\n");
   ModuleLibraryOptions options;
   options.project_dir = (root_ / "project").string();
+  options.extra_dirs = {(root_ / "extra1").string(), (root_ / "extra2").string()};
   options.std_dir = (root_ / "std").string();
   Result<std::unique_ptr<ModuleLibrary>> library = OpenModuleLibrary(options);
-  ASSERT_FALSE(library.ok());
-  const std::string message = library.status().message();
-  EXPECT_NE(message.find("alpha@1.0.0"), std::string::npos) << message;
-  EXPECT_NE(message.find((root_ / "project/modules/a").string()), std::string::npos) << message;
-  EXPECT_NE(message.find((root_ / "std/a").string()), std::string::npos) << message;
+  ASSERT_TRUE(library.ok()) << library.status().ToString();
+  EXPECT_EQ((*library)->Find("alpha", "1.0.0"), nullptr);
+  EXPECT_NE((*library)->Find("beta", "1.0.0"), nullptr);
+  EXPECT_TRUE((*library)->CheckUsable("beta", "1.0.0").ok());
+  const Status unusable = (*library)->CheckUsable("alpha", "1.0.0");
+  ASSERT_EQ(unusable.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(unusable.message(),
+            "module alpha@1.0.0 has different files in the project folder and in the standard "
+            "library; a name@version must always mean the same files, so it cannot be used: "
+            "bump the version of one of them");
+  const std::string entries = (*library)->CheckUsable("alpha", "2.0.0").message();
+  EXPECT_NE(entries.find("KILN_MODULE_PATH entry 1 and in the KILN_MODULE_PATH entry 2"),
+            std::string::npos)
+      << entries;
+  EXPECT_EQ(entries.find(root_.string()), std::string::npos) << entries;
+}
+
+TEST_F(LayeredLibraryTest, ConflictFailsOnlyPipelinesThatUseIt) {
+  MakeModule("std/read", "read-csv", "1.0.0", "echo std\n");
+  MakeModule("std/other", "other", "1.0.0");
+  Result<ModuleManifest> evil = ParseModuleManifest(Manifest("read-csv", "1.0.0"), "module.yaml");
+  ASSERT_TRUE(evil.ok());
+  evil->files_digest = std::string(64, 'e');  // a published read-csv@1.0.0 with other files
+  ModuleLibraryOptions options;
+  options.std_dir = (root_ / "std").string();
+  options.published = {*evil};
+  Result<std::unique_ptr<ModuleLibrary>> library = OpenModuleLibrary(options);
+  ASSERT_TRUE(library.ok()) << library.status().ToString();
+  auto validate = [&](const std::string& uses) {
+    Result<PipelineSpec> spec =
+        ParsePipeline("name: p\nsteps:\n  a: {uses: " + uses + "}\n", "p.yaml");
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    return spec.ok() ? ValidatePipeline(*spec, **library) : spec.status();
+  };
+  EXPECT_TRUE(validate("other@1.0.0").ok()) << validate("other@1.0.0").ToString();
+  const Status used = validate("read-csv@1.0.0");
+  EXPECT_EQ(used.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(used.message().rfind("p.yaml:3:13: steps.a.uses: module read-csv@1.0.0 has different "
+                                 "files in the standard library and in the published modules",
+                                 0),
+            0u)
+      << used.message();
+}
+
+TEST_F(LayeredLibraryTest, YankedPublishedVersionsAreKnownButUnusable) {
+  MakeModule("std/a", "alpha", "1.0.0");
+  Result<ModuleManifest> gone = ParseModuleManifest(Manifest("gamma", "0.1.0"), "module.yaml");
+  Result<ModuleManifest> live = ParseModuleManifest(Manifest("gamma", "0.2.0"), "module.yaml");
+  Result<ModuleManifest> shadowed = ParseModuleManifest(Manifest("alpha", "1.0.0"), "module.yaml");
+  ASSERT_TRUE(gone.ok() && live.ok() && shadowed.ok());
+  gone->unusable = "module gamma@0.1.0 was yanked";
+  shadowed->unusable = "module alpha@1.0.0 was yanked";  // a higher layer has it: no change
+  ModuleLibraryOptions options;
+  options.std_dir = (root_ / "std").string();
+  options.published = {*gone, *live, *shadowed};
+  Result<std::unique_ptr<ModuleLibrary>> library = OpenModuleLibrary(options);
+  ASSERT_TRUE(library.ok()) << library.status().ToString();
+  EXPECT_EQ((*library)->Find("gamma", "0.1.0"), nullptr);
+  EXPECT_NE((*library)->CheckUsable("gamma", "0.1.0").message().find("was yanked"),
+            std::string::npos);
+  EXPECT_NE((*library)->Find("gamma", "0.2.0"), nullptr);
+  EXPECT_NE((*library)->Find("alpha", "1.0.0"), nullptr);
+  EXPECT_TRUE((*library)->CheckUsable("alpha", "1.0.0").ok());
+}
+
+TEST_F(LayeredLibraryTest, FolderLayersNameEntriesNotPaths) {
+  ModuleLibraryOptions options;
+  options.project_dir = "/p";
+  options.extra_dirs = {"/x", "/y"};
+  options.std_dir = "/usr/share/kiln/modules";
+  std::vector<std::string> origins;
+  for (const ModuleFolderLayer& layer : FolderLayers(options)) origins.push_back(layer.origin);
+  EXPECT_EQ(origins, (std::vector<std::string>{"project folder", "KILN_MODULE_PATH entry 1",
+                                               "KILN_MODULE_PATH entry 2", "standard library"}));
+  EXPECT_EQ(FolderLayers(options)[0].dir, "/p/modules");
 }
 
 TEST_F(LayeredLibraryTest, EnvironmentSelectsFolders) {
@@ -245,7 +323,9 @@ TEST_F(LayeredLibraryTest, EnvironmentSelectsFolders) {
   ::unsetenv("KILN_STD_MODULES");
   // Tests run from the build folder beside the repository's modules/.
   const std::string fallback = StdModulesDir();
-  if (!fallback.empty()) EXPECT_TRUE(fs::is_directory(fallback)) << fallback;
+  if (!fallback.empty()) {
+    EXPECT_TRUE(fs::is_directory(fallback)) << fallback;
+  }
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <system_error>
 
 #include "pipeline/module_folder.h"
@@ -65,11 +64,6 @@ std::pair<std::string_view, std::string_view> SplitPrerelease(std::string_view v
   return {version.substr(0, dash), version.substr(dash + 1)};
 }
 
-std::string Where(const ModuleManifest& module, const std::string& origin) {
-  if (module.source_dir.empty()) return origin;
-  return "'" + module.source_dir + "' (" + origin + ")";
-}
-
 }  // namespace
 
 int CompareVersions(std::string_view a, std::string_view b) {
@@ -117,35 +111,45 @@ std::vector<std::string> InMemoryModuleLibrary::Versions(std::string_view name) 
   return versions;
 }
 
-Status LayeredModuleLibrary::AddLayer(const std::string& origin,
-                                      std::vector<ModuleManifest> modules) {
-  // Check the whole layer first, so that a failing layer adds nothing.
-  std::set<Key> in_layer;
-  for (const ModuleManifest& m : modules) {
-    const std::string id = m.name + "@" + m.version;
-    if (!in_layer.insert({m.name, m.version}).second) {
-      return InvalidArgument("module " + id + " appears twice in " + origin);
-    }
-    const ModuleManifest* existing = modules_.Find(m.name, m.version);
-    if (existing != nullptr && existing->files_digest != m.files_digest) {
-      return InvalidArgument("module " + id + " has different files in " +
-                             Where(*existing, origins_[{m.name, m.version}]) + " and in " +
-                             Where(m, origin) +
-                             "; a name@version must always mean the same files: bump the "
-                             "version of one of them");
-    }
-  }
+void LayeredModuleLibrary::AddLayer(const std::string& origin,
+                                    std::vector<ModuleManifest> modules) {
   for (ModuleManifest& m : modules) {
-    if (modules_.Find(m.name, m.version) != nullptr) continue;
-    origins_[{m.name, m.version}] = origin;
-    KILN_RETURN_IF_ERROR(modules_.Add(std::move(m)));
+    const Key key{m.name, m.version};
+    const std::string id = m.name + "@" + m.version;
+    if (unusable_.count(key)) continue;  // broken already; lower layers change nothing
+    const ModuleManifest* existing = modules_.Find(m.name, m.version);
+    if (!m.unusable.empty()) {
+      if (existing == nullptr) unusable_[key] = m.unusable;
+      continue;
+    }
+    if (existing == nullptr) {
+      origins_[key] = origin;
+      // Cannot fail: the key is absent.
+      modules_.Add(std::move(m)).IgnoreError();
+      continue;
+    }
+    if (existing->files_digest == m.files_digest) continue;
+    const std::string& first = origins_[key];
+    unusable_[key] = first == origin
+                         ? "module " + id + " appears twice in the " + origin +
+                               " with different files; it cannot be used until one is removed"
+                         : "module " + id + " has different files in the " + first +
+                               " and in the " + origin +
+                               "; a name@version must always mean the same files, so it cannot "
+                               "be used: bump the version of one of them";
   }
-  return Status::Ok();
 }
 
 const ModuleManifest* LayeredModuleLibrary::Find(std::string_view name,
                                                  std::string_view version) const {
+  if (unusable_.count({std::string(name), std::string(version)})) return nullptr;
   return modules_.Find(name, version);
+}
+
+Status LayeredModuleLibrary::CheckUsable(std::string_view name, std::string_view version) const {
+  auto it = unusable_.find({std::string(name), std::string(version)});
+  if (it == unusable_.end()) return Status::Ok();
+  return InvalidArgument(it->second);
 }
 
 bool LayeredModuleLibrary::HasModule(std::string_view name) const {
@@ -192,21 +196,29 @@ ModuleLibraryOptions DefaultModuleLibraryOptions(const std::string& project_dir)
   return options;
 }
 
-Result<std::unique_ptr<ModuleLibrary>> OpenModuleLibrary(const ModuleLibraryOptions& options) {
-  std::vector<std::pair<std::string, std::string>> folders;  // origin, folder
+std::vector<ModuleFolderLayer> FolderLayers(const ModuleLibraryOptions& options) {
+  std::vector<ModuleFolderLayer> layers;
   if (!options.project_dir.empty()) {
-    folders.emplace_back("project folder", (fs::path(options.project_dir) / "modules").string());
+    layers.push_back({"project folder", (fs::path(options.project_dir) / "modules").string()});
   }
-  for (const std::string& dir : options.extra_dirs) {
-    folders.emplace_back("KILN_MODULE_PATH folder", dir);
+  for (size_t i = 0; i < options.extra_dirs.size(); ++i) {
+    layers.push_back({"KILN_MODULE_PATH entry " + std::to_string(i + 1), options.extra_dirs[i]});
   }
-  if (!options.std_dir.empty()) folders.emplace_back("standard library", options.std_dir);
+  if (!options.std_dir.empty()) layers.push_back({"standard library", options.std_dir});
+  return layers;
+}
+
+std::vector<ModuleFolderLayer> ServerFolderLayers() {
+  return FolderLayers(DefaultModuleLibraryOptions(""));
+}
+
+Result<std::unique_ptr<ModuleLibrary>> OpenModuleLibrary(const ModuleLibraryOptions& options) {
   auto library = std::make_unique<LayeredModuleLibrary>();
-  for (const auto& [origin, dir] : folders) {
-    KILN_ASSIGN_OR_RETURN(std::vector<ModuleManifest> modules, ScanModuleRoot(dir));
-    KILN_RETURN_IF_ERROR(library->AddLayer(origin + " " + dir, std::move(modules)));
+  for (const ModuleFolderLayer& layer : FolderLayers(options)) {
+    KILN_ASSIGN_OR_RETURN(std::vector<ModuleManifest> modules, ScanModuleRoot(layer.dir));
+    library->AddLayer(layer.origin, std::move(modules));
   }
-  KILN_RETURN_IF_ERROR(library->AddLayer("published modules", options.published));
+  library->AddLayer("published modules", options.published);
   return std::unique_ptr<ModuleLibrary>(std::move(library));
 }
 

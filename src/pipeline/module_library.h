@@ -7,8 +7,10 @@
 //      <dir of the kiln binary>/../modules and <dir of the kiln binary>/../share/kiln/modules,
 //   4. published modules (kiln module publish), passed in already loaded.
 // Different versions of one module may come from different layers. The same name@version in two
-// layers must have the same files digest (the higher layer then wins); different content is an
-// error at load time naming both folders, so a project never silently shadows a module.
+// layers must have the same files digest (the higher layer then wins); with different content
+// that name@version cannot be used (a step using it fails to plan, naming both layers), so a
+// project never silently shadows a module, and one bad layer never stops unrelated pipelines.
+// Messages name layers ("standard library", "KILN_MODULE_PATH entry 2"), never their folders.
 #pragma once
 
 #include <map>
@@ -35,6 +37,11 @@ class ModuleLibrary {
   // Every version of `name`, oldest first (CompareVersions order); empty when unknown or when
   // the library cannot enumerate (the default).
   virtual std::vector<std::string> Versions(std::string_view name) const { return {}; }
+  // OK unless name@version is known but must not be used (Find then gives nullptr): two layers
+  // disagree on its files, or it was yanked. Errors: kInvalidArgument saying why.
+  virtual Status CheckUsable(std::string_view name, std::string_view version) const {
+    return Status::Ok();
+  }
 };
 
 // A library held in memory, for tests and for manifests loaded from folders. Add is not
@@ -56,20 +63,29 @@ class InMemoryModuleLibrary : public ModuleLibrary {
 class LayeredModuleLibrary : public ModuleLibrary {
  public:
   // Adds `modules` below the layers added so far; `origin` names the layer in messages (e.g.
-  // "project folder /p/modules"). A name@version already present with the same files_digest is
-  // skipped (the earlier layer wins). Errors: kInvalidArgument when it is present with another
-  // files_digest, naming both folders (or origins, for manifests without a source_dir), or when
-  // `modules` holds the same name@version twice.
-  Status AddLayer(const std::string& origin, std::vector<ModuleManifest> modules);
+  // "project folder", "standard library"; no folder paths). A name@version already present
+  // with the same files_digest is skipped (the earlier layer wins). One present with another
+  // files_digest (in an earlier layer or in `modules` itself) becomes unusable, as does one
+  // marked `unusable` (e.g. yanked) that no earlier layer has: Find gives nullptr and
+  // CheckUsable says why.
+  void AddLayer(const std::string& origin, std::vector<ModuleManifest> modules);
   const ModuleManifest* Find(std::string_view name, std::string_view version) const override;
   bool HasModule(std::string_view name) const override;
   std::vector<std::string> Versions(std::string_view name) const override;
+  Status CheckUsable(std::string_view name, std::string_view version) const override;
   // The origin of the layer that provided name@version; "" when absent.
   std::string OriginOf(std::string_view name, std::string_view version) const;
 
  private:
   InMemoryModuleLibrary modules_;
   std::map<std::pair<std::string, std::string>, std::string> origins_;
+  std::map<std::pair<std::string, std::string>, std::string> unusable_;  // why, by name@version
+};
+
+// One folder layer of a library: where it is and how messages name it.
+struct ModuleFolderLayer {
+  std::string origin;  // "project folder", "KILN_MODULE_PATH entry 2", "standard library"
+  std::string dir;
 };
 
 // What OpenModuleLibrary loads; empty fields are left out.
@@ -91,8 +107,17 @@ std::vector<std::string> ModulePathFromEnv();
 // <exe dir>/../modules and <exe dir>/../share/kiln/modules (exe from /proc/self/exe), else "".
 std::string StdModulesDir();
 
+// The folder layers of `options` in priority order: the project's modules/ (when project_dir is
+// set), each extra_dirs entry ("KILN_MODULE_PATH entry N", from 1), the standard library (when
+// std_dir is set). Pure function.
+std::vector<ModuleFolderLayer> FolderLayers(const ModuleLibraryOptions& options);
+
+// The folder layers every pipeline on a server sees (no project folder): the KILN_MODULE_PATH
+// entries and the standard library, from the environment. Thread-safe.
+std::vector<ModuleFolderLayer> ServerFolderLayers();
+
 // Scans the folders of `options` (ScanModuleRoot; missing folders are empty) and stacks them in
-// priority order. Errors: those of ScanModuleRoot and LayeredModuleLibrary::AddLayer.
+// priority order, the published modules last. Errors: those of ScanModuleRoot.
 Result<std::unique_ptr<ModuleLibrary>> OpenModuleLibrary(const ModuleLibraryOptions& options);
 
 // Semantic-version order of two valid versions: <0, 0 or >0. Numbers compare numerically and a

@@ -55,6 +55,9 @@ struct ModuleManifest {
   // Where the manifest came from, filled by whoever loads it (empty for text parsed alone):
   std::string source_dir;    // absolute folder holding module.yaml and the module's files
   std::string files_digest;  // SHA-256 over the folder's files (relative paths and contents)
+  // Non-empty for a published version that must not be used, saying why (it was yanked, or
+  // its files cannot be written out); a library knows it but never resolves a step to it.
+  std::string unusable;
 
   // The declaration named `name`, or nullptr. The pointer lives as long as this manifest.
   const ParamSpec* FindParam(std::string_view name) const;

@@ -189,7 +189,11 @@ Status Applier::ApplyStepParam(const Override& o, StepSpec* step, const std::str
   const std::string uses = step->module + "@" + step->version;
   const ParamSpec* declared = module ? module->FindParam(name) : nullptr;
   if (o.op == Override::Op::kDelete) return DeleteStepParam(o, step, name, declared);
-  if (!module) return OverrideError(o, "steps." + step->name + ": unknown module " + uses);
+  if (!module) {
+    Status usable = library_.CheckUsable(step->module, step->version);
+    return OverrideError(o, "steps." + step->name + ": " +
+                                (usable.ok() ? "unknown module " + uses : usable.message()));
+  }
   if (!declared) {
     return OverrideError(o, path + ": " + uses + " has no param '" + name +
                                 "' (params: " + NamesOf(module->params) + ")");

@@ -26,6 +26,9 @@ class Validator {
 
   Status CheckStep(const StepSpec& step) {
     if (step.is_inline()) return CheckInlineStep(step);
+    // Only steps using a conflicting or yanked module fail; the rest of the library works.
+    Status usable = library_.CheckUsable(step.module, step.version);
+    if (!usable.ok()) return Error(step.uses_mark, step, "uses", usable.message());
     const ModuleManifest* module = library_.Find(step.module, step.version);
     if (module == nullptr) {
       const std::string what =

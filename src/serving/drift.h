@@ -10,20 +10,26 @@
 #include <vector>
 
 #include "ml/feature_profile.h"
+#include "ml/preprocess.h"
 #include "ml/table.h"
 
 namespace kiln::serving {
 
-// The conventional reading of a PSI value.
+// The conventional reading of a PSI value, once there are enough live rows to read it.
 enum class DriftLevel : uint8_t {
-  kNoData = 0,    // no live rows yet
-  kStable = 1,    // PSI < 0.1
-  kModerate = 2,  // 0.1 <= PSI <= 0.25
-  kMajor = 3,     // PSI > 0.25
+  kNoData = 0,            // no live rows yet
+  kStable = 1,            // PSI < 0.1
+  kModerate = 2,          // 0.1 <= PSI <= 0.25
+  kMajor = 3,             // PSI > 0.25
+  kInsufficientData = 4,  // fewer live rows than the minimum: the PSI means nothing yet
 };
 
-// "no_data", "stable", "moderate" or "major". Never fails.
+// "no_data", "stable", "moderate", "major" or "insufficient_data". Never fails.
 const char* DriftLevelName(DriftLevel level);
+
+// The live rows below which drift has no level (a few rows fill bins unevenly, so PSI reads
+// "major" on any model): the default of `kiln server --drift-min-rows`.
+inline constexpr int64_t kDefaultDriftMinRows = 100;
 
 // The level of `psi` (kStable .. kMajor; never kNoData). Never fails.
 DriftLevel ClassifyPsi(double psi);
@@ -44,8 +50,17 @@ struct FeatureDrift {
   std::vector<double> train_fractions;
   std::vector<double> live_fractions;  // all 0 when live_rows == 0
   int64_t live_rows = 0;
-  double psi = 0;  // 0 when live_rows == 0
+  int64_t min_rows = 0;  // the minimum live rows for a level (Report's argument)
+  double psi = 0;        // 0 when live_rows == 0; not meaningful below min_rows
   DriftLevel level = DriftLevel::kNoData;
+  // Live values a one_hot or label_encode step of the package did not see in training (encoded
+  // leniently), counted by ObserveUnseen.
+  int64_t unseen_values = 0;
+
+  // Whether the PSI may be read: there are at least min_rows live rows (and one).
+  bool has_level() const {
+    return level != DriftLevel::kNoData && level != DriftLevel::kInsufficientData;
+  }
 };
 
 // Counts live feature values into the training profile's bins. Thread-safe: Observe from any
@@ -66,8 +81,15 @@ class DriftMonitor {
   // missing. Lock-free: a few relaxed atomic adds per feature into one of several stripes.
   void Observe(const ml::Table& features);
 
-  // Per profiled feature, in profile order: live counts, fractions and PSI. Thread-safe.
-  std::vector<FeatureDrift> Report() const;
+  // Counts values the package's encoders did not see in training, per profiled feature they
+  // belong to (others, e.g. cross features, are not counted). Thread-safe; one relaxed atomic
+  // add per value.
+  void ObserveUnseen(const std::vector<ml::UnseenCategory>& unseen);
+
+  // Per profiled feature, in profile order: live counts, fractions and PSI, and a level only
+  // once a feature has `min_rows` live rows (kInsufficientData below; kNoData with none).
+  // Thread-safe.
+  std::vector<FeatureDrift> Report(int64_t min_rows = kDefaultDriftMinRows) const;
 
   // Zeroes the live counts (e.g. for a new observation window). Thread-safe; rows observed
   // concurrently may land on either side.
@@ -89,6 +111,7 @@ class DriftMonitor {
   std::vector<size_t> offset_;  // first counter of feature f; offset_.back() = total counters
   std::unique_ptr<Lookup> lookup_;
   std::vector<std::unique_ptr<Stripe>> stripes_;
+  std::unique_ptr<std::atomic<int64_t>[]> unseen_;  // per feature
 };
 
 }  // namespace kiln::serving

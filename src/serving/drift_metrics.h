@@ -1,4 +1,4 @@
-// Drift as Prometheus gauges, for ServingMetrics::RenderPrometheus's extra families.
+// Drift as Prometheus families, for ServingMetrics::RenderPrometheus's extra families.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +10,26 @@
 
 namespace kiln::serving {
 
-// An empty kiln_deployment_feature_psi gauge family (help and type set). Never fails.
-MetricFamily FeaturePsiFamily();
+// The drift families of /metrics, labelled deployment, version ("" for kNoVersion or less)
+// and feature:
+//   kiln_deployment_feature_psi               gauge, only for features with a level (at least
+//                                             their deployment's minimum live rows): a PSI read
+//                                             on fewer rows would mislead
+//   kiln_deployment_feature_live_rows         gauge, every feature: the rows the PSI is over
+//   kiln_deployment_feature_unseen_values_total  counter, every feature: values its encoder
+//                                             did not see in training
+struct DriftFamilies {
+  MetricFamily psi;
+  MetricFamily live_rows;
+  MetricFamily unseen;
 
-// Appends one sample per feature of `report` that has live rows to `family`, labelled
-// deployment, version ("" for kNoVersion or less) and feature, valued the PSI. Never fails.
-void AppendFeaturePsi(std::string_view deployment, int64_t version,
-                      const std::vector<FeatureDrift>& report, MetricFamily& family);
+  // The three families, empty (help and type set). Never fails.
+  DriftFamilies();
+  // Appends the samples of one loaded version's `report`. Never fails.
+  void Append(std::string_view deployment, int64_t version,
+              const std::vector<FeatureDrift>& report);
+  // The families in /metrics order. Never fails.
+  std::vector<MetricFamily> Take() &&;
+};
 
 }  // namespace kiln::serving

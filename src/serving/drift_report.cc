@@ -27,13 +27,15 @@ std::vector<std::string> BinLabels(const ml::FeatureProfile& p) {
 
 }  // namespace
 
-std::vector<FeatureDrift> DriftMonitor::Report() const {
+std::vector<FeatureDrift> DriftMonitor::Report(int64_t min_rows) const {
   std::vector<FeatureDrift> report;
   report.reserve(profile_.size());
   for (size_t f = 0; f < profile_.size(); ++f) {
     const ml::FeatureProfile& p = profile_[f];
     FeatureDrift d;
     d.feature = p.name;
+    d.min_rows = min_rows;
+    d.unseen_values = unseen_[f].load(std::memory_order_relaxed);
     d.bins = BinLabels(p);
     d.train_fractions = p.fractions;
     d.train_fractions.push_back(p.missing_fraction);
@@ -48,7 +50,7 @@ std::vector<FeatureDrift> DriftMonitor::Report() const {
     }
     if (d.live_rows > 0) {
       d.psi = PopulationStabilityIndex(d.train_fractions, d.live_fractions);
-      d.level = ClassifyPsi(d.psi);
+      d.level = d.live_rows < min_rows ? DriftLevel::kInsufficientData : ClassifyPsi(d.psi);
     }
     report.push_back(std::move(d));
   }

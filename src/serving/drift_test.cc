@@ -146,20 +146,59 @@ TEST(DriftTest, ConcurrentObserversCountExactly) {
   EXPECT_EQ(report[1].live_fractions, (std::vector<double>{0.5, 0.25, 0.25, 0.0}));
 }
 
-TEST(DriftTest, PsiGaugeSamples) {
+TEST(DriftTest, NoLevelBelowTheMinimumRows) {
+  DriftMonitor monitor({Deciles()});
+  monitor.Observe(TableOf({Column::Float64("x", {5})}));
+  FeatureDrift d = monitor.Report().at(0);  // the default minimum, 100 rows
+  EXPECT_EQ(d.min_rows, kDefaultDriftMinRows);
+  EXPECT_EQ(d.level, DriftLevel::kInsufficientData);
+  EXPECT_FALSE(d.has_level());
+  EXPECT_STREQ(DriftLevelName(d.level), "insufficient_data");
+  EXPECT_GT(d.psi, 0.25);  // what one row reads: "major" on any model
+  EXPECT_EQ(monitor.Report(1).at(0).level, DriftLevel::kMajor);
+  std::vector<double> v;
+  for (int i = 1; i <= 99; ++i) v.push_back(i + 0.5);
+  monitor.Observe(TableOf({Column::Float64("x", v)}));
+  d = monitor.Report().at(0);
+  EXPECT_EQ(d.live_rows, 100);
+  EXPECT_EQ(d.level, DriftLevel::kStable);
+}
+
+TEST(DriftTest, UnseenValuesPerFeature) {
+  DriftMonitor monitor({Deciles(), Letters()});
+  monitor.ObserveUnseen({{"c", 0, "zz", true}, {"c", 2, "q", true}, {"c+x", 0, "a_1", true}});
+  auto report = monitor.Report();
+  EXPECT_EQ(report[0].unseen_values, 0);
+  EXPECT_EQ(report[1].unseen_values, 2);
+  monitor.Reset();
+  EXPECT_EQ(monitor.Report()[1].unseen_values, 0);
+}
+
+TEST(DriftTest, MetricFamiliesHidePsiBelowTheMinimumRows) {
   DriftMonitor monitor({Deciles(), Letters()});
   monitor.Observe(TableOf({Column::Float64("x", {5}), Column::String("c", {"a"})}));
-  MetricFamily family = FeaturePsiFamily();
-  AppendFeaturePsi("iris", 2, monitor.Report(), family);
-  ASSERT_EQ(family.samples.size(), 2u);
-  EXPECT_EQ(family.samples[1].labels[2], (std::pair<std::string, std::string>("feature", "c")));
-  EXPECT_DOUBLE_EQ(family.samples[1].value, monitor.Report()[1].psi);
+  monitor.ObserveUnseen({{"c", 0, "zz", true}});
+  DriftFamilies few;
+  few.Append("iris", 2, monitor.Report());
+  EXPECT_TRUE(few.psi.samples.empty());  // one row: no misleading PSI
+  ASSERT_EQ(few.live_rows.samples.size(), 2u);
+  EXPECT_EQ(few.live_rows.samples[0].value, 1);
+  EXPECT_EQ(few.unseen.samples[1].value, 1);
+  DriftFamilies enough;
+  enough.Append("iris", 2, monitor.Report(1));
+  ASSERT_EQ(enough.psi.samples.size(), 2u);
+  EXPECT_EQ(enough.psi.samples[1].labels[2], (std::pair<std::string, std::string>("feature", "c")));
+  EXPECT_DOUBLE_EQ(enough.psi.samples[1].value, monitor.Report(1)[1].psi);
   std::string text;
-  AppendFamily(family, text);
+  for (const MetricFamily& family : std::move(enough).Take()) AppendFamily(family, text);
   EXPECT_NE(
       text.find("# TYPE kiln_deployment_feature_psi gauge\n"
                 "kiln_deployment_feature_psi{deployment=\"iris\",version=\"2\",feature=\"x\"} "),
       std::string::npos);
+  EXPECT_NE(text.find("kiln_deployment_feature_live_rows{deployment=\"iris\",version=\"2\","
+                      "feature=\"c\"} 1\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -40,6 +40,24 @@ std::string Where(std::string_view request_id, size_t row) {
   return "request '" + std::string(request_id) + "' labels[" + std::to_string(row) + "]";
 }
 
+// A classifier's label must be one of its classes, which the logged row's "probabilities"
+// names: a label it cannot predict is a mistake (a typo, another encoding), not a wrong answer.
+// Rows logged without probabilities are not checked.
+Status CheckClass(std::string_view request_id, size_t row, const json& output,
+                  const std::string& label) {
+  auto probabilities = output.find("probabilities");
+  if (probabilities == output.end() || !probabilities->is_object() || probabilities->empty() ||
+      probabilities->contains(label)) {
+    return Status::Ok();
+  }
+  std::string classes;
+  for (auto it = probabilities->begin(); it != probabilities->end(); ++it) {
+    classes += (classes.empty() ? "" : ", ") + it.key();
+  }
+  return InvalidArgument(Where(request_id, row) + ": '" + label +
+                         "' is not a class of the model (classes: " + classes + ")");
+}
+
 // Scores one row into `score`; the first row fixes whether the model is a regressor.
 Status ScoreRow(std::string_view request_id, size_t row, const json& output, const json& label,
                 FeedbackScore& score) {
@@ -66,6 +84,7 @@ Status ScoreRow(std::string_view request_id, size_t row, const json& output, con
       return InvalidArgument(Where(request_id, row) + ": expected a class label (string, " +
                              "number or boolean), got " + label.type_name());
     }
+    KILN_RETURN_IF_ERROR(CheckClass(request_id, row, output, text));
     std::string predicted_text;
     LabelText(*predicted, predicted_text);
     if (text == predicted_text) ++score.correct;

@@ -22,10 +22,11 @@ struct FeedbackScore {
 // Scores `labels_json` (one JSON value per row as an array; a single non-array value allowed
 // when the request has one row) against `outputs_json` (the logged outputs: an array of
 // objects with "predicted"). A string prediction makes a classifier: labels may be strings,
-// numbers or booleans and compare as text (1 and 1.0 read as "1"). A number prediction makes
-// a regressor: labels must be numbers. Errors: kInvalidArgument naming `request_id` and the
-// label index (labels not JSON, wrong count, wrong kind); kFailedPrecondition if a logged row
-// has no usable "predicted". Thread-safe (pure).
+// numbers or booleans and compare as text (1 and 1.0 read as "1"), and must be one of the
+// classes the logged row's "probabilities" names. A number prediction makes a regressor: labels
+// must be numbers. Errors: kInvalidArgument naming `request_id` and the label index (labels not
+// JSON, wrong count, wrong kind, a label that is not a class, naming it and the classes);
+// kFailedPrecondition if a logged row has no usable "predicted". Thread-safe (pure).
 Result<FeedbackScore> ScoreFeedback(std::string_view request_id, std::string_view outputs_json,
                                     std::string_view labels_json);
 

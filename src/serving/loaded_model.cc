@@ -1,14 +1,15 @@
 #include "serving/loaded_model.h"
 
+#include <spdlog/spdlog.h>
+
 #include "artifacts/blob_tree.h"
 #include "common/ids.h"
 #include "ml/feature_profile.h"
 #include "ml/table.h"
+#include "registry/package_source.h"
 
 namespace kiln::serving {
 namespace {
-
-constexpr const char* kPackageSource = "kiln-package:";
 
 ml::Column SyntheticColumn(const std::string& name, const std::string& type) {
   if (type == "int64") return ml::Column::Int64(name, {0});
@@ -42,6 +43,28 @@ Result<std::shared_ptr<const LoadedModel>> LoadFrom(const std::string& name, int
   return std::shared_ptr<const LoadedModel>(std::move(out));
 }
 
+// A client sees why a package cannot be read, never where the server keeps it.
+Status PackageError(const std::string& id, const std::string& digest, const Status& status) {
+  const std::string what = id + ": package " + digest;
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return InvalidArgument(what + " is not stored (" + status.message() + ")");
+    case StatusCode::kInvalidArgument:
+      return InvalidArgument(what + " cannot be used: " + status.message());
+    default:
+      spdlog::error("{}: cannot materialize: {}", what, status.message());
+      return Internal(what + " cannot be materialized (see the server log)");
+  }
+}
+
+// `message` with the materialized folder's path replaced by "<package>".
+std::string WithoutFolder(std::string message, const std::string& dir) {
+  for (size_t at = message.find(dir); at != std::string::npos; at = message.find(dir, at)) {
+    message.replace(at, dir.size(), "<package>");
+  }
+  return message;
+}
+
 }  // namespace
 
 Result<int64_t> ModelLoader::Resolve(const ModelRef& ref) {
@@ -57,17 +80,17 @@ Result<std::shared_ptr<const LoadedModel>> ModelLoader::Load(const std::string& 
                                                              int64_t version) {
   KILN_ASSIGN_OR_RETURN(registry::ModelVersion v,
                         registry_.GetModelVersion(name, std::to_string(version)));
-  if (v.source.rfind(kPackageSource, 0) != 0) {
-    return InvalidArgument(name + "/" + v.version + " is not a Kiln model package (source '" +
-                           v.source + "')");
+  const std::string id = name + "/" + v.version;
+  // Checked before any filesystem access: only a digest of Kiln's own blob store is loadable.
+  Result<std::string> digest = registry::PackageDigest(v.source);
+  if (!digest.ok()) return InvalidArgument(id + ": " + digest.status().message());
+  Result<std::string> dir = artifacts::MaterializeTree(artifacts_, *digest, cache_root_);
+  if (!dir.ok()) return PackageError(id, *digest, dir.status());
+  Result<std::shared_ptr<const LoadedModel>> loaded = LoadFrom(name, version, *digest, *dir);
+  if (!loaded.ok()) {
+    return Status(loaded.status().code(), WithoutFolder(loaded.status().message(), *dir));
   }
-  const std::string digest = v.source.substr(std::string(kPackageSource).size());
-  Result<std::string> dir = artifacts::MaterializeTree(artifacts_, digest, cache_root_);
-  if (!dir.ok()) {
-    return InvalidArgument(name + "/" + v.version + ": package " + digest +
-                           " cannot be read: " + dir.status().message());
-  }
-  return LoadFrom(name, version, digest, *dir);
+  return loaded;
 }
 
 Result<std::shared_ptr<const LoadedModel>> ModelLoader::LoadFolder(const std::string& name,

@@ -41,8 +41,12 @@ class ModelLoader {
   // The version `ref` names now. Errors: kNotFound naming the model, alias or version.
   Result<int64_t> Resolve(const ModelRef& ref);
 
-  // Loads and warms version `version` of `name`. Errors: kNotFound (no such version),
-  // kInvalidArgument (its source is not a Kiln package, or the package is broken), kInternal.
+  // Loads and warms version `version` of `name`. Its source must be kiln-package:<digest>
+  // (registry/package_source.h), checked before any filesystem access; the package is
+  // materialized from the blob store (artifacts::MaterializeTree). A python package runs its
+  // pickle's code. Errors: kNotFound (no such version), kInvalidArgument (a source that is not
+  // a package digest, a package not stored, unsafe or broken), kInternal (logged; the message
+  // names no server path).
   Result<std::shared_ptr<const LoadedModel>> Load(const std::string& name, int64_t version);
 
   // Loads and warms the package folder `dir` directly (`kiln serve`), as `version` of `name`.

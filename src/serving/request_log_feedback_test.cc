@@ -62,6 +62,18 @@ TEST_F(FeedbackTest, WrongCountOrKindOrJsonIsInvalidArgument) {
   EXPECT_TRUE(log_->Quality("a").empty());
 }
 
+TEST_F(FeedbackTest, ALabelOutsideTheClassesIsInvalidArgument) {
+  LoggedRequest r = Logged(ClassifierRequest("a", 1, "1"));
+  Status s = log_->AddFeedback("a", r.request_id, "\"yes\"");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "request '" + r.request_id +
+                             "' labels[0]: 'yes' is not a class of the model (classes: 0, 1, "
+                             "setosa, versicolor, virginica)");
+  EXPECT_TRUE(log_->Quality("a").empty());  // not counted as a wrong answer
+  EXPECT_TRUE(log_->AddFeedback("a", r.request_id, "0").ok());
+  EXPECT_EQ(log_->Quality("a")[0].correct, 0);
+}
+
 TEST_F(FeedbackTest, ClassifierQualityPerVersion) {
   std::vector<LoggedRequest> v1, v2;
   for (int i = 0; i < 4; ++i) v1.push_back(Logged(ClassifierRequest("a", i, "setosa", 1)));

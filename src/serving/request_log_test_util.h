@@ -23,7 +23,8 @@ class TempDirTest : public ::testing::Test {
   std::string dir_;
 };
 
-// A one-row classifier request predicting `label`.
+// A one-row classifier request predicting `label`, with probabilities for it and the classes
+// setosa, versicolor, virginica, 0 and 1 (the model's classes, which feedback must name).
 inline LoggedRequest ClassifierRequest(const std::string& deployment, int64_t time_ms,
                                        const std::string& label, int64_t version = 1) {
   LoggedRequest r;
@@ -33,7 +34,11 @@ inline LoggedRequest ClassifierRequest(const std::string& deployment, int64_t ti
   r.model = "iris";
   r.version = version;
   r.inputs_json = R"([{"sepal_length":5.1,"sepal_width":3.5,"petal_length":1.4}])";
-  r.outputs_json = R"([{"predicted":")" + label + R"(","probabilities":{")" + label + R"(":0.9}}])";
+  std::string probabilities = "\"" + label + "\":0.9";
+  for (const char* other : {"setosa", "versicolor", "virginica", "0", "1"}) {
+    if (label != other) probabilities += std::string(",\"") + other + "\":0.02";
+  }
+  r.outputs_json = R"([{"predicted":")" + label + R"(","probabilities":{)" + probabilities + "}}]";
   r.latency_ms = 0.25;
   return r;
 }

@@ -114,8 +114,8 @@ class FastColumn {
 // Reads {"rows": [...]} into one FastColumn per signature column.
 class RowsReader {
  public:
-  RowsReader(std::string_view body, const Signature& signature)
-      : in_(body), body_size_(body.size()), signature_(signature) {
+  RowsReader(std::string_view body, const Signature& signature, ExtraFields& extra)
+      : in_(body), body_size_(body.size()), signature_(signature), extra_(extra) {
     columns_.reserve(signature.size());
     for (const auto& [name, type] : signature) columns_.emplace_back(KindOf(type));
   }
@@ -142,21 +142,32 @@ class RowsReader {
     return in_.Consume(']');
   }
 
-  // One object holding each signature column exactly once: a key seen twice finds its column
-  // already one value longer than `row`.
+  // One object holding each signature column exactly once (a key seen twice finds its column
+  // already one value longer than `row`), and any other fields with scalar values.
   bool Row(size_t row) {
-    if (!in_.Consume('{')) return false;
+    if (!in_.Consume('{') || in_.Peek() == '}') return false;
     size_t next = 0;  // keys usually come in signature order: try that column first
-    for (size_t k = 0; k < columns_.size(); ++k) {
+    size_t found = 0;
+    do {
       std::string_view key;
-      if ((k > 0 && !in_.Consume(',')) || !in_.String(key) || !in_.Consume(':')) return false;
+      if (!in_.String(key) || !in_.Consume(':')) return false;
       const size_t c = Find(key, next);
-      if (c == columns_.size() || columns_[c].size() != row || !columns_[c].Read(in_)) {
-        return false;
+      if (c == columns_.size()) {
+        if (!SkipExtra(key)) return false;
+        continue;
       }
+      if (columns_[c].size() != row || !columns_[c].Read(in_)) return false;
+      ++found;
       next = c + 1;
-    }
-    return in_.Consume('}');
+    } while (in_.Consume(','));
+    return found == columns_.size() && in_.Consume('}');
+  }
+
+  // A field that is not a model input: skipped (noted once) unless refused.
+  bool SkipExtra(std::string_view key) {
+    if (extra_.refuse || !in_.SkipScalar()) return false;
+    extra_.Ignore(key);
+    return true;
   }
 
   size_t Find(std::string_view key, size_t hint) const {
@@ -186,15 +197,16 @@ class RowsReader {
   FastJsonScanner in_;
   size_t body_size_;
   const Signature& signature_;
+  ExtraFields& extra_;
   std::vector<FastColumn> columns_;
 };
 
 }  // namespace
 
-std::optional<ml::Table> FastTableFromNativeRows(std::string_view body,
-                                                 const Signature& signature) {
+std::optional<ml::Table> FastTableFromNativeRows(std::string_view body, const Signature& signature,
+                                                 ExtraFields& extra) {
   if (signature.empty()) return std::nullopt;
-  return RowsReader(body, signature).Read();
+  return RowsReader(body, signature, extra).Read();
 }
 
 }  // namespace kiln::serving

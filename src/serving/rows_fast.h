@@ -13,11 +13,14 @@
 namespace kiln::serving {
 
 // `body` as a table when it is exactly {"rows": [...]} with 1..kMaxBatchRows row objects, each
-// holding every signature column once (any order) and nothing else; values are null, numbers,
-// true/false or strings without escapes and bytes >= 0x80, of the column's type. The table then
-// equals TableFromRecords(json::parse(body)["rows"], signature, "rows") bit for bit. Any other
-// input (including every invalid one) gives std::nullopt, never an error: parse it the slow way.
-// Thread-safe; `body` is only read during the call.
-std::optional<ml::Table> FastTableFromNativeRows(std::string_view body, const Signature& signature);
+// holding every signature column once (any order) and, unless `extra.refuse`, other fields
+// whose values are scalars (skipped; their names go to `extra`, once each); values are null,
+// numbers, true/false or strings without escapes and bytes >= 0x80, of the column's type. The
+// table then equals TableFromRecords(json::parse(body)["rows"], signature, "rows", extra) bit
+// for bit. Any other input (including every invalid one) gives std::nullopt, never an error:
+// parse it the slow way (after clearing `extra.ignored`). Thread-safe; `body` is only read
+// during the call.
+std::optional<ml::Table> FastTableFromNativeRows(std::string_view body, const Signature& signature,
+                                                 ExtraFields& extra);
 
 }  // namespace kiln::serving

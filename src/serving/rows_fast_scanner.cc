@@ -70,4 +70,23 @@ bool FastJsonScanner::Number(FastNumber& out) {
   return ec == std::errc() && end == last && std::isfinite(out.real);
 }
 
+bool FastJsonScanner::SkipScalar() {
+  switch (Peek()) {
+    case '"': {
+      std::string_view ignored;
+      return String(ignored);
+    }
+    case 't':
+      return Literal("true");
+    case 'f':
+      return Literal("false");
+    case 'n':
+      return Literal("null");
+    default: {
+      FastNumber ignored;
+      return Number(ignored);
+    }
+  }
+}
+
 }  // namespace kiln::serving

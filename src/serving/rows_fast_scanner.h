@@ -51,6 +51,8 @@ class FastJsonScanner {
   // A number in strict JSON grammar (see FastNumber); false also for int64 overflow, double
   // overflow or underflow.
   bool Number(FastNumber& out);
+  // Any one value of the forms above (a string, a number, true, false or null), discarded.
+  bool SkipScalar();
 
  private:
   static bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

@@ -55,24 +55,41 @@ const Signature kMixed = {{"x", "float64"}, {"n", "int64"}, {"b", "bool"}, {"s",
 }
 
 // The slow path as the native route runs it: nlohmann's DOM, then TableFromRecords.
-Result<ml::Table> Slow(const std::string& body, const Signature& signature) {
+Result<ml::Table> Slow(const std::string& body, const Signature& signature, ExtraFields& extra) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("rows")) {
     return InvalidArgument("not a rows body");
   }
-  return TableFromRecords(doc["rows"], signature, "rows");
+  return TableFromRecords(doc["rows"], signature, "rows", extra);
 }
 
-// The property: the fast path declines, or agrees exactly with the slow path. Returns whether
-// the fast path accepted.
-bool CheckEquivalent(const std::string& body, const Signature& signature) {
-  std::optional<ml::Table> fast = FastTableFromNativeRows(body, signature);
+// The fast path with extra fields ignored (the default) or refused.
+std::optional<ml::Table> Fast(std::string_view body, const Signature& signature,
+                              bool refuse = false) {
+  ExtraFields extra{refuse, {}};
+  return FastTableFromNativeRows(body, signature, extra);
+}
+
+// The property: the fast path declines, or agrees exactly with the slow path (the table and the
+// ignored field names). Returns whether the fast path accepted.
+bool CheckEquivalent(const std::string& body, const Signature& signature, bool refuse = false) {
+  ExtraFields fast_extra{refuse, {}};
+  std::optional<ml::Table> fast = FastTableFromNativeRows(body, signature, fast_extra);
   if (!fast) return false;
-  Result<ml::Table> slow = Slow(body, signature);
+  ExtraFields slow_extra{refuse, {}};
+  Result<ml::Table> slow = Slow(body, signature, slow_extra);
   EXPECT_TRUE(slow.ok()) << "fast accepted what the slow path refuses: " << body << " ("
                          << slow.status().message() << ")";
   if (slow.ok()) {
     EXPECT_TRUE(SameTable(*fast, *slow)) << body;
+    // The same names (nlohmann orders an object's keys; the fast path meets them in the body's
+    // order), as many of them when there are more than the list holds.
+    std::vector<std::string> a = fast_extra.ignored, b = slow_extra.ignored;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (!fast_extra.unlisted && !slow_extra.unlisted) EXPECT_EQ(a, b) << body;
+    EXPECT_EQ(a.size(), b.size()) << body;
+    EXPECT_EQ(fast_extra.unlisted, slow_extra.unlisted) << body;
   }
   return true;
 }
@@ -107,8 +124,9 @@ TEST(FastRowsTest, DeclinesUnusualForms) {
       "{\"rows\":[{\"x\":1,\"n\":2,\"b\":true,\"s\":\"a\tb\"}]}",         // control byte
       R"({"rows":[{"x":1,"n":2,"b":true,"s":"a","s":"b"}]})",             // duplicate key
       R"({"rows":[{"x":1,"n":2,"b":true}]})",                             // missing key
-      R"({"rows":[{"x":1,"n":2,"b":true,"s":"a","t":1}]})",               // unknown key
-      R"({"rows":[{"x":1,"n":2,"b":true,"t":"a"}]})",                     // unknown key
+      R"({"rows":[{"x":1,"n":2,"b":true,"t":"a"}]})",                     // unknown, missing
+      R"({"rows":[{"x":1,"n":2,"b":true,"s":"a","t":[1]}]})",             // nested extra
+      R"({"rows":[{"x":1,"n":2,"b":true,"s":"a","t":"\n"}]})",            // escaped extra
       R"({"rows":[{"x":+1,"n":2,"b":true,"s":"a"}]})",                    // leading +
       R"({"rows":[{"x":01,"n":2,"b":true,"s":"a"}]})",                    // leading zero
       R"({"rows":[{"x":.5,"n":2,"b":true,"s":"a"}]})",                    // no integer part
@@ -148,14 +166,47 @@ TEST(FastRowsTest, DeclinesUnusualForms) {
       "",
   };
   for (const std::string& body : bodies) {
-    EXPECT_FALSE(FastTableFromNativeRows(body, kMixed).has_value()) << body;
+    EXPECT_FALSE(Fast(body, kMixed).has_value()) << body;
   }
 }
 
+TEST(FastRowsTest, SkipsExtraScalarFieldsUnlessRefused) {
+  const std::vector<std::string> bodies = {
+      R"({"rows":[{"id":7,"x":1,"n":2,"b":true,"s":"a"}]})",
+      R"({"rows":[{"x":1,"n":2,"b":true,"s":"a","id":"r-1","note":null}]})",
+      R"({"rows":[{"x":1,"id":1.5e3,"n":2,"b":true,"s":"a"},{"x":2,"n":3,"b":false,"s":"b"}]})",
+      R"({"rows":[{"x":1,"n":2,"b":true,"s":"a","t":true},{"t":false,"x":1,"n":2,"b":true,"s":"a"}]})",
+  };
+  for (const std::string& body : bodies) {
+    EXPECT_TRUE(CheckEquivalent(body, kMixed)) << body;
+    EXPECT_FALSE(Fast(body, kMixed, /*refuse=*/true).has_value()) << body;
+  }
+  ExtraFields extra;
+  ASSERT_TRUE(FastTableFromNativeRows(bodies[1], kMixed, extra).has_value());
+  EXPECT_EQ(extra.ignored, (std::vector<std::string>{"id", "note"}));
+  ExtraFields none;
+  ASSERT_TRUE(FastTableFromNativeRows(R"({"rows":[{"x":1,"n":2,"b":true,"s":"a"}]})", kMixed, none)
+                  .has_value());
+  EXPECT_TRUE(none.ignored.empty());
+  EXPECT_EQ(none.ignored.capacity(), 0u);  // the common case allocates nothing for extras
+}
+
+TEST(FastRowsTest, ListsAtMostTheFirstIgnoredNames) {
+  std::string body = R"({"rows":[{"x":1,"n":2,"b":true,"s":"a")";
+  for (int i = 0; i < 200; ++i) body += ",\"e" + std::to_string(i) + "\":" + std::to_string(i);
+  body += "}]}";
+  EXPECT_TRUE(CheckEquivalent(body, kMixed));
+  ExtraFields extra;
+  ASSERT_TRUE(FastTableFromNativeRows(body, kMixed, extra).has_value());
+  ASSERT_EQ(extra.ignored.size(), kMaxIgnoredNames);
+  EXPECT_EQ(extra.ignored.front(), "e0");
+  EXPECT_TRUE(extra.unlisted);
+}
+
 TEST(FastRowsTest, DeclinesSignaturesItCannotMatch) {
-  EXPECT_FALSE(FastTableFromNativeRows(R"({"rows":[{}]})", {}).has_value());
+  EXPECT_FALSE(Fast(R"({"rows":[{}]})", {}).has_value());
   const Signature twice = {{"x", "float64"}, {"x", "float64"}};
-  EXPECT_FALSE(FastTableFromNativeRows(R"({"rows":[{"x":1,"x":2}]})", twice).has_value());
+  EXPECT_FALSE(Fast(R"({"rows":[{"x":1,"x":2}]})", twice).has_value());
 }
 
 // {"rows": [{"x": 1}, ...]} with `rows` rows.
@@ -168,7 +219,7 @@ std::string OnesBody(size_t rows) {
 TEST(FastRowsTest, TakesBatchesUpToTheLimit) {
   const Signature one = {{"x", "float64"}};
   EXPECT_TRUE(CheckEquivalent(OnesBody(kMaxBatchRows), one));
-  EXPECT_FALSE(FastTableFromNativeRows(OnesBody(kMaxBatchRows + 1), one).has_value());
+  EXPECT_FALSE(Fast(OnesBody(kMaxBatchRows + 1), one).has_value());
 }
 
 // Random bodies of valid rows, written in many legal ways.

@@ -107,17 +107,30 @@ std::string Expected(const Signature& signature) {
   return out;
 }
 
-// The signature positions of `columns`, each named exactly once.
+// Where a listed column's values go: its signature position, or kIgnored for a column that is
+// not a model input.
+constexpr size_t kIgnored = static_cast<size_t>(-1);
+
+Status UnknownFeature(const std::string& name, const Signature& signature) {
+  return InvalidArgument("unknown feature '" + name + "' (the model takes " + Expected(signature) +
+                         ")");
+}
+
+// The signature positions of `columns`, each input named exactly once.
 Result<std::vector<size_t>> Positions(const std::vector<std::string>& columns,
-                                      const Signature& signature, const std::string& field) {
+                                      const Signature& signature, const std::string& field,
+                                      ExtraFields& extra) {
   const auto index = IndexOf(signature);
   std::vector<size_t> out;
   std::vector<bool> seen(signature.size(), false);
   for (const std::string& name : columns) {
     auto it = index.find(name);
     if (it == index.end()) {
-      return InvalidArgument(field + ": unknown feature '" + name + "' (the model takes " +
-                             Expected(signature) + ")");
+      if (extra.refuse)
+        return InvalidArgument(field + ": " + UnknownFeature(name, signature).message());
+      extra.Ignore(name);
+      out.push_back(kIgnored);
+      continue;
     }
     if (seen[it->second]) return InvalidArgument(field + ": feature '" + name + "' given twice");
     seen[it->second] = true;
@@ -131,8 +144,19 @@ Result<std::vector<size_t>> Positions(const std::vector<std::string>& columns,
 
 }  // namespace
 
+void ExtraFields::Ignore(std::string_view name) {
+  for (const std::string& known : ignored) {
+    if (known == name) return;
+  }
+  if (ignored.size() == kMaxIgnoredNames) {
+    unlisted = true;
+    return;
+  }
+  ignored.emplace_back(name);
+}
+
 Result<ml::Table> TableFromRecords(const json& records, const Signature& signature,
-                                   const std::string& field) {
+                                   const std::string& field, ExtraFields& extra) {
   if (!records.is_array()) return InvalidArgument("'" + field + "' must be a list of row objects");
   KILN_RETURN_IF_ERROR(CheckSize(records.size(), field));
   const auto index = IndexOf(signature);
@@ -145,9 +169,9 @@ Result<ml::Table> TableFromRecords(const json& records, const Signature& signatu
     for (auto it = row.begin(); it != row.end(); ++it) {
       auto at = index.find(it.key());
       if (at == index.end()) {
-        return AtRow(field, r,
-                     InvalidArgument("unknown feature '" + it.key() + "' (the model takes " +
-                                     Expected(signature) + ")"));
+        if (extra.refuse) return AtRow(field, r, UnknownFeature(it.key(), signature));
+        extra.Ignore(it.key());
+        continue;
       }
       cells[at->second] = &it.value();
     }
@@ -163,12 +187,13 @@ Result<ml::Table> TableFromRecords(const json& records, const Signature& signatu
 }
 
 Result<ml::Table> TableFromSplit(const std::vector<std::string>& columns, const json& data,
-                                 const Signature& signature, const std::string& field) {
+                                 const Signature& signature, const std::string& field,
+                                 ExtraFields& extra) {
   std::vector<size_t> positions;
   if (columns.empty()) {
     for (size_t i = 0; i < signature.size(); ++i) positions.push_back(i);
   } else {
-    KILN_ASSIGN_OR_RETURN(positions, Positions(columns, signature, field));
+    KILN_ASSIGN_OR_RETURN(positions, Positions(columns, signature, field, extra));
   }
   if (!data.is_array()) return InvalidArgument("'" + field + "' must be a list of value lists");
   KILN_RETURN_IF_ERROR(CheckSize(data.size(), field));
@@ -181,6 +206,7 @@ Result<ml::Table> TableFromSplit(const std::vector<std::string>& columns, const 
           InvalidArgument("expected a list of " + std::to_string(positions.size()) + " values"));
     }
     for (size_t i = 0; i < positions.size(); ++i) {
+      if (positions[i] == kIgnored) continue;
       Status added = fills[positions[i]].Add(row[i]);
       if (!added.ok()) return AtRow(field, r, added);
     }
@@ -189,10 +215,11 @@ Result<ml::Table> TableFromSplit(const std::vector<std::string>& columns, const 
 }
 
 Result<ml::Table> TableFromColumns(const std::vector<std::pair<std::string, const json*>>& columns,
-                                   const Signature& signature, const std::string& field) {
+                                   const Signature& signature, const std::string& field,
+                                   ExtraFields& extra) {
   std::vector<std::string> names;
   for (const auto& [name, values] : columns) names.push_back(name);
-  KILN_ASSIGN_OR_RETURN(std::vector<size_t> positions, Positions(names, signature, field));
+  KILN_ASSIGN_OR_RETURN(std::vector<size_t> positions, Positions(names, signature, field, extra));
   const size_t rows =
       columns.empty() || !columns[0].second->is_array() ? 0 : columns[0].second->size();
   KILN_RETURN_IF_ERROR(CheckSize(rows, field));
@@ -203,6 +230,7 @@ Result<ml::Table> TableFromColumns(const std::vector<std::pair<std::string, cons
       return InvalidArgument(field + ": feature '" + columns[i].first + "' must be a list of " +
                              std::to_string(rows) + " values, like the first");
     }
+    if (positions[i] == kIgnored) continue;
     for (size_t r = 0; r < rows; ++r) {
       Status added = fills[positions[i]].Add(values[r]);
       if (!added.ok()) return AtRow(field, r, added);

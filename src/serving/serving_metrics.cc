@@ -61,6 +61,11 @@ void ServingSeries::Observe(int code, double latency_seconds, int64_t rows,
   }
 }
 
+void ServingSeries::CountInputIssues(int64_t ignored_fields, int64_t unseen_values) {
+  if (ignored_fields != 0) ignored_fields_.fetch_add(ignored_fields, std::memory_order_relaxed);
+  if (unseen_values != 0) unseen_values_.fetch_add(unseen_values, std::memory_order_relaxed);
+}
+
 void ServingSeries::CountCode(Stripe& stripe, int code) {
   for (auto& slot : stripe.codes) {
     int seen = slot.code.load(std::memory_order_relaxed);
@@ -113,6 +118,8 @@ ServingSeries::Snapshot ServingSeries::Read() const {
     for (size_t c = 0; c <= kMaxClassLabels; ++c) class_counts[c] += s.classes[c].load();
   }
   snap.latency_sum_seconds = static_cast<double>(sum_nanos) / 1e9;
+  snap.ignored_fields = ignored_fields_.load(std::memory_order_relaxed);
+  snap.unseen_values = unseen_values_.load(std::memory_order_relaxed);
   for (size_t c = 0; c < classes; ++c)
     snap.predictions_by_class[class_labels_[c]] += class_counts[c];
   if (class_counts[kMaxClassLabels] > 0) {

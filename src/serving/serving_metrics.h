@@ -58,6 +58,11 @@ class ServingSeries {
   void Observe(int code, double latency_seconds, int64_t rows,
                std::span<const ClassCount> predictions = {});
 
+  // Counts what a request sent that the model could not take as it was: `ignored_fields` fields
+  // that are not model inputs (each name once per request) and `unseen_values` categories not
+  // seen in training. Called only when one is non-zero (two relaxed atomic adds).
+  void CountInputIssues(int64_t ignored_fields, int64_t unseen_values);
+
   // A consistent-enough copy of the counters: each is read once, so the histogram's buckets
   // and count always agree; other counters may lag by in-flight requests.
   struct Snapshot {
@@ -66,6 +71,8 @@ class ServingSeries {
     double latency_sum_seconds = 0;
     int64_t rows = 0;
     std::map<std::string, int64_t> predictions_by_class;
+    int64_t ignored_fields = 0;
+    int64_t unseen_values = 0;
   };
   Snapshot Read() const;
 
@@ -82,8 +89,10 @@ class ServingSeries {
   // kMaxClassLabels labels; [0, num_classes_) are published and never change.
   std::unique_ptr<std::string[]> class_labels_;
   std::atomic<size_t> num_classes_{0};
-  mutable std::mutex mu_;                  // registers class labels; guards overflow_codes_
-  std::map<int, int64_t> overflow_codes_;  // codes beyond a stripe's slots
+  mutable std::mutex mu_;                   // registers class labels; guards overflow_codes_
+  std::map<int, int64_t> overflow_codes_;   // codes beyond a stripe's slots
+  std::atomic<int64_t> ignored_fields_{0};  // rare: not striped
+  std::atomic<int64_t> unseen_values_{0};
 };
 
 // All series of a server, by deployment and version. Thread-safe.
@@ -108,8 +117,9 @@ class ServingMetrics {
   // All series in Prometheus text format 0.0.4, sorted by deployment and version:
   // kiln_serving_requests_total{deployment,version,code}, kiln_serving_errors_total
   // {deployment,version} (codes >= 400), kiln_serving_request_duration_seconds (histogram),
-  // kiln_serving_rows_total and kiln_serving_predictions_total{deployment,version,class};
-  // then the `extra` families as given. Thread-safe; never fails.
+  // kiln_serving_rows_total and kiln_serving_predictions_total{deployment,version,class},
+  // kiln_serving_ignored_fields_total and kiln_serving_unseen_categories_total
+  // {deployment,version}; then the `extra` families as given. Thread-safe; never fails.
   std::string RenderPrometheus(const std::vector<MetricFamily>& extra = {}) const;
 
  private:

@@ -78,6 +78,24 @@ void AppendRowsAndClasses(const std::vector<SeriesView>& views, std::string& out
   }
 }
 
+void AppendInputIssues(const std::vector<SeriesView>& views, std::string& out) {
+  AppendHeader("kiln_serving_ignored_fields_total", "counter",
+               "Request fields that are not model inputs, ignored (each name once per request).",
+               out);
+  for (const auto& v : views) {
+    AppendSample("kiln_serving_ignored_fields_total", v.labels,
+                 static_cast<double>(v.snap.ignored_fields), out);
+  }
+  AppendHeader("kiln_serving_unseen_categories_total", "counter",
+               "Request values not seen in training by a one_hot or label_encode step, encoded "
+               "as all zeros or missing.",
+               out);
+  for (const auto& v : views) {
+    AppendSample("kiln_serving_unseen_categories_total", v.labels,
+                 static_cast<double>(v.snap.unseen_values), out);
+  }
+}
+
 }  // namespace
 
 std::string ServingMetrics::RenderPrometheus(const std::vector<MetricFamily>& extra) const {
@@ -93,6 +111,7 @@ std::string ServingMetrics::RenderPrometheus(const std::vector<MetricFamily>& ex
   AppendCounters(views, out);
   AppendHistogram(views, out);
   AppendRowsAndClasses(views, out);
+  AppendInputIssues(views, out);
   for (const auto& family : extra) AppendFamily(family, out);
   return out;
 }

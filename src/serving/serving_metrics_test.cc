@@ -88,7 +88,19 @@ TEST(ServingMetricsTest, ExactTextForOneRequest) {
               l +
               ",class=\"setosa\"} 1\n"
               "kiln_serving_predictions_total{" +
-              l + ",class=\"virginica\"} 1\n";
+              l +
+              ",class=\"virginica\"} 1\n"
+              "# HELP kiln_serving_ignored_fields_total Request fields that are not model "
+              "inputs, ignored (each name once per request).\n"
+              "# TYPE kiln_serving_ignored_fields_total counter\n"
+              "kiln_serving_ignored_fields_total{" +
+              l +
+              "} 0\n"
+              "# HELP kiln_serving_unseen_categories_total Request values not seen in training "
+              "by a one_hot or label_encode step, encoded as all zeros or missing.\n"
+              "# TYPE kiln_serving_unseen_categories_total counter\n"
+              "kiln_serving_unseen_categories_total{" +
+              l + "} 0\n";
   EXPECT_EQ(m.RenderPrometheus(), expected);
 }
 
@@ -120,6 +132,16 @@ TEST(ServingMetricsTest, ParsesBackConsistently) {
   EXPECT_EQ(s.at(R"(kiln_serving_rows_total{deployment="d",version="1"})"), 6);
   EXPECT_EQ(s.at(R"(kiln_serving_predictions_total{deployment="d",version="1",class="a"})"), 3);
   EXPECT_EQ(s.at(R"(kiln_serving_predictions_total{deployment="d",version="1",class="b"})"), 3);
+}
+
+TEST(ServingMetricsTest, CountsIgnoredFieldsAndUnseenCategories) {
+  ServingMetrics m;
+  m.Observe("d", 1, 200, 0.001, 3);
+  m.Series("d", 1).CountInputIssues(2, 0);
+  m.Series("d", 1).CountInputIssues(1, 5);
+  const auto s = ParseSamples(m.RenderPrometheus());
+  EXPECT_EQ(s.at(R"(kiln_serving_ignored_fields_total{deployment="d",version="1"})"), 3);
+  EXPECT_EQ(s.at(R"(kiln_serving_unseen_categories_total{deployment="d",version="1"})"), 5);
 }
 
 TEST(ServingMetricsTest, LabelValuesAreEscaped) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,6 +18,11 @@ namespace kiln::store {
 
 // One SQL value. NULL is std::monostate.
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+// The value, or NULL when absent. Out of line: built inline in a conditional, the variant
+// trips GCC 12's -Wmaybe-uninitialized on its string member.
+Value NullableInt(std::optional<int64_t> value);
+Value NullableReal(std::optional<double> value);
 
 // One result row; columns by position, in SELECT order.
 class Row {

@@ -135,6 +135,19 @@ const std::vector<Migration>& AllMigrations() {
            "pipeline_runs r WHERE r.run_id = (SELECT q.run_id FROM pipeline_runs q WHERE "
            "q.pipeline_name = r.pipeline_name ORDER BY q.created_ms DESC, q.run_id DESC LIMIT 1)",
        }},
+      {6,
+       {
+           // Yanked published modules: the row stays (the version is never reused), NULL when
+           // the version is live.
+           "ALTER TABLE modules ADD COLUMN yanked_ms BIGINT",
+       }},
+      {7,
+       {
+           // Per deployment: refuse extra fields and unseen categories (1) or ignore / encode
+           // them with a warning (0); live rows before drift has a level (0 = server default).
+           "ALTER TABLE deployments ADD COLUMN strict_inputs INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE deployments ADD COLUMN drift_min_rows BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

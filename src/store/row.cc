@@ -4,6 +4,10 @@
 
 namespace kiln::store {
 
+Value NullableInt(std::optional<int64_t> value) { return value ? Value(*value) : Value(); }
+
+Value NullableReal(std::optional<double> value) { return value ? Value(*value) : Value(); }
+
 int64_t Row::Int(size_t i) const {
   const Value& v = values_.at(i);
   if (auto* p = std::get_if<int64_t>(&v)) return *p;

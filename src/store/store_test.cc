@@ -65,10 +65,13 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, PipelinesMigrationKeepsTheNewestRunOfEachPipeline) {
-  // Back to before migration 5, with runs of two pipelines (two at the same millisecond).
+  // Back to before migrations 5 to 7, with runs of two pipelines (two at the same millisecond).
   ASSERT_TRUE(Write("DROP INDEX pipeline_runs_by_pipeline").ok());
   ASSERT_TRUE(Write("DROP TABLE pipelines").ok());
-  ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version = 5").ok());
+  ASSERT_TRUE(Write("ALTER TABLE modules DROP COLUMN yanked_ms").ok());          // migration 6
+  ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN strict_inputs").ok());  // migration 7
+  ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN drift_min_rows").ok());
+  ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 5").ok());
   const char* insert =
       "INSERT INTO pipeline_runs (run_id, pipeline_name, file, base_dir, spec, overrides_json, "
       "params_json, status, created_ms) VALUES (?, ?, ?, '/p', ?, '[]', '{}', 'SUCCEEDED', ?)";
@@ -98,8 +101,9 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   Reopen();
   ASSERT_TRUE(ApplyMigrations(*store_).ok());
   Rows versions = Query("SELECT version FROM schema_migrations ORDER BY version");
-  ASSERT_EQ(versions.size(), 5u);
-  for (int64_t i = 0; i < 5; ++i) EXPECT_EQ(versions[i].Int(0), i + 1);
+  std::vector<int64_t> applied;
+  for (const auto& row : versions) applied.push_back(row.Int(0));
+  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
   // The schema is there and usable.
   Rows tables = Query(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', "

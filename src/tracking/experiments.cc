@@ -122,9 +122,9 @@ Status SetExperimentStage(store::Session& s, const Experiment& e, const char* st
   KILN_RETURN_IF_ERROR(
       s.Exec("UPDATE experiments SET lifecycle_stage = ? WHERE experiment_id = ?", {stage, id}));
   const bool deleting = std::string(stage) == kDeleted;
-  store::Value deleted_time = deleting ? store::Value(NowMillis()) : store::Value();
-  return s.Exec("UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?",
-                {stage, deleted_time, id});
+  return s.Exec(
+      "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?",
+      {stage, store::NullableInt(deleting ? std::optional(NowMillis()) : std::nullopt), id});
 }
 
 }  // namespace

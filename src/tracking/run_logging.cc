@@ -52,8 +52,12 @@ Status WriteTag(store::Session& s, const std::string& run_id, const Tag& tag) {
 // NaN is stored as NULL with is_nan = 1.
 std::vector<store::Value> MetricRow(const std::string& run_id, const Metric& m) {
   const bool is_nan = std::isnan(m.value);
-  store::Value value = is_nan ? store::Value() : store::Value(m.value);
-  return {run_id, m.key, value, int64_t{is_nan}, m.timestamp, m.step};
+  return {run_id,
+          m.key,
+          store::NullableReal(is_nan ? std::nullopt : std::optional(m.value)),
+          int64_t{is_nan},
+          m.timestamp,
+          m.step};
 }
 
 // MLflow's order of "latest": greater (step, timestamp, value), NaN ranking lowest.

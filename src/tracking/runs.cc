@@ -79,9 +79,8 @@ Result<RunInfo> TrackingService::UpdateRun(const UpdateRunRequest& request) {
       info.run_name = *request.run_name;
       KILN_RETURN_IF_ERROR(UpsertTag(s, info.run_id, {kRunNameTag, info.run_name}));
     }
-    store::Value end_time = info.end_time ? store::Value(*info.end_time) : store::Value();
     return s.Exec("UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_id = ?",
-                  {info.status, end_time, info.run_name, info.run_id});
+                  {info.status, store::NullableInt(info.end_time), info.run_name, info.run_id});
   }));
   return info;
 }

@@ -411,7 +411,9 @@ TEST_F(TrackingServiceTest, InvalidKeysAreRefused) {
     EXPECT_EQ(param.code(), StatusCode::kInvalidArgument) << key;
     Status tag = t().LogBatch(id, {{}, {}, {{key, "v"}}});
     EXPECT_EQ(tag.code(), StatusCode::kInvalidArgument) << key;
-    if (!key.empty()) EXPECT_NE(metric.message().find(key), std::string::npos) << metric.message();
+    if (!key.empty()) {
+      EXPECT_NE(metric.message().find(key), std::string::npos) << metric.message();
+    }
   }
   EXPECT_TRUE(t().LogBatch(id, {{{"a/b.c-d_e f", 1, 1, 0}}, {}, {}}).ok());
   EXPECT_EQ(t().LogBatch(id, {{{"m", 1, -1, 0}}, {}, {}}).code(), StatusCode::kInvalidArgument);

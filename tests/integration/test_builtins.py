@@ -102,6 +102,27 @@ class BuiltinPipelineTest(unittest.TestCase):
         _, other = self.run_pipeline("seed=8")
         self.assertNotEqual(self.table(other, "test_csv"), test)
 
+    def test_csv_head_takes_csv_files_and_planning_refuses_a_kiln_table(self):
+        head = """
+  head:
+    uses: csv-head@2.0.0
+    inputs: {table: SOURCE}
+    params: {rows: 2}
+"""
+        with open(os.path.join(self.dir, "p.yaml"), "w") as f:
+            f.write(PIPELINE + head.replace("SOURCE", "read.table"))
+        result = kiln("run", os.path.join(self.dir, "p.yaml"), "--data", self.data)
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertIn("expects a file", result.stderr)
+        self.assertIn("'table'", result.stderr)
+        with open(os.path.join(self.dir, "p.yaml"), "w") as f:
+            f.write(PIPELINE + head.replace("SOURCE", "test_csv.csv"))
+        result, run = self.run_pipeline()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = list(csv.reader(io.StringIO(blob_text(self.data, self.output(run, "head", "head")))))
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(rows[0], ["id", "x", "label"])
+
     def test_bad_data_fails_the_step_naming_line_or_column(self):
         self.write_csv(ROWS[:3] + [("4", "2.0")] + ROWS[4:])  # line 4 has 2 fields
         result, run = self.run_pipeline()
@@ -138,8 +159,8 @@ class BuiltinPipelineTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("step:read.table failed 3 check(s):", result.stderr)
         self.assertIn("column 'weight' is missing", result.stderr)
-        self.assertIn("column 'x': 2 value(s) outside 0..4 (first at row 9: 4.5)", result.stderr)
-        self.assertIn("column 'label' row 2: 'b' is not one of a", result.stderr)
+        self.assertIn("column 'x': 2 value(s) outside 0..4 (first at row 8: 4.5)", result.stderr)
+        self.assertIn("column 'label' row 1: 'b' is not one of a", result.stderr)
         self.assertEqual([s["status"] for s in run["steps"] if s["step"] == "pick"], ["SKIPPED"])
 
     def test_bad_builtin_request_exits_2(self):

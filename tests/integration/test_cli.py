@@ -101,6 +101,36 @@ class CliTest(ServerTestCase):
             self.assertEqual(result.returncode, 2, f"{args}: {result.stderr}")
             self.assertTrue(result.stderr.strip(), args)
 
+    def test_unknown_subcommand_is_named_with_the_closest(self):
+        result = kiln("runs", "lss")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("unknown command 'lss' for 'kiln runs'", result.stderr)
+        self.assertIn("did you mean 'ls'?", result.stderr)
+        top = kiln("deplyo", "x")
+        self.assertEqual(top.returncode, 2, top.stderr)
+        self.assertIn("unknown command 'deplyo'", top.stderr)
+        self.assertIn("did you mean 'deploy'?", top.stderr)
+
+    def test_canary_weight_without_canary_is_refused(self):
+        result = self.remote("deploy", uniq("d"), "--model", f"{self.model}@production",
+                             "--canary-weight", "20", "--no-wait")
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertIn("--canary", result.stderr)
+        listing = self.remote("deployments", "ls", "--json")
+        self.assertEqual(listing.returncode, 0, listing.stderr)
+        self.assertEqual(json.loads(listing.stdout)["deployments"], [])
+
+    def test_runs_ls_says_when_metrics_are_left_out(self):
+        _, body = self.server.call("POST", "runs/create", {"experiment_id": self.experiment_id,
+                                                            "run_name": "many-metrics"})
+        run_id = body["run"]["info"]["run_id"]
+        self.server.call("POST", "runs/log-batch", {"run_id": run_id, "metrics": [
+            {"key": f"m{i}", "value": i, "timestamp": now_ms()} for i in range(5)]})
+        result = self.local("runs", "ls", "--experiment", self.experiment_id)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        line = next(ln for ln in result.stdout.splitlines() if "many-metrics" in ln)
+        self.assertIn("(+2 more)", line)
+
     def test_missing_data_folder_exits_2(self):
         with tempfile.TemporaryDirectory() as empty:
             result = kiln("experiments", "ls", "--data", empty)

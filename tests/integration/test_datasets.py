@@ -254,7 +254,7 @@ class DatasetServerTest(ServerTestCase, Workdir):
             ({"name": name, "digest": sha256(b"never")}, 404, None),
             ({"name": name, "files": []}, 400, "at least one"),
             ({"name": name, "files": [dict(good, path="../up.csv")]}, 400, "../up.csv"),
-            ({"name": name, "files": [good, good]}, 400, "twice"),
+            ({"name": name, "files": [good, good]}, 400, "duplicate path"),
             ({"name": name, "files": [dict(good, size=99)]}, 400, "size"),
             ({"name": name, "files": [dict(good, digest=sha256(b"never"))]}, 404, "a.csv"),
             ({"name": name, "files": [{"path": "a.csv"}]}, 400, "digest"),

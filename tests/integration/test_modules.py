@@ -120,7 +120,11 @@ class ModulesTest(ServerTestCase):
         listing = self.cli("ls")
         self.assertEqual(listing.returncode, 0, listing.stderr)
         self.assertIn("LATEST", listing.stdout.splitlines()[0])
+        self.assertIn("ORIGINS", listing.stdout.splitlines()[0])
         row = next(line for line in listing.stdout.splitlines() if line.startswith(name))
+        self.assertIn("published", row)
+        std_row = next(line for line in listing.stdout.splitlines() if line.startswith("read-csv "))
+        self.assertIn("standard", std_row)
         self.assertIn("1.10.0", row)
         self.assertIn("v1.10.0", row)
         modules = json.loads(self.cli("ls", "--json").stdout)["modules"]

@@ -155,7 +155,7 @@ class ServingTest(ServerTestCase):
 
     def test_bad_requests_get_4xx_naming_the_field(self):
         self.set_alias(1)
-        self.deploy("strict", f"{MODEL}@champion")
+        self.deploy("strict", f"{MODEL}@champion", strict_inputs=True)
         bad_row = dict(ROW, sepal_length="wide")
         missing = {k: v for k, v in ROW.items() if k != "petal_width"}
         cases = [
@@ -359,9 +359,11 @@ class ServingTest(ServerTestCase):
             answer = json.loads(conn.getresponse().read())
             self.assertEqual(answer["model"], {"name": MODEL, "version": 2})
             conn.request("POST", "/serve/iris/feedback", json.dumps(
-                {"request_id": answer["request_id"], "label": "setosa"}))
+                {"request_id": answer["request_id"], "label": "setosa"}),
+                {"Content-Type": "application/json"})
             self.assertEqual(conn.getresponse().read() and 200, 200)
-            conn.request("POST", "/serve/other/predict", json.dumps({"rows": [ROW]}))
+            conn.request("POST", "/serve/other/predict", json.dumps({"rows": [ROW]}),
+                         {"Content-Type": "application/json"})
             response = conn.getresponse()
             self.assertEqual(response.status, 404, response.read())
             conn.request("GET", "/metrics")
@@ -400,7 +402,7 @@ class ServingTest(ServerTestCase):
         self.assertIn('kiln_deployment_feature_psi{deployment="drifty",version="1",'
                       'feature="petal_length"}', text.decode() if isinstance(text, bytes) else text)
         shown = kiln("deployments", "show", "drifty", "--server", self.server.base_url)
-        self.assertIn("drift   petal_length: PSI", shown.stdout)
+        self.assertIn(f"drift   {MODEL}/1 petal_length: PSI", shown.stdout)
 
 
 if __name__ == "__main__":

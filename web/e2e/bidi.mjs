@@ -28,7 +28,10 @@ export function launchFirefox({ binary, profileDir, log }) {
   const prefs = Object.entries(profilePrefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`);
   writeFileSync(path.join(profileDir, "user.js"), prefs.join("\n") + "\n");
   const args = ["--headless", "--remote-debugging-port=0", "--no-remote", "-profile", profileDir];
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: "1" } });
+  const child = spawn(binary, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: "1" },
+  });
   if (log) {
     child.stdout.pipe(log);
     child.stderr.pipe(log);
@@ -126,7 +129,9 @@ export function fromRemote(value) {
     case "array":
       return (value.value ?? []).map(fromRemote);
     case "object":
-      return Object.fromEntries((value.value ?? []).map(([k, v]) => [typeof k === "string" ? k : fromRemote(k), fromRemote(v)]));
+      return Object.fromEntries(
+        (value.value ?? []).map(([k, v]) => [typeof k === "string" ? k : fromRemote(k), fromRemote(v)]),
+      );
     default:
       return value; // nodes, functions, ...: the RemoteValue itself (a node carries sharedId)
   }
@@ -179,29 +184,29 @@ export class Tab {
   /** Polls `fn` in the page until it returns a truthy value; returns that value. */
   async waitFor(what, fn, args = [], timeoutMs = 30000) {
     const deadline = Date.now() + timeoutMs;
-    let last;
+    let lastError;
     for (;;) {
       try {
-        last = await this.call(fn, ...args);
-        if (last) return last;
+        const value = await this.call(fn, ...args);
+        if (value) return value;
       } catch (e) {
-        last = e.message; // the page may be between documents
+        lastError = e.message; // the page may be between documents
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+      if (Date.now() > deadline) {
+        const why = lastError ? ` (last error: ${lastError})` : "";
+        throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${why}`);
+      }
       await sleep(150);
     }
   }
 
   /** The sharedId of the first element matching `selector`, scrolled into view. */
   async element(selector) {
-    const node = await this.call(
-      (s) => {
-        const e = document.querySelector(s);
-        e?.scrollIntoView({ block: "center" });
-        return e;
-      },
-      selector,
-    );
+    const node = await this.call((s) => {
+      const e = document.querySelector(s);
+      e?.scrollIntoView({ block: "center" });
+      return e;
+    }, selector);
     if (!node?.sharedId) throw new Error(`no element matches ${selector}`);
     return { sharedId: node.sharedId };
   }
@@ -211,16 +216,18 @@ export class Tab {
     const element = await this.element(selector);
     await this.bidi.send("input.performActions", {
       context: this.context,
-      actions: [{
-        type: "pointer",
-        id: "mouse",
-        parameters: { pointerType: "mouse" },
-        actions: [
-          { type: "pointerMove", x: 0, y: 0, origin: { type: "element", element } },
-          { type: "pointerDown", button: 0 },
-          { type: "pointerUp", button: 0 },
-        ],
-      }],
+      actions: [
+        {
+          type: "pointer",
+          id: "mouse",
+          parameters: { pointerType: "mouse" },
+          actions: [
+            { type: "pointerMove", x: 0, y: 0, origin: { type: "element", element } },
+            { type: "pointerDown", button: 0 },
+            { type: "pointerUp", button: 0 },
+          ],
+        },
+      ],
     });
     await this.bidi.send("input.releaseActions", { context: this.context });
   }
@@ -229,7 +236,10 @@ export class Tab {
   async fill(selector, text) {
     await this.click(selector);
     await this.call((s) => document.querySelector(s).select(), selector);
-    const keys = [...text].flatMap((c) => [{ type: "keyDown", value: c }, { type: "keyUp", value: c }]);
+    const keys = [...text].flatMap((c) => [
+      { type: "keyDown", value: c },
+      { type: "keyUp", value: c },
+    ]);
     if (!text) keys.push({ type: "keyDown", value: "\uE017" }, { type: "keyUp", value: "\uE017" }); // Delete
     await this.bidi.send("input.performActions", {
       context: this.context,

@@ -8,10 +8,16 @@ async function tryPrediction(tab) {
   for (const [column, value] of Object.entries(flower)) {
     await tab.fill(`[data-testid=try-input-${column}]`, value);
   }
-  await tab.waitFor("the typed values in the form", (f) =>
-    Object.entries(f).every(([c, v]) => document.querySelector(`[data-testid=try-input-${c}]`)?.value === v), [flower]);
+  await tab.waitFor(
+    "the typed values in the form",
+    (f) => Object.entries(f).every(([c, v]) => document.querySelector(`[data-testid=try-input-${c}]`)?.value === v),
+    [flower],
+  );
   await tab.click("[data-testid=try-submit]");
-  const shown = await tab.waitFor("a prediction", () => document.querySelector("[data-testid=try-predicted]")?.textContent);
+  const shown = await tab.waitFor(
+    "a prediction",
+    () => document.querySelector("[data-testid=try-predicted]")?.textContent,
+  );
   if (!shown.includes("setosa")) throw new Error(`predicted '${shown}', expected setosa`);
 }
 
@@ -29,7 +35,8 @@ export const pages = [
     name: "pipelines",
     path: () => "/pipelines",
     what: "the pipeline row of iris",
-    ready: () => [...document.querySelectorAll("[data-testid=pipeline-row]")].some((r) => r.textContent.includes("iris")),
+    ready: () =>
+      [...document.querySelectorAll("[data-testid=pipeline-row]")].some((r) => r.textContent.includes("iris")),
   },
   {
     name: "pipeline",
@@ -48,20 +55,46 @@ export const pages = [
       !!document.querySelector("[data-testid=editor-canvas] .react-flow__viewport"),
   },
   {
+    name: "pipeline-edit",
+    path: () => "/pipelines/iris/edit",
+    what: "all seven steps inside the editor's canvas, and labelled param boxes",
+    ready: () => {
+      const canvas = document.querySelector("[data-testid=editor-canvas]")?.getBoundingClientRect();
+      const nodes = [...document.querySelectorAll("[data-testid=editor-canvas] .react-flow__node")];
+      const inside = (r) =>
+        r.left >= canvas.left && r.top >= canvas.top && r.right <= canvas.right && r.bottom <= canvas.bottom;
+      return (
+        !!canvas &&
+        nodes.length === 7 &&
+        nodes.every((n) => inside(n.getBoundingClientRect())) &&
+        !!document.querySelector("[data-testid=pipeline-param-max_depth] select[aria-label='max_depth type']")
+      );
+    },
+  },
+  {
     name: "pipeline-run",
     path: (s) => `/pipeline-runs/${s.pipelineRunId}`,
-    what: "a succeeded run with all seven steps done",
+    what: "a succeeded run with all seven steps done, its metrics, plots and registered model",
     ready: () => {
       const nodes = [...document.querySelectorAll("[data-testid^=step-node-]")];
-      return document.querySelector("[data-testid=run-status]")?.dataset.status === "SUCCEEDED" &&
-        nodes.length === 7 && nodes.every((n) => n.dataset.status);
+      const images = [...document.querySelectorAll("[data-testid=result-plot-image]")];
+      return (
+        document.querySelector("[data-testid=run-status]")?.dataset.status === "SUCCEEDED" &&
+        nodes.length === 7 &&
+        nodes.every((n) => n.dataset.status) &&
+        !!document.querySelector("[data-testid=result-metric][data-step=evaluate][data-metric=accuracy]") &&
+        images.length >= 2 &&
+        images.every((i) => i.complete && i.naturalWidth > 0) &&
+        !!document.querySelector("[data-testid=run-model-link][data-model=iris-classifier]")
+      );
     },
   },
   {
     name: "experiments",
     path: () => "/experiments",
     what: "the experiment row of iris",
-    ready: () => [...document.querySelectorAll("[data-testid=experiment-row]")].some((r) => r.textContent.includes("iris")),
+    ready: () =>
+      [...document.querySelectorAll("[data-testid=experiment-row]")].some((r) => r.textContent.includes("iris")),
   },
   {
     name: "experiment-runs",
@@ -88,16 +121,18 @@ export const pages = [
   {
     name: "compare",
     path: (s) => `/compare?runs=${s.compareIds.join(",")}`,
-    what: "the metrics table and a chart of two runs",
+    what: "the metrics table, a chart of two runs and the parallel chart's labels",
     ready: () =>
       document.querySelectorAll("[data-testid=compare-metrics-row]").length > 0 &&
-      !!document.querySelector("[data-testid=run-compare] canvas"),
+      !!document.querySelector("[data-testid=run-compare] canvas") &&
+      document.querySelectorAll("[data-testid=parallel-chart] svg text").length > 2,
   },
   {
     name: "models",
     path: () => "/models",
     what: "the model row of iris-classifier",
-    ready: () => [...document.querySelectorAll("[data-testid=model-row]")].some((r) => r.textContent.includes("iris-classifier")),
+    ready: () =>
+      [...document.querySelectorAll("[data-testid=model-row]")].some((r) => r.textContent.includes("iris-classifier")),
   },
   {
     name: "model",
@@ -111,7 +146,8 @@ export const pages = [
     name: "deployments",
     path: () => "/deployments",
     what: "the deployment row of iris",
-    ready: () => [...document.querySelectorAll("[data-testid=deployment-row]")].some((r) => r.textContent.includes("iris")),
+    ready: () =>
+      [...document.querySelectorAll("[data-testid=deployment-row]")].some((r) => r.textContent.includes("iris")),
   },
   {
     name: "deployment",
@@ -126,13 +162,15 @@ export const pages = [
     name: "datasets",
     path: () => "/datasets",
     what: "the dataset row of iris",
-    ready: () => [...document.querySelectorAll("[data-testid=dataset-row]")].some((r) => r.textContent.includes("iris")),
+    ready: () =>
+      [...document.querySelectorAll("[data-testid=dataset-row]")].some((r) => r.textContent.includes("iris")),
   },
   {
     name: "modules",
     path: () => "/modules",
     what: "module rows including train-xgboost",
-    ready: () => [...document.querySelectorAll("[data-testid=module-row]")].some((r) => r.textContent.includes("train-xgboost")),
+    ready: () =>
+      [...document.querySelectorAll("[data-testid=module-row]")].some((r) => r.textContent.includes("train-xgboost")),
   },
   {
     name: "module",

@@ -20,7 +20,9 @@ import { pages } from "./firefox-pages.mjs";
 
 // Node 20 has WebSocket only behind a flag: run again with it.
 if (typeof WebSocket === "undefined") {
-  const again = spawnSync(process.execPath, ["--experimental-websocket", ...process.argv.slice(1)], { stdio: "inherit" });
+  const again = spawnSync(process.execPath, ["--experimental-websocket", ...process.argv.slice(1)], {
+    stdio: "inherit",
+  });
   process.exit(again.status ?? 1);
 }
 
@@ -59,7 +61,12 @@ async function seed(baseUrl) {
 
 /** A metric over steps on the train run (its own metrics are single values), so it gets a chart. */
 async function logLossHistory(baseUrl, runId) {
-  const metrics = Array.from({ length: 20 }, (_, step) => ({ key: "train_loss", value: 1 / (step + 1), step, timestamp: Date.now() }));
+  const metrics = Array.from({ length: 20 }, (_, step) => ({
+    key: "train_loss",
+    value: 1 / (step + 1),
+    step,
+    timestamp: Date.now(),
+  }));
   const response = await fetch(`${baseUrl}/api/2.0/mlflow/runs/log-batch`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },

@@ -8,8 +8,9 @@
 //
 // Each test file exports `default async function (t)`; see `makeContext` for what `t` offers.
 // Files run in name order, each in a fresh browser context, against one shared server. A file
-// fails on a thrown error, an uncaught exception in the page, or any 5xx answer the page or the
-// test saw (a client's mistake must never produce one). Screenshots go to e2e/screenshots/.
+// fails on a thrown error, an uncaught exception in the page, a Content-Security-Policy violation
+// the page reports (the UI must work under the server's policy), or any 5xx answer the page or
+// the test saw (a client's mistake must never produce one). Screenshots go to e2e/screenshots/.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -75,22 +76,27 @@ async function runFile(browser, file, server, dataDir) {
   page.setDefaultTimeout(30000);
   const pageErrors = [];
   const serverErrors = [];
+  const cspViolations = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   page.on("response", (r) => {
     if (r.status() >= 500) serverErrors.push(`${r.request().method()} ${r.url()} -> ${r.status()}`);
   });
   const name = path.basename(file, ".mjs");
   try {
     const test = (await import(path.join(testDir, file))).default;
-    await withTimeout(test(makeContext({ page, baseUrl: server.baseUrl, dataDir, serverErrors })),
-      fileTimeoutMs, name);
+    await withTimeout(test(makeContext({ page, baseUrl: server.baseUrl, dataDir, serverErrors })), fileTimeoutMs, name);
     if (pageErrors.length) throw new Error(`uncaught errors in the page:\n  ${pageErrors.join("\n  ")}`);
+    if (cspViolations.length) {
+      throw new Error(`Content-Security-Policy violations:\n  ${cspViolations.join("\n  ")}`);
+    }
     if (serverErrors.length) throw new Error(`server errors (5xx):\n  ${serverErrors.join("\n  ")}`);
     return true;
   } catch (e) {
     console.log(`    FAILED: ${e.stack ?? e}`);
-    await page.screenshot({ path: path.join(screenshotDir, `FAILED-${name}.png`), fullPage: true })
-      .catch(() => {});
+    await page.screenshot({ path: path.join(screenshotDir, `FAILED-${name}.png`), fullPage: true }).catch(() => {});
     return false;
   } finally {
     await context.close();
@@ -114,8 +120,11 @@ async function main() {
   const logPath = path.join(workDir, "server.log");
   const server = await startServer(dataDir, logPath);
   console.log(`e2e: kiln server at ${server.baseUrl} (data ${dataDir}, log ${logPath})`);
-  const browser = await chromium.launch({ executablePath: browserPath, headless: true,
-    args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
 
   let passed = 0;
   let failed = 0;
@@ -124,7 +133,8 @@ async function main() {
     const started = Date.now();
     const ok = await runFile(browser, file, server, dataDir);
     console.log(`e2e: ${ok ? "PASS" : "FAIL"} ${file} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    ok ? passed++ : failed++;
+    if (ok) passed++;
+    else failed++;
   }
   await browser.close();
   await stopServer(server.child);

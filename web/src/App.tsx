@@ -51,27 +51,27 @@ export function App() {
       </header>
       <main className="content">
         <Suspense fallback={<Loading />}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/pipelines" replace />} />
-          <Route path="/pipelines" element={<PipelineList />} />
-          <Route path="/pipelines/new" element={<PipelineEditor />} />
-          <Route path="/pipelines/:name" element={<PipelineView />} />
-          <Route path="/pipelines/:name/edit" element={<PipelineEditor />} />
-          <Route path="/pipeline-runs/:runId" element={<PipelineRunView />} />
-          <Route path="/experiments" element={<ExperimentList />} />
-          <Route path="/experiments/:experimentId" element={<RunTable />} />
-          <Route path="/runs/:runId" element={<RunView />} />
-          <Route path="/compare" element={<RunCompare />} />
-          <Route path="/models" element={<ModelList />} />
-          <Route path="/models/:name" element={<ModelView />} />
-          <Route path="/deployments" element={<DeploymentList />} />
-          <Route path="/deployments/:name" element={<DeploymentView />} />
-          <Route path="/datasets" element={<DatasetList />} />
-          <Route path="/datasets/:name" element={<DatasetView />} />
-          <Route path="/modules" element={<ModuleList />} />
-          <Route path="/modules/*" element={<ModuleView />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
+          <Routes>
+            <Route path="/" element={<Navigate to="/pipelines" replace />} />
+            <Route path="/pipelines" element={<PipelineList />} />
+            <Route path="/pipelines/new" element={<PipelineEditor />} />
+            <Route path="/pipelines/:name" element={<PipelineView />} />
+            <Route path="/pipelines/:name/edit" element={<PipelineEditor />} />
+            <Route path="/pipeline-runs/:runId" element={<PipelineRunView />} />
+            <Route path="/experiments" element={<ExperimentList />} />
+            <Route path="/experiments/:experimentId" element={<RunTable />} />
+            <Route path="/runs/:runId" element={<RunView />} />
+            <Route path="/compare" element={<RunCompare />} />
+            <Route path="/models" element={<ModelList />} />
+            <Route path="/models/:name" element={<ModelView />} />
+            <Route path="/deployments" element={<DeploymentList />} />
+            <Route path="/deployments/:name" element={<DeploymentView />} />
+            <Route path="/datasets" element={<DatasetList />} />
+            <Route path="/datasets/:name" element={<DatasetView />} />
+            <Route path="/modules" element={<ModuleList />} />
+            <Route path="/modules/*" element={<ModuleView />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
         </Suspense>
       </main>
     </div>

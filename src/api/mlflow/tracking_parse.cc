@@ -27,11 +27,13 @@ Result<tracking::Metric> ParseMetric(const RequestArgs& args) {
 }
 
 Result<tracking::ViewType> ParseViewType(const RequestArgs& args, const std::string& field) {
-  KILN_ASSIGN_OR_RETURN(std::string view, args.OptionalString(field, "ACTIVE_ONLY"));
+  Result<std::string> text = args.OptionalString(field, "ACTIVE_ONLY");
+  if (!text.ok()) return text.status();
+  const std::string_view view = *text;
   if (view == "ACTIVE_ONLY" || view == "1") return tracking::ViewType::kActiveOnly;
   if (view == "DELETED_ONLY" || view == "2") return tracking::ViewType::kDeletedOnly;
   if (view == "ALL" || view == "3") return tracking::ViewType::kAll;
-  return InvalidArgument("Invalid value '" + view + "' for parameter '" + field +
+  return InvalidArgument("Invalid value '" + *text + "' for parameter '" + field +
                          "': expected ACTIVE_ONLY, DELETED_ONLY or ALL");
 }
 

@@ -9,6 +9,7 @@ namespace kiln::api::serving_api {
 namespace {
 
 using kiln::serving::ColumnNames;
+using kiln::serving::ExtraFields;
 using kiln::serving::Signature;
 using kiln::serving::TableFromColumns;
 using kiln::serving::TableFromRecords;
@@ -18,17 +19,17 @@ using nlohmann::json;
 Status NotAnObject() { return InvalidArgument("the body must be a JSON object"); }
 
 // Row objects, value lists or {col: [values]}: the shapes MLflow's instances/inputs take.
-Result<ml::Table> ParseInstances(const json& value, const Signature& sig,
-                                 const std::string& field) {
+Result<ml::Table> ParseInstances(const json& value, const Signature& sig, const std::string& field,
+                                 ExtraFields& extra) {
   if (value.is_object()) {
     std::vector<std::pair<std::string, const json*>> columns;
     for (auto it = value.begin(); it != value.end(); ++it) columns.emplace_back(it.key(), &*it);
-    return TableFromColumns(columns, sig, field);
+    return TableFromColumns(columns, sig, field, extra);
   }
   if (value.is_array() && !value.empty() && value[0].is_array()) {
-    return TableFromSplit({}, value, sig, field);
+    return TableFromSplit({}, value, sig, field, extra);
   }
-  return TableFromRecords(value, sig, field);
+  return TableFromRecords(value, sig, field, extra);
 }
 
 // The values of a KServe tensor as rows x width (flat or nested data).
@@ -64,20 +65,20 @@ Result<json> TensorRows(const json& tensor, size_t index, size_t width) {
 
 }  // namespace
 
-Result<ml::Table> ParseNative(const json& body, const Signature& sig) {
+Result<ml::Table> ParseNative(const json& body, const Signature& sig, ExtraFields& extra) {
   if (!body.is_object()) return NotAnObject();
-  if (body.contains("rows")) return TableFromRecords(body["rows"], sig, "rows");
+  if (body.contains("rows")) return TableFromRecords(body["rows"], sig, "rows", extra);
   if (body.contains("data")) {
     std::vector<std::string> columns;
     if (body.contains("columns")) {
       KILN_ASSIGN_OR_RETURN(columns, ColumnNames(body["columns"], "columns"));
     }
-    return TableFromSplit(columns, body["data"], sig, "data");
+    return TableFromSplit(columns, body["data"], sig, "data", extra);
   }
   return InvalidArgument("give 'rows' (a list of row objects) or 'columns' and 'data'");
 }
 
-Result<ml::Table> ParseMlflow(const json& body, const Signature& sig) {
+Result<ml::Table> ParseMlflow(const json& body, const Signature& sig, ExtraFields& extra) {
   if (!body.is_object()) return NotAnObject();
   if (body.contains("dataframe_split")) {
     const json& split = body["dataframe_split"];
@@ -87,19 +88,19 @@ Result<ml::Table> ParseMlflow(const json& body, const Signature& sig) {
       KILN_ASSIGN_OR_RETURN(columns, ColumnNames(split["columns"], "dataframe_split.columns"));
     }
     if (!split.contains("data")) return InvalidArgument("'dataframe_split.data' is missing");
-    return TableFromSplit(columns, split["data"], sig, "dataframe_split.data");
+    return TableFromSplit(columns, split["data"], sig, "dataframe_split.data", extra);
   }
   if (body.contains("dataframe_records")) {
-    return TableFromRecords(body["dataframe_records"], sig, "dataframe_records");
+    return TableFromRecords(body["dataframe_records"], sig, "dataframe_records", extra);
   }
   for (const char* key : {"instances", "inputs"}) {
-    if (body.contains(key)) return ParseInstances(body[key], sig, key);
+    if (body.contains(key)) return ParseInstances(body[key], sig, key, extra);
   }
   return InvalidArgument(
       "give one of 'dataframe_split', 'dataframe_records', 'instances' or 'inputs'");
 }
 
-Result<ml::Table> ParseKserve(const json& body, const Signature& sig) {
+Result<ml::Table> ParseKserve(const json& body, const Signature& sig, ExtraFields& extra) {
   if (!body.is_object()) return NotAnObject();
   if (!body.contains("inputs") || !body["inputs"].is_array() || body["inputs"].empty()) {
     return InvalidArgument("'inputs' must be a non-empty list of tensors");
@@ -112,7 +113,7 @@ Result<ml::Table> ParseKserve(const json& body, const Signature& sig) {
   }
   if (inputs.size() == 1 && sig.size() > 1) {  // one [N, F] tensor in signature order
     KILN_ASSIGN_OR_RETURN(json rows, TensorRows(inputs[0], 0, sig.size()));
-    return TableFromSplit({}, rows, sig, "inputs[0].data");
+    return TableFromSplit({}, rows, sig, "inputs[0].data", extra);
   }
   std::vector<json> values;
   values.reserve(inputs.size());
@@ -126,7 +127,7 @@ Result<ml::Table> ParseKserve(const json& body, const Signature& sig) {
   for (size_t i = 0; i < inputs.size(); ++i) {
     columns.emplace_back(inputs[i]["name"].get<std::string>(), &values[i]);
   }
-  return TableFromColumns(columns, sig, "inputs");
+  return TableFromColumns(columns, sig, "inputs", extra);
 }
 
 void AppendJsonString(std::string& out, std::string_view text) {

@@ -1,6 +1,8 @@
 #include "api/serving/predict_routes.h"
 
+#include <algorithm>
 #include <atomic>
+#include <boost/beast/core/string.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -28,6 +30,19 @@ constexpr int kMaxDepth = 32;
 // parsing a body costs ~50-100 bytes per value, so this bounds it to ~200 MB.
 constexpr size_t kMaxValues = 200 * serving::kMaxBatchRows;
 
+// MLflow's scoring server takes JSON and CSV bodies and answers 415 to anything else; so do
+// these routes (a CSV body is then refused as not JSON, as before).
+std::optional<http::Response> RefuseUnsupportedMedia(const http::Request& request) {
+  const std::string_view content_type = ContentTypeOf(request);
+  if (IsJsonContentType(content_type)) return std::nullopt;
+  if (boost::beast::iequals(MediaType(content_type), "text/csv")) return std::nullopt;
+  if (content_type.empty() && request.body.empty()) return std::nullopt;
+  return http::Response::Error(
+      415, "BAD_REQUEST",
+      "Unsupported media type '" + std::string(content_type) +
+          "': prediction routes accept application/json (and text/csv where MLflow does)");
+}
+
 Result<json> ParseBody(const http::Request& request) {
   const JsonShape shape = ScanJson(request.body);
   if (shape.depth > kMaxDepth) {
@@ -43,36 +58,80 @@ Result<json> ParseBody(const http::Request& request) {
   return body;
 }
 
-Result<ml::Table> ParseRows(Protocol protocol, const json& body, const ml::ModelPackage& p) {
+Result<ml::Table> ParseRows(Protocol protocol, const json& body, const ml::ModelPackage& p,
+                            serving::ExtraFields& extra) {
   switch (protocol) {
     case Protocol::kNative:
-      return ParseNative(body, p.signature);
+      return ParseNative(body, p.signature, extra);
     case Protocol::kMlflow:
-      return ParseMlflow(body, p.signature);
+      return ParseMlflow(body, p.signature, extra);
     case Protocol::kKserve:
-      return ParseKserve(body, p.signature);
+      return ParseKserve(body, p.signature, extra);
   }
   return InvalidArgument("unknown protocol");
 }
 
-// A request's rows and, when the full parser ran, its JSON body (null otherwise).
+// A request's rows, its JSON body when the full parser ran (null otherwise), and the fields it
+// sent that are not model inputs.
 struct ParsedRequest {
   ml::Table rows;
   json body;
+  serving::ExtraFields extra;
 };
 
 // Native bodies try the DOM-free fast path first; whatever it declines (including every
 // invalid body) goes through the full parser, which gives the errors.
 Result<ParsedRequest> ParseRequestRows(Protocol protocol, const http::Request& request,
-                                       const ml::ModelPackage& package) {
+                                       const ml::ModelPackage& package, bool strict) {
+  serving::ExtraFields extra{strict, {}};
   if (protocol == Protocol::kNative) {
     std::optional<ml::Table> rows =
-        serving::FastTableFromNativeRows(request.body, package.signature);
-    if (rows) return ParsedRequest{std::move(*rows), json()};
+        serving::FastTableFromNativeRows(request.body, package.signature, extra);
+    if (rows) return ParsedRequest{std::move(*rows), json(), std::move(extra)};
+    extra.ignored.clear();
   }
   KILN_ASSIGN_OR_RETURN(json body, ParseBody(request));
-  KILN_ASSIGN_OR_RETURN(ml::Table rows, ParseRows(protocol, body, package));
-  return ParsedRequest{std::move(rows), std::move(body)};
+  KILN_ASSIGN_OR_RETURN(ml::Table rows, ParseRows(protocol, body, package, extra));
+  return ParsedRequest{std::move(rows), std::move(body), std::move(extra)};
+}
+
+// Whether the request asks for strict inputs (?strict_inputs=true); a strict deployment is
+// strict whatever the request says. Errors: kInvalidArgument for a value other than true/false.
+Result<bool> StrictInputs(const http::Request& request, const serving::InputPolicy& policy) {
+  if (policy.strict_inputs || request.query.empty()) return policy.strict_inputs;
+  const std::optional<std::string> asked = request.QueryParam("strict_inputs");
+  if (!asked || *asked == "false") return false;
+  if (*asked == "true") return true;
+  return InvalidArgument("'strict_inputs': '" + *asked + "' is not true or false");
+}
+
+constexpr size_t kMaxWarnings = 20;
+
+// The warnings of an answer: fields ignored, then categories encoded as unseen (at most
+// kMaxWarnings lines of each, then one saying there were more). Empty in the common case.
+std::vector<std::string> Warnings(const serving::ExtraFields& extra,
+                                  const std::vector<ml::UnseenCategory>& unseen) {
+  std::vector<std::string> out;
+  if (extra.ignored.empty() && unseen.empty()) return out;  // the common case
+  // Sorted: the fast path meets names in the body's order, the full parser in key order.
+  std::vector<std::string> names = extra.ignored;
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    if (out.size() == kMaxWarnings) break;
+    out.push_back("column '" + name + "' is not a model input and was ignored");
+  }
+  if (extra.unlisted || names.size() > out.size()) {
+    out.push_back("more columns that are not model inputs were ignored");
+  }
+  size_t shown = 0;
+  for (; shown < unseen.size() && out.size() < kMaxWarnings; ++shown) {
+    out.push_back(ml::UnseenCategoryWarning(unseen[shown]));
+  }
+  if (shown < unseen.size()) {
+    out.push_back(std::to_string(unseen.size() - shown) +
+                  " more values not seen in training (encoded the same way)");
+  }
+  return out;
 }
 
 // A parsed and scored request: the protocol's answer and what the request log keeps.
@@ -80,50 +139,75 @@ struct Scored {
   ml::Predictions predictions;
   std::string objects;  // JSON: one {"predicted", "probabilities"} per row
   std::string answer;   // JSON
+  int64_t ignored_fields = 0;
 };
 
-// {"model": {"name", "version"}, "predictions": [...], "request_id"}, written as text.
+// {"model": {"name", "version"}, "predictions": [...], "request_id"[, "warnings"]}, as text.
 std::string NativeAnswer(const serving::LoadedModel& model, const std::string& objects,
-                         const std::string& request_id) {
+                         const std::string& request_id, const std::vector<std::string>& warnings) {
   std::string out = "{\"model\":{\"name\":";
   AppendJsonString(out, model.name);
   out += ",\"version\":" + std::to_string(model.version) + "},\"predictions\":";
   out += objects;
   out += ",\"request_id\":";
   AppendJsonString(out, request_id);
+  if (!warnings.empty()) {
+    out += ",\"warnings\":[";
+    for (size_t i = 0; i < warnings.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendJsonString(out, warnings[i]);
+    }
+    out += ']';
+  }
   out += '}';
   return out;
 }
 
-Result<Scored> Score(Protocol protocol, const http::Request& request,
-                     const serving::LoadedModel& model, const std::string& request_id) {
-  KILN_ASSIGN_OR_RETURN(ParsedRequest parsed, ParseRequestRows(protocol, request, model.package()));
-  const ml::Table& rows = parsed.rows;
-  const json& body = parsed.body;
-  Scored out;
-  KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(rows));
-  if (model.drift) model.drift->Observe(rows);
-  out.objects = PredictionObjectsText(model.package(), out.predictions);
+// The protocol's answer to a scored request.
+std::string AnswerText(Protocol protocol, const serving::LoadedModel& model, const json& body,
+                       const Scored& scored, const std::string& request_id,
+                       const std::vector<std::string>& warnings) {
   switch (protocol) {
     case Protocol::kNative:
-      out.answer = NativeAnswer(model, out.objects, request_id);
-      break;
-    case Protocol::kMlflow:
-      out.answer = MlflowAnswer(model.package(), out.predictions).dump();
-      break;
-    case Protocol::kKserve: {
-      json answer = {{"model_name", model.name},
-                     {"model_version", std::to_string(model.version)},
-                     {"id", request_id},
-                     {"outputs", KserveOutputs(model.package(), out.predictions)}};
-      if (body.contains("id") && body["id"].is_string()) {
-        answer["id"] = body["id"];
-        answer["parameters"] = {{"request_id", request_id}};
-      }
-      out.answer = answer.dump();
-      break;
+      return NativeAnswer(model, scored.objects, request_id, warnings);
+    case Protocol::kMlflow: {
+      json answer = MlflowAnswer(model.package(), scored.predictions);
+      if (!warnings.empty()) answer["warnings"] = warnings;
+      return answer.dump();
     }
+    case Protocol::kKserve:
+      break;
   }
+  json answer = {{"model_name", model.name},
+                 {"model_version", std::to_string(model.version)},
+                 {"id", request_id},
+                 {"outputs", KserveOutputs(model.package(), scored.predictions)}};
+  if (body.contains("id") && body["id"].is_string()) {
+    answer["id"] = body["id"];
+    answer["parameters"] = {{"request_id", request_id}};
+  }
+  if (!warnings.empty()) answer["parameters"]["warnings"] = warnings;
+  return answer.dump();
+}
+
+Result<Scored> Score(Protocol protocol, const http::Request& request, const serving::Chosen& chosen,
+                     const std::string& request_id) {
+  const serving::LoadedModel& model = *chosen.model;
+  KILN_ASSIGN_OR_RETURN(bool strict, StrictInputs(request, chosen.policy));
+  KILN_ASSIGN_OR_RETURN(ParsedRequest parsed,
+                        ParseRequestRows(protocol, request, model.package(), strict));
+  Scored out;
+  KILN_ASSIGN_OR_RETURN(out.predictions, model.predictor->Predict(parsed.rows));
+  const std::vector<ml::UnseenCategory>& unseen = out.predictions.unseen;
+  if (strict && !unseen.empty()) return ml::UnseenCategoryError(unseen.front());
+  if (model.drift) {
+    model.drift->Observe(parsed.rows);
+    if (!unseen.empty()) model.drift->ObserveUnseen(unseen);
+  }
+  out.ignored_fields = static_cast<int64_t>(parsed.extra.ignored.size());
+  out.objects = PredictionObjectsText(model.package(), out.predictions);
+  out.answer =
+      AnswerText(protocol, model, parsed.body, out, request_id, Warnings(parsed.extra, unseen));
   return out;
 }
 
@@ -162,6 +246,7 @@ Status LogRequest(ServingContext& s, const std::string& deployment, const std::s
 }
 
 http::Response Predict(ServingContext& s, http::Request& request, Protocol protocol) {
+  if (std::optional<http::Response> refusal = RefuseUnsupportedMedia(request)) return *refusal;
   const auto start = std::chrono::steady_clock::now();
   const std::string name = request.path_params["name"];
   Result<serving::Chosen> chosen = s.models.Choose(name);
@@ -175,7 +260,7 @@ http::Response Predict(ServingContext& s, http::Request& request, Protocol proto
   }
   const serving::LoadedModel& model = *chosen->model;
   const std::string request_id = serving::NewRequestId();
-  Result<Scored> scored = Score(protocol, request, model, request_id);
+  Result<Scored> scored = Score(protocol, request, *chosen, request_id);
   Status logged =
       scored.ok() ? LogRequest(s, name, request_id, model, request, *scored, SecondsSince(start))
                   : Status::Ok();
@@ -191,6 +276,11 @@ http::Response Predict(ServingContext& s, http::Request& request, Protocol proto
       ClassCounts(model.package(), scored->predictions);
   s.monitoring.metrics.Observe(name, model.version, 200, SecondsSince(start),
                                static_cast<int64_t>(scored->predictions.rows()), classes);
+  const auto unseen = static_cast<int64_t>(scored->predictions.unseen.size());
+  if (scored->ignored_fields != 0 || unseen != 0) {
+    s.monitoring.metrics.Series(name, model.version)
+        .CountInputIssues(scored->ignored_fields, unseen);
+  }
   http::Response response = http::Response::Json(200, std::move(scored->answer));
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("X-Model-Version",
@@ -200,6 +290,7 @@ http::Response Predict(ServingContext& s, http::Request& request, Protocol proto
 
 // POST /serve/{name}/feedback {"request_id", "label"} (or "labels": one per row).
 http::Response Feedback(ServingContext& s, http::Request& request) {
+  if (std::optional<http::Response> refusal = RefuseNonJsonBody(request)) return *refusal;
   const std::string name = request.path_params["name"];
   auto answer = [&]() -> Result<json> {
     KILN_ASSIGN_OR_RETURN(serving::RequestLog * log, s.monitoring.Log());
@@ -222,11 +313,14 @@ http::Response Feedback(ServingContext& s, http::Request& request) {
 http::Response Metrics(ServingContext& s) {
   http::Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  serving::MetricFamily psi = serving::FeaturePsiFamily();
-  for (const auto& [deployment, model] : s.models.Live()) {
-    if (model->drift) AppendFeaturePsi(deployment, model->version, model->drift->Report(), psi);
+  serving::DriftFamilies drift;
+  for (const serving::LiveModel& live : s.models.Live()) {
+    if (live.model->drift) {
+      drift.Append(live.deployment, live.model->version,
+                   live.model->drift->Report(live.policy.drift_min_rows));
+    }
   }
-  response.body = s.monitoring.metrics.RenderPrometheus({psi});
+  response.body = s.monitoring.metrics.RenderPrometheus(std::move(drift).Take());
   return response;
 }
 

@@ -8,9 +8,12 @@
 
 namespace kiln::api::v1 {
 
-// {"name", "model", "canary", "canary_weight", "created_ms", "updated_ms", "primary": slot,
-//  "canary_status": slot or null, "endpoints": {...}}; a slot is {"ref", "serving_version",
-// "target_version", "state", "error", "loaded_ms"}.
+// {"name", "model", "canary", "canary_weight", "strict_inputs", "drift_min_rows" (in effect),
+//  "created_ms", "updated_ms", "primary": slot, "canary_status": slot or null, "endpoints":
+//  {...}}; a slot is {"ref", "serving_version", "target_version", "state", "error",
+//  "loaded_ms", "drift"}, drift being null (no profile, or nothing loaded) or per feature
+//  {"feature", "level", "psi" (null without a level), "live_rows", "min_rows",
+//  "unseen_values"} of the version the slot serves.
 nlohmann::json RenderDeployment(const serving::DeploymentStatus& status);
 
 // Live quality per version: [{"model", "version", "requests", "rows", and "accuracy" and

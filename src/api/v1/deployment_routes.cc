@@ -28,6 +28,9 @@ Result<serving::DeploymentSpec> ParseSpec(const RequestArgs& args) {
   } else if (spec.canary) {
     spec.canary_weight = 10;
   }
+  KILN_ASSIGN_OR_RETURN(spec.strict_inputs, args.OptionalBool("strict_inputs", false));
+  KILN_ASSIGN_OR_RETURN(std::optional<int64_t> min_rows, args.OptionalInt("drift_min_rows"));
+  spec.drift_min_rows = min_rows.value_or(0);
   return spec;
 }
 

@@ -167,6 +167,19 @@ Result<json> Show(const pipeline::PublishedModules& modules, const RequestArgs& 
   return json{{"module", out}};
 }
 
+// DELETE /api/v1/modules/{name...}?version= and POST /api/v1/modules/yank {"name", "version"}.
+Result<json> Yank(pipeline::PublishedModules& modules, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
+  KILN_ASSIGN_OR_RETURN(std::string version, args.RequiredString("version"));
+  if (name.empty()) return InvalidArgument("Missing value for required parameter 'name'.");
+  KILN_ASSIGN_OR_RETURN(pipeline::YankResult yanked, modules.Yank(name, version));
+  return json{{"name", yanked.name},
+              {"version", yanked.version},
+              {"yanked", true},
+              {"yanked_now", yanked.yanked_now},
+              {"yanked_ms", yanked.yanked_ms}};
+}
+
 }  // namespace
 
 std::optional<std::string> DecodeBase64(std::string_view text) {
@@ -234,6 +247,10 @@ void AddModuleRoutes(http::Router& router, Services& services) {
              }));
   router.Add("GET", "/api/v1/modules/{name...}",
              JsonEndpoint([&modules](const RequestArgs& a) { return Show(modules, a); }));
+  router.Add("DELETE", "/api/v1/modules/{name...}",
+             JsonEndpoint([&modules](const RequestArgs& a) { return Yank(modules, a); }));
+  router.Add("POST", "/api/v1/modules/yank",
+             JsonEndpoint([&modules](const RequestArgs& a) { return Yank(modules, a); }));
 }
 
 }  // namespace kiln::api::v1

@@ -15,8 +15,7 @@ export default async function (t) {
     for (const area of areas) {
       await page.getByRole("navigation").getByRole("link", { name: area }).click();
       // Navigation finishes once the page's chunk is loaded: the link turns active then.
-      await page.waitForFunction(
-        (name) => document.querySelector("nav a.active")?.textContent === name, area);
+      await page.waitForFunction((name) => document.querySelector("nav a.active")?.textContent === name, area);
       await page.locator("h1").first().waitFor();
     }
   });

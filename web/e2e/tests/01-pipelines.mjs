@@ -34,7 +34,10 @@ const edgeCount = (page) => page.locator(".react-flow__edge").count();
 
 async function selectStep(page, name) {
   await page.getByTestId(`step-node-${name}`).locator(".step-head").click();
-  await page.getByTestId("step-name").and(page.locator(`[value="${name}"]`)).waitFor();
+  await page
+    .getByTestId("step-name")
+    .and(page.locator(`[value="${name}"]`))
+    .waitFor();
 }
 
 async function notStored(t, name) {
@@ -93,7 +96,9 @@ export default async function (t) {
     await selectStep(page, "split");
     await page.getByTestId("param-stratify").fill("species");
     await selectStep(page, "shell");
-    await page.getByTestId("param-script").fill(`for i in 1 2 3; do echo "log line $i"; done; echo ${suffix} > "$KILN_OUTPUT"`);
+    await page
+      .getByTestId("param-script")
+      .fill(`for i in 1 2 3; do echo "log line $i"; done; echo ${suffix} > "$KILN_OUTPUT"`);
     await page.getByTestId("save-pipeline").click();
     await page.getByTestId("problems").waitFor();
     const problems = await page.getByTestId("problems").innerText();
@@ -143,10 +148,16 @@ export default async function (t) {
     await page.getByTestId("run-submit").click();
     await page.waitForURL(/\/pipeline-runs\/[0-9a-f]+$/);
     await page.getByTestId("step-node-evaluate").waitFor();
-    await page.waitForFunction(() => {
-      const nodes = [...document.querySelectorAll("[data-testid^=step-node-]")];
-      return nodes.length === 5 && nodes.every((n) => ["SUCCEEDED", "CACHED"].includes(n.getAttribute("data-status")));
-    }, null, { timeout: 120000 });
+    await page.waitForFunction(
+      () => {
+        const nodes = [...document.querySelectorAll("[data-testid^=step-node-]")];
+        return (
+          nodes.length === 5 && nodes.every((n) => ["SUCCEEDED", "CACHED"].includes(n.getAttribute("data-status")))
+        );
+      },
+      null,
+      { timeout: 120000 },
+    );
     await page.getByTestId("run-status").and(page.locator('[data-status="SUCCEEDED"]')).waitFor();
   });
 
@@ -190,7 +201,10 @@ export default async function (t) {
 
   await t.step("the run panel refuses an out-of-range override before sending", async () => {
     const rt = `e2e-params-${suffix}`;
-    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(/^name: iris$/m, `name: ${rt}`);
+    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(
+      /^name: iris$/m,
+      `name: ${rt}`,
+    );
     await t.api("PUT", `/api/v1/pipelines/${rt}`, { spec: text });
     await page.goto(`${t.baseUrl}/pipelines/${rt}`);
     await page.getByTestId("override-max_depth").fill("40");
@@ -204,7 +218,10 @@ export default async function (t) {
 
   await t.step("a sweep grid started from the page runs every point and opens as a comparison", async () => {
     const rt = `e2e-sweep-${suffix}`;
-    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(/^name: iris$/m, `name: ${rt}`);
+    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(
+      /^name: iris$/m,
+      `name: ${rt}`,
+    );
     await t.api("PUT", `/api/v1/pipelines/${rt}`, { spec: text, base_dir: `${t.repoRoot}/examples/iris` });
     await page.goto(`${t.baseUrl}/pipelines/${rt}`);
     await page.getByTestId("sweep-mode").check();
@@ -216,7 +233,9 @@ export default async function (t) {
     const ids = (await t.api("GET", `/api/v1/pipeline-runs?pipeline=${rt}`)).runs.map((r) => r.run_id);
     assert.equal(ids.length, 2);
     for (let i = 0; i < 600; i++) {
-      const states = await Promise.all(ids.map(async (id) => (await t.api("GET", `/api/v1/pipeline-runs/${id}`)).status));
+      const states = await Promise.all(
+        ids.map(async (id) => (await t.api("GET", `/api/v1/pipeline-runs/${id}`)).status),
+      );
       if (states.every((s) => s === "SUCCEEDED")) break;
       assert.ok(!states.some((s) => s === "FAILED" || s === "CANCELLED"), `sweep runs ended ${states}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -230,7 +249,10 @@ export default async function (t) {
 
   await t.step("the iris example saved unchanged from the editor stays byte-identical", async () => {
     const rt = `e2e-roundtrip-${suffix}`;
-    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(/^name: iris$/m, `name: ${rt}`);
+    const text = readFileSync(`${t.repoRoot}/examples/iris/pipeline.yaml`, "utf8").replace(
+      /^name: iris$/m,
+      `name: ${rt}`,
+    );
     await t.api("PUT", `/api/v1/pipelines/${rt}`, { spec: text });
     await page.goto(`${t.baseUrl}/pipelines/${rt}/edit`);
     await page.getByTestId("step-node-register").waitFor();

@@ -37,21 +37,32 @@ function gradientPng(w = 48, h = 24) {
     for (let x = 0; x < w; x++) rows.push((x * 5) % 256, (y * 10) % 256, 160);
   }
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(Buffer.from(rows))), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(Buffer.from(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 async function putArtifact(t, run, relPath, body) {
   const root = run.info.artifact_uri.replace(/^mlflow-artifacts:\/+/, "");
-  const response = await fetch(`${t.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${root}/${relPath}`, { method: "PUT", body });
+  const response = await fetch(`${t.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${root}/${relPath}`, {
+    method: "PUT",
+    body,
+  });
   assert.equal(response.status, 200, `upload ${relPath}: ${await response.text()}`);
 }
 
 async function seed(t) {
   for (const dir of readdirSync(path.join(t.repoRoot, "modules"), { withFileTypes: true })) {
-    if (dir.isDirectory()) await t.kiln(["module", "publish", path.join(t.repoRoot, "modules", dir.name), "--server", t.baseUrl]);
+    if (dir.isDirectory())
+      await t.kiln(["module", "publish", path.join(t.repoRoot, "modules", dir.name), "--server", t.baseUrl]);
   }
   const pipeline = path.join(t.repoRoot, "examples", "iris", "pipeline.yaml");
-  const out = await t.kiln(["run", pipeline, "-m", "max_depth=2,3", "--no-cache", "--json", "--server", t.baseUrl], { cwd: path.dirname(pipeline) });
+  const out = await t.kiln(["run", pipeline, "-m", "max_depth=2,3", "--no-cache", "--json", "--server", t.baseUrl], {
+    cwd: path.dirname(pipeline),
+  });
   const runs = JSON.parse(out.stdout).runs;
   assert.equal(runs.length, 2);
   const [a, b] = runs.map((r) => r.run_id);
@@ -59,13 +70,26 @@ async function seed(t) {
   assert.ok(sweepId, "the sweep has an id");
   const runA = (await t.api("GET", `/api/v1/runs/${a}`)).run;
   // A metric over steps in both runs, so the comparison overlays lines.
-  for (const [id, scale] of [[a, 1], [b, 0.8]]) {
-    const metrics = Array.from({ length: 12 }, (_, s) => ({ key: "train_loss", value: scale / (s + 1), step: s, timestamp: Date.now() }));
+  for (const [id, scale] of [
+    [a, 1],
+    [b, 0.8],
+  ]) {
+    const metrics = Array.from({ length: 12 }, (_, s) => ({
+      key: "train_loss",
+      value: scale / (s + 1),
+      step: s,
+      timestamp: Date.now(),
+    }));
     await t.api("POST", "/api/2.0/mlflow/runs/log-batch", { run_id: id, metrics });
   }
   await putArtifact(t, runA, "report/notes.txt", "iris sweep notes: max_depth=2\nsecond line\n");
   await putArtifact(t, runA, "report/gradient.png", gradientPng());
-  await putArtifact(t, runA, "report/predictions.csv", "id,predicted,actual\n" + Array.from({ length: 150 }, (_, i) => `${i},setosa,virginica`).join("\n"));
+  await putArtifact(
+    t,
+    runA,
+    "report/predictions.csv",
+    "id,predicted,actual\n" + Array.from({ length: 150 }, (_, i) => `${i},setosa,virginica`).join("\n"),
+  );
   return { a, b, sweepId, experimentId: runA.info.experiment_id };
 }
 
@@ -109,7 +133,12 @@ export default async function (t) {
   await t.step("a valid filter narrows the rows", async () => {
     const all = (await t.api("GET", `/api/v1/runs?experiment_id=${s.experimentId}&max_results=1000`)).runs.length;
     const filter = "metrics.accuracy > 0.5";
-    const expected = (await t.api("GET", `/api/v1/runs?experiment_id=${s.experimentId}&max_results=1000&filter=${encodeURIComponent(filter)}`)).runs;
+    const expected = (
+      await t.api(
+        "GET",
+        `/api/v1/runs?experiment_id=${s.experimentId}&max_results=1000&filter=${encodeURIComponent(filter)}`,
+      )
+    ).runs;
     await page.getByTestId("run-filter").fill(filter);
     await page.getByTestId("run-filter-apply").click();
     await page.waitForFunction((n) => document.querySelectorAll("[data-testid=run-row]").length === n, expected.length);
@@ -124,15 +153,22 @@ export default async function (t) {
     await page.getByTestId("sort-metrics.log_loss").filter({ hasText: "▼" }).waitFor();
     // The header shows the order at once; the rows follow when the server answers.
     await page.waitForFunction(() => {
-      const v = [...document.querySelectorAll("[data-testid='cell-metrics.log_loss']")].map((c) => Number(c.textContent));
+      const v = [...document.querySelectorAll("[data-testid='cell-metrics.log_loss']")].map((c) =>
+        Number(c.textContent),
+      );
       return v.length > 1 && v.every((x, i) => i === 0 || v[i - 1] >= x);
     });
     const desc = await cellNumbers(page, "metrics.log_loss");
-    assert.deepEqual(desc, [...desc].sort((x, y) => y - x));
+    assert.deepEqual(
+      desc,
+      [...desc].sort((x, y) => y - x),
+    );
     await page.getByTestId("sort-metrics.log_loss").click();
     await page.getByTestId("sort-metrics.log_loss").filter({ hasText: "▲" }).waitFor();
     await page.waitForFunction(() => {
-      const v = [...document.querySelectorAll("[data-testid='cell-metrics.log_loss']")].map((c) => Number(c.textContent));
+      const v = [...document.querySelectorAll("[data-testid='cell-metrics.log_loss']")].map((c) =>
+        Number(c.textContent),
+      );
       return v.every((x, i) => i === 0 || v[i - 1] <= x);
     });
   });
@@ -159,12 +195,18 @@ export default async function (t) {
     await page.locator("[data-testid=metric-chart][data-metric=train_loss] canvas").waitFor();
     assert.ok((await page.getByTestId("child-link").count()) >= 7, "the steps are linked");
     await page.locator('[data-testid=artifact-entry][data-path="report"] [data-testid=artifact-open]').click();
-    await page.locator('[data-testid=artifact-entry][data-path="report/notes.txt"] [data-testid=artifact-open]').click();
+    await page
+      .locator('[data-testid=artifact-entry][data-path="report/notes.txt"] [data-testid=artifact-open]')
+      .click();
     await page.getByTestId("artifact-text").filter({ hasText: "iris sweep notes" }).waitFor();
-    await page.locator('[data-testid=artifact-entry][data-path="report/predictions.csv"] [data-testid=artifact-open]').click();
+    await page
+      .locator('[data-testid=artifact-entry][data-path="report/predictions.csv"] [data-testid=artifact-open]')
+      .click();
     await page.getByTestId("artifact-table").waitFor();
     assert.equal(await page.locator("[data-testid=artifact-table] tbody tr").count(), 100);
-    await page.locator('[data-testid=artifact-entry][data-path="report/gradient.png"] [data-testid=artifact-open]').click();
+    await page
+      .locator('[data-testid=artifact-entry][data-path="report/gradient.png"] [data-testid=artifact-open]')
+      .click();
     await page.waitForFunction(() => document.querySelector("[data-testid=artifact-image]")?.naturalWidth === 48);
     const href = await page.getByTestId("artifact-download").getAttribute("href");
     const download = await fetch(t.baseUrl + href);
@@ -178,25 +220,37 @@ export default async function (t) {
     const evaluate = pipelineRun.steps.find((x) => x.step === "evaluate");
     await page.goto(`${t.baseUrl}/runs/${evaluate.run_id}`);
     await page.getByTestId("run-view").waitFor();
-    await page.getByTestId("experiment-link").filter({ hasText: /^iris$/ }).waitFor();
+    await page
+      .getByTestId("experiment-link")
+      .filter({ hasText: /^iris$/ })
+      .waitFor();
     const outputs = page.getByTestId("run-outputs");
-    assert.deepEqual(
-      await outputs.getByTestId("output-entry").evaluateAll((es) => es.map((e) => e.dataset.output)),
-      ["plots", "predictions", "report"],
-    );
+    assert.deepEqual(await outputs.getByTestId("output-entry").evaluateAll((es) => es.map((e) => e.dataset.output)), [
+      "plots",
+      "predictions",
+      "report",
+    ]);
     const plots = outputs.locator("[data-testid=output-entry][data-output=plots]");
     assert.match(await plots.textContent(), /dir.*plots\/.*[0-9a-f]{12}.*KiB · 2 files/);
     await plots.getByTestId("output-open").click();
     await checkPictures(page, outputs);
     await plots.getByTestId("output-toggle").click();
-    await outputs.locator("[data-testid=output-file][data-path='confusion_matrix.svg'] [data-testid=output-file-open]").click();
-    await page.waitForFunction(() => document.querySelector("[data-testid=run-outputs] [data-testid=artifact-image]")?.naturalWidth > 0);
+    await outputs
+      .locator("[data-testid=output-file][data-path='confusion_matrix.svg'] [data-testid=output-file-open]")
+      .click();
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=run-outputs] [data-testid=artifact-image]")?.naturalWidth > 0,
+    );
     assert.equal(await outputs.getByTestId("artifact-download").getAttribute("download"), "confusion_matrix.svg");
     await checkPredictions(outputs);
     await outputs.locator("[data-testid=output-entry][data-output=report] [data-testid=output-open]").click();
     const report = outputs.getByTestId("artifact-text").filter({ hasText: "confusion_matrix" });
     await report.waitFor();
-    assert.match(await report.textContent(), /\n  "metrics": \{\n    "accuracy": 0\.\d+/, "the JSON report is pretty-printed");
+    assert.match(
+      await report.textContent(),
+      /\n {2}"metrics": \{\n {4}"accuracy": 0\.\d+/,
+      "the JSON report is pretty-printed",
+    );
     const link = outputs.locator("[data-testid=output-entry][data-output=report] [data-testid=output-download]");
     assert.equal(await link.getAttribute("download"), "report");
     const digest = evaluate.outputs.find((o) => o.name === "report").digest;
@@ -214,17 +268,24 @@ export default async function (t) {
     await page.goto(`${t.baseUrl}/runs/${s.a}`);
     const outputs = page.getByTestId("run-outputs");
     await outputs.getByTestId("output-step").first().waitFor();
-    assert.deepEqual(
-      await outputs.getByTestId("output-step").evaluateAll((es) => es.map((e) => e.dataset.step)),
-      ["read", "check", "split", "features", "train", "evaluate", "register"],
-    );
+    assert.deepEqual(await outputs.getByTestId("output-step").evaluateAll((es) => es.map((e) => e.dataset.step)), [
+      "read",
+      "check",
+      "split",
+      "features",
+      "train",
+      "evaluate",
+      "register",
+    ]);
     const evaluate = outputs.locator("[data-testid=output-step][data-step=evaluate]");
     await evaluate.locator("[data-testid=output-entry][data-output=plots] [data-testid=output-open]").click();
     await checkPictures(page, outputs);
     await checkPredictions(evaluate, outputs);
     const train = outputs.locator("[data-testid=output-step][data-step=train]");
     await train.locator("[data-testid=output-entry][data-output=model] [data-testid=output-toggle]").click();
-    await train.locator("[data-testid=output-file][data-path='kiln-model.json'] [data-testid=output-file-open]").click();
+    await train
+      .locator("[data-testid=output-file][data-path='kiln-model.json'] [data-testid=output-file-open]")
+      .click();
     await outputs.getByTestId("artifact-text").filter({ hasText: '"format"' }).waitFor();
   });
 
@@ -239,7 +300,10 @@ export default async function (t) {
     await page.getByTestId("experiment-link").filter({ hasText: name }).waitFor();
     await page.locator("[data-testid=metric-chart][data-metric=loss] canvas").waitFor();
     assert.equal(await page.locator("[data-testid=metric-chart][data-metric=score]").count(), 0);
-    assert.match(await page.getByTestId("run-metrics-row").filter({ hasText: "score" }).textContent(), /score\s*0\.875/);
+    assert.match(
+      await page.getByTestId("run-metrics-row").filter({ hasText: "score" }).textContent(),
+      /score\s*0\.875/,
+    );
     assert.match(await page.getByTestId("single-value-note").textContent(), /1 metric has a single value/);
     assert.equal(await page.getByTestId("run-outputs").count(), 0, "a run outside a pipeline has no step outputs");
   });
@@ -287,7 +351,9 @@ export default async function (t) {
   await t.step("a sweep opens as the comparison of its runs", async () => {
     await page.goto(`${t.baseUrl}/compare?sweep=${s.sweepId}`);
     await checkComparison(page);
-    const heads = await page.locator("[data-testid=param-diff] thead a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const heads = await page
+      .locator("[data-testid=param-diff] thead a")
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     assert.deepEqual(heads.sort(), [`/runs/${s.a}`, `/runs/${s.b}`].sort());
   });
 
@@ -304,7 +370,9 @@ async function checkPictures(page, outputs) {
   for (const name of ["confusion_matrix.svg", "feature_importance.svg"]) {
     await outputs.locator(`[data-testid=folder-image][data-path='${name}']`).waitFor();
     await page.waitForFunction(
-      (n) => document.querySelector(`[data-testid=run-outputs] [data-testid=folder-image][data-path='${n}']`)?.naturalWidth > 0,
+      (n) =>
+        document.querySelector(`[data-testid=run-outputs] [data-testid=folder-image][data-path='${n}']`)?.naturalWidth >
+        0,
       name,
     );
   }
@@ -318,7 +386,10 @@ async function checkPredictions(scope, outputs = scope) {
   assert.equal(await count.getAttribute("data-row-count"), "45");
   assert.match(await count.textContent(), /^45 rows/);
   const heads = await outputs.locator("[data-testid=artifact-table] th").allTextContents();
-  assert.ok(heads.some((h) => /^predicted\b/.test(h)), `the columns: ${heads.join(", ")}`);
+  assert.ok(
+    heads.some((h) => /^predicted\b/.test(h)),
+    `the columns: ${heads.join(", ")}`,
+  );
   assert.equal(await outputs.locator("[data-testid=artifact-table] tbody tr").count(), 45);
 }
 
@@ -326,7 +397,7 @@ async function checkComparison(page) {
   const lines = page.locator("[data-testid=compare-chart][data-metric=train_loss][data-kind=lines] canvas");
   await lines.waitFor();
   await page.locator("[data-testid=compare-chart][data-metric='evaluate/accuracy'] canvas").waitFor();
-  await page.locator("[data-testid=parallel-chart] canvas").waitFor();
+  await page.locator("[data-testid=parallel-chart] svg").waitFor();
   assert.match(await page.getByTestId("parallel-chart").getAttribute("data-axes"), /^max_depth,evaluate\/accuracy$/);
   const row = page.locator("[data-testid=param-diff-row][data-param=max_depth]");
   assert.equal(await row.getAttribute("data-differs"), "true");

@@ -26,9 +26,9 @@ async function seed(t) {
   const server = ["--server", t.baseUrl];
   await t.kiln(["data", "add", path.join(t.repoRoot, "examples/iris/iris.csv"), "--name", "iris", ...server]);
   const pipeline = writePipeline(t.repoRoot);
-  const ran = await t.kiln(["run", pipeline, "--json", ...server]).finally(() =>
-    rmSync(path.dirname(pipeline), { recursive: true, force: true }),
-  );
+  const ran = await t
+    .kiln(["run", pipeline, "--json", ...server])
+    .finally(() => rmSync(path.dirname(pipeline), { recursive: true, force: true }));
   const run = JSON.parse(ran.stdout).runs[0];
   assert.equal(run.status, "SUCCEEDED");
   await t.kiln(["module", "publish", path.join(t.repoRoot, "modules/train-xgboost"), ...server]);
@@ -147,6 +147,12 @@ export default async function (t) {
     requestId = await page.getByTestId("try-request-id").innerText();
   });
 
+  await t.step("drift on one row has no level: insufficient data, no PSI", async () => {
+    const cell = page.getByTestId("drift-insufficient").filter({ hasText: "insufficient data (1 of 100 rows)" });
+    await cell.first().waitFor({ timeout: 15000 });
+    assert.doesNotMatch(await page.getByTestId("drift-table").innerText(), /major/);
+  });
+
   await t.step("feedback on the prediction shows in the live accuracy", async () => {
     await page.getByTestId("feedback-label").selectOption("setosa");
     await page.getByTestId("feedback-send").click();
@@ -175,7 +181,12 @@ export default async function (t) {
 
   await t.step("datasets: iris is listed with the run that read it", async () => {
     await page.goto(`${t.baseUrl}/datasets`);
-    await page.getByTestId("dataset-row").filter({ hasText: "iris" }).first().getByRole("link", { name: "iris", exact: true }).click();
+    await page
+      .getByTestId("dataset-row")
+      .filter({ hasText: "iris" })
+      .first()
+      .getByRole("link", { name: "iris", exact: true })
+      .click();
     await page.locator(`[data-testid="dataset-run-link"][href="/runs/${seeded.readRunId}"]`).waitFor();
     await t.screenshot("03-dataset");
   });

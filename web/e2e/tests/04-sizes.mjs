@@ -18,6 +18,10 @@ async function pagesToVisit(t) {
   if (pipelines.length) paths.push(`/pipelines/${encodeURIComponent(pipelines[0].name)}`);
   const models = (await t.api("GET", "/api/v1/models")).models ?? [];
   if (models.length) paths.push(`/models/${encodeURIComponent(models[0].name)}`);
+  const pipelineRuns = (await t.api("GET", "/api/v1/pipeline-runs?max_results=50")).runs ?? [];
+  const finished = pipelineRuns.find((r) => r.status === "SUCCEEDED" && r.pipeline === "iris") ?? pipelineRuns[0];
+  if (finished) paths.push(`/pipeline-runs/${finished.run_id}`);
+  if (pipelines.length) paths.push(`/pipelines/${encodeURIComponent(pipelines[0].name)}/edit`);
   const deployments = (await t.api("GET", "/api/v1/deployments")).deployments ?? [];
   if (deployments.length) paths.push(`/deployments/${encodeURIComponent(deployments[0].name)}`);
   return paths;

@@ -25,4 +25,3 @@ export const getTable = (digest: string, limit: number) =>
 
 /** The URL of a stored blob's bytes. */
 export const blobUrl = (digest: string) => `/api/v1/blobs/${encodeURIComponent(digest)}`;
-

@@ -4,9 +4,15 @@ import { del, get, post, request } from "./client";
 
 export interface DriftEntry {
   feature: string;
-  psi: number;
+  /** null below min_rows (level "insufficient_data") or with no live rows. */
+  psi: number | null;
+  /** no_data, insufficient_data, stable, moderate or major */
   level: string;
   live_rows: number;
+  /** live rows the feature needs before its drift has a level */
+  min_rows: number;
+  /** live values its encoder did not see in training */
+  unseen_values: number;
 }
 
 export interface Slot {
@@ -35,6 +41,8 @@ export interface Deployment {
   model: string;
   canary: string | null;
   canary_weight: number;
+  strict_inputs: boolean;
+  drift_min_rows: number;
   created_ms: number;
   updated_ms: number;
   primary: Slot;
@@ -68,11 +76,9 @@ export interface LoggedRequest {
 const base = "/api/v1/deployments";
 const path = (name: string) => `${base}/${encodeURIComponent(name)}`;
 
-export const listDeployments = () =>
-  get<{ deployments: Deployment[] }>(base).then((a) => a.deployments);
+export const listDeployments = () => get<{ deployments: Deployment[] }>(base).then((a) => a.deployments);
 
-export const getDeployment = (name: string) =>
-  get<{ deployment: Deployment }>(path(name)).then((a) => a.deployment);
+export const getDeployment = (name: string) => get<{ deployment: Deployment }>(path(name)).then((a) => a.deployment);
 
 export const applyDeployment = (spec: DeploymentSpec) =>
   post<{ deployment: Deployment }>(base, spec).then((a) => a.deployment);
@@ -89,6 +95,8 @@ export interface PredictAnswer {
   request_id: string;
   model: { name: string; version: number };
   predictions: Prediction[];
+  /** Fields ignored, categories not seen in training (encoded as all zeros or missing). */
+  warnings?: string[];
 }
 
 export const predict = (name: string, rows: Record<string, unknown>[]) =>
@@ -117,8 +125,9 @@ export async function getSignature(name: string): Promise<SignatureColumn[]> {
   const order = row.required?.length ? row.required : Object.keys(props);
   return order.map((column) => {
     const p = props[column] ?? {};
-    const type = (["number", "integer", "boolean"].includes(p.type ?? "") ? p.type : "string") as
-      SignatureColumn["type"];
+    const type = (
+      ["number", "integer", "boolean"].includes(p.type ?? "") ? p.type : "string"
+    ) as SignatureColumn["type"];
     return { name: column, type, nullable: p.nullable ?? false, values: p.enum };
   });
 }

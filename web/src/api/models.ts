@@ -60,6 +60,13 @@ export const createModelVersion = (name: string, source: string, runId: string) 
     run_id: runId,
   }).then((a) => a.model_version);
 
+/** Model versions matching an MLflow filter (`run_id IN ('a', 'b')`), the first `maxResults`. */
+export const searchModelVersions = (filter: string, maxResults = 100) =>
+  get<{ model_versions?: ModelVersion[] }>(`${registry}/model-versions/search`, {
+    filter,
+    max_results: maxResults,
+  }).then((a) => a.model_versions ?? []);
+
 export const setAlias = (name: string, alias: string, version: string) =>
   post(`${registry}/registered-models/alias`, { name, alias, version });
 

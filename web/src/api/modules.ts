@@ -43,8 +43,7 @@ export interface ModuleManifest {
   manifest_yaml: string;
 }
 
-export const listModules = () =>
-  get<{ modules: ModuleSummary[] }>("/api/v1/modules").then((a) => a.modules);
+export const listModules = () => get<{ modules: ModuleSummary[] }>("/api/v1/modules").then((a) => a.modules);
 
 export const getModule = (name: string, version?: string) =>
   get<{ module: ModuleManifest }>(`/api/v1/modules/${name.split("/").map(encodeURIComponent).join("/")}`, {

@@ -99,7 +99,11 @@ export const validatePipeline = (spec: string) =>
 
 export const submitRun = (request: SubmitRequest) => post<Submission>("/api/v1/pipeline-runs", request);
 
-export const listPipelineRuns = (query: { pipeline?: string; sweep_id?: string }, maxResults: number, pageToken?: string) =>
+export const listPipelineRuns = (
+  query: { pipeline?: string; sweep_id?: string },
+  maxResults: number,
+  pageToken?: string,
+) =>
   get<{ runs: PipelineRun[]; next_page_token?: string }>("/api/v1/pipeline-runs", {
     ...query,
     max_results: maxResults,

@@ -70,9 +70,7 @@ export const listExperiments = (pageToken?: string) =>
   });
 
 export const getExperiment = (id: string) =>
-  get<{ experiment: Experiment }>(`/api/v1/experiments/${encodeURIComponent(id)}`).then(
-    (a) => a.experiment,
-  );
+  get<{ experiment: Experiment }>(`/api/v1/experiments/${encodeURIComponent(id)}`).then((a) => a.experiment);
 
 export const searchRuns = (q: RunQuery) =>
   get<RunPage>("/api/v1/runs", {
@@ -83,8 +81,7 @@ export const searchRuns = (q: RunQuery) =>
     page_token: q.pageToken,
   }).then((page) => ({ ...page, runs: page.runs ?? [] }));
 
-export const getRun = (id: string) =>
-  get<{ run: Run }>(`/api/v1/runs/${encodeURIComponent(id)}`).then((a) => a.run);
+export const getRun = (id: string) => get<{ run: Run }>(`/api/v1/runs/${encodeURIComponent(id)}`).then((a) => a.run);
 
 /** Every point of one metric of a run, oldest step first. */
 export async function getMetricHistory(runId: string, key: string): Promise<Metric[]> {
@@ -140,8 +137,7 @@ export async function childRunsOf(parentIds: string[]): Promise<Run[]> {
 }
 
 export const tagOf = (run: Run, key: string) => run.data.tags?.find((t) => t.key === key)?.value;
-export const paramOf = (run: Run, key: string) =>
-  run.data.params?.find((p) => p.key === key)?.value;
+export const paramOf = (run: Run, key: string) => run.data.params?.find((p) => p.key === key)?.value;
 export const metricOf = (run: Run, key: string) => run.data.metrics?.find((m) => m.key === key);
 
 /** A metric value as a number (NaN/Infinity strings included). */

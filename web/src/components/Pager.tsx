@@ -4,7 +4,7 @@
 import { useCallback, useState } from "react";
 
 export interface PageTokens {
-  current: string | undefined;
+  token: string | undefined; // the page to show (undefined: the first)
   index: number;
   next: (token: string) => void;
   prev: () => void;
@@ -29,7 +29,7 @@ export function usePageTokens(queryKey = ""): PageTokens {
       })),
     [queryKey],
   );
-  return { current: stack[stack.length - 1], index: stack.length - 1, next, prev };
+  return { token: stack[stack.length - 1], index: stack.length - 1, next, prev };
 }
 
 export function Pager({ pages, nextToken }: { pages: PageTokens; nextToken?: string }) {
@@ -42,11 +42,7 @@ export function Pager({ pages, nextToken }: { pages: PageTokens; nextToken?: str
       <span className="muted" data-testid="page-number">
         page {pages.index + 1}
       </span>
-      <button
-        data-testid="page-next"
-        disabled={!nextToken}
-        onClick={() => nextToken && pages.next(nextToken)}
-      >
+      <button data-testid="page-next" disabled={!nextToken} onClick={() => nextToken && pages.next(nextToken)}>
         Next ›
       </button>
     </div>

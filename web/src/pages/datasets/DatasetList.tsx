@@ -13,8 +13,14 @@ export function DatasetList() {
       <h1>Datasets</h1>
       <ErrorBanner error={list.error} />
       {!list.data && list.loading && <Loading what="datasets" />}
-      {list.data?.length === 0 && <Empty>No datasets yet: add one with <code>kiln data add FILE --name NAME</code>.</Empty>}
-      {!!list.data?.length && <DataTable rows={list.data} columns={columns} rowKey={(d) => d.name} rowTestId="dataset-row" />}
+      {list.data?.length === 0 && (
+        <Empty>
+          No datasets yet: add one with <code>kiln data add FILE --name NAME</code>.
+        </Empty>
+      )}
+      {!!list.data?.length && (
+        <DataTable rows={list.data} columns={columns} rowKey={(d) => d.name} rowTestId="dataset-row" />
+      )}
     </div>
   );
 }
@@ -26,4 +32,3 @@ const columns: Column<DatasetSummary>[] = [
   { header: "Description", cell: (d) => d.description || <span className="muted">—</span> },
   { header: "Updated", cell: (d) => formatTime(d.updated_ms) },
 ];
-

@@ -62,8 +62,17 @@ function versionColumns(open: number | undefined, onToggle: (version: number) =>
 function UsedBy({ id }: { id: string }) {
   const runs = useApi(async () => {
     const edges = await getLineage("dataset", id);
-    const ids = [...new Set(edges.filter((e) => e.src_kind === "dataset" && e.dst_kind === "step_run").map((e) => e.dst_id))];
-    return Promise.all(ids.slice(0, 20).map((runId) => getRun(runId).then((r) => ({ runId, name: r.info.run_name }), () => ({ runId, name: runId.slice(0, 8) }))));
+    const ids = [
+      ...new Set(edges.filter((e) => e.src_kind === "dataset" && e.dst_kind === "step_run").map((e) => e.dst_id)),
+    ];
+    return Promise.all(
+      ids.slice(0, 20).map((runId) =>
+        getRun(runId).then(
+          (r) => ({ runId, name: r.info.run_name }),
+          () => ({ runId, name: runId.slice(0, 8) }),
+        ),
+      ),
+    );
   }, [id]);
   if (runs.error) return <span className="field-error">{runs.error.message}</span>;
   if (!runs.data) return <span className="muted">…</span>;

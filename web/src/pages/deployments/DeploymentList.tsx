@@ -9,7 +9,10 @@ import { formatTime } from "../../components/format";
 const columns: Column<Deployment>[] = [
   { header: "Name", cell: (d) => <Link to={`/deployments/${encodeURIComponent(d.name)}`}>{d.name}</Link> },
   { header: "Model", cell: (d) => <SlotSummary slot={d.primary} /> },
-  { header: "Canary", cell: (d) => (d.canary_status ? <SlotSummary slot={d.canary_status} /> : <span className="muted">—</span>) },
+  {
+    header: "Canary",
+    cell: (d) => (d.canary_status ? <SlotSummary slot={d.canary_status} /> : <span className="muted">—</span>),
+  },
   { header: "Canary weight", cell: (d) => (d.canary ? `${d.canary_weight}%` : "—"), num: true },
   { header: "Updated", cell: (d) => formatTime(d.updated_ms) },
 ];
@@ -22,7 +25,9 @@ export function DeploymentList() {
       <ErrorBanner error={list.error} />
       {!list.data && list.loading && <Loading what="deployments" />}
       {list.data?.length === 0 && <Empty>No deployments yet: deploy a model version from its model's page.</Empty>}
-      {!!list.data?.length && <DataTable rows={list.data} columns={columns} rowKey={(d) => d.name} rowTestId="deployment-row" />}
+      {!!list.data?.length && (
+        <DataTable rows={list.data} columns={columns} rowKey={(d) => d.name} rowTestId="deployment-row" />
+      )}
     </div>
   );
 }

@@ -6,14 +6,15 @@ import { useNavigate, useParams } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { deleteDeployment, getDeployment, type Deployment, type LoggedRequest } from "../../api/deployments";
 import { ErrorBanner, Loading, StateBadge } from "../../components/Status";
-import { ConfirmDialog } from "../models/Dialog";
-import { DeployDialog } from "../models/DeployDialog";
+import { ConfirmDialog } from "../../components/Dialog";
+import { DeployDialog } from "../../components/DeployDialog";
 import { Endpoints } from "./Endpoints";
 import { RequestsTable } from "./RequestsTable";
 import { QualityTable, SlotPanel } from "./SlotPanel";
 import { TrafficCharts } from "./TrafficCharts";
 import { TryIt } from "./TryIt";
 import { useRequestLog } from "./useRequestLog";
+import "./deployments.css";
 
 const windowMs = 5 * 60 * 1000;
 
@@ -34,7 +35,7 @@ export function DeploymentView() {
             <SlotPanel title="Model" slot={d.primary} weight={d.canary ? 100 - d.canary_weight : undefined} />
             {d.canary_status && <SlotPanel title="Canary" slot={d.canary_status} weight={d.canary_weight} />}
           </div>
-          <TrafficCharts requests={log.requests} windowMs={windowMs} />
+          <TrafficCharts requests={log.requests} windowMs={windowMs} asOf={log.asOf} />
           <div className="grid2">
             <div className="panel">
               <h2>Try it</h2>
@@ -117,8 +118,10 @@ function Header({ deployment: d }: { deployment: Deployment }) {
 /** The first row of the newest logged request, to prefill the form and the curl example. */
 function exampleRow(requests: LoggedRequest[]): Record<string, unknown> | undefined {
   const newest = requests[requests.length - 1];
-  const inputs = newest?.inputs as { rows?: Record<string, unknown>[]; columns?: string[]; data?: unknown[][] } | undefined;
+  const inputs = newest?.inputs as
+    { rows?: Record<string, unknown>[]; columns?: string[]; data?: unknown[][] } | undefined;
   if (inputs?.rows?.[0]) return inputs.rows[0];
-  if (inputs?.columns && inputs.data?.[0]) return Object.fromEntries(inputs.columns.map((c, i) => [c, inputs.data![0][i]]));
+  if (inputs?.columns && inputs.data?.[0])
+    return Object.fromEntries(inputs.columns.map((c, i) => [c, inputs.data![0][i]]));
   return undefined;
 }

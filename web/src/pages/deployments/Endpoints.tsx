@@ -2,14 +2,18 @@
 import { useState } from "react";
 import type { Deployment } from "../../api/deployments";
 import { DataTable } from "../../components/DataTable";
-import "../models/models.css";
+import "./deployments.css";
 
 export function Endpoints({ deployment, example }: { deployment: Deployment; example?: Record<string, unknown> }) {
   const origin = window.location.origin;
   const body = JSON.stringify({ rows: [example ?? {}] });
   const curl = `curl -s ${origin}${deployment.endpoints.predict} \\\n  -H 'Content-Type: application/json' \\\n  -d '${body}'`;
   const [copied, setCopied] = useState(false);
-  const copy = () => navigator.clipboard?.writeText(curl).then(() => setCopied(true), () => setCopied(false));
+  const copy = () =>
+    navigator.clipboard?.writeText(curl).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
   return (
     <div data-testid="endpoints">
       <DataTable

@@ -10,7 +10,11 @@ export function FeedbackForm({ name, requestId, classes }: { name: string; reque
   const [sent, setSent] = useState(false);
   const [error, setError] = useState<unknown>();
   const regression = classes.length === 0;
-  const problem = !label.trim() ? "the true label is required" : regression && !Number.isFinite(Number(label)) ? "the true value must be a number" : "";
+  const problem = !label.trim()
+    ? "the true label is required"
+    : regression && !Number.isFinite(Number(label))
+      ? "the true value must be a number"
+      : "";
 
   async function send() {
     setTouched(true);
@@ -23,14 +27,29 @@ export function FeedbackForm({ name, requestId, classes }: { name: string; reque
       setError(e);
     }
   }
-  if (sent) return <div className="notice" data-testid="feedback-sent">Feedback recorded: it counts in the live quality.</div>;
+  if (sent)
+    return (
+      <div className="notice" data-testid="feedback-sent">
+        Feedback recorded: it counts in the live quality.
+      </div>
+    );
   return (
     <div className="toolbar">
       <span className="muted">True {regression ? "value" : "label"}:</span>
       {regression ? (
-        <input value={label} onChange={(e) => setLabel(e.target.value)} size={8} className={touched && problem ? "invalid" : ""} />
+        <input
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          size={8}
+          className={touched && problem ? "invalid" : ""}
+        />
       ) : (
-        <select value={label} onChange={(e) => setLabel(e.target.value)} className={touched && problem ? "invalid" : ""} data-testid="feedback-label">
+        <select
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          className={touched && problem ? "invalid" : ""}
+          data-testid="feedback-label"
+        >
           <option value="" />
           {classes.map((c) => (
             <option key={c}>{c}</option>

@@ -2,7 +2,7 @@
 // version that answered and the request id.
 import type { PredictAnswer } from "../../api/deployments";
 import { FeedbackForm } from "./FeedbackForm";
-import "../models/models.css";
+import "./deployments.css";
 
 export function Prediction({ name, answer }: { name: string; answer: PredictAnswer }) {
   const p = answer.predictions[0];
@@ -27,11 +27,21 @@ export function Prediction({ name, answer }: { name: string; answer: PredictAnsw
           ))}
         </div>
       )}
+      {answer.warnings?.map((w) => (
+        <p className="muted" key={w} data-testid="try-warning">
+          warning: {w}
+        </p>
+      ))}
       <p className="muted">
         answered by {answer.model.name} v{answer.model.version}, request id{" "}
         <code data-testid="try-request-id">{answer.request_id}</code>
       </p>
-      <FeedbackForm key={answer.request_id} name={name} requestId={answer.request_id} classes={Object.keys(p.probabilities ?? {})} />
+      <FeedbackForm
+        key={answer.request_id}
+        name={name}
+        requestId={answer.request_id}
+        classes={Object.keys(p.probabilities ?? {})}
+      />
     </div>
   );
 }

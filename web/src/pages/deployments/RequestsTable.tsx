@@ -4,7 +4,7 @@ import type { LoggedRequest, Prediction } from "../../api/deployments";
 import { DataTable, type Column } from "../../components/DataTable";
 import { Empty } from "../../components/Status";
 import { formatNumber } from "../../components/format";
-import { Dialog } from "../models/Dialog";
+import { Dialog } from "../../components/Dialog";
 
 const shown = 25;
 

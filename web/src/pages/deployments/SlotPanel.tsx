@@ -15,7 +15,9 @@ export function SlotPanel({ title, slot, weight }: { title: string; slot: Slot; 
         <dt>reference</dt>
         <dd className="mono">{slot.ref}</dd>
         <dt>serving</dt>
-        <dd data-testid="serving-version">{slot.serving_version ? `v${slot.serving_version}` : "nothing loaded yet"}</dd>
+        <dd data-testid="serving-version">
+          {slot.serving_version ? `v${slot.serving_version}` : "nothing loaded yet"}
+        </dd>
         <dt>target</dt>
         <dd>{slot.target_version ? `v${slot.target_version}` : "unresolved"}</dd>
         {weight !== undefined && (
@@ -27,7 +29,11 @@ export function SlotPanel({ title, slot, weight }: { title: string; slot: Slot; 
         <dt>loaded</dt>
         <dd>{formatTime(slot.loaded_ms)}</dd>
       </dl>
-      {slot.error && <div className="error-banner" data-testid="slot-error">{slot.error}</div>}
+      {slot.error && (
+        <div className="error-banner" data-testid="slot-error">
+          {slot.error}
+        </div>
+      )}
       <DriftTable drift={slot.drift} />
     </div>
   );
@@ -38,20 +44,43 @@ function DriftTable({ drift }: { drift: DriftEntry[] | null }) {
   return <DataTable rows={drift} columns={driftColumns} rowKey={(d) => d.feature} testId="drift-table" />;
 }
 
+// Below its minimum rows a feature's PSI reads "major" on any model: no PSI, no level.
+function DriftLevel({ drift }: { drift: DriftEntry }) {
+  if (drift.level === "insufficient_data")
+    return (
+      <span className="muted" data-testid="drift-insufficient">
+        insufficient data ({drift.live_rows} of {drift.min_rows} rows)
+      </span>
+    );
+  if (drift.level === "no_data") return <span className="muted">no data</span>;
+  return <StateBadge state={drift.level} />;
+}
+
 const driftColumns: Column<DriftEntry>[] = [
   { header: "Feature", cell: (d) => d.feature },
-  { header: "PSI", cell: (d) => (d.live_rows ? d.psi.toFixed(3) : "—"), num: true },
-  { header: "Level", cell: (d) => <StateBadge state={d.level} /> },
+  { header: "PSI", cell: (d) => (d.psi === null ? "—" : d.psi.toFixed(3)), num: true },
+  { header: "Level", cell: (d) => <DriftLevel drift={d} /> },
   { header: "Live rows", cell: (d) => d.live_rows, num: true },
+  {
+    header: "Unseen",
+    cell: (d) => (d.unseen_values && d.live_rows ? `${((d.unseen_values / d.live_rows) * 100).toFixed(1)}%` : "—"),
+    num: true,
+  },
 ];
 
 export function QualityTable({ deployment }: { deployment: Deployment }) {
   const quality = deployment.quality ?? [];
   if (quality.length === 0)
-    return <p className="muted">No feedback yet: send the truth to {deployment.endpoints.feedback ?? "the feedback route"} with a request id.</p>;
+    return (
+      <p className="muted">
+        No feedback yet: send the truth to {deployment.endpoints.feedback ?? "the feedback route"} with a request id.
+      </p>
+    );
   const regression = quality.some((q) => q.rmse !== undefined);
   const columns = [...qualityColumns, ...(regression ? regressionColumns : classificationColumns)];
-  return <DataTable rows={quality} columns={columns} rowKey={(q) => `${q.model}/${q.version}`} testId="quality-table" />;
+  return (
+    <DataTable rows={quality} columns={columns} rowKey={(q) => `${q.model}/${q.version}`} testId="quality-table" />
+  );
 }
 
 const qualityColumns: Column<Quality>[] = [
@@ -67,5 +96,9 @@ const regressionColumns: Column<Quality>[] = [
 
 const classificationColumns: Column<Quality>[] = [
   { header: "Correct", cell: (q) => q.correct ?? "—", num: true },
-  { header: "Accuracy", cell: (q) => (q.accuracy === undefined ? "—" : `${(q.accuracy * 100).toFixed(1)}%`), num: true },
+  {
+    header: "Accuracy",
+    cell: (q) => (q.accuracy === undefined ? "—" : `${(q.accuracy * 100).toFixed(1)}%`),
+    num: true,
+  },
 ];

@@ -27,11 +27,21 @@ export function bucketize(requests: LoggedRequest[], windowMs: number, now: numb
   }
   return latencies.map((l, i) => {
     const sorted = [...l].sort((a, b) => a - b);
-    return { t: end - (count - i) * bucketMs, rate: l.length / (bucketMs / 1000), p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+    return {
+      t: end - (count - i) * bucketMs,
+      rate: l.length / (bucketMs / 1000),
+      p50: quantile(sorted, 0.5),
+      p99: quantile(sorted, 0.99),
+    };
   });
 }
 
-function option(buckets: Bucket[], series: { name: string; data: (number | null)[] }[], unit: string, symbols = false): ChartOption {
+function option(
+  buckets: Bucket[],
+  series: { name: string; data: (number | null)[] }[],
+  unit: string,
+  symbols = false,
+): ChartOption {
   return {
     grid: { left: 50, right: 16, top: 30, bottom: 30 },
     tooltip: { trigger: "axis" },
@@ -49,9 +59,21 @@ function option(buckets: Bucket[], series: { name: string; data: (number | null)
   };
 }
 
-export function TrafficCharts({ requests, windowMs }: { requests: LoggedRequest[]; windowMs: number }) {
-  const buckets = useMemo(() => bucketize(requests, windowMs, Date.now()), [requests, windowMs]);
-  const rate = useMemo(() => option(buckets, [{ name: "requests/s", data: buckets.map((b) => b.rate) }], "req/s"), [buckets]);
+/** `asOf`: when the requests were read; the window ends there. */
+export function TrafficCharts({
+  requests,
+  windowMs,
+  asOf,
+}: {
+  requests: LoggedRequest[];
+  windowMs: number;
+  asOf: number;
+}) {
+  const buckets = useMemo(() => (asOf ? bucketize(requests, windowMs, asOf) : []), [requests, windowMs, asOf]);
+  const rate = useMemo(
+    () => option(buckets, [{ name: "requests/s", data: buckets.map((b) => b.rate) }], "req/s"),
+    [buckets],
+  );
   const latency = useMemo(
     () =>
       option(

@@ -1,6 +1,6 @@
 // "Try it": a form generated from the serving model's signature (its OpenAPI Row schema), one
 // typed input per column, checked before sending; POST /serve/NAME/predict shows the answer.
-import { useEffect, useState } from "react";
+import { useMemo, useState } from "react";
 import { useApi } from "../../api/useApi";
 import { getSignature, predict, type PredictAnswer, type SignatureColumn } from "../../api/deployments";
 import { ErrorBanner, Loading } from "../../components/Status";
@@ -15,26 +15,38 @@ export function parseField(column: SignatureColumn, text: string): { value?: unk
   if (column.type === "number" || column.type === "integer") {
     const n = Number(t);
     if (!Number.isFinite(n)) return { error: `${column.name}: expected a number, got '${t}'` };
-    if (column.type === "integer" && !Number.isInteger(n)) return { error: `${column.name}: expected a whole number, got '${t}'` };
+    if (column.type === "integer" && !Number.isInteger(n))
+      return { error: `${column.name}: expected a whole number, got '${t}'` };
     return { value: n };
   }
   if (column.type === "boolean") return { value: t === "true" };
   return { value: t };
 }
 
-export function TryIt({ name, ready, example, onSent }: { name: string; ready: boolean; example?: Record<string, unknown>; onSent: () => void }) {
+export function TryIt({
+  name,
+  ready,
+  example,
+  onSent,
+}: {
+  name: string;
+  ready: boolean;
+  example?: Record<string, unknown>;
+  onSent: () => void;
+}) {
   const signature = useApi(() => (ready ? getSignature(name) : Promise.resolve(undefined)), [name, ready]);
-  const [values, setValues] = useState<Values>({});
+  // Until the user types, the form shows the newest logged request's inputs.
+  const [edited, setValues] = useState<Values>();
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [answer, setAnswer] = useState<PredictAnswer>();
   const columns = signature.data ?? [];
 
-  useEffect(() => {
-    if (!example || Object.keys(values).length) return;
-    setValues(Object.fromEntries(Object.entries(example).map(([k, v]) => [k, v === null ? "" : String(v)])));
-  }, [example, values]);
+  const values = useMemo<Values>(
+    () => edited ?? Object.fromEntries(Object.entries(example ?? {}).map(([k, v]) => [k, v === null ? "" : String(v)])),
+    [edited, example],
+  );
 
   const parsed = columns.map((c) => ({ column: c, ...parseField(c, values[c.name] ?? "") }));
   async function send() {
@@ -80,7 +92,17 @@ export function TryIt({ name, ready, example, onSent }: { name: string; ready: b
   );
 }
 
-function FieldInput({ column, value, error, onChange }: { column: SignatureColumn; value: string; error?: string; onChange: (v: string) => void }) {
+function FieldInput({
+  column,
+  value,
+  error,
+  onChange,
+}: {
+  column: SignatureColumn;
+  value: string;
+  error?: string;
+  onChange: (v: string) => void;
+}) {
   const common = { value, className: error ? "invalid" : "", "data-testid": `try-input-${column.name}` };
   const choices = column.type === "boolean" ? ["true", "false"] : column.values;
   return (
@@ -96,9 +118,17 @@ function FieldInput({ column, value, error, onChange }: { column: SignatureColum
           ))}
         </select>
       ) : (
-        <input {...common} inputMode={column.type === "string" ? "text" : "decimal"} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          inputMode={column.type === "string" ? "text" : "decimal"}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
-      {error && <span className="field-error" data-testid="try-error">{error}</span>}
+      {error && (
+        <span className="field-error" data-testid="try-error">
+          {error}
+        </span>
+      )}
     </label>
   );
 }

@@ -5,44 +5,54 @@ import { listRequests, type LoggedRequest } from "../../api/deployments";
 
 export interface RequestLog {
   requests: LoggedRequest[];
+  /** When the requests were last read (ms since the epoch; 0 before the first answer). */
+  asOf: number;
   error: Error | undefined;
   refresh: () => void;
 }
 
+interface Held {
+  key: string; // the deployment and window the requests belong to
+  requests: LoggedRequest[];
+  asOf: number;
+}
+
 export function useRequestLog(name: string, windowMs: number, pollMs = 3000): RequestLog {
-  const [requests, setRequests] = useState<LoggedRequest[]>([]);
+  const key = `${name}\n${windowMs}`;
+  const [held, setHeld] = useState<Held>({ key, requests: [], asOf: 0 });
   const [error, setError] = useState<Error>();
-  const seen = useRef<{ name: string; since: number; ids: Set<string> }>({ name, since: 0, ids: new Set() });
+  const seen = useRef<{ key: string; since: number; ids: Set<string> }>({ key, since: 0, ids: new Set() });
 
   const refresh = useCallback(() => {
-    const state = seen.current;
-    if (state.name !== name) seen.current = { name, since: 0, ids: new Set() };
+    if (seen.current.key !== key) seen.current = { key, since: 0, ids: new Set() };
     const since = seen.current.since || Date.now() - windowMs;
     listRequests(name, since, 2000).then(
       (fresh) => {
         const mine = seen.current;
-        if (mine.name !== name) return;
+        if (mine.key !== key) return;
         const added = fresh.filter((r) => !mine.ids.has(r.request_id));
         added.forEach((r) => mine.ids.add(r.request_id));
         if (fresh.length) mine.since = fresh[fresh.length - 1].time_ms;
         setError(undefined);
-        setRequests((old) => {
-          const cutoff = Date.now() - windowMs;
-          const kept = [...old.filter((r) => r.time_ms >= cutoff), ...added];
+        const asOf = Date.now();
+        setHeld((old) => {
+          const cutoff = asOf - windowMs;
+          const kept = [...(old.key === key ? old.requests : []).filter((r) => r.time_ms >= cutoff), ...added];
           mine.ids = new Set(kept.map((r) => r.request_id));
-          return kept;
+          return { key, requests: kept, asOf };
         });
       },
       (e: Error) => setError(e),
     );
-  }, [name, windowMs]);
+  }, [key, name, windowMs]);
 
   useEffect(() => {
-    setRequests([]);
     refresh();
     const timer = setInterval(refresh, pollMs);
     return () => clearInterval(timer);
   }, [refresh, pollMs]);
 
-  return { requests, error, refresh };
+  // Another deployment's (or window's) requests are never shown, not even for a moment.
+  const current = held.key === key ? held : { requests: [], asOf: 0 };
+  return { requests: current.requests, asOf: current.asOf, error, refresh };
 }

@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { setAlias, type RegisteredModel } from "../../api/models";
 import { ErrorBanner } from "../../components/Status";
-import { Dialog } from "./Dialog";
-import { aliasError } from "./validation";
+import { Dialog } from "../../components/Dialog";
+import { aliasError } from "../../components/modelValidation";
 
 export function AliasDialog({
   model,
@@ -67,9 +67,7 @@ export function AliasDialog({
         />
       )}
       <div className="km-actions">
-        <button onClick={confirming ? () => setConfirming(false) : onClose}>
-          {confirming ? "Back" : "Cancel"}
-        </button>
+        <button onClick={confirming ? () => setConfirming(false) : onClose}>{confirming ? "Back" : "Cancel"}</button>
         {confirming ? (
           <button className="primary" disabled={busy} onClick={apply} data-testid="confirm-yes">
             {current && current !== version ? "Move alias" : "Set alias"}

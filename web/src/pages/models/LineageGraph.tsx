@@ -58,6 +58,8 @@ function layout(graph: LineageGraphData): { nodes: FlowNode[]; edges: Edge[] } {
 
 export function LineageGraph({ version }: { version: ModelVersion }) {
   const navigate = useNavigate();
+  // The version object is new on every reload of the model; the graph only when it is another.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const graph = useApi(() => buildLineage(version), [version.name, version.version, version.source]);
   const flow = useMemo(() => (graph.data ? layout(graph.data) : undefined), [graph.data]);
   return (

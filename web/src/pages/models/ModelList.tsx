@@ -16,7 +16,7 @@ export function ModelList() {
   const [search, setSearch] = useState("");
   const filter = search.trim() ? `name ILIKE ${quoteFilterString(`%${search.trim()}%`)}` : undefined;
   const pages = usePageTokens(filter);
-  const page = useApi(() => listModels(pages.current, filter, pageSize), [pages.current, filter]);
+  const page = useApi(() => listModels(pages.token, filter, pageSize), [pages.token, filter]);
   return (
     <div>
       <h1>Models</h1>
@@ -45,7 +45,10 @@ function ModelTable({ models }: { models: RegisteredModel[] }) {
 const columns: Column<RegisteredModel>[] = [
   { header: "Name", cell: (m) => <Link to={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link> },
   { header: "Latest version", cell: latestVersion },
-  { header: "Aliases", cell: (m) => <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} /> },
+  {
+    header: "Aliases",
+    cell: (m) => <AliasChips aliases={(m.aliases ?? []).map((a) => `${a.alias} → v${a.version}`)} />,
+  },
   { header: "Updated", cell: (m) => formatTime(m.last_updated_timestamp) },
 ];
 

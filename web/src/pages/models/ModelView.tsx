@@ -1,28 +1,28 @@
 // One registered model: its aliases (set, move, delete with a confirmation), its versions
 // newest first with their metrics and source runs, a Deploy action per version or alias, and
-// the lineage graph of a chosen version.
+// the lineage graph of a chosen version (`?version=N` chooses it in a link).
 import { useState } from "react";
-import { useParams } from "react-router-dom";
+import { useParams, useSearchParams } from "react-router-dom";
 import { useApi } from "../../api/useApi";
 import { deleteAlias, getModel, type RegisteredModel } from "../../api/models";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { AliasChips } from "./AliasChips";
 import { AliasDialog } from "./AliasDialog";
-import { ConfirmDialog } from "./Dialog";
-import { DeployDialog, suggestDeploymentName } from "./DeployDialog";
+import { ConfirmDialog } from "../../components/Dialog";
+import { DeployDialog, suggestDeploymentName } from "../../components/DeployDialog";
 import { LineageGraph } from "./LineageGraph";
 import { VersionTable } from "./VersionTable";
 
 type Action =
-  | { kind: "alias"; version?: string }
-  | { kind: "delete-alias"; alias: string }
-  | { kind: "deploy"; ref: string };
+  { kind: "alias"; version?: string } | { kind: "delete-alias"; alias: string } | { kind: "deploy"; ref: string };
 
 export function ModelView() {
   const name = useParams().name ?? "";
   const model = useApi(() => getModel(name), [name]);
   const [action, setAction] = useState<Action>();
-  const [lineageVersion, setLineageVersion] = useState<string>();
+  // A link to one version (`?version=3`, from a pipeline run's results) opens its lineage.
+  const [search] = useSearchParams();
+  const [lineageVersion, setLineageVersion] = useState<string | undefined>(() => search.get("version") ?? undefined);
   const m = model.data;
   const close = () => setAction(undefined);
   const done = () => {
@@ -51,7 +51,9 @@ export function ModelView() {
       {m && action?.kind === "alias" && (
         <AliasDialog model={m} initialVersion={action.version} onDone={done} onClose={close} />
       )}
-      {m && action?.kind === "delete-alias" && <DeleteAlias model={m} alias={action.alias} onDone={done} onClose={close} />}
+      {m && action?.kind === "delete-alias" && (
+        <DeleteAlias model={m} alias={action.alias} onDone={done} onClose={close} />
+      )}
       {m && action?.kind === "deploy" && (
         <DeployDialog defaultName={suggestDeploymentName(m.name)} modelRef={action.ref} onClose={close} />
       )}
@@ -67,8 +69,15 @@ function AliasBar({ model, onAction }: { model: RegisteredModel; onAction: (a: A
       {aliases.length === 0 && <span className="muted">none</span>}
       {aliases.map((a) => (
         <span key={a.alias} className="row" style={{ gap: "0.2rem", alignItems: "center" }}>
-          <AliasChips aliases={[`${a.alias} → v${a.version}`]} onDelete={() => onAction({ kind: "delete-alias", alias: a.alias })} />
-          <button className="link" onClick={() => onAction({ kind: "deploy", ref: `${model.name}@${a.alias}` })} data-testid="deploy-alias">
+          <AliasChips
+            aliases={[`${a.alias} → v${a.version}`]}
+            onDelete={() => onAction({ kind: "delete-alias", alias: a.alias })}
+          />
+          <button
+            className="link"
+            onClick={() => onAction({ kind: "deploy", ref: `${model.name}@${a.alias}` })}
+            data-testid="deploy-alias"
+          >
             deploy @{a.alias}
           </button>
         </span>
@@ -81,7 +90,17 @@ function AliasBar({ model, onAction }: { model: RegisteredModel; onAction: (a: A
   );
 }
 
-function DeleteAlias({ model, alias, onDone, onClose }: { model: RegisteredModel; alias: string; onDone: () => void; onClose: () => void }) {
+function DeleteAlias({
+  model,
+  alias,
+  onDone,
+  onClose,
+}: {
+  model: RegisteredModel;
+  alias: string;
+  onDone: () => void;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const version = model.aliases?.find((a) => a.alias === alias)?.version;
@@ -108,7 +127,15 @@ function DeleteAlias({ model, alias, onDone, onClose }: { model: RegisteredModel
   );
 }
 
-function LineageSection({ model, version, onVersion }: { model: RegisteredModel; version?: string; onVersion: (v: string) => void }) {
+function LineageSection({
+  model,
+  version,
+  onVersion,
+}: {
+  model: RegisteredModel;
+  version?: string;
+  onVersion: (v: string) => void;
+}) {
   const versions = model.versions ?? [];
   const chosen = versions.find((v) => v.version === version) ?? versions[0];
   if (!chosen) return null;
@@ -123,7 +150,9 @@ function LineageSection({ model, version, onVersion }: { model: RegisteredModel;
             </option>
           ))}
         </select>
-        <span className="muted">dataset → step runs → artifacts → model version → deployments; click a node to open it</span>
+        <span className="muted">
+          dataset → step runs → artifacts → model version → deployments; click a node to open it
+        </span>
       </div>
       <LineageGraph version={chosen} />
     </div>

@@ -35,7 +35,11 @@ export function VersionTable({
           "—"
         ),
     },
-    { header: "Package", cell: (v) => <span title={v.source}>{packageDigest(v.source)?.slice(0, 12) ?? v.source}</span>, className: "mono" },
+    {
+      header: "Package",
+      cell: (v) => <span title={v.source}>{packageDigest(v.source)?.slice(0, 12) ?? v.source}</span>,
+      className: "mono",
+    },
     { header: "Created", cell: (v) => formatTime(v.creation_timestamp) },
     {
       header: "",

@@ -79,7 +79,8 @@ async function walkUpstream(graph: LineageGraphData, seen: Map<string, LineageNo
           graph.truncated = true;
           continue;
         }
-        const label = e.src_kind === "artifact" ? `${e.label.replace(/^input:/, "")} ${e.src_id.slice(0, 8)}` : undefined;
+        const label =
+          e.src_kind === "artifact" ? `${e.label.replace(/^input:/, "")} ${e.src_id.slice(0, 8)}` : undefined;
         const src = add(e.src_kind, e.src_id, node.depth + 1, label);
         const edgeKey = `${src.key}>${node.key}`;
         if (!edgeKeys.has(edgeKey)) {

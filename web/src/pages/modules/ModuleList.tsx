@@ -7,7 +7,10 @@ import { DataTable, type Column } from "../../components/DataTable";
 import { Empty, ErrorBanner, Loading } from "../../components/Status";
 
 const columns: Column<ModuleSummary>[] = [
-  { header: "Name", cell: (m) => <Link to={`/modules/${m.name.split("/").map(encodeURIComponent).join("/")}`}>{m.name}</Link> },
+  {
+    header: "Name",
+    cell: (m) => <Link to={`/modules/${m.name.split("/").map(encodeURIComponent).join("/")}`}>{m.name}</Link>,
+  },
   { header: "Latest version", cell: (m) => m.latest_version },
   { header: "Versions", cell: (m) => m.versions.length, className: "muted" },
   { header: "Description", cell: (m) => m.description },
@@ -24,13 +27,26 @@ export function ModuleList() {
     <div>
       <h1>Modules</h1>
       <div className="toolbar">
-        <input placeholder="Search name or description" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="module-search" />
+        <input
+          placeholder="Search name or description"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="module-search"
+        />
         <span className="muted">{list.data ? `${shown.length} of ${list.data.length}` : ""}</span>
       </div>
       <ErrorBanner error={list.error} />
       {!list.data && list.loading && <Loading what="modules" />}
       {list.data && shown.length === 0 && (
-        <Empty>{list.data.length ? "No module matches." : <>No published modules yet: <code>kiln module publish DIR</code>.</>}</Empty>
+        <Empty>
+          {list.data.length ? (
+            "No module matches."
+          ) : (
+            <>
+              No published modules yet: <code>kiln module publish DIR</code>.
+            </>
+          )}
+        </Empty>
       )}
       {shown.length > 0 && <DataTable rows={shown} columns={columns} rowKey={(m) => m.name} rowTestId="module-row" />}
     </div>

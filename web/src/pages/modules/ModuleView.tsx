@@ -22,7 +22,11 @@ export function ModuleView() {
           {name}
         </h1>
         {m && (
-          <select value={m.version} onChange={(e) => setQuery({ version: e.target.value })} data-testid="module-version">
+          <select
+            value={m.version}
+            onChange={(e) => setQuery({ version: e.target.value })}
+            data-testid="module-version"
+          >
             {[...m.versions].reverse().map((v) => (
               <option key={v}>{v}</option>
             ))}
@@ -70,7 +74,6 @@ function ModuleBody({ module: m }: { module: ModuleManifest }) {
   );
 }
 
-
 function range(p: ModuleParam): string {
   if (p.values?.length) return p.values.join(" | ");
   if (p.min === undefined && p.max === undefined) return "";
@@ -88,7 +91,15 @@ const paramColumns: Column<ModuleParam>[] = [
 
 function ParamsTable({ params }: { params: ModuleParam[] }) {
   if (params.length === 0) return <p className="muted">No params.</p>;
-  return <DataTable rows={params} columns={paramColumns} rowKey={(p) => p.name} testId="module-params" rowTestId="module-param" />;
+  return (
+    <DataTable
+      rows={params}
+      columns={paramColumns}
+      rowKey={(p) => p.name}
+      testId="module-params"
+      rowTestId="module-param"
+    />
+  );
 }
 
 const portColumns: Column<ModulePort>[] = [

@@ -1,12 +1,14 @@
 // The read-only DAG of a pipeline (its page and its runs' live view): steps laid out left to
-// right, coloured by `statuses` when given; clicking a step calls `onSelect`.
+// right (in bands when the canvas is too narrow for them), the whole DAG in view, coloured by
+// `statuses` when given; clicking a step calls `onSelect`.
 import { useEffect, useMemo } from "react";
 import { ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import "./pipelines.css";
 import type { StepSpec } from "./spec";
-import { buildEdges, buildNodes, type Manifests } from "./graph";
-import { FIT_VIEW, FLOW_SETTINGS, FlowChrome } from "./flowFrame";
+import { buildEdges, buildNodes, routeEdges } from "./graph";
+import type { Manifests } from "./manifests";
+import { FIT_VIEW, FLOW_SETTINGS, FlowChrome, fitWhenLaidOut, useCanvasFrame } from "./flowFrame";
 
 interface Props {
   steps: StepSpec[];
@@ -26,10 +28,11 @@ export function DagCanvas(props: Props) {
 }
 
 function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }: Props) {
-  const laidOut = useMemo(() => buildNodes(steps, manifests), [steps, manifests]);
-  const edges = useMemo(() => buildEdges(steps), [steps]);
+  const frame = useCanvasFrame();
+  const laidOut = useMemo(() => buildNodes(steps, manifests, undefined, frame), [steps, manifests, frame]);
+  const edges = useMemo(() => routeEdges(buildEdges(steps), laidOut), [steps, laidOut]);
   const [nodes, setNodes, onNodesChange] = useNodesState(laidOut);
-  const { fitView } = useReactFlow();
+  const flow = useReactFlow();
   useEffect(() => {
     // Keep each node's measured size across re-layouts (a manifest or the run record arriving):
     // React Flow hides a node until it is measured, and a busy page re-lays out often.
@@ -37,9 +40,8 @@ function Canvas({ steps, manifests, statuses, selected, onSelect, height = 420 }
       const measured = new Map(previous.map((n) => [n.id, n.measured]));
       return laidOut.map((n) => (measured.get(n.id) ? { ...n, measured: measured.get(n.id) } : n));
     });
-    const timer = setTimeout(() => fitView(FIT_VIEW), 50);
-    return () => clearTimeout(timer);
-  }, [laidOut, setNodes, fitView]);
+    return fitWhenLaidOut(flow, laidOut);
+  }, [laidOut, setNodes, flow]);
   const shown = useMemo(
     () => nodes.map((n) => ({ ...n, selected: n.id === selected, data: { ...n.data, status: statuses?.[n.id] } })),
     [nodes, statuses, selected],

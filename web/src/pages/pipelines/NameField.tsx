@@ -15,8 +15,17 @@ export function NameField({ label, value, problem, testId, onChange }: Props) {
         {label}
         <span className="required-mark">*</span>
       </span>
-      <input value={value} className={problem ? "invalid" : ""} data-testid={testId} onChange={(e) => onChange(e.target.value)} />
-      {problem && <span className="field-error" data-testid="field-error">{problem}</span>}
+      <input
+        value={value}
+        className={problem ? "invalid" : ""}
+        data-testid={testId}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      {problem && (
+        <span className="field-error" data-testid="field-error">
+          {problem}
+        </span>
+      )}
     </label>
   );
 }

@@ -13,7 +13,6 @@ interface Props {
   onChange: (value: unknown) => void; // undefined: not set (the module default applies)
 }
 
-
 /** Text typed into a number field: a number when it is one, else the text (flagged invalid). */
 function parseNumber(text: string, type: string): unknown {
   const t = text.trim();
@@ -28,7 +27,10 @@ function parseList(text: string, items: string): unknown {
   const t = text.trim();
   if (t === "") return undefined;
   if (PARAM_REF.test(t)) return t;
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return items === "int" || items === "float" ? lines.map((l) => (Number.isFinite(Number(l)) ? Number(l) : l)) : lines;
 }
 
@@ -44,8 +46,13 @@ export function ParamField({ param, value, problem, onChange }: Props) {
   let input;
   if (param.type === "int" || param.type === "float") {
     input = (
-      <input {...common} inputMode="decimal" value={text} placeholder={formatValue(param.default)}
-        onChange={(e) => setFromText(e.target.value, (t) => parseNumber(t, param.type))} />
+      <input
+        {...common}
+        inputMode="decimal"
+        value={text}
+        placeholder={formatValue(param.default)}
+        onChange={(e) => setFromText(e.target.value, (t) => parseNumber(t, param.type))}
+      />
     );
   } else if (param.type === "bool") {
     const effective = value === undefined ? param.default === true : value === true || value === "true";
@@ -53,36 +60,67 @@ export function ParamField({ param, value, problem, onChange }: Props) {
   } else if (param.type === "enum") {
     input = (
       <select {...common} value={formatValue(value)} onChange={(e) => onChange(e.target.value || undefined)}>
-        <option value="">{param.default !== undefined ? `(default: ${formatValue(param.default)})` : "(choose)"}</option>
-        {param.values?.map((v) => <option key={v} value={v}>{v}</option>)}
+        <option value="">
+          {param.default !== undefined ? `(default: ${formatValue(param.default)})` : "(choose)"}
+        </option>
+        {param.values?.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
       </select>
     );
   } else if (param.type === "list") {
     input = (
-      <textarea {...common} rows={3} value={text} placeholder={Array.isArray(param.default) ? param.default.join("\n") : ""}
-        onChange={(e) => setFromText(e.target.value, (t) => parseList(t, param.items ?? "string"))} />
+      <textarea
+        {...common}
+        rows={3}
+        value={text}
+        placeholder={Array.isArray(param.default) ? param.default.join("\n") : ""}
+        onChange={(e) => setFromText(e.target.value, (t) => parseList(t, param.items ?? "string"))}
+      />
     );
   } else {
     input = (
-      <input {...common} value={text} placeholder={formatValue(param.default)}
-        onChange={(e) => setFromText(e.target.value, (t) => (t === "" ? undefined : t))} />
+      <input
+        {...common}
+        value={text}
+        placeholder={formatValue(param.default)}
+        onChange={(e) => setFromText(e.target.value, (t) => (t === "" ? undefined : t))}
+      />
     );
   }
   return (
     <label className="field" htmlFor={id}>
       <span>
         <span className="mono">{param.name}</span>
-        {required && <span className="required-mark" title="required">*</span>}{" "}
+        {required && (
+          <span className="required-mark" title="required">
+            *
+          </span>
+        )}{" "}
         <span className="muted">{describe(param)}</span>
         {value !== undefined && !required && (
-          <button type="button" className="link" onClick={() => { setText(""); onChange(undefined); }} title="use the default">
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setText("");
+              onChange(undefined);
+            }}
+            title="use the default"
+          >
             reset
           </button>
         )}
       </span>
       {input}
       {param.help && <span className="help">{param.help}</span>}
-      {problem && <span className="field-error" data-testid="field-error">{problem}</span>}
+      {problem && (
+        <span className="field-error" data-testid="field-error">
+          {problem}
+        </span>
+      )}
     </label>
   );
 }

@@ -1,7 +1,7 @@
 // The pipeline editor (/pipelines/new, /pipelines/:name/edit): palette, canvas, and a side
 // form for the pipeline or the selected step; checks everything before saving, then saves
 // the YAML (the same file the CLI runs) with PUT /api/v1/pipelines/NAME.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { ReactFlowProvider } from "@xyflow/react";
 import { getModule } from "../../api/modules";
@@ -11,7 +11,7 @@ import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { EditorCanvas } from "./EditorCanvas";
 import * as model from "./editorModel";
-import { useManifests } from "./graph";
+import { useManifests } from "./manifests";
 import { Palette } from "./Palette";
 import { PipelineSettings } from "./PipelineSettings";
 import { parseSpec } from "./spec";
@@ -51,23 +51,24 @@ function Editor({ text }: { text?: string }) {
   const [selected, setSelected] = useState<string>();
   const [tab, setTab] = useState<"canvas" | "yaml">("canvas");
   const [showProblems, setShowProblems] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
-  const [checked, setChecked] = useState<string>();
+  // A check's answer or a save's error is about the pipeline as it was then: any edit hides it.
+  const [outcome, setOutcome] = useState<{ of: typeof state; checked?: string; error?: unknown }>();
+  const saveError = outcome?.of === state ? outcome.error : undefined;
+  const checked = outcome?.of === state ? outcome.checked : undefined;
+  const setSaveError = (error: unknown) => setOutcome({ of: state, error });
   const pending = useRef<Record<string, { x: number; y: number }>>({});
   const manifests = useManifests(state.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
   const datasets = useApi(listDatasets, []);
   const problems = useMemo(() => validateState(state, manifests), [state, manifests]);
   const yaml = useMemo(() => safeYaml(state, original), [state, original]);
-  const problemSteps = useMemo(() => new Set(showProblems ? problems.flatMap((p) => (p.stepId ? [p.stepId] : [])) : []), [problems, showProblems]);
+  const problemSteps = useMemo(
+    () => new Set(showProblems ? problems.flatMap((p) => (p.stepId ? [p.stepId] : [])) : []),
+    [problems, showProblems],
+  );
   const shown = showProblems ? problems : [];
   const step = state.steps.find((s) => s.id === selected);
   const reformats = useMemo(() => (original ? reformatsOnEdit(original.text) : false), [original]);
-
-  useEffect(() => {
-    setSaveError(undefined);
-    setChecked(undefined);
-  }, [state]);
 
   const addModule = async (module: string, position?: { x: number; y: number }) => {
     try {
@@ -88,7 +89,7 @@ function Editor({ text }: { text?: string }) {
     if (problems.length) return;
     try {
       const answer = await validatePipeline(yaml.text!);
-      setChecked(`The server accepts '${answer.name}'.`);
+      setOutcome({ of: state, checked: `The server accepts '${answer.name}'.` });
     } catch (e) {
       setSaveError(e);
     }
@@ -114,17 +115,28 @@ function Editor({ text }: { text?: string }) {
         <h1 style={{ margin: 0 }}>{original ? `Edit ${original.spec.name}` : "New pipeline"}</h1>
         <span className="spacer" />
         {showProblems && problems.length > 0 && (
-          <span className="field-error" data-testid="problem-count">{problems.length} problem(s) to fix before saving</span>
+          <span className="field-error" data-testid="problem-count">
+            {problems.length} problem(s) to fix before saving
+          </span>
         )}
         <button onClick={check} disabled={showProblems && problems.length > 0} data-testid="check-pipeline">
           Check
         </button>
-        <button className="primary" onClick={save} disabled={saving || (showProblems && problems.length > 0)} data-testid="save-pipeline">
+        <button
+          className="primary"
+          onClick={save}
+          disabled={saving || (showProblems && problems.length > 0)}
+          data-testid="save-pipeline"
+        >
           {saving ? "Saving…" : "Save"}
         </button>
       </div>
       <ErrorBanner error={parseError ?? saveError} onClose={saveError ? () => setSaveError(undefined) : undefined} />
-      {checked && <div className="notice" data-testid="check-ok">{checked}</div>}
+      {checked && (
+        <div className="notice" data-testid="check-ok">
+          {checked}
+        </div>
+      )}
       {reformats && (
         <p className="muted" data-testid="reformat-note">
           Saving unchanged keeps this file as it is; saving an edit also normalizes its layout (spacing, quoting).
@@ -146,8 +158,16 @@ function Editor({ text }: { text?: string }) {
         <Palette onAdd={(m) => addModule(m)} />
         <div>
           <div className="tabs">
-            <button className={tab === "canvas" ? "active" : ""} onClick={() => setTab("canvas")} data-testid="tab-canvas">Canvas</button>
-            <button className={tab === "yaml" ? "active" : ""} onClick={() => setTab("yaml")} data-testid="tab-yaml">YAML</button>
+            <button
+              className={tab === "canvas" ? "active" : ""}
+              onClick={() => setTab("canvas")}
+              data-testid="tab-canvas"
+            >
+              Canvas
+            </button>
+            <button className={tab === "yaml" ? "active" : ""} onClick={() => setTab("yaml")} data-testid="tab-yaml">
+              YAML
+            </button>
           </div>
           <div style={{ display: tab === "canvas" ? "block" : "none" }}>
             <EditorCanvas
@@ -168,7 +188,9 @@ function Editor({ text }: { text?: string }) {
             />
           </div>
           {tab === "yaml" && (
-            <pre className="yaml-view" data-testid="yaml-preview">{yaml.text ?? yaml.error}</pre>
+            <pre className="yaml-view" data-testid="yaml-preview">
+              {yaml.text ?? yaml.error}
+            </pre>
           )}
         </div>
         <div className="side">

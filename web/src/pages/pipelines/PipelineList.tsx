@@ -30,7 +30,7 @@ const columns: Column<PipelineSummary>[] = [
 
 export function PipelineList() {
   const pages = usePageTokens();
-  const list = useApi(() => listPipelines(PAGE_SIZE, pages.current), [pages.current], 10000);
+  const list = useApi(() => listPipelines(PAGE_SIZE, pages.token), [pages.token], 10000);
   const items = list.data?.items;
   return (
     <div>
@@ -45,7 +45,13 @@ export function PipelineList() {
       {!items && !list.error && <Loading what="pipelines" />}
       {items && items.length === 0 && <Empty>No saved pipelines yet. Create one with “New pipeline”.</Empty>}
       {items && items.length > 0 && (
-        <DataTable rows={items} columns={columns} rowKey={(p) => p.name} testId="pipeline-table" rowTestId="pipeline-row" />
+        <DataTable
+          rows={items}
+          columns={columns}
+          rowKey={(p) => p.name}
+          testId="pipeline-table"
+          rowTestId="pipeline-row"
+        />
       )}
       <Pager pages={pages} nextToken={list.data?.next_page_token} />
     </div>

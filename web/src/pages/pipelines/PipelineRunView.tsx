@@ -1,14 +1,17 @@
-// A pipeline run, live: the DAG with each step coloured by its state (from the run's SSE
-// events), the run's status and a cancel button; a click on a step shows its log as it is
-// written, its timing, outputs and tracking run.
-import { useEffect, useMemo, useState } from "react";
+// A pipeline run, live: the run's status and a cancel button, its results (registered model,
+// metrics per step, plots), the DAG with each step coloured by its state (from the run's SSE
+// events); a click on a step shows its log as it is written, its timing, outputs and
+// tracking run.
+import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { cancelPipelineRun, getPipelineRun, TERMINAL_STATES, type PipelineRun } from "../../api/pipelines";
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading, StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
+import { useNow } from "../../components/useNow";
 import { DagCanvas } from "./DagCanvas";
-import { useManifests } from "./graph";
+import { useManifests } from "./manifests";
+import { RunResults } from "./RunResults";
 import { useRunSteps } from "./runSteps";
 import { StepDetail } from "./StepDetail";
 import { useRunEvents } from "./useRunEvents";
@@ -54,10 +57,14 @@ export function PipelineRunView() {
           Cancel
         </button>
       </div>
-      <ErrorBanner error={run.error ?? actionError} onClose={actionError ? () => setActionError(undefined) : undefined} />
+      <ErrorBanner
+        error={run.error ?? actionError}
+        onClose={actionError ? () => setActionError(undefined) : undefined}
+      />
       {events.streamError && !finished && <div className="muted">{events.streamError}</div>}
       {!run.data && !run.error && <Loading what="the run" />}
       {run.data && <RunSummary run={run.data} />}
+      {run.data && <RunResults run={run.data} />}
       {(run.data?.error || events.end?.error) && (
         <pre data-testid="run-error">{events.end?.error || run.data?.error}</pre>
       )}
@@ -80,13 +87,7 @@ export function PipelineRunView() {
 }
 
 function RunSummary({ run }: { run: PipelineRun }) {
-  const [now, setNow] = useState(Date.now());
-  const running = !TERMINAL_STATES.includes(run.status);
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [running]);
+  const now = useNow(!TERMINAL_STATES.includes(run.status));
   const end = run.ended_ms || now;
   return (
     <dl className="kv panel">

@@ -1,5 +1,6 @@
 // The pipeline-level form shown when no step is selected: the pipeline's name and its
-// params (name, type, default, min, max), which steps use as `${params.NAME}`.
+// params (name, type, default, min, max), which steps use as `${params.NAME}`. Every box has
+// a visible label and an accessible name that says whose and which it is ("depth min").
 import { useState } from "react";
 import { NameField } from "./NameField";
 import type { PipelineParamSpec } from "./spec";
@@ -38,38 +39,90 @@ export function PipelineSettings({ name, params, problems, onName, onParams }: P
   };
   return (
     <div className="panel" data-testid="pipeline-settings">
-      <NameField label="Pipeline name" value={name} problem={problemOf("name")} testId="pipeline-name-input" onChange={onName} />
+      <NameField
+        label="Pipeline name"
+        value={name}
+        problem={problemOf("name")}
+        testId="pipeline-name-input"
+        onChange={onName}
+      />
       <h3>Pipeline params</h3>
-      <p className="help muted">Steps use them as <code>{"${params.NAME}"}</code>; runs can override them.</p>
+      <p className="help muted">
+        Steps use them as <code>{"${params.NAME}"}</code>; runs can override them.
+      </p>
       {Object.entries(params).map(([key, decl]) => (
-        <div key={key} className="field" data-testid={`pipeline-param-${key}`}>
+        <div key={key} className="field" role="group" aria-label={`param ${key}`} data-testid={`pipeline-param-${key}`}>
           <span className="binding">
             <strong className="mono">{key}</strong>
-            <select value={decl.type} onChange={(e) => change(key, { type: e.target.value })}>
-              {TYPES.map((t) => <option key={t}>{t}</option>)}
-            </select>
-            <button className="link" onClick={() => remove(key)}>remove</button>
+            <label className="mini-field inline">
+              <span>type</span>
+              <select
+                value={decl.type}
+                aria-label={`${key} type`}
+                onChange={(e) => change(key, { type: e.target.value })}
+              >
+                {TYPES.map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
+              </select>
+            </label>
+            <button className="link" aria-label={`remove ${key}`} onClick={() => remove(key)}>
+              remove
+            </button>
           </span>
-          <span className="binding">
-            <input style={{ width: "6rem" }} placeholder="default" title="default" aria-label={`${key} default`} value={decl.default === undefined ? "" : String(decl.default)}
-              onChange={(e) => change(key, { default: typed(e.target.value, decl.type) })} />
+          <span className="binding param-values">
+            <label className="mini-field">
+              <span>default</span>
+              <input
+                style={{ width: "6rem" }}
+                aria-label={`${key} default`}
+                value={decl.default === undefined ? "" : String(decl.default)}
+                onChange={(e) => change(key, { default: typed(e.target.value, decl.type) })}
+              />
+            </label>
             {(decl.type === "int" || decl.type === "float") && (
               <>
-                <input style={{ width: "4.5rem" }} placeholder="min" title="min" aria-label={`${key} min`} value={decl.min ?? ""}
-                  onChange={(e) => change(key, { min: typed(e.target.value, "float") as number | undefined })} />
-                <input style={{ width: "4.5rem" }} placeholder="max" title="max" aria-label={`${key} max`} value={decl.max ?? ""}
-                  onChange={(e) => change(key, { max: typed(e.target.value, "float") as number | undefined })} />
+                <label className="mini-field">
+                  <span>min</span>
+                  <input
+                    style={{ width: "4.5rem" }}
+                    aria-label={`${key} min`}
+                    value={decl.min ?? ""}
+                    onChange={(e) => change(key, { min: typed(e.target.value, "float") as number | undefined })}
+                  />
+                </label>
+                <label className="mini-field">
+                  <span>max</span>
+                  <input
+                    style={{ width: "4.5rem" }}
+                    aria-label={`${key} max`}
+                    value={decl.max ?? ""}
+                    onChange={(e) => change(key, { max: typed(e.target.value, "float") as number | undefined })}
+                  />
+                </label>
               </>
             )}
           </span>
-          {problemOf(`pipeline-params.${key}`) && <span className="field-error">{problemOf(`pipeline-params.${key}`)}</span>}
+          {problemOf(`pipeline-params.${key}`) && (
+            <span className="field-error">{problemOf(`pipeline-params.${key}`)}</span>
+          )}
         </div>
       ))}
       <span className="binding">
-        <input placeholder="new param name" value={newParam} onChange={(e) => setNewParam(e.target.value)}
-          data-testid="new-param-name" />
-        <button disabled={!newParam || newParam in params}
-          onClick={() => { onParams({ ...params, [newParam]: { type: "int" } }); setNewParam(""); }}>
+        <input
+          placeholder="new param name"
+          aria-label="new param name"
+          value={newParam}
+          onChange={(e) => setNewParam(e.target.value)}
+          data-testid="new-param-name"
+        />
+        <button
+          disabled={!newParam || newParam in params}
+          onClick={() => {
+            onParams({ ...params, [newParam]: { type: "int" } });
+            setNewParam("");
+          }}
+        >
           Add param
         </button>
       </span>

@@ -8,7 +8,7 @@ import { formatTime } from "../../components/format";
 import { DagCanvas } from "./DagCanvas";
 import { RunPanel } from "./RunPanel";
 import { RunTable } from "./RunTable";
-import { useManifests } from "./graph";
+import { useManifests } from "./manifests";
 import { parseSpec, type PipelineSpec } from "./spec";
 import { Pager, usePageTokens } from "../../components/Pager";
 import "./pipelines.css";
@@ -28,7 +28,7 @@ export function PipelineView() {
   const { spec, error: parseError } = useMemo(() => safeParse(saved.data?.spec), [saved.data?.spec]);
   const manifests = useManifests(spec?.steps.flatMap((s) => (s.uses ? [s.uses] : [])) ?? []);
   const pages = usePageTokens(name);
-  const runs = useApi(() => listPipelineRuns({ pipeline: name }, 20, pages.current), [name, pages.current], 5000);
+  const runs = useApi(() => listPipelineRuns({ pipeline: name }, 20, pages.token), [name, pages.token], 5000);
 
   return (
     <div>

@@ -17,7 +17,12 @@ interface Props {
 
 const OVERRIDE = /^[~+]{0,2}[A-Za-z_][\w.-]*(=.+)?$/;
 
-function collect(params: Record<string, PipelineParamSpec>, values: Record<string, string>, extra: string, sweep: boolean) {
+function collect(
+  params: Record<string, PipelineParamSpec>,
+  values: Record<string, string>,
+  extra: string,
+  sweep: boolean,
+) {
   const problems: Record<string, string> = {};
   const overrides: string[] = [];
   for (const [name, decl] of Object.entries(params)) {
@@ -30,7 +35,10 @@ function collect(params: Record<string, PipelineParamSpec>, values: Record<strin
     if (problem) problems[name] = problem;
     else overrides.push(`${name}=${text.replace(/\s+/g, "")}`);
   }
-  for (const line of extra.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of extra
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     if (!OVERRIDE.test(line)) problems["__extra"] = `'${line}' is not an override (KEY=VALUE, e.g. train.eta=0.1)`;
     else overrides.push(line);
   }
@@ -111,7 +119,13 @@ function describe(decl: PipelineParamSpec): string {
   return parts.join(" · ");
 }
 
-function OverrideRow(props: { name: string; decl: PipelineParamSpec; value: string; problem?: string; onChange: (v: string) => void }) {
+function OverrideRow(props: {
+  name: string;
+  decl: PipelineParamSpec;
+  value: string;
+  problem?: string;
+  onChange: (v: string) => void;
+}) {
   const { name, decl, value, problem } = props;
   return (
     <label className="field override-row">

@@ -1,11 +1,12 @@
 // One step of a run: status, attempts, elapsed time, outputs, its tracking run, and its log
 // streamed live.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { Link } from "react-router-dom";
 import type { PipelineRun, StepOutput } from "../../api/pipelines";
 import { DataTable, type Column } from "../../components/DataTable";
 import { StateBadge } from "../../components/Status";
 import { formatDuration } from "../../components/format";
+import { useNow } from "../../components/useNow";
 import { useStepLog, type StepEvent } from "./useRunEvents";
 
 interface Props {
@@ -20,16 +21,6 @@ const outputColumns: Column<StepOutput>[] = [
   { header: "Type", cell: (o) => `${o.type}${o.folder ? " (folder)" : ""}` },
   { header: "Digest", cell: (o) => `${o.digest.slice(0, 16)}…`, className: "mono" },
 ];
-
-function useNow(active: boolean) {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 export function StepDetail({ runId, run, step, live }: Props) {
   const record = run.steps?.find((s) => s.step === step);
@@ -68,7 +59,12 @@ export function StepDetail({ runId, run, step, live }: Props) {
       </div>
       {(live?.message || record?.error) && <div className="field-error">{live?.message || record?.error}</div>}
       {record && record.outputs.length > 0 && (
-        <DataTable rows={record.outputs} columns={outputColumns} rowKey={(o) => o.name} style={{ marginBottom: "0.8rem" }} />
+        <DataTable
+          rows={record.outputs}
+          columns={outputColumns}
+          rowKey={(o) => o.name}
+          style={{ marginBottom: "0.8rem" }}
+        />
       )}
       <h3>Log</h3>
       <pre className="log-view" ref={logRef} data-testid="step-log">

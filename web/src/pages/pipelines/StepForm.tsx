@@ -4,12 +4,12 @@ import { useState } from "react";
 import type { DatasetSummary } from "../../api/datasets";
 import { ErrorBanner, Loading } from "../../components/Status";
 import type { EditorStep } from "./editorModel";
-import type { Manifests } from "./graph";
+import type { Manifests } from "./manifests";
 import { BindingField } from "./BindingField";
 import { NameField } from "./NameField";
 import { ParamField } from "./ParamField";
 import { splitUses } from "./spec";
-import { manifestOf } from "./graph";
+import { manifestOf } from "./manifests";
 import type { Problem } from "./validate";
 
 interface Props {
@@ -60,9 +60,14 @@ export function StepForm(props: Props) {
             <span>Module</span>
             <span className="binding">
               <span className="mono">{module}@</span>
-              <select value={manifest.version} onChange={(e) => props.onUses(`${module}@${e.target.value}`)}
-                data-testid="step-version">
-                {manifest.versions.map((v) => <option key={v}>{v}</option>)}
+              <select
+                value={manifest.version}
+                onChange={(e) => props.onUses(`${module}@${e.target.value}`)}
+                data-testid="step-version"
+              >
+                {manifest.versions.map((v) => (
+                  <option key={v}>{v}</option>
+                ))}
               </select>
             </span>
             <span className="help">{manifest.description}</span>
@@ -70,19 +75,36 @@ export function StepForm(props: Props) {
           <h3>Inputs</h3>
           {manifest.inputs.length === 0 && <p className="muted">none</p>}
           {manifest.inputs.map((port) => (
-            <BindingField key={port.name} port={port} binding={step.inputs[port.name]} datasets={props.datasets}
+            <BindingField
+              key={port.name}
+              port={port}
+              binding={step.inputs[port.name]}
+              datasets={props.datasets}
               upstream={upstreamOf(props.others, manifests, port.type)}
-              problem={problemOf(`inputs.${port.name}`)} onChange={(b) => props.onInput(port.name, b)} />
+              problem={problemOf(`inputs.${port.name}`)}
+              onChange={(b) => props.onInput(port.name, b)}
+            />
           ))}
           <h3>Params</h3>
           {manifest.params.length === 0 && <p className="muted">none</p>}
           {manifest.params.map((p) => (
-            <ParamField key={`${step.id}-${manifest.version}-${p.name}`} param={p} value={step.params[p.name]}
-              problem={problemOf(`params.${p.name}`)} onChange={(v) => props.onParam(p.name, v)} />
+            <ParamField
+              key={`${step.id}-${manifest.version}-${p.name}`}
+              param={p}
+              value={step.params[p.name]}
+              problem={problemOf(`params.${p.name}`)}
+              onChange={(v) => props.onParam(p.name, v)}
+            />
           ))}
           {problems
-            .filter((p) => p.field.startsWith("params.") && !manifest.params.some((m) => `params.${m.name}` === p.field))
-            .map((p) => <div key={p.field} className="field-error">{p.message}</div>)}
+            .filter(
+              (p) => p.field.startsWith("params.") && !manifest.params.some((m) => `params.${m.name}` === p.field),
+            )
+            .map((p) => (
+              <div key={p.field} className="field-error">
+                {p.message}
+              </div>
+            ))}
         </>
       )}
       <button className="danger" onClick={props.onRemove} data-testid="remove-step" style={{ marginTop: "0.6rem" }}>

@@ -21,9 +21,9 @@ export interface StepNodeData extends Record<string, unknown> {
 
 export type StepNodeType = Node<StepNodeData, "step">;
 
-/** Estimated height, for the layout before the node is measured. */
+/** Estimated height (head, module line, one row per port), for the layout before measuring. */
 export const nodeHeight = (d: { inputs: unknown[]; outputs: unknown[] }) =>
-  62 + 24 * Math.max(1, d.inputs.length, d.outputs.length);
+  50 + 23 * Math.max(1, d.inputs.length, d.outputs.length);
 
 export function StepNode({ data, selected }: NodeProps<StepNodeType>) {
   const status = data.status?.toLowerCase() ?? "none";
@@ -32,7 +32,11 @@ export function StepNode({ data, selected }: NodeProps<StepNodeType>) {
     <div className={classes.join(" ")} data-testid={`step-node-${data.name}`} data-status={data.status ?? ""}>
       <div className="step-head">
         <strong>{data.name}</strong>
-        {data.status && <span className={`badge state-${status}`} data-testid="step-status">{data.status}</span>}
+        {data.status && (
+          <span className={`badge state-${status}`} data-testid="step-status">
+            {data.status}
+          </span>
+        )}
       </div>
       <div className="step-uses mono">{data.uses}</div>
       <div className="step-ports">
@@ -50,7 +54,11 @@ export function StepNode({ data, selected }: NodeProps<StepNodeType>) {
                 {p.name}
                 {p.optional ? "?" : ""} <em>{p.type}</em>
               </span>
-              {p.external && <span className="ext-badge mono" title={p.external}>{p.external}</span>}
+              {p.external && (
+                <span className="ext-badge mono" title={p.external}>
+                  {p.external}
+                </span>
+              )}
             </div>
           ))}
         </div>

@@ -28,7 +28,10 @@ export const newStepId = () => `new-${Date.now().toString(36)}-${++counter}`;
 
 /** A fresh step name from the module's name: read-csv -> read_csv, read_csv_2, ... */
 export function freshStepName(module: string, taken: string[]): string {
-  let base = module.split("/").pop()!.replace(/[^A-Za-z0-9_]/g, "_");
+  let base = module
+    .split("/")
+    .pop()!
+    .replace(/[^A-Za-z0-9_]/g, "_");
   if (!/^[A-Za-z_]/.test(base)) base = `s_${base}`;
   let name = base;
   for (let i = 2; taken.includes(name); i++) name = `${base}_${i}`;
@@ -36,7 +39,10 @@ export function freshStepName(module: string, taken: string[]): string {
 }
 
 export function addStep(state: EditorState, manifest: ModuleManifest, id: string): EditorState {
-  const name = freshStepName(manifest.name, state.steps.map((s) => s.name));
+  const name = freshStepName(
+    manifest.name,
+    state.steps.map((s) => s.name),
+  );
   const step: EditorStep = { id, name, uses: `${manifest.name}@${manifest.version}`, inputs: {}, params: {} };
   return { ...state, steps: [...state.steps, step] };
 }

@@ -1,39 +1,15 @@
 // Turns a pipeline's steps (plus the manifests of the modules they use) into React Flow
-// nodes and edges, and loads those manifests.
-import { useEffect, useState } from "react";
+// nodes and edges.
 import { MarkerType, type Edge } from "@xyflow/react";
-import { getModule, type ModuleManifest } from "../../api/modules";
-import { parseBinding, splitUses, stepEdges, type StepSpec } from "./spec";
+import { manifestOf, type Manifests } from "./manifests";
+import { parseBinding, stepEdges, type StepSpec } from "./spec";
 import { nodeHeight, type PortView, type StepNodeData, type StepNodeType } from "./StepNode";
-import { layeredLayout } from "./layout";
-
-export type Manifests = Record<string, ModuleManifest | Error>; // by "module@version"
-
-/** Loads the manifest of every `uses` it is given (once each); failures are kept as Errors. */
-export function useManifests(uses: string[]): Manifests {
-  const [manifests, setManifests] = useState<Manifests>({});
-  const key = [...new Set(uses)].sort().join("|");
-  useEffect(() => {
-    for (const u of key ? key.split("|") : []) {
-      if (manifests[u]) continue;
-      const { module, version } = splitUses(u);
-      getModule(module, version).then(
-        (m) => setManifests((prev) => ({ ...prev, [u]: m })),
-        (e: Error) => setManifests((prev) => ({ ...prev, [u]: e })),
-      );
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return manifests;
-}
-
-export const manifestOf = (manifests: Manifests, uses?: string): ModuleManifest | undefined => {
-  const m = uses ? manifests[uses] : undefined;
-  return m && !(m instanceof Error) ? m : undefined;
-};
+import { layeredLayout, type Frame } from "./layout";
 
 function outputsUsed(step: string, steps: StepSpec[]): string[] {
-  const outs = stepEdges(steps).filter((e) => e.from === step).map((e) => e.output);
+  const outs = stepEdges(steps)
+    .filter((e) => e.from === step)
+    .map((e) => e.output);
   return [...new Set(outs)];
 }
 
@@ -55,6 +31,12 @@ export function stepNodeData(step: StepSpec, steps: StepSpec[], manifests: Manif
   return { name: step.name, uses: step.uses ?? (step.command ? "inline command" : ""), inputs, outputs };
 }
 
+/** Edges that run back to the left (into the next band) are routed around the nodes. */
+export function routeEdges<E extends Edge>(edges: E[], nodes: { id: string; position: { x: number } }[]): E[] {
+  const x = new Map(nodes.map((n) => [n.id, n.position.x]));
+  return edges.map((e) => ((x.get(e.target) ?? 0) <= (x.get(e.source) ?? 0) ? { ...e, type: "smoothstep" } : e));
+}
+
 export function buildEdges(steps: StepSpec[], idOf: (step: string) => string = (s) => s): Edge[] {
   return stepEdges(steps).map((e) => ({
     id: `${idOf(e.from)}.${e.output}->${idOf(e.to)}.${e.input}`,
@@ -66,15 +48,24 @@ export function buildEdges(steps: StepSpec[], idOf: (step: string) => string = (
   }));
 }
 
-/** Nodes laid out left to right; `idOf` maps a step name to its node id. */
+/**
+ * Nodes laid out left to right (in bands, when `frame` is the canvas and the DAG is too long
+ * for it); `idOf` maps a step name to its node id.
+ */
 export function buildNodes(
   steps: StepSpec[],
   manifests: Manifests,
   idOf: (step: string) => string = (s) => s,
+  frame?: Frame,
 ): StepNodeType[] {
   const datas = steps.map((s) => stepNodeData(s, steps, manifests));
   const heights = Object.fromEntries(datas.map((d) => [idOf(d.name), nodeHeight(d)]));
   const layoutEdges = stepEdges(steps).map((e) => ({ from: idOf(e.from), to: idOf(e.to) }));
-  const positions = layeredLayout(steps.map((s) => idOf(s.name)), layoutEdges, heights);
+  const positions = layeredLayout(
+    steps.map((s) => idOf(s.name)),
+    layoutEdges,
+    heights,
+    frame,
+  );
   return datas.map((data) => ({ id: idOf(data.name), type: "step", position: positions[idOf(data.name)], data }));
 }

@@ -30,9 +30,7 @@ async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
     s.outputs.map((o) => ({ step: s.step, output: o.name, type: o.type, digest: o.digest })),
   );
   const withRuns = steps.filter((s) => s.run_id).slice(0, MAX_LINEAGE_STEPS);
-  const lineage = await Promise.all(
-    withRuns.map((s) => getLineage("step_run", s.run_id).catch(() => [])),
-  );
+  const lineage = await Promise.all(withRuns.map((s) => getLineage("step_run", s.run_id).catch(() => [])));
   return steps.map((s) => {
     const i = withRuns.indexOf(s);
     const inputs: Record<string, string> = {};
@@ -52,12 +50,14 @@ async function lineageSteps(run: PipelineRun): Promise<StepSpec[]> {
 
 /** The run's steps with inputs, and where the connections came from. */
 export function useRunSteps(run: PipelineRun | undefined): { steps: StepSpec[]; source: StepsSource } {
-  const saved = useApi(() => (run ? getPipeline(run.pipeline) : Promise.resolve(undefined)), [run?.pipeline]);
+  const pipeline = run?.pipeline;
+  const saved = useApi(() => (pipeline ? getPipeline(pipeline) : Promise.resolve(undefined)), [pipeline]);
   const fromSaved = useMemo(() => (run ? savedSteps(run, saved.data?.spec) : undefined), [run, saved.data]);
   const ranKey = (run?.steps ?? []).map((s) => `${s.step}:${s.run_id}:${s.outputs.length}`).join("|");
   const needLineage = !!run && !fromSaved && (saved.data !== undefined || saved.error !== undefined);
   const traced = useApi(
     () => (needLineage && run ? lineageSteps(run) : Promise.resolve(undefined)),
+    // Traced again only when other steps ran (ranKey), not on every poll of the same run.
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [needLineage, ranKey],
   );

@@ -2,7 +2,7 @@
 // ranged values, bindings. Each problem names the step and field, for inline messages.
 import type { ModuleManifest } from "../../api/modules";
 import type { EditorState, EditorStep } from "./editorModel";
-import { manifestOf, type Manifests } from "./graph";
+import { manifestOf, type Manifests } from "./manifests";
 import { checkScalarText, checkValue, IDENTIFIER } from "./paramCheck";
 import { parseBinding } from "./spec";
 
@@ -44,7 +44,8 @@ function checkStep(step: EditorStep, state: EditorState, manifests: Manifests): 
   const out: Problem[] = [];
   const add = (field: string, message: string) => out.push({ stepId: step.id, field, message });
   if (!IDENTIFIER.test(step.name)) add("name", `'${step.name}' is not a valid step name (letters, digits, _)`);
-  if (state.steps.some((s) => s.id !== step.id && s.name === step.name)) add("name", `duplicate step name '${step.name}'`);
+  if (state.steps.some((s) => s.id !== step.id && s.name === step.name))
+    add("name", `duplicate step name '${step.name}'`);
   if (!step.uses) return out; // inline command steps are kept as written
   const manifest = manifestOf(manifests, step.uses);
   if (!manifest) {
@@ -57,7 +58,12 @@ function checkStep(step: EditorStep, state: EditorState, manifests: Manifests): 
   return out;
 }
 
-function checkParams(step: EditorStep, manifest: ModuleManifest, pipelineParams: string[], add: (f: string, m: string) => void) {
+function checkParams(
+  step: EditorStep,
+  manifest: ModuleManifest,
+  pipelineParams: string[],
+  add: (f: string, m: string) => void,
+) {
   for (const p of manifest.params) {
     const value = step.params[p.name];
     const required = p.required || p.default === undefined;
@@ -73,7 +79,12 @@ function checkParams(step: EditorStep, manifest: ModuleManifest, pipelineParams:
   }
 }
 
-function checkInputs(step: EditorStep, manifest: ModuleManifest, state: EditorState, add: (f: string, m: string) => void) {
+function checkInputs(
+  step: EditorStep,
+  manifest: ModuleManifest,
+  state: EditorState,
+  add: (f: string, m: string) => void,
+) {
   for (const port of manifest.inputs) {
     const b = parseBinding(step.inputs[port.name]);
     const field = `inputs.${port.name}`;

@@ -16,7 +16,8 @@ export function ArtifactBrowser({ run }: { run: RunInfo }) {
     setChosen(undefined);
   };
   const chosenUrl = chosen && artifactUrl(run, chosen.path);
-  const preview = chosen && chosenUrl && { path: chosen.path, url: chosenUrl, size: chosen.file_size, downloadName: baseName(chosen.path) };
+  const preview = chosen &&
+    chosenUrl && { path: chosen.path, url: chosenUrl, size: chosen.file_size, downloadName: baseName(chosen.path) };
   return (
     <section className="panel" data-testid="artifacts">
       <h2>Artifacts</h2>

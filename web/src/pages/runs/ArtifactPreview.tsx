@@ -5,8 +5,8 @@
 import { useApi } from "../../api/useApi";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatBytes } from "../../components/format";
-import { formatJson, previewKind, readPrefix } from "./artifactText";
-import { StoredImage } from "./StoredImage";
+import { formatJson, previewKind, readPrefix } from "../../components/storedFiles";
+import { StoredImage } from "../../components/StoredImage";
 import { CsvPreview, KilnTablePreview } from "./TablePreviews";
 
 /** A file to preview: where its bytes are, what to call it, and how to save it. */
@@ -35,7 +35,9 @@ export function ArtifactPreview({ file }: { file: PreviewFile }) {
       </div>
       {kind === "image" && <StoredImage url={file.url} path={file.path} testId="artifact-image" />}
       {kind === "text" && <TextPreview url={file.url} path={file.path} />}
-      {kind === "table" && <CsvPreview url={file.url} delimiter={file.path.toLowerCase().endsWith(".tsv") ? "\t" : ","} />}
+      {kind === "table" && (
+        <CsvPreview url={file.url} delimiter={file.path.toLowerCase().endsWith(".tsv") ? "\t" : ","} />
+      )}
       {kind === "kiln-table" && file.tableDigest && <KilnTablePreview digest={file.tableDigest} />}
       {kind === "none" && <p className="muted">No preview for this kind of file; download it.</p>}
     </div>

@@ -1,8 +1,6 @@
 // The selection's Compare button: enabled for 2 to 50 selected runs, with a hint otherwise.
 import { useNavigate } from "react-router-dom";
-
-export const MIN_COMPARE = 2;
-export const MAX_COMPARE = 50;
+import { MAX_COMPARE, MIN_COMPARE } from "./compareData";
 
 export function CompareBar({ selected, onClear }: { selected: Set<string>; onClear: () => void }) {
   const navigate = useNavigate();

@@ -17,7 +17,7 @@ const columns: Column<Experiment>[] = [
 
 export function ExperimentList() {
   const pages = usePageTokens();
-  const loaded = useApi(() => listExperiments(pages.current), [pages.current]);
+  const loaded = useApi(() => listExperiments(pages.token), [pages.token]);
   const experiments = loaded.data?.experiments ?? [];
   return (
     <div>

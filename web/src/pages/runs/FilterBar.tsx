@@ -1,6 +1,6 @@
 // The run table's filter box (MLflow filter syntax, checked by the server) and the
 // "top-level runs only" toggle that hides pipeline steps' child runs.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Toggle } from "../../components/Toggle";
 import { checkFilter } from "./runTableState";
 
@@ -14,7 +14,12 @@ interface Props {
 export function FilterBar({ filter, topLevelOnly, onApply, onTopLevel }: Props) {
   const [text, setText] = useState(filter);
   const [problem, setProblem] = useState<string>();
-  useEffect(() => setText(filter), [filter]);
+  // A filter applied elsewhere (the URL, a link) replaces what was typed.
+  const [applied, setApplied] = useState(filter);
+  if (applied !== filter) {
+    setApplied(filter);
+    setText(filter);
+  }
 
   const apply = () => {
     const issue = checkFilter(text);

@@ -3,8 +3,8 @@
 import { blobUrl, type TreeFile } from "../../api/blobs";
 import { Empty } from "../../components/Status";
 import { formatBytes } from "../../components/format";
-import { previewKind } from "./artifactText";
-import { StoredImage } from "./StoredImage";
+import { previewKind } from "../../components/storedFiles";
+import { StoredImage } from "../../components/StoredImage";
 import { baseName } from "./outputChoice";
 
 const MAX_IMAGES = 12;
@@ -28,7 +28,11 @@ export function FolderPreview({ title, files, onOpenFile }: Props) {
         </span>
       </div>
       {files.length === 0 && <Empty>An empty folder.</Empty>}
-      {images.length > MAX_IMAGES && <p className="muted">The first {MAX_IMAGES} of {images.length} pictures.</p>}
+      {images.length > MAX_IMAGES && (
+        <p className="muted">
+          The first {MAX_IMAGES} of {images.length} pictures.
+        </p>
+      )}
       <div className="gallery">
         {images.slice(0, MAX_IMAGES).map((f) => (
           <figure key={f.path} className="gallery-item">

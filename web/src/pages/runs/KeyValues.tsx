@@ -6,7 +6,15 @@ import { Empty } from "../../components/Status";
 export function KeyValues({ items, testId, empty }: { items: KeyValue[]; testId: string; empty: string }) {
   if (items.length === 0) return <Empty>{empty}</Empty>;
   const sorted = [...items].sort((a, b) => a.key.localeCompare(b.key));
-  return <DataTable rows={sorted} columns={columns} rowKey={(item) => item.key} testId={testId} rowTestId={`${testId}-row`} />;
+  return (
+    <DataTable
+      rows={sorted}
+      columns={columns}
+      rowKey={(item) => item.key}
+      testId={testId}
+      rowTestId={`${testId}-row`}
+    />
+  );
 }
 
 const columns: Column<KeyValue>[] = [

@@ -11,27 +11,33 @@ import { formatNumber, formatTime } from "../../components/format";
 const MAX_CHARTS = 40;
 
 export function MetricsSection({ run }: { run: Run; live?: boolean }) {
-  const metrics = useMemo(
-    () => [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key)),
-    [run],
-  );
+  const metrics = useMemo(() => [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key)), [run]);
   const signature = metrics.map((m) => `${m.key}:${m.step}:${m.timestamp}`).join("|");
   const charted = metrics.slice(0, MAX_CHARTS);
   const histories = useApi(
-    () => Promise.all(charted.map((m) => getMetricHistory(run.info.run_id, m.key))),
+    () =>
+      Promise.all(charted.map(async (m) => ({ key: m.key, points: await getMetricHistory(run.info.run_id, m.key) }))),
+    // Loaded again when a metric moved (its signature), not on every poll of the same run.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [run.info.run_id, signature],
   );
-  const lines = (histories.data ?? []).map((points, i) => ({ key: charted[i].key, points }));
+  const lines = histories.data ?? [];
   const curves = lines.filter((l) => l.points.length > 1);
   const singles = lines.length - curves.length;
   return (
-    <section className="panel" data-testid="metrics-section" data-loaded={Boolean(histories.data) || metrics.length === 0}>
+    <section
+      className="panel"
+      data-testid="metrics-section"
+      data-loaded={Boolean(histories.data) || metrics.length === 0}
+    >
       <h2>Metrics</h2>
       {metrics.length === 0 && <Empty>No metrics.</Empty>}
       {metrics.length > 0 && <MetricTable metrics={metrics} />}
       <ErrorBanner error={histories.error} />
       {metrics.length > MAX_CHARTS && (
-        <p className="muted">Charts for the first {MAX_CHARTS} metrics of {metrics.length}.</p>
+        <p className="muted">
+          Charts for the first {MAX_CHARTS} metrics of {metrics.length}.
+        </p>
       )}
       {curves.length > 0 && singles > 0 && (
         <p className="muted" data-testid="single-value-note">
@@ -55,7 +61,15 @@ const metricColumns: Column<Metric>[] = [
 ];
 
 function MetricTable({ metrics }: { metrics: Metric[] }) {
-  return <DataTable rows={metrics} columns={metricColumns} rowKey={(m) => m.key} testId="run-metrics" rowTestId="run-metrics-row" />;
+  return (
+    <DataTable
+      rows={metrics}
+      columns={metricColumns}
+      rowKey={(m) => m.key}
+      testId="run-metrics"
+      rowTestId="run-metrics-row"
+    />
+  );
 }
 
 function MetricChart({ metricKey, points }: { metricKey: string; points: Metric[] }) {

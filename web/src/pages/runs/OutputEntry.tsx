@@ -23,7 +23,12 @@ function FileOutput({ step, output, chosenKey, onChoose }: Props) {
   const key = outputKey(step, output.name);
   const file = outputFile(output, output.size);
   return (
-    <li className={chosenKey === key ? "active" : ""} data-testid="output-entry" data-step={step} data-output={output.name}>
+    <li
+      className={chosenKey === key ? "active" : ""}
+      data-testid="output-entry"
+      data-step={step}
+      data-output={output.name}
+    >
       <span className="toggle-space" />
       <Head output={output} onOpen={() => onChoose({ key, kind: "file", file })} size={output.size} />
       <a href={file.url} download={file.downloadName} title="download" data-testid="output-download">
@@ -41,19 +46,42 @@ function FolderOutput({ step, output, chosenKey, onChoose }: Props) {
   const total = tree.data ? files.reduce((sum, f) => sum + f.size, 0) : undefined;
   return (
     <>
-      <li className={chosenKey === key ? "active" : ""} data-testid="output-entry" data-step={step} data-output={output.name}>
-        <button className="link toggle" onClick={() => setOpen(!open)} data-testid="output-toggle" aria-expanded={open}
-          title={open ? "hide its files" : "list its files"}>
+      <li
+        className={chosenKey === key ? "active" : ""}
+        data-testid="output-entry"
+        data-step={step}
+        data-output={output.name}
+      >
+        <button
+          className="link toggle"
+          onClick={() => setOpen(!open)}
+          data-testid="output-toggle"
+          aria-expanded={open}
+          title={open ? "hide its files" : "list its files"}
+        >
           {open ? "▾" : "▸"}
         </button>
-        <Head output={output} size={total} folderCount={tree.data?.length}
-          onOpen={() => onChoose({ key, kind: "folder", step, output, files })} />
+        <Head
+          output={output}
+          size={total}
+          folderCount={tree.data?.length}
+          onOpen={() => onChoose({ key, kind: "folder", step, output, files })}
+        />
       </li>
-      {tree.error && <li><ErrorBanner error={tree.error} /></li>}
+      {tree.error && (
+        <li>
+          <ErrorBanner error={tree.error} />
+        </li>
+      )}
       {open &&
         files.map((f) => (
-          <TreeFileEntry key={f.path} fileKey={outputKey(step, output.name, f.path)} file={f} chosenKey={chosenKey}
-            onOpen={(k) => onChoose({ key: k, kind: "file", file: folderFile(output, f) })} />
+          <TreeFileEntry
+            key={f.path}
+            fileKey={outputKey(step, output.name, f.path)}
+            file={f}
+            chosenKey={chosenKey}
+            onOpen={(k) => onChoose({ key: k, kind: "file", file: folderFile(output, f) })}
+          />
         ))}
     </>
   );

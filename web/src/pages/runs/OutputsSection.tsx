@@ -38,7 +38,11 @@ export function OutputsSection({ pipelineRunId, step, live }: Props) {
             ))}
           </div>
           <div>
-            {chosen ? <ChoicePreview choice={chosen} onChoose={setChosen} /> : <p className="muted">Pick an output to preview it.</p>}
+            {chosen ? (
+              <ChoicePreview choice={chosen} onChoose={setChosen} />
+            ) : (
+              <p className="muted">Pick an output to preview it.</p>
+            )}
           </div>
         </div>
       )}

@@ -1,8 +1,10 @@
 // Parallel coordinates: an axis per param whose value differs between the runs, plus a chosen
-// metric as the last axis; each run is a line coloured by that metric.
+// metric as the last axis; each run is a line coloured by that metric. Numbers on the axes and
+// the colour legend get the decimals their range needs (0.812 and 0.848, not 1 and 1).
 import { useMemo, useState } from "react";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { Empty } from "../../components/Status";
+import { rangeFormatter } from "../../components/format";
 import { type Comparison, type ComparedRun, differs } from "./compareData";
 
 function defaultMetric(keys: string[]): string {
@@ -11,9 +13,18 @@ function defaultMetric(keys: string[]): string {
 
 const isNumeric = (values: string[]) => values.every((v) => v !== "" && Number.isFinite(Number(v)));
 
+/** Labels for a value axis or legend over these numbers. */
+function labels(values: number[]) {
+  const format = values.length ? rangeFormatter(Math.min(...values), Math.max(...values)) : rangeFormatter(0, 1);
+  return (v: unknown) => format(Number(v));
+}
+
 function paramAxis(index: number, key: string, runs: ComparedRun[]) {
   const values = runs.map((r) => r.params.get(key) ?? "");
-  if (isNumeric(values)) return { dim: index, name: key, type: "value" as const, scale: true };
+  if (isNumeric(values)) {
+    const formatter = labels(values.map(Number));
+    return { dim: index, name: key, type: "value" as const, scale: true, axisLabel: { formatter } };
+  }
   const categories = [...new Set(values.map((v) => v || "(none)"))].sort();
   return { dim: index, name: key, type: "category" as const, data: categories };
 }
@@ -21,6 +32,7 @@ function paramAxis(index: number, key: string, runs: ComparedRun[]) {
 function buildOption(c: Comparison, params: string[], metric: string): ChartOption {
   const axes = params.map((key, i) => paramAxis(i, key, c.runs));
   const values = c.runs.map((r) => r.metrics.get(metric)?.value).filter((v): v is number => Number.isFinite(v));
+  const formatter = labels(values);
   const lines = c.runs.map((run) => ({
     name: run.label,
     value: [
@@ -33,7 +45,7 @@ function buildOption(c: Comparison, params: string[], metric: string): ChartOpti
   }));
   return {
     tooltip: { trigger: "item", formatter: (p: unknown) => (p as { name: string }).name },
-    parallelAxis: [...axes, { dim: params.length, name: metric, type: "value", scale: true }],
+    parallelAxis: [...axes, { dim: params.length, name: metric, type: "value", scale: true, axisLabel: { formatter } }],
     parallel: { left: 60, right: 90, top: 40, bottom: 30 },
     visualMap: {
       type: "continuous",
@@ -43,6 +55,7 @@ function buildOption(c: Comparison, params: string[], metric: string): ChartOpti
       right: 0,
       top: "middle",
       calculable: true,
+      formatter,
       inRange: { color: ["#dc2626", "#facc15", "#16a34a"] },
     },
     series: [{ type: "parallel", lineStyle: { width: 2, opacity: 0.8 }, data: lines }],
@@ -51,10 +64,7 @@ function buildOption(c: Comparison, params: string[], metric: string): ChartOpti
 
 export function ParallelChart({ comparison }: { comparison: Comparison }) {
   const [metric, setMetric] = useState(() => defaultMetric(comparison.metricKeys));
-  const params = useMemo(
-    () => comparison.paramKeys.filter((k) => differs(comparison.runs, k)),
-    [comparison],
-  );
+  const params = useMemo(() => comparison.paramKeys.filter((k) => differs(comparison.runs, k)), [comparison]);
   const option = useMemo(() => buildOption(comparison, params, metric), [comparison, params, metric]);
   return (
     <section className="panel" data-testid="parallel-section">
@@ -75,7 +85,7 @@ export function ParallelChart({ comparison }: { comparison: Comparison }) {
         <Empty>The runs have no metrics.</Empty>
       ) : (
         <div data-testid="parallel-chart" data-axes={[...params, metric].join(",")}>
-          <Chart option={option} height={340} />
+          <Chart option={option} height={340} renderer="svg" />
         </div>
       )}
     </section>

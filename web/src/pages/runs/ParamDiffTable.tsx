@@ -13,7 +13,9 @@ export function ParamDiffTable({ comparison }: { comparison: Comparison }) {
     <section className="panel">
       <div className="toolbar">
         <h2 className="grow-title">Params</h2>
-        <span className="muted">{rows.filter((r) => r.differs).length} of {rows.length} differ</span>
+        <span className="muted">
+          {rows.filter((r) => r.differs).length} of {rows.length} differ
+        </span>
         <Toggle checked={onlyDiffs} onChange={setOnlyDiffs} testId="only-differences">
           Only differences
         </Toggle>

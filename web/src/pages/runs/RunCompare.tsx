@@ -15,10 +15,7 @@ export function RunCompare() {
   const [search] = useSearchParams();
   const runsParam = search.get("runs");
   const sweep = search.get("sweep");
-  const loaded = useApi(
-    async () => loadComparison(await resolveRunIds(runsParam, sweep)),
-    [runsParam, sweep],
-  );
+  const loaded = useApi(async () => loadComparison(await resolveRunIds(runsParam, sweep)), [runsParam, sweep]);
   const title = sweep ? `Sweep ${sweep}` : "Compare runs";
   return (
     <div data-testid="run-compare">

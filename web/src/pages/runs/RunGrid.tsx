@@ -2,7 +2,7 @@
 // run, under a header row naming each run (linking to its page) in its chart colour.
 import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
-import type { Comparison } from "./compareData";
+import type { ComparedRun, Comparison } from "./compareData";
 import { runColor } from "./runColors";
 
 interface Props {
@@ -11,9 +11,11 @@ interface Props {
   first: string;
   testId: string;
   children: ReactNode;
+  /** A line under a run's name (why its column is empty). */
+  note?: (run: ComparedRun) => string | undefined;
 }
 
-export function RunGrid({ comparison, first, testId, children }: Props) {
+export function RunGrid({ comparison, first, testId, children, note }: Props) {
   return (
     <div className="table-scroll">
       <table className="data" data-testid={testId}>
@@ -25,6 +27,11 @@ export function RunGrid({ comparison, first, testId, children }: Props) {
                 <Link to={`/runs/${run.id}`} style={{ color: runColor(i) }}>
                   {run.label}
                 </Link>
+                {note?.(run) && (
+                  <div className="muted run-head-note" data-testid="run-head-note">
+                    {note(run)}
+                  </div>
+                )}
               </th>
             ))}
           </tr>

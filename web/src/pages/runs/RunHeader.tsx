@@ -5,11 +5,13 @@ import { getExperiment, pipelineLinkOf, type Run, tagOf } from "../../api/runs";
 import { useApi } from "../../api/useApi";
 import { StateBadge } from "../../components/Status";
 import { formatDuration, formatTime } from "../../components/format";
-import { RegisterModelButton } from "../models/RegisterModelButton";
+import { useNow } from "../../components/useNow";
+import { RegisterModelButton } from "../../components/RegisterModelButton";
 
 export function RunHeader({ run, childRuns }: { run: Run; childRuns: Run[] }) {
   const { info } = run;
-  const end = info.end_time ?? (info.status === "RUNNING" ? Date.now() : undefined);
+  const now = useNow(info.status === "RUNNING");
+  const end = info.end_time ?? (info.status === "RUNNING" ? now : undefined);
   const duration = end && info.start_time ? end - info.start_time : undefined;
   const parent = tagOf(run, "mlflow.parentRunId");
   const pipeline = pipelineLinkOf(run);
@@ -59,7 +61,12 @@ export function RunHeader({ run, childRuns }: { run: Run; childRuns: Run[] }) {
             <Link to={`/pipeline-runs/${pipeline.pipelineRunId}`} data-testid="pipeline-run-link">
               {tagOf(run, "kiln.pipeline") ?? pipeline.pipelineRunId.slice(0, 8)}
             </Link>
-            {pipeline.step && <> · step <b>{pipeline.step}</b></>}
+            {pipeline.step && (
+              <>
+                {" "}
+                · step <b>{pipeline.step}</b>
+              </>
+            )}
           </span>
         )}
         {tagOf(run, "kiln.sweep_id") && (

@@ -51,9 +51,7 @@ export function RunRows({ runs, columns, order, onOrder, selected, onSelect }: P
             <th>Pipeline / step</th>
             {header("Started", "attributes.start_time")}
             <th className="num">Duration</th>
-            {columns.map((c) =>
-              header(c.key, filterIdentifier(c.kind, c.key), `num col-${c.kind}`),
-            )}
+            {columns.map((c) => header(c.key, filterIdentifier(c.kind, c.key), `num col-${c.kind}`))}
           </tr>
         </thead>
         <tbody>
@@ -96,13 +94,29 @@ function SortHeader(props: {
   );
 }
 
-function RunRow({ run, columns, checked, onToggle }: { run: Run; columns: Column[]; checked: boolean; onToggle: () => void }) {
+function RunRow({
+  run,
+  columns,
+  checked,
+  onToggle,
+}: {
+  run: Run;
+  columns: Column[];
+  checked: boolean;
+  onToggle: () => void;
+}) {
   const { info } = run;
   const duration = info.end_time && info.start_time ? info.end_time - info.start_time : undefined;
   return (
     <tr data-testid="run-row" data-run-id={info.run_id}>
       <td>
-        <input type="checkbox" checked={checked} onChange={onToggle} data-testid="run-select" aria-label={`select ${info.run_name}`} />
+        <input
+          type="checkbox"
+          checked={checked}
+          onChange={onToggle}
+          data-testid="run-select"
+          aria-label={`select ${info.run_name}`}
+        />
       </td>
       <td>
         <Link to={`/runs/${info.run_id}`} data-testid="run-link">

@@ -28,11 +28,11 @@ export function RunTable() {
         filter,
         orderBy: state.order,
         maxResults: state.size,
-        pageToken: pages.current,
+        pageToken: pages.token,
       }),
-    [experimentId, filter, state.order, state.size, pages.current],
+    [experimentId, filter, state.order, state.size, pages.token],
   );
-  const pageRuns = runs.data?.runs ?? [];
+  const pageRuns = useMemo(() => runs.data?.runs ?? [], [runs.data]);
   const keys = useMemo(() => keysOfPage(pageRuns), [pageRuns]);
   const columns = state.columns ?? defaultColumns(keys);
 
@@ -56,11 +56,7 @@ export function RunTable() {
         <ColumnChooser keys={keys} columns={columns} onChange={(c) => update({ columns: c })} />
         <label>
           Page size{" "}
-          <select
-            data-testid="page-size"
-            value={state.size}
-            onChange={(e) => update({ size: Number(e.target.value) })}
-          >
+          <select data-testid="page-size" value={state.size} onChange={(e) => update({ size: Number(e.target.value) })}>
             {PAGE_SIZES.map((n) => (
               <option key={n}>{n}</option>
             ))}

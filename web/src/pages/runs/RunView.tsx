@@ -1,7 +1,7 @@
 // A run's page: header (status, times, pipeline links, register button), params, metrics
 // with a chart per metric, tags, the pipeline step outputs and artifacts with previews, and
 // the step logs live.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useParams } from "react-router-dom";
 import { getRun, pipelineLinkOf, quoteFilterString, searchRuns } from "../../api/runs";
 import { useApi } from "../../api/useApi";
@@ -29,7 +29,8 @@ export function RunView() {
     live ? 3000 : undefined,
   );
   const status = run.data?.info.status;
-  useEffect(() => setLive(status === "RUNNING" || status === "SCHEDULED"), [status]);
+  const running = status === "RUNNING" || status === "SCHEDULED";
+  if (running !== live) setLive(running); // poll while the run runs
 
   if (!run.data) {
     return run.error ? <ErrorBanner error={run.error} /> : <Loading what="the run" />;

@@ -18,9 +18,12 @@ interface StreamState {
 const initial: StreamState = { lines: [], dropped: 0, stepStatus: {}, phase: "connecting" };
 
 function useLogStream(pipelineRunId: string, step: string | undefined, attempt: number) {
-  const [state, setState] = useState<StreamState>(initial);
+  const key = `${pipelineRunId}\n${step ?? ""}\n${attempt}`;
+  const [held, setHeld] = useState<{ key: string; state: StreamState }>({ key, state: initial });
   useEffect(() => {
-    setState(initial);
+    // Each connection starts from nothing: a reconnect replays the log from its start.
+    const setState = (next: (s: StreamState) => StreamState) =>
+      setHeld((h) => ({ key, state: next(h.key === key ? h.state : initial) }));
     const source = new EventSource(pipelineRunEventsUrl(pipelineRunId, { step }));
     source.onopen = () => setState((s) => ({ ...s, phase: "live" }));
     source.addEventListener("log", (e) => {
@@ -42,8 +45,8 @@ function useLogStream(pipelineRunId: string, step: string | undefined, attempt: 
       setState((s) => (s.phase === "ended" ? s : { ...s, phase: "failed" }));
     };
     return () => source.close();
-  }, [pipelineRunId, step, attempt]);
-  return state;
+  }, [key, pipelineRunId, step]);
+  return held.key === key ? held.state : initial;
 }
 
 function appendLine(s: StreamState, line: string): StreamState {

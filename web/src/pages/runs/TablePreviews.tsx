@@ -6,7 +6,7 @@ import { useApi } from "../../api/useApi";
 import { DataTable } from "../../components/DataTable";
 import { ErrorBanner, Loading } from "../../components/Status";
 import { formatNumber } from "../../components/format";
-import { parseDelimited, readPrefix } from "./artifactText";
+import { parseDelimited, readPrefix } from "../../components/storedFiles";
 
 const TABLE_ROWS = 100;
 
@@ -25,8 +25,7 @@ export function KilnTablePreview({ digest }: { digest: string }) {
   const { row_count, columns, rows } = loaded.data;
   const note = (
     <span data-testid="artifact-table-count" data-row-count={row_count}>
-      {row_count} rows{rows.length < row_count ? `; the first ${rows.length} shown` : ""} ·{" "}
-      {columns.length} columns
+      {row_count} rows{rows.length < row_count ? `; the first ${rows.length} shown` : ""} · {columns.length} columns
     </span>
   );
   const head = columns.map((c) => (

@@ -1,15 +1,11 @@
 // Loads what the comparison page shows: the runs (named by ids or by a sweep), each with its
 // params and metrics; a pipeline run also gets its steps' metrics, keyed `STEP/METRIC`.
 import { listPipelineRuns } from "../../api/pipelines";
-import {
-  childRunsOf,
-  getMetricHistory,
-  metricNumber,
-  type Run,
-  runsByIds,
-  tagOf,
-} from "../../api/runs";
-import { MAX_COMPARE, MIN_COMPARE } from "./CompareBar";
+import { childRunsOf, getMetricHistory, metricNumber, type Run, runsByIds, tagOf } from "../../api/runs";
+
+/** How many runs a comparison takes. */
+export const MIN_COMPARE = 2;
+export const MAX_COMPARE = 50;
 
 /** A metric as compared: the latest value, and where its history lives. */
 export interface ComparedMetric {
@@ -25,6 +21,11 @@ export interface ComparedRun {
   label: string;
   params: Map<string, string>;
   metrics: Map<string, ComparedMetric>;
+  /**
+   * Results came from the step cache: the run itself, or a step of a pipeline run. Until the
+   * server copies a cached step's metrics (issue 14, item 3) such a run may have none.
+   */
+  cached: boolean;
 }
 
 export interface Comparison {
@@ -51,25 +52,40 @@ export async function resolveRunIds(runsParam: string | null, sweep: string | nu
     checkCount(runs.length, `sweep ${sweep} has`);
     return runs.map((r) => r.run_id);
   }
-  const ids = [...new Set((runsParam ?? "").split(",").map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      (runsParam ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   checkCount(ids.length, "the link names");
   return ids;
 }
 
 export async function loadComparison(ids: string[]): Promise<Comparison> {
   const runs = await runsByIds(ids);
-  const found = new Set(runs.map((r) => r.info.run_id));
-  const missing = ids.filter((id) => !found.has(id));
   const parents = runs.filter((r) => tagOf(r, "kiln.type") === "pipeline").map((r) => r.info.run_id);
-  const children = await childRunsOf(parents);
+  return buildComparison(ids, runs, await childRunsOf(parents));
+}
+
+/**
+ * The comparison of `runs` (asked for as `ids`; the ones not found are `missing`): a pipeline
+ * run gets the metrics of its step runs among `children`, keyed `STEP/METRIC`.
+ */
+export function buildComparison(ids: string[], runs: Run[], children: Run[]): Comparison {
+  const found = new Set(runs.map((r) => r.info.run_id));
   const compared = runs.map((run) => compareRun(run, children));
   return {
     runs: compared,
-    missing,
+    missing: ids.filter((id) => !found.has(id)),
     paramKeys: unionKeys(compared.map((c) => c.params)),
     metricKeys: unionKeys(compared.map((c) => c.metrics)),
   };
 }
+
+const isCached = (run: Run) => tagOf(run, "kiln.cached") === "true";
 
 function compareRun(run: Run, children: Run[]): ComparedRun {
   const metrics = new Map<string, ComparedMetric>();
@@ -83,16 +99,22 @@ function compareRun(run: Run, children: Run[]): ComparedRun {
       }),
     );
   add(run, "");
-  children
-    .filter((c) => tagOf(c, "mlflow.parentRunId") === run.info.run_id)
-    .forEach((c) => add(c, `${tagOf(c, "kiln.step") ?? c.info.run_name}/`));
+  const steps = children.filter((c) => tagOf(c, "mlflow.parentRunId") === run.info.run_id);
+  steps.forEach((c) => add(c, `${tagOf(c, "kiln.step") ?? c.info.run_name}/`));
   return {
     run,
     id: run.info.run_id,
     label: run.info.run_name || run.info.run_id.slice(0, 8),
     params: new Map((run.data.params ?? []).map((p) => [p.key, p.value])),
     metrics,
+    cached: isCached(run) || steps.some(isCached),
   };
+}
+
+/** Why a compared run shows no value of a metric ("no metrics (cached run)", ...). */
+export function missingReason(run: ComparedRun): string {
+  if (run.metrics.size > 0) return "no value";
+  return run.cached ? "no metrics (cached run)" : "no metrics";
 }
 
 function unionKeys(maps: Map<string, unknown>[]): string[] {
@@ -125,7 +147,10 @@ export async function loadHistories(c: Comparison, keys: string[]) {
   await inBatches(jobs, 6, async ({ key, run, metric }) => {
     const points = await getMetricHistory(metric.ownerRunId, metric.ownerKey);
     if (!out.has(key)) out.set(key, new Map());
-    out.get(key)!.set(run.id, points.map((p) => [p.step, metricNumber(p.value)]));
+    out.get(key)!.set(
+      run.id,
+      points.map((p) => [p.step, metricNumber(p.value)]),
+    );
   });
   return out;
 }

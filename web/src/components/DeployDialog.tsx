@@ -2,10 +2,10 @@
 // POST /api/v1/deployments, then opens the deployment's page.
 import { useState, type ReactNode } from "react";
 import { useNavigate } from "react-router-dom";
-import { applyDeployment } from "../../api/deployments";
-import { ErrorBanner } from "../../components/Status";
+import { applyDeployment } from "../api/deployments";
+import { ErrorBanner } from "./Status";
 import { Dialog } from "./Dialog";
-import { deploymentNameError, modelRefError, weightError } from "./validation";
+import { deploymentNameError, modelRefError, weightError } from "./modelValidation";
 
 export function DeployDialog({
   defaultName,
@@ -59,19 +59,40 @@ export function DeployDialog({
     <Dialog title="Deploy" onClose={onClose} testId="deploy-dialog">
       <ErrorBanner error={error} />
       <Field label="Deployment name" help="the URL segment: /serve/NAME/predict" error={shown("name")}>
-        <input value={name} onChange={(e) => setName(e.target.value)} className={shown("name") ? "invalid" : ""} data-testid="deploy-name" />
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          className={shown("name") ? "invalid" : ""}
+          data-testid="deploy-name"
+        />
       </Field>
       <Field label="Model" help="MODEL@ALIAS follows the alias; MODEL/VERSION is fixed" error={shown("model")}>
-        <input value={model} onChange={(e) => setModel(e.target.value)} className={shown("model") ? "invalid" : ""} data-testid="deploy-model" />
+        <input
+          value={model}
+          onChange={(e) => setModel(e.target.value)}
+          className={shown("model") ? "invalid" : ""}
+          data-testid="deploy-model"
+        />
       </Field>
       <div className="row">
         <div className="grow">
           <Field label="Canary (optional)" help="a second reference taking a share of requests" error={shown("canary")}>
-            <input value={canary} onChange={(e) => setCanary(e.target.value)} className={shown("canary") ? "invalid" : ""} data-testid="deploy-canary" />
+            <input
+              value={canary}
+              onChange={(e) => setCanary(e.target.value)}
+              className={shown("canary") ? "invalid" : ""}
+              data-testid="deploy-canary"
+            />
           </Field>
         </div>
         <Field label="Canary weight %" help="0-100, default 10" error={shown("weight")}>
-          <input value={weight} onChange={(e) => setWeight(e.target.value)} size={6} className={shown("weight") ? "invalid" : ""} data-testid="deploy-weight" />
+          <input
+            value={weight}
+            onChange={(e) => setWeight(e.target.value)}
+            size={6}
+            className={shown("weight") ? "invalid" : ""}
+            data-testid="deploy-weight"
+          />
         </Field>
       </div>
       <div className="km-actions">
@@ -89,7 +110,13 @@ function Field({ label, help, error, children }: { label: string; help: string; 
     <label className="field">
       {label}
       {children}
-      {error ? <span className="field-error" data-testid="field-error">{error}</span> : <span className="help">{help}</span>}
+      {error ? (
+        <span className="field-error" data-testid="field-error">
+          {error}
+        </span>
+      ) : (
+        <span className="help">{help}</span>
+      )}
     </label>
   );
 }

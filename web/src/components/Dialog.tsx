@@ -1,7 +1,7 @@
 // A modal dialog for the models, deployments and datasets areas: a titled panel over a dimmed
 // page; Escape or the backdrop closes it.
 import { useEffect, type ReactNode } from "react";
-import "./models.css";
+import "./dialog.css";
 
 export function Dialog({
   title,

@@ -2,29 +2,30 @@
 // extension names (the blob route answers application/octet-stream, which <img> would not
 // render for SVG) and shows it from an object URL, revoked when the image goes away.
 import { useEffect, useState } from "react";
-import { ErrorBanner, Loading } from "../../components/Status";
-import { imageMime, readBlob } from "./artifactText";
+import { ErrorBanner, Loading } from "./Status";
+import { imageMime, readBlob } from "./storedFiles";
 
 function useObjectUrl(url: string, mime: string): { objectUrl?: string; error?: Error } {
-  const [state, setState] = useState<{ objectUrl?: string; error?: Error }>({});
+  const key = `${mime} ${url}`;
+  const [state, setState] = useState<{ key?: string; objectUrl?: string; error?: Error }>({});
   useEffect(() => {
     let objectUrl: string | undefined;
     let cancelled = false;
-    setState({});
     readBlob(url, mime).then(
       (blob) => {
         if (cancelled) return;
         objectUrl = URL.createObjectURL(blob);
-        setState({ objectUrl });
+        setState({ key, objectUrl });
       },
-      (error: Error) => !cancelled && setState({ error }),
+      (error: Error) => !cancelled && setState({ key, error }),
     );
     return () => {
       cancelled = true;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
-  }, [url, mime]);
-  return state;
+  }, [key, url, mime]);
+  // The previous picture is never shown for the next one (its URL is revoked by then).
+  return state.key === key ? state : {};
 }
 
 export function StoredImage({ url, path, testId }: { url: string; path: string; testId: string }) {

@@ -1,14 +1,33 @@
 // Reading stored files for previews: the start of a text (never the whole of a big file), the
 // bytes of an image with its MIME type, and parsing CSV/TSV text. Serves run artifacts and
 // pipeline step outputs alike (both are plain URLs).
-import { ApiError } from "../../api/client";
+import { ApiError } from "../api/client";
 
 export const PREVIEW_BYTES = 200 * 1024;
 
 export type PreviewKind = "image" | "text" | "table" | "none";
 
 const IMAGE = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
-const TEXT = ["txt", "log", "json", "yaml", "yml", "md", "py", "sh", "cfg", "ini", "toml", "xml", "html", "js", "ts", "out", "err", "jsonl"];
+const TEXT = [
+  "txt",
+  "log",
+  "json",
+  "yaml",
+  "yml",
+  "md",
+  "py",
+  "sh",
+  "cfg",
+  "ini",
+  "toml",
+  "xml",
+  "html",
+  "js",
+  "ts",
+  "out",
+  "err",
+  "jsonl",
+];
 const TABLE = ["csv", "tsv"];
 
 const MIME: Record<string, string> = {
@@ -57,10 +76,29 @@ async function fetchOk(url: string): Promise<Response> {
   throw new ApiError(response.status, "", message || response.statusText);
 }
 
-/** The whole file at a URL as a Blob of the given MIME type (for images). */
+/**
+ * The image type of a file's first bytes (PNG, JPEG, GIF, WebP, SVG), for files whose name
+ * has no extension (a step's `plot` output is stored under the output's name).
+ */
+export function sniffImageMime(bytes: Uint8Array): string | undefined {
+  const starts = (...b: number[]) => b.every((x, i) => bytes[i] === x);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "image/png";
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (starts(0x47, 0x49, 0x46, 0x38)) return "image/gif";
+  if (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...bytes.subarray(8, 12)) === "WEBP") return "image/webp";
+  const head = new TextDecoder().decode(bytes.subarray(0, 512)).trimStart();
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return "image/svg+xml";
+  return undefined;
+}
+
+/**
+ * The whole file at a URL as a Blob of the given MIME type (for images); an unknown type
+ * (application/octet-stream) is told from the bytes when they are a picture.
+ */
 export async function readBlob(url: string, mime: string): Promise<Blob> {
   const bytes = await (await fetchOk(url)).arrayBuffer();
-  return new Blob([bytes], { type: mime });
+  const type = mime === "application/octet-stream" ? (sniffImageMime(new Uint8Array(bytes)) ?? mime) : mime;
+  return new Blob([bytes], { type });
 }
 
 /** The first `limit` bytes of a URL as text, and whether the file was longer. */
@@ -101,16 +139,21 @@ export function parseDelimited(text: string, delimiter: string, maxRows: number)
   for (let i = 0; i < text.length && rows.length < maxRows; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === delimiter) row.push(field), (field = "");
-    else if (ch === "\n" || ch === "\r") {
+    else if (ch === delimiter) {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       row.push(field);
       rows.push(row);
-      (row = []), (field = "");
+      row = [];
+      field = "";
     } else field += ch;
   }
   if ((field || row.length) && rows.length < maxRows) rows.push([...row, field]);
@@ -123,7 +166,8 @@ export function formatJson(value: unknown, indent = ""): string {
   const inner = indent + "  ";
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
-    if (value.every((v) => v === null || typeof v !== "object")) return `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
+    if (value.every((v) => v === null || typeof v !== "object"))
+      return `[${value.map((v) => JSON.stringify(v)).join(", ")}]`;
     return `[\n${value.map((v) => inner + formatJson(v, inner)).join(",\n")}\n${indent}]`;
   }
   const entries = Object.entries(value);

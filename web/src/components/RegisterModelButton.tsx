@@ -4,18 +4,13 @@
 // nothing when the run produced no model.
 import { useState } from "react";
 import { Link } from "react-router-dom";
-import { useApi } from "../../api/useApi";
-import {
-  createModelVersion,
-  ensureRegisteredModel,
-  setAlias,
-  type ModelVersion,
-} from "../../api/models";
-import { getPipelineRun } from "../../api/pipelines";
-import { getRun, tagOf } from "../../api/runs";
-import { ErrorBanner } from "../../components/Status";
+import { useApi } from "../api/useApi";
+import { createModelVersion, ensureRegisteredModel, setAlias, type ModelVersion } from "../api/models";
+import { getPipelineRun } from "../api/pipelines";
+import { getRun, tagOf } from "../api/runs";
+import { ErrorBanner } from "./Status";
 import { Dialog } from "./Dialog";
-import { aliasError, modelNameError } from "./validation";
+import { aliasError, modelNameError } from "./modelValidation";
 
 /** The digest of the model package a step run produced, or undefined when it made none. */
 export async function findRunModel(runId: string): Promise<string | undefined> {
