@@ -20,6 +20,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -104,6 +105,10 @@ def fractions(profile, values):
 
 
 class ServingInputsTest(ServerTestCase):
+    # `kiln run --server` sends the pipeline's folder (beside the temporary data folder) as
+    # base_dir: it must lie in the server's pipeline roots.
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
