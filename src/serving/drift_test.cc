@@ -166,7 +166,8 @@ TEST(DriftTest, NoLevelBelowTheMinimumRows) {
 
 TEST(DriftTest, UnseenValuesPerFeature) {
   DriftMonitor monitor({Deciles(), Letters()});
-  monitor.ObserveUnseen({{"c", 0, "zz", true}, {"c", 2, "q", true}, {"c+x", 0, "a_1", true}});
+  monitor.ObserveUnseen(
+      {{"c", 0, "zz", true, ""}, {"c", 2, "q", true, ""}, {"c+x", 0, "a_1", true, ""}});
   auto report = monitor.Report();
   EXPECT_EQ(report[0].unseen_values, 0);
   EXPECT_EQ(report[1].unseen_values, 2);
@@ -177,7 +178,7 @@ TEST(DriftTest, UnseenValuesPerFeature) {
 TEST(DriftTest, MetricFamiliesHidePsiBelowTheMinimumRows) {
   DriftMonitor monitor({Deciles(), Letters()});
   monitor.Observe(TableOf({Column::Float64("x", {5}), Column::String("c", {"a"})}));
-  monitor.ObserveUnseen({{"c", 0, "zz", true}});
+  monitor.ObserveUnseen({{"c", 0, "zz", true, ""}});
   DriftFamilies few;
   few.Append("iris", 2, monitor.Report());
   EXPECT_TRUE(few.psi.samples.empty());  // one row: no misleading PSI

@@ -87,7 +87,9 @@ bool CheckEquivalent(const std::string& body, const Signature& signature, bool r
     std::vector<std::string> a = fast_extra.ignored, b = slow_extra.ignored;
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
-    if (!fast_extra.unlisted && !slow_extra.unlisted) EXPECT_EQ(a, b) << body;
+    if (!fast_extra.unlisted && !slow_extra.unlisted) {
+      EXPECT_EQ(a, b) << body;
+    }
     EXPECT_EQ(a.size(), b.size()) << body;
     EXPECT_EQ(fast_extra.unlisted, slow_extra.unlisted) << body;
   }

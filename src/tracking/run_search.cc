@@ -1,6 +1,7 @@
 // TrackingService::SearchRuns: MLflow's filter grammar and order_by over runs.
 #include "tracking/run_rows.h"
-#include "tracking/search_paging.h"
+#include "tracking/run_search_page.h"
+#include "tracking/run_search_sql.h"
 #include "tracking/tracking_service.h"
 
 namespace kiln::tracking {
@@ -129,12 +130,6 @@ Result<std::string> AttributeOrderColumn(const std::string& key) {
 
 // One ORDER BY item over runs. Metrics, params and tags are LEFT JOINed once each (alias
 // o<index>) so that sorting reads a column instead of running subqueries per run.
-struct RunOrder {
-  std::string join;
-  std::vector<store::Value> join_args;
-  OrderTerm term;
-};
-
 Result<RunOrder> RunOrderTerm(const std::string& text, size_t index) {
   KILN_ASSIGN_OR_RETURN(OrderByClause clause, ParseOrderBy(text));
   const std::string direction = clause.ascending ? " ASC" : " DESC";
@@ -151,14 +146,15 @@ Result<RunOrder> RunOrderTerm(const std::string& text, size_t index) {
       break;
     case FilterEntity::kAttribute: {
       KILN_ASSIGN_OR_RETURN(std::string column, AttributeOrderColumn(clause.key));
-      return RunOrder{"", {}, {column + " IS NULL, " + column + direction, {}}};
+      return RunOrder{clause, "", {}, {column + " IS NULL, " + column + direction, {}}};
     }
     default:
       return InvalidArgument("invalid order_by '" + text + "': cannot order by datasets");
   }
   const std::string alias = "o" + std::to_string(index);
   // Runs without the value sort last in either direction, as in MLflow.
-  return RunOrder{" LEFT JOIN " + std::string(table) + " " + alias + " ON " + alias +
+  return RunOrder{clause,
+                  " LEFT JOIN " + std::string(table) + " " + alias + " ON " + alias +
                       ".run_id = r.run_id AND " + alias + ".key = ?",
                   {clause.key},
                   {alias + ".value IS NULL, " + alias + ".value" + direction, {}}};
@@ -175,31 +171,43 @@ Result<std::vector<store::Value>> ExperimentIdValues(const std::vector<std::stri
   return out;
 }
 
-Result<SqlCondition> BuildRunQuery(const RunQuery& query) {
+}  // namespace
+
+Result<RunSearchSql> BuildRunSearchSql(const RunQuery& query) {
   KILN_RETURN_IF_ERROR(CheckOrderByCount(query.order_by.size()));
   KILN_RETURN_IF_ERROR(CheckSearchIdCount("experiment_ids", query.experiment_ids.size()));
-  KILN_ASSIGN_OR_RETURN(std::vector<FilterClause> clauses, ParseFilter(query.filter));
-  std::vector<SqlCondition> conditions{{ViewCondition("r.lifecycle_stage", query.view), {}}};
+  RunSearchSql out;
+  KILN_ASSIGN_OR_RETURN(out.clauses, ParseFilter(query.filter));
+  out.scope.push_back({ViewCondition("r.lifecycle_stage", query.view), {}});
   if (!query.experiment_ids.empty()) {
     KILN_ASSIGN_OR_RETURN(std::vector<store::Value> ids, ExperimentIdValues(query.experiment_ids));
     std::string marks;
     for (size_t i = 0; i < ids.size(); ++i) marks += i ? ",?" : "?";
-    conditions.push_back({"r.experiment_id IN (" + marks + ")", ids});
+    out.scope.push_back({"r.experiment_id IN (" + marks + ")", ids});
   }
-  for (const FilterClause& clause : clauses) {
+  for (const FilterClause& clause : out.clauses) {
     KILN_ASSIGN_OR_RETURN(SqlCondition c, RunCondition(clause));
-    conditions.push_back(std::move(c));
+    out.filters.push_back(std::move(c));
   }
-  std::vector<OrderTerm> terms;
-  SqlCondition joins{"", {}};
   for (size_t i = 0; i < query.order_by.size(); ++i) {
     KILN_ASSIGN_OR_RETURN(RunOrder order, RunOrderTerm(query.order_by[i], i));
+    out.orders.push_back(std::move(order));
+  }
+  return out;
+}
+
+SqlCondition RenderRunSearch(const RunSearchSql& sql) {
+  std::vector<OrderTerm> terms;
+  SqlCondition joins{"", {}};
+  for (const RunOrder& order : sql.orders) {
     joins.sql += order.join;
     joins.args.insert(joins.args.end(), order.join_args.begin(), order.join_args.end());
-    terms.push_back(std::move(order.term));
+    terms.push_back(order.term);
   }
-  if (query.order_by.empty()) terms.push_back({"r.start_time DESC", {}});
+  if (sql.orders.empty()) terms.push_back({"r.start_time DESC", {}});
   terms.push_back({"r.run_id ASC", {}});
+  std::vector<SqlCondition> conditions = sql.scope;
+  conditions.insert(conditions.end(), sql.filters.begin(), sql.filters.end());
   SqlCondition where = JoinConditions(conditions);
   SqlCondition order = RenderOrderBy(terms);
   SqlCondition out{std::string("SELECT ") + kRunColumns + " FROM runs r" + joins.sql + " WHERE " +
@@ -210,14 +218,12 @@ Result<SqlCondition> BuildRunQuery(const RunQuery& query) {
   return out;
 }
 
-}  // namespace
-
 Result<Page<Run>> TrackingService::SearchRuns(const RunQuery& query) {
-  KILN_ASSIGN_OR_RETURN(SqlCondition sql, BuildRunQuery(query));
+  KILN_ASSIGN_OR_RETURN(RunSearchSql sql, BuildRunSearchSql(query));
   Page<Run> out;
   KILN_RETURN_IF_ERROR(store_.Read([&](store::Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(Page<store::Row> page,
-                          QueryPage(s, sql.sql, sql.args, query.max_results, query.page_token));
+                          ReadRunSearchPage(s, sql, query.max_results, query.page_token));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {
       Run run;
