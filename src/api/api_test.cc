@@ -472,6 +472,7 @@ TEST_F(AppTest, NetworkClientsBaseDirMustLieInThePipelineRoots) {
   request.method = "POST";
   request.path = request.target = "/api/v1/pipelines/validate";
   request.body = R"({"spec": "name: p\nsteps:\n  a:\n    command: [\"true\"]\n", "base_dir": "/"})";
+  request.headers["content-type"] = "application/json";
   request.peer = "192.0.2.1";
   http::Response remote = app_->Handle(request);
   EXPECT_EQ(remote.status, 403) << remote.body;
