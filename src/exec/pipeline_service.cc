@@ -130,6 +130,7 @@ Result<Submission> PipelineService::StartPlanned(const SubmitRequest& request) {
   KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
   KILN_RETURN_IF_ERROR(CheckCommands(request, plan));
   KILN_RETURN_IF_ERROR(RememberDefinition(request, plan));
+  KILN_RETURN_IF_ERROR(EnsurePipelineFolder(request.base_dir));
   Submission submission;
   submission.pipeline_name = plan.pipeline_name;
   if (plan.is_sweep) {

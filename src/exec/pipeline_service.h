@@ -170,6 +170,10 @@ class PipelineService {
   Status RememberDefinition(const SubmitRequest& request, const Plan& plan);
   // The folder a saved pipeline without a base_dir gets.
   Result<std::string> DefaultBaseDir(const std::string& name);
+  // Creates `base_dir` when it is missing and lies in <data_dir>/pipelines (the folder a
+  // pipeline without a base_dir gets), so its steps have a working folder. Errors: kInternal
+  // when it cannot be created.
+  Status EnsurePipelineFolder(const std::string& base_dir) const;
   Result<Submission> Start(std::vector<std::unique_ptr<PipelineRun>> runs, int64_t parallel,
                            Submission submission);
   void Drive(std::shared_ptr<Batch> batch);

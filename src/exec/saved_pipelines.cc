@@ -50,6 +50,17 @@ Result<std::string> PipelineService::DefaultBaseDir(const std::string& name) {
   return options_.data_dir + "/pipelines/" + name;
 }
 
+Status PipelineService::EnsurePipelineFolder(const std::string& base_dir) const {
+  const std::string own = options_.data_dir + "/pipelines/";
+  if (base_dir.compare(0, own.size(), own) != 0) return Status::Ok();
+  std::error_code error;
+  std::filesystem::create_directories(base_dir, error);
+  if (error) {
+    return Internal("cannot create the pipeline folder " + base_dir + ": " + error.message());
+  }
+  return Status::Ok();
+}
+
 Status PipelineService::ChooseBaseDir(SubmitRequest& request) {
   if (request.base_dir.empty()) {
     // The name picks the default folder, so a spec that does not parse fails here already.

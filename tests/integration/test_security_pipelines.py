@@ -242,6 +242,17 @@ class RemoteCommandsOnLoopbackTest(SecurityCase):
             "base_dir": self.project}))
         self.assertIn(sched, self.schedule_names())
 
+    def test_pipeline_without_base_dir_runs_in_its_own_folder_under_data(self):
+        # Without base_dir a pipeline lives in <data>/pipelines/NAME, which the server creates
+        # so that its steps have a working folder (it never runs in the server's own cwd).
+        marker = self.marker()
+        name = uniq("nobase")
+        resp = self.call("POST", RUNS, body={"spec": inline_spec(name, marker)})
+        run = self.ok(resp)["runs"][0]
+        self.assertEqual(self.wait_final(run["run_id"])["status"], "SUCCEEDED")
+        self.assertTrue(os.path.exists(marker))
+        self.assertTrue(os.path.isdir(os.path.join(self.server.data_dir, "pipelines", name)))
+
     def test_in_process_cli_runs_commands(self):
         marker = self.marker()
         path = os.path.join(self.project, uniq("cli") + ".yaml")
