@@ -19,6 +19,8 @@
 #include "api/v1/schedule_routes.h"
 #include "api/v1/table_routes.h"
 #include "api/web_ui.h"
+#include "artifacts/artifact_store_uri.h"
+#include "store/store_uri.h"
 
 namespace kiln::api {
 namespace {
@@ -64,11 +66,19 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir,
       std::filesystem::absolute(requested_dir, ec).lexically_normal().string();
   HideServerFolders(data_dir);
   std::unique_ptr<App> app(new App());
-  KILN_ASSIGN_OR_RETURN(app->store_, store::OpenSqliteStore(data_dir + "/kiln.db"));
-  KILN_ASSIGN_OR_RETURN(app->artifacts_,
-                        artifacts::OpenLocalArtifactStore(data_dir + "/artifacts"));
-  KILN_ASSIGN_OR_RETURN(app->uploads_, artifacts::BlobUploads::Open(
-                                           *app->artifacts_, data_dir + "/artifacts/uploads"));
+  const std::string store_uri =
+      options.store_uri.empty() ? store::SqliteUri(data_dir + "/kiln.db") : options.store_uri;
+  const std::string artifacts_uri = options.artifacts_uri.empty()
+                                        ? artifacts::FileUri(data_dir + "/artifacts")
+                                        : options.artifacts_uri;
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<exec::Executor> executor,
+                        exec::MakeExecutor(options.executor));
+  KILN_ASSIGN_OR_RETURN(app->store_, store::OpenMetaStore(store_uri));
+  KILN_ASSIGN_OR_RETURN(app->artifacts_, artifacts::OpenArtifactStore(artifacts_uri));
+  // Uploads are staged on the artifact store's filesystem, so a finished one moves in at once.
+  const std::string staging =
+      artifacts::LocalFolderOf(artifacts_uri).value_or(data_dir + "/artifacts") + "/uploads";
+  KILN_ASSIGN_OR_RETURN(app->uploads_, artifacts::BlobUploads::Open(*app->artifacts_, staging));
   app->tracking_ =
       std::make_unique<tracking::TrackingService>(*app->store_, mlflow::kArtifactScheme);
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
@@ -77,7 +87,7 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir,
   app->datasets_ = std::make_unique<datasets::DatasetRegistry>(*app->store_, *app->artifacts_);
   app->pipelines_ = std::make_unique<exec::PipelineService>(
       *app->store_, *app->tracking_, *app->artifacts_,
-      PipelineOptions(data_dir, options, *app->modules_, *app->datasets_));
+      PipelineOptions(data_dir, options, *app->modules_, *app->datasets_), std::move(executor));
   app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
   app->deployment_specs_ = std::make_unique<serving::DeploymentStore>(*app->store_);
   app->model_loader_ = std::make_unique<serving::ModelLoader>(*app->registry_, *app->artifacts_,

@@ -9,6 +9,7 @@
 
 #include "api/endpoint.h"
 #include "api/serving/predict_routes.h"
+#include "exec/executor_factory.h"
 #include "http/router.h"
 #include "store/meta_store.h"
 
@@ -23,13 +24,19 @@ struct AppOptions {
   // Folders a network client's pipeline folder (base_dir) may lie in, besides
   // <data folder>/pipelines, which always counts.
   std::vector<std::string> pipeline_roots;
+  // The seams: the metadata store's and the artifact store's URIs ("" = sqlite:/// of
+  // <data folder>/kiln.db and file:// of <data folder>/artifacts) and the executor of steps.
+  std::string store_uri;
+  std::string artifacts_uri;
+  exec::ExecutorConfig executor;
 };
 
 class App {
  public:
-  // Opens (creating if needed) `data_dir` with kiln.db (SQLite, WAL) and artifacts/.
-  // Errors: kInvalidArgument when the folder cannot be created, kInternal when the database
-  // cannot be opened or migrated.
+  // Opens (creating if needed) `data_dir` and the seams `options` names (by default kiln.db,
+  // SQLite in WAL mode, and artifacts/ inside it). Errors: kInvalidArgument when the folder
+  // cannot be created or a seam's URI or kind is unknown, kInternal when the database cannot be
+  // opened or migrated.
   static Result<std::unique_ptr<App>> Open(const std::string& data_dir,
                                            const AppOptions& options = {});
 

@@ -12,6 +12,7 @@
 #include "artifacts/artifact_store.h"
 #include "artifacts/sha256.h"
 #include "cli/chunked_upload.h"
+#include "cli/config_flags.h"
 #include "cli/http_answer.h"
 #include "cli/upload_progress.h"
 #include "http/client.h"
@@ -185,13 +186,17 @@ Status RemoteCaller::FetchBlobTo(const std::string& digest, const std::string& p
 }  // namespace
 
 Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
-                                                 const std::string& data_dir, bool create) {
+                                                 const config::Config& settings, bool create) {
   if (!server.empty()) return std::unique_ptr<ApiCaller>(new RemoteCaller(server));
-  if (!create && !std::filesystem::exists(data_dir + "/kiln.db")) {
+  const std::string& data_dir = settings.Get("data");
+  const bool default_store = settings.SourceOf("store") == "default";
+  if (!create && default_store && !std::filesystem::exists(data_dir + "/kiln.db")) {
     return InvalidArgument("no Kiln data in '" + data_dir + "' (start `kiln server --data " +
                            data_dir + "` first, or pass --data DIR or --server URL)");
   }
-  KILN_ASSIGN_OR_RETURN(std::unique_ptr<api::App> app, api::App::Open(data_dir));
+  api::AppOptions options;
+  ApplySeams(settings, options);
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<api::App> app, api::App::Open(data_dir, options));
   return std::unique_ptr<ApiCaller>(new LocalCaller(std::move(app)));
 }
 

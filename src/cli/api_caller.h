@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/settings.h"
 
 namespace kiln::cli {
 
@@ -35,10 +36,12 @@ class ApiCaller {
   virtual Status DownloadBlob(const std::string& digest, const std::string& dest_path) = 0;
 };
 
-// `server` empty: open `data_dir` in-process (created if missing only when `create`; otherwise
-// a missing folder is kInvalidArgument). Otherwise talk to the server URL.
+// `server` empty: open the data folder and seams `settings` names in-process (a data folder
+// without kiln.db is created only when `create` or when the settings name another store;
+// otherwise it is kInvalidArgument). Otherwise talk to the server URL.
 Result<std::unique_ptr<ApiCaller>> MakeApiCaller(const std::string& server,
-                                                 const std::string& data_dir, bool create = false);
+                                                 const config::Config& settings,
+                                                 bool create = false);
 
 // Percent-encodes a query component.
 std::string UrlEncode(const std::string& text);

@@ -9,6 +9,7 @@
 #include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
 #include "cli/command_hint.h"
+#include "cli/config_flags.h"
 #include "cli/data_commands.h"
 #include "cli/deploy_commands.h"
 #include "cli/exit_codes.h"
@@ -27,16 +28,11 @@ namespace {
 
 void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
   CLI::App* server = app.add_subcommand("server", "Run the Kiln server (APIs and UI)");
-  server->add_option("--host", flags.host, "Address to bind")->capture_default_str();
-  server->add_option("--port", flags.port, "Port to bind; 0 picks a free one")
-      ->capture_default_str();
-  server->add_option("--data", flags.data, "Data folder (kiln.db + artifacts/)")
-      ->capture_default_str();
-  server->add_option("--threads", flags.threads, "I/O threads; 0 = one per core")
-      ->check(CLI::Range(0, 256));
-  server->add_option("--max-body-mb", flags.max_body_mb, "Largest request body in MiB")
-      ->check(CLI::Range(1, 4096))
-      ->capture_default_str();
+  AddConfigFlags(*server, flags.config,
+                 {"data", "host", "port", "threads", "max_body_mb", "store", "artifacts",
+                  "executor", "executor_cpus", "executor_memory_mb", "log_format"});
+  server->add_flag("--print-config", flags.print_config,
+                   "Print the resolved settings and where each came from, then exit");
   server->add_flag("--quiet", flags.quiet, "No per-request access log");
   server
       ->add_option("--drift-min-rows", flags.drift_min_rows,
@@ -61,7 +57,7 @@ void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
       ->delimiter(',');
   server->callback([&flags, &rc, allow, allow_commands] {
     if (allow->count() > 0) flags.allow_remote_commands = *allow_commands;
-    rc = RunServer(flags);
+    rc = ConfigureAndRunServer(flags);
   });
 }
 
@@ -120,8 +116,8 @@ void AddRunCommand(CLI::App& app, RunFlags& flags, int& rc) {
       ->check(CLI::Range(0, 1024));
   run->add_flag("--no-cache", flags.no_cache, "Run every step even if its result is cached");
   run->add_option("--resume", flags.resume, "Re-run what failed or never ran in this run");
-  run->add_option("--data", flags.data, "Data folder when no server is given")
-      ->capture_default_str();
+  AddConfigFlags(*run, flags.config,
+                 {"data", "store", "artifacts", "executor", "executor_cpus", "executor_memory_mb"});
   run->add_option("--server", flags.server, "Server URL, e.g. http://127.0.0.1:8080")
       ->envname("KILN_SERVER");
   run->add_flag("--json", flags.json, "Print the final runs as JSON");

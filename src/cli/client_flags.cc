@@ -8,8 +8,7 @@
 namespace kiln::cli {
 
 void AddClientFlags(CLI::App& command, ClientFlags& flags) {
-  command.add_option("--data", flags.data, "Data folder to use when no server is given")
-      ->capture_default_str();
+  AddConfigFlags(command, flags.config, {"data", "store", "artifacts"});
   command.add_option("--server", flags.server, "Server URL, e.g. http://127.0.0.1:8080")
       ->envname("KILN_SERVER");
   command.add_flag("--json", flags.output.json, "Print JSON instead of text");
@@ -21,7 +20,9 @@ int Fail(const Status& status, const char* who) {
 }
 
 int WithApi(const ClientFlags& flags, bool create, const std::function<int(ApiCaller&)>& fn) {
-  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, flags.data, create);
+  Result<config::Config> settings = ResolveConfigFlags(flags.config);
+  if (!settings.ok()) return Fail(settings.status());
+  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, *settings, create);
   if (!api.ok()) return Fail(api.status());
   return fn(**api);
 }

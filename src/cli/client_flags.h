@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/api_caller.h"
+#include "cli/config_flags.h"
 #include "cli/query_commands.h"
 #include "common/status.h"
 
@@ -17,13 +18,13 @@ class App;
 namespace kiln::cli {
 
 struct ClientFlags {
-  std::string data = "./kiln-data";
+  ConfigFlags config;  // --data, --store, --artifacts, --config
   std::string server;
   OutputFlags output;
 };
 
-// Adds --data, --server (also from KILN_SERVER) and --json to `command`; `flags` must outlive
-// parsing.
+// Adds --data, --store, --artifacts, --config (config_flags.h), --server (also from KILN_SERVER)
+// and --json to `command`; `flags` must outlive parsing.
 void AddClientFlags(CLI::App& command, ClientFlags& flags);
 
 // Prints "<who>: <message>" on stderr and returns the exit code for `status` (2 for the user's

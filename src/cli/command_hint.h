@@ -4,12 +4,9 @@
 #include <string>
 #include <vector>
 
-namespace kiln::cli {
+#include "common/closest_word.h"
 
-// The candidate closest to `word` by edit distance (insertions, deletions, substitutions and
-// swaps of neighbours), if it is close enough to be a likely typo (at most 2 edits, and at most
-// half of the longer word's letters); "" when none is. Ties go to the earlier candidate.
-std::string ClosestWord(const std::string& word, const std::vector<std::string>& candidates);
+namespace kiln::cli {
 
 // "unknown command 'WORD' for 'PATH'" plus "; did you mean 'X'?" when one is close, plus the
 // list of commands there are. An empty `word` says that a command is missing.

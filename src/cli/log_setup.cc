@@ -63,7 +63,37 @@ class EscapedPayload : public spdlog::custom_flag_formatter {
   }
 };
 
+// The %v of the pattern as the inside of a JSON string.
+class JsonPayload : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& message, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    std::string escaped;
+    AppendJsonEscaped(std::string_view(message.payload.data(), message.payload.size()), escaped);
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonPayload>();
+  }
+};
+
 }  // namespace
+
+void AppendJsonEscaped(std::string_view text, std::string& out) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\u%04x", c);
+      out += hex;
+    } else {
+      out += ch;
+    }
+  }
+}
 
 void AppendEscapedForLog(std::string_view text, std::string& out) {
   char hex[8];
@@ -87,6 +117,18 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter() {
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<EscapedPayload>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %*");
   return formatter;
+}
+
+std::unique_ptr<spdlog::formatter> MakeJsonLogFormatter() {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<JsonPayload>('*').set_pattern(
+      R"({"time":"%Y-%m-%dT%H:%M:%S.%e","level":"%l","message":"%*"})");
+  return formatter;
+}
+
+void UseLogFormat(const std::string& format) {
+  spdlog::default_logger()->set_formatter(format == "json" ? MakeJsonLogFormatter()
+                                                           : MakeLogFormatter());
 }
 
 void SetUpLogging() {

@@ -20,6 +20,17 @@ void AppendEscapedForLog(std::string_view text, std::string& out);
 // AppendEscapedForLog does (and the level coloured on a terminal sink).
 std::unique_ptr<spdlog::formatter> MakeLogFormatter();
 
+// Appends `text` to `out` as the inside of a JSON string: '"', '\\' and control characters
+// escaped.
+void AppendJsonEscaped(std::string_view text, std::string& out);
+
+// The formatter of JSON lines: {"time": ..., "level": ..., "message": ...}.
+std::unique_ptr<spdlog::formatter> MakeJsonLogFormatter();
+
+// Switches the default logger to "json" (JSON lines) or "text" (MakeLogFormatter). Call before
+// threads log.
+void UseLogFormat(const std::string& format);
+
 // Makes the default logger "kiln" (stderr, coloured levels) with the pattern
 // "TIME LEVEL MESSAGE" where MESSAGE is escaped as AppendEscapedForLog does.
 void SetUpLogging();

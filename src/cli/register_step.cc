@@ -8,6 +8,7 @@
 
 #include "cli/api_caller.h"
 #include "cli/exit_codes.h"
+#include "config/config_loader.h"
 #include "ml/file_io.h"
 #include "ml/model_package.h"
 
@@ -81,7 +82,10 @@ Status Register(const ml::BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::optional<double> value, ReportMetric(step, metric));
   const char* data_dir = std::getenv("KILN_DATA_DIR");
   if (data_dir == nullptr) return FailedPrecondition("KILN_DATA_DIR is not set (run it as a step)");
-  KILN_ASSIGN_OR_RETURN(std::unique_ptr<ApiCaller> api, MakeApiCaller("", data_dir));
+  // The stores are the server's: it passes them down as KILN_STORE and KILN_ARTIFACTS.
+  config::ConfigInputs inputs{{{"data", data_dir}}, config::ProcessEnvironment(), ""};
+  KILN_ASSIGN_OR_RETURN(config::Config settings, config::ResolveConfig(inputs));
+  KILN_ASSIGN_OR_RETURN(std::unique_ptr<ApiCaller> api, MakeApiCaller("", settings));
   KILN_ASSIGN_OR_RETURN(std::string version, CreateVersion(*api, step, name, metric, value));
   bool move = !alias.empty();
   if (move && value) {

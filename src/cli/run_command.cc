@@ -99,7 +99,10 @@ int RunPipeline(const RunFlags& flags) {
   if (flags.resume.empty() == flags.file.empty()) {
     return Fail(InvalidArgument("give a pipeline file or --resume RUN_ID (not both)"));
   }
-  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, flags.data, /*create=*/true);
+  Result<config::Config> settings = ResolveConfigFlags(flags.config);
+  if (!settings.ok()) return Fail(settings.status());
+  if (flags.server.empty()) ExportSeamsToSteps(*settings);
+  Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, *settings, /*create=*/true);
   if (!api.ok()) return Fail(api.status());
   Result<json> started = Start(**api, flags);
   if (!started.ok()) return Fail(started.status());

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/config_flags.h"
+
 namespace kiln::cli {
 
 struct RunFlags {
@@ -17,7 +19,7 @@ struct RunFlags {
   int64_t parallel = 0;
   bool no_cache = false;
   std::string resume;  // a pipeline run id to resume instead of a file
-  std::string data = "./kiln-data";
+  ConfigFlags config;  // --data, --store, --artifacts, --executor..., --config
   std::string server;
   bool json = false;  // print the final runs as JSON instead of the live view
 };

@@ -8,6 +8,7 @@
 #include "api/app.h"
 #include "api/web_ui.h"
 #include "cli/exit_codes.h"
+#include "cli/log_setup.h"
 #include "cli/stop_signals.h"
 #include "cli/web_ui_dir.h"
 #include "http/host_policy.h"
@@ -32,6 +33,7 @@ void ServeWebUi(const ServerFlags& flags, api::App& app) {
 
 api::AppOptions AppOptionsOf(const ServerFlags& flags) {
   api::AppOptions options;
+  ApplySeams(flags.settings, options);
   options.allow_remote_commands = AllowsRemoteCommands(flags);
   for (const std::string& root : flags.pipeline_roots) {
     std::error_code ec;
@@ -46,6 +48,27 @@ api::AppOptions AppOptionsOf(const ServerFlags& flags) {
 }
 
 }  // namespace
+
+int ConfigureAndRunServer(ServerFlags& flags) {
+  Result<config::Config> settings = ResolveConfigFlags(flags.config);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "kiln server: %s\n", settings.status().message().c_str());
+    return kExitUsage;
+  }
+  if (flags.print_config) {
+    std::fputs(settings->Describe().c_str(), stdout);
+    return kExitOk;
+  }
+  flags.settings = *settings;
+  flags.data = settings->Get("data");
+  flags.host = settings->Get("host");
+  flags.port = static_cast<uint16_t>(settings->GetNumber("port"));
+  flags.threads = static_cast<int>(settings->GetNumber("threads"));
+  flags.max_body_mb = static_cast<int>(settings->GetNumber("max_body_mb"));
+  UseLogFormat(settings->Get("log_format"));
+  ExportSeamsToSteps(*settings);
+  return RunServer(flags);
+}
 
 bool AllowsRemoteCommands(const ServerFlags& flags) {
   if (flags.allow_remote_commands) return *flags.allow_remote_commands;

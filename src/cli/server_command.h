@@ -6,11 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "cli/config_flags.h"
 #include "cli/http_flags.h"
+#include "config/settings.h"
 
 namespace kiln::cli {
 
 struct ServerFlags {
+  ConfigFlags config;         // --config and the settings' flags
+  bool print_config = false;  // --print-config
+  config::Config settings;    // resolved from `config`; fills the fields below
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   std::string data = "./kiln-data";
@@ -29,6 +34,11 @@ struct ServerFlags {
 // The --allow-remote-commands setting in effect: the flag's value when given, else true exactly
 // when `host` is a loopback address (127.0.0.0/8, ::1) or "localhost". Pure function.
 bool AllowsRemoteCommands(const ServerFlags& flags);
+
+// Resolves flags.config into flags.settings and the fields it sets (host, port, data, threads,
+// max_body_mb, log format), then prints the settings (--print-config, exit code 0) or runs the
+// server. Returns 2 naming the key and its source for a bad setting, else as RunServer.
+int ConfigureAndRunServer(ServerFlags& flags);
 
 // Prints "Kiln server listening on http://HOST:PORT" to stdout once ready, and a warning when
 // HOST is not a loopback address. Returns the exit code: 0 after a clean stop, 2 for a bad

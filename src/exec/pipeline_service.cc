@@ -40,12 +40,12 @@ std::string SweepJson(const SubmitRequest& request, const Plan& plan) {
 
 PipelineService::PipelineService(store::MetaStore& store, tracking::TrackingService& tracking,
                                  artifacts::ArtifactStore& artifacts,
-                                 PipelineServiceOptions options)
+                                 PipelineServiceOptions options, std::unique_ptr<Executor> executor)
     : store_(store),
       tracking_(tracking),
       artifacts_(artifacts),
       options_(std::move(options)),
-      executor_(NewLocalExecutor(options_.executor)),
+      executor_(executor ? std::move(executor) : NewLocalExecutor(options_.executor)),
       runner_{store,
               tracking,
               artifacts,

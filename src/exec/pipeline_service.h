@@ -82,9 +82,11 @@ struct EventBatch {
 
 class PipelineService {
  public:
-  // The stores must outlive the service. Starts a local executor.
+  // The stores must outlive the service. Steps run on `executor` (owned; null: a local executor
+  // with options.executor).
   PipelineService(store::MetaStore& store, tracking::TrackingService& tracking,
-                  artifacts::ArtifactStore& artifacts, PipelineServiceOptions options);
+                  artifacts::ArtifactStore& artifacts, PipelineServiceOptions options,
+                  std::unique_ptr<Executor> executor = nullptr);
   // Cancels every live run and waits for them to end.
   ~PipelineService();
 
