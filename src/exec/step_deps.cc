@@ -29,10 +29,13 @@ struct Named {
 // What `path` names inside the pipeline folder `base_dir`; nullopt when it leads outside the
 // folder or names no file or folder.
 std::optional<Named> FindInside(const std::string& base_dir, const std::string& path) {
-  Result<std::string> resolved = ResolveInputFile(base_dir, path);
-  if (!resolved.ok()) return std::nullopt;
+  // Most arguments name nothing ("-c", "python3"): one stat answers them, before the checks.
   struct stat st;
-  if (::stat(resolved->c_str(), &st) != 0) return std::nullopt;
+  if (path.empty() || path[0] == '/' || ::stat((base_dir + "/" + path).c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  Result<std::string> resolved = ResolveInputFile(base_dir, path);
+  if (!resolved.ok() || ::stat(resolved->c_str(), &st) != 0) return std::nullopt;
   if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return std::nullopt;
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(base_dir, ec);

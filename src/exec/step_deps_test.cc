@@ -8,6 +8,7 @@
 #include <string>
 
 #include "artifacts/artifact_store.h"
+#include "artifacts/blob_tree.h"
 #include "exec/step_results.h"
 #include "pipeline/cache_key.h"
 #include "pipeline/module_library.h"
