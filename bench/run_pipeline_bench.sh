@@ -11,6 +11,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 python3 "$HERE/make_noop_dag.py" 100 1 > "$WORK/chain100.yaml"
 python3 "$HERE/make_noop_dag.py" 1000 10 > "$WORK/dag1000.yaml"
+python3 "$HERE/make_noop_dag.py" 1000 10 --script > "$WORK/script1000.yaml"
+printf 'echo "$1" > "$2"\n' > "$WORK/noop.sh"
 
 seconds() {  # seconds FILE DATA: wall time of one `kiln run`
   local start end
@@ -24,11 +26,15 @@ calc() { python3 -c "print(round($1, 3))"; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-chain=(); dag=(); cached=(); baseline=()
+chain=(); dag=(); cached=(); baseline=(); script_cached=()
 for rep in $(seq "$REPS"); do
   chain+=("$(seconds "$WORK/chain100.yaml" "$WORK/c$rep")")
   dag+=("$(seconds "$WORK/dag1000.yaml" "$WORK/d$rep")")
   cached+=("$(seconds "$WORK/dag1000.yaml" "$WORK/d$rep")")
+  # Every step names noop.sh: its cache key hashes the script (issue 14).
+  # (its data folder is not named sN: the steps' arguments would name it)
+  seconds "$WORK/script1000.yaml" "$WORK/script-data$rep" > /dev/null
+  script_cached+=("$(seconds "$WORK/script1000.yaml" "$WORK/script-data$rep")")
   # The floor: the same 100 processes started one after another by the shell.
   start=$(date +%s.%N)
   for i in $(seq 100); do sh -c "echo s$i > $WORK/out"; done
@@ -41,3 +47,4 @@ echo "  per step:                $(calc "$chain_med * 10") ms"
 echo "  same processes by sh:    median $base_med s -> overhead per step $(calc "($chain_med - $base_med) * 10") ms"
 echo "1000-step DAG:             median $(printf '%s\n' "${dag[@]}" | median) s  (${dag[*]})"
 echo "1000-step DAG, cached:     median $(printf '%s\n' "${cached[@]}" | median) s  (${cached[*]})"
+echo "  naming a script, cached: median $(printf '%s\n' "${script_cached[@]}" | median) s  (${script_cached[*]})"

@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "exec/builtin_launch.h"
 #include "exec/run_tracking.h"
+#include "exec/step_deps.h"
 #include "exec/step_launch.h"
 #include "exec/step_results.h"
 #include "pipeline/cache_key.h"
@@ -248,15 +249,19 @@ Status PipelineRun::StartStep(size_t index) {
   const pipeline::ResolvedStep& resolved = request_.pipeline.steps[index];
   KILN_ASSIGN_OR_RETURN(step.inputs, BindInputs(services_.artifacts, services_.datasets, resolved,
                                                 UpstreamOutputs(index), request_.base_dir));
-  step.record.cache_key = pipeline::StepCacheKey(resolved, KeyDigests(step.inputs));
+  KILN_ASSIGN_OR_RETURN(StepDeps deps, StepDepsDigest(resolved, request_.base_dir));
+  step.record.cache_key = pipeline::StepCacheKey(resolved, KeyDigests(step.inputs), deps.digest);
+  step.uncacheable =
+      resolved.cacheable ? deps.uncacheable : "the step or its module says cache: false";
   bool hit = false;
-  if (request_.use_cache) KILN_RETURN_IF_ERROR(TryCache(index, &hit));
+  if (request_.use_cache && step.uncacheable.empty()) KILN_RETURN_IF_ERROR(TryCache(index, &hit));
   if (hit) return Status::Ok();
   std::vector<tracking::Tag> tags = {{"mlflow.parentRunId", run_id_},
                                      {"kiln.type", "step"},
                                      {"kiln.step", resolved.name},
                                      {"kiln.module", resolved.module_ref},
                                      {"kiln.cache_key", step.record.cache_key}};
+  if (!step.uncacheable.empty()) tags.push_back({"kiln.uncacheable", step.uncacheable});
   KILN_ASSIGN_OR_RETURN(step.tracked, StartTrackedRun(services_.tracking, experiment_id_,
                                                       resolved.name, tags, resolved.params));
   step.record.run_id = step.tracked->run_id;
@@ -269,8 +274,9 @@ Status PipelineRun::TryCache(size_t index, bool* hit) {
   const pipeline::ResolvedStep& resolved = request_.pipeline.steps[index];
   KILN_ASSIGN_OR_RETURN(auto cached, records_.LookupCache(step.record.cache_key));
   if (!cached) return Status::Ok();
-  for (const pipeline::StepOutput& output : *cached) {
-    if (!services_.artifacts.LocateBlob(output.digest).ok()) return Status::Ok();
+  if (!CheckOutputsStored(services_.artifacts, *cached).ok()) {
+    // Its outputs are gone: a miss. Forget the entry so that the recomputed outputs are kept.
+    return records_.DropCache(step.record.cache_key);
   }
   std::vector<tracking::Tag> tags = {{"mlflow.parentRunId", run_id_},
                                      {"kiln.type", "step"},
@@ -369,8 +375,10 @@ Status PipelineRun::RecordSuccess(size_t index, const ProcessResult& result) {
     batch.tags.push_back({"kiln.output." + output.name, output.digest});
   }
   KILN_RETURN_IF_ERROR(services_.tracking.LogBatch(step.record.run_id, batch));
-  KILN_RETURN_IF_ERROR(
-      records_.PutCache(step.record.cache_key, run_id_, resolved.name, step.record.outputs));
+  if (step.uncacheable.empty()) {
+    KILN_RETURN_IF_ERROR(
+        records_.PutCache(step.record.cache_key, run_id_, resolved.name, step.record.outputs));
+  }
   Finish(index, RunState::kSucceeded, "");
   return Status::Ok();
 }

@@ -93,6 +93,8 @@ class PipelineRun {
     std::optional<TaskId> task;
     std::optional<tracking::RunInfo> tracked;
     std::map<std::string, BoundInput> inputs;
+    std::string
+        uncacheable;  // non-empty: why this step is neither served from nor put in the cache
   };
   struct Completion {
     size_t step;

@@ -1,6 +1,7 @@
 #include "exec/run_planning.h"
 
 #include "exec/pipeline_folders.h"
+#include "exec/step_deps.h"
 #include "pipeline/override_apply.h"
 #include "pipeline/overrides.h"
 #include "pipeline/sweep.h"
@@ -83,6 +84,7 @@ Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::Module
     KILN_ASSIGN_OR_RETURN(PlannedRun run, PlanPoint(spec, point, plan.is_sweep, library));
     KILN_RETURN_IF_ERROR(PinDatasets(datasets, run.pipeline));
     KILN_RETURN_IF_ERROR(CheckInputFiles(run.pipeline, request.base_dir));
+    KILN_RETURN_IF_ERROR(CheckStepDeps(run.pipeline, request.base_dir));
     plan.runs.push_back(std::move(run));
   }
   return plan;

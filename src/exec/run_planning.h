@@ -45,7 +45,8 @@ struct Plan {
 // sample) and resolves every point against `library`. Errors: kInvalidArgument naming the file,
 // line, column and field, or the override; also a sweep value without -m/--sample, -m
 // together with --sample, and a dataset input that `datasets` (may be null: none) does not
-// have, and a file input outside request.base_dir (see ResolveInputFile). Dataset inputs come
+// have, a file input outside request.base_dir (see ResolveInputFile), and a deps path that
+// leads outside it or does not exist (see CheckStepDeps). Dataset inputs come
 // back pinned: "latest" becomes the current version number. Thread-safe if `library` and
 // `datasets` are.
 Result<Plan> PlanSubmission(const SubmitRequest& request, const pipeline::ModuleLibrary& library,

@@ -64,6 +64,23 @@ Result<std::vector<pipeline::StepOutput>> CollectOutputs(artifacts::ArtifactStor
   return outputs;
 }
 
+Status CheckOutputsStored(const artifacts::ArtifactStore& store,
+                          const std::vector<pipeline::StepOutput>& outputs) {
+  for (const pipeline::StepOutput& output : outputs) {
+    auto missing = [&output](const std::string& digest) {
+      return NotFound("output '" + output.name + "': blob " + digest + " is no longer stored");
+    };
+    if (!store.LocateBlob(output.digest).ok()) return missing(output.digest);
+    if (!output.is_tree) continue;
+    KILN_ASSIGN_OR_RETURN(std::vector<artifacts::TreeEntry> entries,
+                          artifacts::ReadTree(store, output.digest));
+    for (const artifacts::TreeEntry& entry : entries) {
+      if (!store.LocateBlob(entry.digest).ok()) return missing(entry.digest);
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<tracking::Metric>> ReadMetricsFile(const std::string& path, int64_t now_ms) {
   std::vector<tracking::Metric> metrics;
   std::ifstream in(path);

@@ -22,6 +22,13 @@ Result<std::vector<pipeline::StepOutput>> CollectOutputs(artifacts::ArtifactStor
                                                          const pipeline::ResolvedStep& step,
                                                          const StepPaths& paths);
 
+// OK when every blob `outputs` refer to is still in `store`: each output's blob and, for a
+// folder, its manifest and every file it lists. One lookup per blob (a stat), no scan.
+// Errors: kNotFound naming the output; kInvalidArgument for a manifest that cannot be read.
+// Thread-safe if the store is.
+Status CheckOutputsStored(const artifacts::ArtifactStore& store,
+                          const std::vector<pipeline::StepOutput>& outputs);
+
 // The metrics in a JSON-lines file: each line is {"key": K, "value": V, "step": S,
 // "timestamp": T} (step and timestamp optional) or a flat object of numbers {"acc": 0.9,
 // "step": 3}. A missing file gives none. Errors: kInvalidArgument "metrics file line N: ...".

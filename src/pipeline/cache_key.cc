@@ -48,7 +48,8 @@ void AddValue(KeyText& key, const ParamValue& value) {
 }  // namespace
 
 std::string StepCacheKey(const ResolvedStep& step,
-                         const std::map<std::string, std::string>& input_digests) {
+                         const std::map<std::string, std::string>& input_digests,
+                         const std::string& deps_digest) {
   KeyText key;
   key.Add("kiln-step-cache-v1");
   key.Add(step.module_ref);
@@ -75,6 +76,10 @@ std::string StepCacheKey(const ResolvedStep& step,
   for (const auto& [name, type] : step.outputs) {
     key.Add(name);
     key.Add(ArtifactTypeName(type));
+  }
+  if (!deps_digest.empty()) {  // last and optional: keys of steps that name no files stay valid
+    key.Add("deps");
+    key.Add(deps_digest);
   }
   return artifacts::Sha256Hex(key.text());
 }

@@ -88,16 +88,6 @@ Result<std::string> ReadManifestFile(const std::string& path) {
   return text.str();
 }
 
-Result<std::string> HashFolderFiles(const std::string& root) {
-  KILN_ASSIGN_OR_RETURN(std::vector<ModuleFolderEntry> entries, WalkModuleFolder(root));
-  std::vector<ModuleFileHash> hashes;
-  for (const ModuleFolderEntry& entry : entries) {
-    KILN_ASSIGN_OR_RETURN(std::string sha, artifacts::Sha256OfFile(entry.absolute));
-    hashes.push_back({entry.path, entry.executable, std::move(sha)});
-  }
-  return ComputeFilesDigest(std::move(hashes));
-}
-
 // Sub-folders of `dir` worth scanning, sorted so that results do not depend on readdir order.
 std::vector<fs::path> ScanChildren(const fs::path& dir) {
   std::vector<fs::path> children;
@@ -141,6 +131,41 @@ Status CheckUnique(const std::string& root, const std::vector<ModuleManifest>& m
 }
 
 }  // namespace
+
+Result<ModuleFileHash> HashOneFile(const std::string& absolute, const std::string& relative,
+                                   const FileHashLimits& limits) {
+  struct stat st;
+  if (::stat(absolute.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return NotFound("'" + relative + "' is not a file");
+  }
+  ModuleFileHash hash{relative, (st.st_mode & S_IXUSR) != 0, ""};
+  if (st.st_size > limits.max_content_bytes) {
+    const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+    hash.sha256 = "size=" + std::to_string(st.st_size) + " mtime_ns=" + std::to_string(mtime_ns);
+    return hash;
+  }
+  KILN_ASSIGN_OR_RETURN(hash.sha256, artifacts::Sha256OfFile(absolute));
+  return hash;
+}
+
+Result<std::vector<ModuleFileHash>> HashFolderFiles(const std::string& dir,
+                                                    const std::string& prefix,
+                                                    const FileHashLimits& limits) {
+  KILN_ASSIGN_OR_RETURN(std::vector<ModuleFolderEntry> entries, WalkModuleFolder(dir));
+  if (entries.size() > limits.max_files) {
+    return InvalidArgument("'" + (prefix.empty() ? dir : prefix) + "' holds " +
+                           std::to_string(entries.size()) + " files, more than " +
+                           std::to_string(limits.max_files));
+  }
+  std::vector<ModuleFileHash> hashes;
+  hashes.reserve(entries.size());
+  for (const ModuleFolderEntry& entry : entries) {
+    const std::string name = prefix.empty() ? entry.path : prefix + "/" + entry.path;
+    KILN_ASSIGN_OR_RETURN(ModuleFileHash hash, HashOneFile(entry.absolute, name, limits));
+    hashes.push_back(std::move(hash));
+  }
+  return hashes;
+}
 
 std::string ComputeFilesDigest(std::vector<ModuleFileHash> files) {
   std::sort(files.begin(), files.end(),
@@ -207,7 +232,8 @@ Result<ModuleManifest> LoadModuleFolder(const std::string& dir) {
   KILN_ASSIGN_OR_RETURN(ModuleManifest manifest, ParseModuleManifest(text, yaml_path));
   const fs::path root = fs::canonical(dir, ec);
   if (ec) return Internal("cannot resolve '" + dir + "': " + ec.message());
-  KILN_ASSIGN_OR_RETURN(manifest.files_digest, HashFolderFiles(root.string()));
+  KILN_ASSIGN_OR_RETURN(std::vector<ModuleFileHash> hashes, HashFolderFiles(root.string()));
+  manifest.files_digest = ComputeFilesDigest(std::move(hashes));
   manifest.source_dir = root.string();
   return manifest;
 }

@@ -8,6 +8,7 @@
 // thread-safe (they share no state).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,26 @@ std::string ComputeFilesDigest(const std::vector<ModuleFile>& files);
 // True when the folder walk would skip `relative_path`: a segment starting with '.' or a
 // "__pycache__" folder. Pure function.
 bool IsSkippedModulePath(std::string_view relative_path);
+
+// How far hashing files goes. The defaults hash every file's contents (module folders).
+struct FileHashLimits {
+  size_t max_files = SIZE_MAX;  // more files than this in one folder is an error
+  // Files larger than this are identified by size and modification time instead of contents
+  // (ModuleFileHash::sha256 then reads "size=N mtime_ns=T").
+  int64_t max_content_bytes = INT64_MAX;
+};
+
+// The hash entry of one file (not a folder) at `absolute`, named `relative` in the digest.
+// Errors: kNotFound (missing or not a regular file), kInternal on I/O.
+Result<ModuleFileHash> HashOneFile(const std::string& absolute, const std::string& relative,
+                                   const FileHashLimits& limits = {});
+
+// The hash entries of every file of folder `dir` (as WalkModuleFolder finds them), their paths
+// prefixed with `prefix` + "/" unless `prefix` is empty. Errors: as WalkModuleFolder and
+// HashOneFile; kInvalidArgument when the folder holds more than limits.max_files files.
+Result<std::vector<ModuleFileHash>> HashFolderFiles(const std::string& dir,
+                                                    const std::string& prefix = "",
+                                                    const FileHashLimits& limits = {});
 
 // The files of folder `dir`, sorted by path, with the skipping and symlink rules above.
 // Errors: kNotFound when `dir` is not a folder, kInvalidArgument naming a symlink that leaves

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <regex>
 
 #include "pipeline/param_spec_yaml.h"
@@ -125,10 +126,31 @@ Status ReadRunner(const YamlReader& reader, const YAML::Node& root, ModuleManife
   return Status::Ok();
 }
 
+// `cache: false` and `side_effects: true` say the same: the step must run every time. A manifest
+// that gives both must not contradict itself.
+Status ReadCacheable(const YamlReader& reader, const YAML::Node& root, ModuleManifest* module) {
+  std::optional<bool> cache;
+  std::optional<bool> side_effects;
+  if (root["cache"]) {
+    KILN_ASSIGN_OR_RETURN(cache, reader.ReadBool(root["cache"], "cache"));
+  }
+  if (root["side_effects"]) {
+    KILN_ASSIGN_OR_RETURN(side_effects, reader.ReadBool(root["side_effects"], "side_effects"));
+  }
+  if (cache && side_effects && *cache == *side_effects) {
+    return reader.Error(root["side_effects"], "side_effects",
+                        std::string("contradicts 'cache: ") + (*cache ? "true" : "false") +
+                            "' (side_effects: true means cache: false)");
+  }
+  module->cacheable = cache ? *cache : !side_effects.value_or(false);
+  return Status::Ok();
+}
+
 Result<ModuleManifest> ParseRoot(const YamlReader& reader, const YAML::Node& root) {
-  KILN_RETURN_IF_ERROR(reader.CheckMap(root, "",
-                                       {"name", "version", "description", "params", "inputs",
-                                        "outputs", "builtin", "command", "env"}));
+  KILN_RETURN_IF_ERROR(
+      reader.CheckMap(root, "",
+                      {"name", "version", "description", "params", "inputs", "outputs", "builtin",
+                       "command", "env", "cache", "side_effects"}));
   ModuleManifest module;
   KILN_RETURN_IF_ERROR(ReadIdentity(reader, root, &module));
   if (root["params"]) {
@@ -141,6 +163,7 @@ Result<ModuleManifest> ParseRoot(const YamlReader& reader, const YAML::Node& roo
     KILN_ASSIGN_OR_RETURN(module.outputs, ReadPorts(reader, root["outputs"], "outputs", false));
   }
   KILN_RETURN_IF_ERROR(ReadRunner(reader, root, &module));
+  KILN_RETURN_IF_ERROR(ReadCacheable(reader, root, &module));
   return module;
 }
 

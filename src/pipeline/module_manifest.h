@@ -7,7 +7,9 @@
 //   outputs: {model: {type: model, description: "the booster"}}
 //   command: [python3, train.py, --depth, "${params.max_depth}", --out, "${outputs.model}"]
 //   env:     {OMP_NUM_THREADS: "1"}
-// (or `builtin: NAME` instead of `command`). Pure functions; thread-safe.
+//   cache:   false          # optional: never serve this module's steps from the step cache
+// (or `builtin: NAME` instead of `command`; `side_effects: true` means `cache: false`). Pure
+// functions; thread-safe.
 #pragma once
 
 #include <map>
@@ -52,6 +54,9 @@ struct ModuleManifest {
   std::vector<PortSpec> inputs;
   std::vector<PortSpec> outputs;
   RunnerSpec runner;
+  // False when the module's purpose is an effect outside its outputs (registering a model):
+  // its steps run every time, never from the step cache.
+  bool cacheable = true;
   // Where the manifest came from, filled by whoever loads it (empty for text parsed alone):
   std::string source_dir;    // absolute folder holding module.yaml and the module's files
   std::string files_digest;  // SHA-256 over the folder's files (relative paths and contents)
@@ -67,8 +72,9 @@ struct ModuleManifest {
 
 // Parses and validates a manifest. Errors: kInvalidArgument
 // "<file>:<line>:<col>: <field path>: <problem>" for YAML syntax, missing or malformed
-// name/version, unknown keys, bad params or ports, not exactly one of builtin/command, and
-// placeholders that name no declared param, input or output.
+// name/version, unknown keys, bad params or ports, not exactly one of builtin/command,
+// placeholders that name no declared param, input or output, a non-bool cache/side_effects and
+// `cache` contradicting `side_effects`.
 Result<ModuleManifest> ParseModuleManifest(std::string_view text, std::string_view file_name);
 
 // True for module names: a letter or digit, then letters, digits, '_', '-', '.' or '/'.

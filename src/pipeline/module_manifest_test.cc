@@ -57,6 +57,27 @@ TEST(ModuleManifestTest, ParsesBuiltin) {
   EXPECT_EQ(m->runner.builtin, "csv");
 }
 
+// Issue 14: a module whose purpose is a side effect says so, and its steps are never cached.
+TEST(ModuleManifestTest, CacheAndSideEffects) {
+  const std::string base = "name: m\nversion: 1.0.0\nbuiltin: m\n";
+  auto cacheable = [&](const std::string& extra) {
+    Result<ModuleManifest> m = ParseModuleManifest(base + extra, "m.yaml");
+    EXPECT_TRUE(m.ok()) << extra << ": " << m.status().message();
+    return m.ok() && m->cacheable;
+  };
+  EXPECT_TRUE(cacheable(""));
+  EXPECT_TRUE(cacheable("cache: true\n"));
+  EXPECT_FALSE(cacheable("cache: false\n"));
+  EXPECT_FALSE(cacheable("side_effects: true\n"));
+  EXPECT_TRUE(cacheable("side_effects: false\n"));
+  EXPECT_FALSE(cacheable("cache: false\nside_effects: true\n"));
+  EXPECT_EQ(ErrorOf(base + "cache: true\nside_effects: true\n"),
+            "m.yaml:5:15: side_effects: contradicts 'cache: true' (side_effects: true means "
+            "cache: false)");
+  EXPECT_EQ(ErrorOf(base + "cache: 0.5\n"),
+            "m.yaml:4:8: cache: expected true or false, found '0.5'");
+}
+
 TEST(ModuleManifestTest, SyntaxErrorHasPosition) {
   EXPECT_EQ(ErrorOf("name: a\nversion: 1.0.0\ncommand: [x, y\n"),
             "m.yaml:4:1: YAML syntax error: end of sequence flow not found");

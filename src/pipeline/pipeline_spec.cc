@@ -173,6 +173,24 @@ Status ParseBindingsAndParams(const YamlReader& reader, const YAML::Node& node,
   return Status::Ok();
 }
 
+// `cache: BOOL` and `deps: [PATH, ...]` (checked against the pipeline's folder when planned).
+Status ParseCacheSettings(const YamlReader& reader, const YAML::Node& node, const std::string& path,
+                          StepSpec* step) {
+  if (node["cache"]) {
+    KILN_ASSIGN_OR_RETURN(step->cache, reader.ReadBool(node["cache"], path + ".cache"));
+  }
+  if (!node["deps"]) return Status::Ok();
+  KILN_ASSIGN_OR_RETURN(step->deps, reader.ReadStringList(node["deps"], path + ".deps"));
+  for (size_t i = 0; i < step->deps.size(); ++i) {
+    const YAML::Node item = node["deps"][i];
+    if (step->deps[i].empty()) {
+      return reader.Error(item, path + ".deps[" + std::to_string(i) + "]", "is empty");
+    }
+    step->deps_marks.push_back(MarkOf(item));
+  }
+  return Status::Ok();
+}
+
 Result<StepSpec> ParseStep(const YamlReader& reader, const YAML::Node& key,
                            const YAML::Node& node) {
   StepSpec step;
@@ -185,7 +203,7 @@ Result<StepSpec> ParseStep(const YamlReader& reader, const YAML::Node& key,
   KILN_RETURN_IF_ERROR(
       reader.CheckMap(node, path,
                       {"description", "uses", "command", "env", "inputs", "outputs", "params",
-                       "resources", "timeout_seconds", "retries"}));
+                       "resources", "timeout_seconds", "retries", "cache", "deps"}));
   KILN_RETURN_IF_ERROR(ParseRunner(reader, node, path, &step));
   KILN_RETURN_IF_ERROR(ParseBindingsAndParams(reader, node, path, &step));
   if (node["resources"]) {
@@ -200,6 +218,7 @@ Result<StepSpec> ParseStep(const YamlReader& reader, const YAML::Node& key,
     KILN_ASSIGN_OR_RETURN(step.retries,
                           ReadNonNegative(reader, node["retries"], path + ".retries"));
   }
+  KILN_RETURN_IF_ERROR(ParseCacheSettings(reader, node, path, &step));
   return step;
 }
 

@@ -11,6 +11,7 @@
 //       timeout_seconds: 600
 //       retries: 1
 //     report: {command: [sh, -c, "..."], outputs: {summary: file}}
+//     clean:  {command: [python3, clean.py], deps: [lib/], cache: false, outputs: {...}}
 // Parsing checks the syntax only; ValidatePipeline checks it against modules. Thread-safe.
 #pragma once
 
@@ -69,6 +70,9 @@ struct StepSpec {
   Resources resources;
   int64_t timeout_seconds = 0;  // 0: none
   int64_t retries = 0;
+  bool cache = true;                   // false: never served from the step cache (`cache: false`)
+  std::vector<std::string> deps;       // `deps:` paths relative to the pipeline's folder
+  std::vector<SourceMark> deps_marks;  // where each deps entry is written
 
   bool is_inline() const { return module.empty(); }
 };

@@ -108,6 +108,56 @@ TEST_F(PipelineTest, ParsesGoodPipeline) {
   EXPECT_TRUE(spec->steps[2].is_inline());
 }
 
+// Issue 14: `cache: false` on a step or in its module's manifest keeps it out of the cache;
+// `deps:` lists more files for the key.
+TEST_F(PipelineTest, CacheAndDepsSettingsResolve) {
+  Result<ModuleManifest> side = ParseModuleManifest(
+      "name: publish\nversion: 1.0.0\nside_effects: true\nbuiltin: publish\n", "module.yaml");
+  ASSERT_TRUE(side.ok()) << side.status().message();
+  ASSERT_TRUE(library_.Add(std::move(side).value()).ok());
+  Result<PipelineSpec> spec = ParsePipeline(R"(name: c
+steps:
+  a:
+    command: [sh, -c, "true"]
+    deps: [conf, "lib/x.py"]
+  b:
+    command: [sh, -c, "true"]
+    cache: false
+  c:
+    uses: publish@1.0.0
+  d:
+    uses: publish@1.0.0
+    cache: true
+  e:
+    uses: load@1.0.0
+)",
+                                            "p.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->steps[0].deps, (std::vector<std::string>{"conf", "lib/x.py"}));
+  ASSERT_EQ(spec->steps[0].deps_marks.size(), 2u);
+  EXPECT_EQ(spec->steps[0].deps_marks[1].line, 5);
+  EXPECT_TRUE(spec->steps[0].cache);
+  EXPECT_FALSE(spec->steps[1].cache);
+  Result<ResolvedPipeline> resolved = ResolvePipeline(std::move(spec).value(), library_);
+  ASSERT_TRUE(resolved.ok()) << resolved.status().message();
+  EXPECT_TRUE(resolved->steps[0].cacheable);
+  EXPECT_EQ(resolved->steps[0].deps, (std::vector<std::string>{"conf", "lib/x.py"}));
+  EXPECT_FALSE(resolved->steps[1].cacheable);
+  EXPECT_FALSE(resolved->steps[2].cacheable);
+  EXPECT_FALSE(resolved->steps[3].cacheable) << "a step cannot cache a side-effect module";
+  EXPECT_TRUE(resolved->steps[4].cacheable);
+}
+
+TEST_F(PipelineTest, CacheAndDepsErrorsArePrecise) {
+  EXPECT_EQ(ParseError("name: c\nsteps:\n  a:\n    command: [x]\n    cache: maybe\n"),
+            "p.yaml:5:12: steps.a.cache: expected true or false, found 'maybe'");
+  EXPECT_EQ(ParseError("name: c\nsteps:\n  a:\n    command: [x]\n    deps: [ok, \"\"]\n"),
+            "p.yaml:5:16: steps.a.deps[1]: is empty");
+  EXPECT_NE(ParseError("name: c\nsteps:\n  a:\n    command: [x]\n    deps: {a: b}\n")
+                .find("steps.a.deps"),
+            std::string::npos);
+}
+
 TEST_F(PipelineTest, GoodPipelineValidates) {
   std::string text = kGood;
   text.replace(text.find("load@1.0.0"), 10, "load@1.1.0");

@@ -77,6 +77,8 @@ Result<ResolvedStep> ResolveStep(const PipelineSpec& spec, const StepSpec& step,
   out.resources = step.resources;
   out.timeout_seconds = step.timeout_seconds;
   out.retries = step.retries;
+  out.cacheable = step.cache;
+  out.deps = step.deps;
   const ModuleManifest* module =
       step.is_inline() ? nullptr : library.Find(step.module, step.version);
   for (const auto& [name, param] : step.params) {
@@ -93,6 +95,7 @@ Result<ResolvedStep> ResolveStep(const PipelineSpec& spec, const StepSpec& step,
     return out;
   }
   out.module_ref = module->name + "@" + module->version;
+  out.cacheable = out.cacheable && module->cacheable;
   out.builtin = module->runner.builtin;
   out.module_dir = module->source_dir;
   out.files_digest = module->files_digest;

@@ -28,6 +28,10 @@ struct ResolvedStep {
   Resources resources;
   int64_t timeout_seconds = 0;
   int64_t retries = 0;
+  // False when the step must run every time: its module declares side effects (`cache: false`
+  // or `side_effects: true` in module.yaml) or the step says `cache: false`.
+  bool cacheable = true;
+  std::vector<std::string> deps;  // `deps:` paths relative to the pipeline's folder
 };
 
 struct ResolvedPipeline {

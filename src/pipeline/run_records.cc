@@ -222,6 +222,12 @@ Result<std::optional<std::vector<StepOutput>>> RunRecords::LookupCache(
   return found;
 }
 
+Status RunRecords::DropCache(const std::string& cache_key) {
+  return store_.Write([&](Session& s) {
+    return s.Exec("DELETE FROM step_cache WHERE cache_key = ?", {cache_key});
+  });
+}
+
 Status RunRecords::CheckExists(const std::string& run_id) {
   return store_.Read([&](Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(Rows rows,

@@ -98,6 +98,8 @@ class RunRecords {
                   const std::vector<StepOutput>& outputs);
   // The outputs a successful step with `cache_key` produced, if any.
   Result<std::optional<std::vector<StepOutput>>> LookupCache(const std::string& cache_key);
+  // Forgets `cache_key` (its outputs are gone), so that the next PutCache of it is kept.
+  Status DropCache(const std::string& cache_key);
   Result<PipelineRunRecord> Get(const std::string& run_id);
   // OK when run `run_id` exists, without loading its steps. Errors: kNotFound, kInternal.
   Status CheckExists(const std::string& run_id);

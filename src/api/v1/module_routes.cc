@@ -216,6 +216,7 @@ json RenderModuleManifest(const pipeline::ModuleManifest& m) {
               {"inputs", RenderPorts(m.inputs, true)},
               {"outputs", RenderPorts(m.outputs, false)},
               {"runner", RenderRunner(m.runner)},
+              {"cache", m.cacheable},
               {"files_digest", m.files_digest}};
   if (!m.source_dir.empty()) out["source_dir"] = m.source_dir;
   return out;
