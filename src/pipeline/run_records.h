@@ -98,6 +98,9 @@ class RunRecords {
                   const std::vector<StepOutput>& outputs);
   // The outputs a successful step with `cache_key` produced, if any.
   Result<std::optional<std::vector<StepOutput>>> LookupCache(const std::string& cache_key);
+  // The tracking run of the step that computed `cache_key`'s outputs; empty when no cache
+  // entry or no such step run is left.
+  Result<std::string> CacheSourceRun(const std::string& cache_key);
   Result<PipelineRunRecord> Get(const std::string& run_id);
   // OK when run `run_id` exists, without loading its steps. Errors: kNotFound, kInternal.
   Status CheckExists(const std::string& run_id);
