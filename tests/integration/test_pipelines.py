@@ -734,8 +734,10 @@ class ServerPipelineTest(PipelineDirMixin, ServerTestCase):
         return self.ok(self.post("runs/search", body), "runs/search").get("runs", [])
 
     def test_cached_step_run_carries_metrics_params_and_source(self):
-        first = self.run_remote("metrics.yaml", "depth=5")[0]
-        second = self.run_remote("metrics.yaml", "depth=5")[0]
+        # depth=7: the class shares one server, and test_metrics_file_and_environment needs its
+        # depth=5 run computed, not cached
+        first = self.run_remote("metrics.yaml", "depth=7")[0]
+        second = self.run_remote("metrics.yaml", "depth=7")[0]
         self.assertEqual(steps_of(second)["train"]["status"], "CACHED", second)
         source_id = steps_of(first)["train"]["run_id"]
         cached_id = steps_of(second)["train"]["run_id"]
@@ -759,10 +761,11 @@ class ServerPipelineTest(PipelineDirMixin, ServerTestCase):
                          [(3, 0.9)])
 
         experiment = cached["info"]["experiment_id"]
-        found = self.search_runs(experiment, "metrics.acc > 0.8 and tags.kiln.step = 'train'",
-                                 ["metrics.acc DESC"])
+        found = self.search_runs(
+            experiment, "metrics.acc > 0.8 and tags.kiln.step = 'train' and params.depth = '7'",
+            ["metrics.acc DESC"])
         self.assertEqual({r["info"]["run_id"] for r in found}, {source_id, cached_id})
-        found = self.search_runs(experiment, "params.depth = '5' and tags.kiln.cached = 'true'")
+        found = self.search_runs(experiment, "params.depth = '7' and tags.kiln.cached = 'true'")
         self.assertEqual([r["info"]["run_id"] for r in found], [cached_id])
         shown = kiln("runs", "show", cached_id, "--server", self.server.base_url)
         self.assertEqual(shown.returncode, 0, shown.stderr)
