@@ -278,20 +278,31 @@ Status PipelineRun::TryCache(size_t index, bool* hit) {
     // Its outputs are gone: a miss. Forget the entry so that the recomputed outputs are kept.
     return records_.DropCache(step.record.cache_key);
   }
+  *hit = true;
+  return RecordCached(index, *cached);
+}
+
+Status PipelineRun::RecordCached(size_t index, const std::vector<pipeline::StepOutput>& outputs) {
+  StepState& step = steps_[index];
+  const pipeline::ResolvedStep& resolved = request_.pipeline.steps[index];
+  KILN_ASSIGN_OR_RETURN(std::string source, records_.CacheSourceRun(step.record.cache_key));
   std::vector<tracking::Tag> tags = {{"mlflow.parentRunId", run_id_},
                                      {"kiln.type", "step"},
                                      {"kiln.step", resolved.name},
                                      {"kiln.module", resolved.module_ref},
                                      {"kiln.cache_key", step.record.cache_key},
                                      {"kiln.cached", "true"}};
+  if (!source.empty()) tags.push_back({"kiln.cached_from", source});
   KILN_ASSIGN_OR_RETURN(step.tracked, StartTrackedRun(services_.tracking, experiment_id_,
                                                       resolved.name, tags, resolved.params));
   step.record.run_id = step.tracked->run_id;
   KILN_RETURN_IF_ERROR(LogDatasetInputs(services_.tracking, step.record.run_id, step.inputs));
+  if (!source.empty()) {
+    KILN_RETURN_IF_ERROR(services_.tracking.CopyRunResults(step.record.run_id, source));
+  }
   step.record.cached = true;
-  step.record.outputs = *cached;
+  step.record.outputs = outputs;
   step.record.started_ms = NowMillis();
-  *hit = true;
   Finish(index, RunState::kCached, "");
   return Status::Ok();
 }

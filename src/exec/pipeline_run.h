@@ -109,6 +109,9 @@ class PipelineRun {
   void Launch(size_t index);
   Status StartStep(size_t index);
   Status TryCache(size_t index, bool* hit);
+  // Records a cache hit: a finished step run carrying the results of the run that computed
+  // `outputs` (tag kiln.cached_from), then finishes the step as CACHED.
+  Status RecordCached(size_t index, const std::vector<pipeline::StepOutput>& outputs);
   Status Submit(size_t index);
   void OnProcessDone(const Completion& done);
   Status RecordSuccess(size_t index, const ProcessResult& result);

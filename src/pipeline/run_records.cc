@@ -228,6 +228,20 @@ Status RunRecords::DropCache(const std::string& cache_key) {
   });
 }
 
+Result<std::string> RunRecords::CacheSourceRun(const std::string& cache_key) {
+  std::string run_id;
+  KILN_RETURN_IF_ERROR(store_.Read([&](Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(Rows rows,
+                          s.Query("SELECT s.run_id FROM step_cache c JOIN step_runs s ON "
+                                  "s.pipeline_run_id = c.pipeline_run_id AND s.step = c.step WHERE "
+                                  "c.cache_key = ?",
+                                  {cache_key}));
+    if (!rows.empty()) run_id = rows[0].Text(0);
+    return Status::Ok();
+  }));
+  return run_id;
+}
+
 Status RunRecords::CheckExists(const std::string& run_id) {
   return store_.Read([&](Session& s) -> Status {
     KILN_ASSIGN_OR_RETURN(Rows rows,

@@ -100,6 +100,9 @@ class RunRecords {
   Result<std::optional<std::vector<StepOutput>>> LookupCache(const std::string& cache_key);
   // Forgets `cache_key` (its outputs are gone), so that the next PutCache of it is kept.
   Status DropCache(const std::string& cache_key);
+  // The tracking run of the step that computed `cache_key`'s outputs; empty when no cache
+  // entry or no such step run is left.
+  Result<std::string> CacheSourceRun(const std::string& cache_key);
   Result<PipelineRunRecord> Get(const std::string& run_id);
   // OK when run `run_id` exists, without loading its steps. Errors: kNotFound, kInternal.
   Status CheckExists(const std::string& run_id);

@@ -159,6 +159,31 @@ Status TrackingService::LogModel(const std::string& run_id, const std::string& m
   });
 }
 
+Status TrackingService::CopyRunResults(const std::string& run_id,
+                                       const std::string& source_run_id) {
+  return WithActiveRun(store_, run_id, [&](store::Session& s) -> Status {
+    KILN_ASSIGN_OR_RETURN(RunInfo source, LoadRunInfo(s, source_run_id));
+    const std::vector<store::Value> ids = {run_id, source.run_id};
+    KILN_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO params (run_id, key, value) SELECT ?, key, value FROM params WHERE "
+               "run_id = ? ON CONFLICT (run_id, key) DO NOTHING",
+               ids));
+    KILN_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO tags (run_id, key, value) SELECT ?, key, value FROM tags WHERE "
+               "run_id = ? AND key NOT LIKE 'mlflow.%' ON CONFLICT (run_id, key) DO NOTHING",
+               ids));
+    KILN_RETURN_IF_ERROR(
+        s.Exec("INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step) SELECT ?, key, "
+               "value, is_nan, timestamp, step FROM latest_metrics WHERE run_id = ?",
+               ids));
+    return s.Exec(
+        "INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step) SELECT ?, key, "
+        "value, is_nan, timestamp, step FROM latest_metrics WHERE run_id = ? ON CONFLICT "
+        "(run_id, key) DO NOTHING",
+        ids);
+  });
+}
+
 Result<Page<Metric>> TrackingService::GetMetricHistory(const std::string& run_id,
                                                        const std::string& key, int64_t max_results,
                                                        const std::string& page_token) {

@@ -72,6 +72,12 @@ class TrackingService {
   Status LogInputs(const std::string& run_id, const std::vector<DatasetInput>& inputs);
   // Appends `model_json` (validated JSON object text) to tag mlflow.log-model.history.
   Status LogModel(const std::string& run_id, const std::string& model_json);
+  // Copies into run `run_id` the results of run `source_run_id`, whose work it reuses (a cached
+  // pipeline step): the source's params and its tags outside the `mlflow.` namespace (keys
+  // `run_id` already has keep their values), and each latest metric, also as a one-point history
+  // (the full histories stay with the source). Meant for a run that has logged no metrics yet.
+  // Errors: kNotFound for either run, kFailedPrecondition unless `run_id` is active.
+  Status CopyRunResults(const std::string& run_id, const std::string& source_run_id);
   // Every value of one metric, ordered by (step, timestamp).
   Result<Page<Metric>> GetMetricHistory(const std::string& run_id, const std::string& key,
                                         int64_t max_results, const std::string& page_token);

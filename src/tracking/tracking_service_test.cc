@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -13,6 +14,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "common/ids.h"
 
 namespace kiln::tracking {
 namespace {
@@ -338,6 +341,54 @@ TEST_F(TrackingServiceTest, LogBatchWritesEverything) {
   EXPECT_EQ(FindTag(stored.params, "depth"), "3");
   EXPECT_EQ(FindTag(stored.tags, "team"), "ml");
   EXPECT_EQ(t().LogBatch("nope", batch).code(), StatusCode::kNotFound);
+}
+
+TEST_F(TrackingServiceTest, RunIdsAreHexAndSortByCreation) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(NewRun("0").info.run_id);
+    ::usleep(2000);  // ids of one millisecond share their prefix only
+  }
+  for (const std::string& id : ids) {
+    EXPECT_TRUE(std::regex_match(id, std::regex("[0-9a-f]{32}"))) << id;
+    const int64_t created_ms = std::stoll(id.substr(0, 12), nullptr, 16);
+    EXPECT_LT(std::abs(created_ms - NowMillis()), 60000) << id << " does not start with the time";
+  }
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_NE(ids[0].substr(12), ids[1].substr(12)) << "the rest is random";
+}
+
+TEST_F(TrackingServiceTest, CopyRunResultsCarriesLatestMetricsParamsAndTags) {
+  const std::string source = NewRun("0").info.run_id;
+  Batch batch;
+  batch.metrics = {{"acc", 0.5, 10, 1}, {"acc", 0.9, 11, 2}, {"loss", kNaN, 12, 0}};
+  batch.params = {{"lr", "0.1"}, {"depth", "3"}};
+  batch.tags = {{"kiln.output.model", "abc"}, {"team", "ml"}};
+  ASSERT_TRUE(t().LogBatch(source, batch).ok());
+  CreateRunRequest request;
+  request.tags = {{"team", "mine"}};
+  auto copy = t().CreateRun(request);
+  ASSERT_TRUE(copy.ok());
+  const std::string id = copy->info.run_id;
+  ASSERT_TRUE(t().LogBatch(id, {{}, {{"lr", "0.1"}}, {}}).ok());
+  ASSERT_TRUE(t().CopyRunResults(id, source).ok()) << t().CopyRunResults(id, source).ToString();
+
+  tracking::Run stored = Get(id);
+  ASSERT_EQ(stored.metrics.size(), 2u);
+  EXPECT_EQ(FindMetric(stored, "acc")->value, 0.9);
+  EXPECT_EQ(FindMetric(stored, "acc")->step, 2);
+  EXPECT_TRUE(std::isnan(FindMetric(stored, "loss")->value));
+  EXPECT_EQ(FindTag(stored.params, "depth"), "3");
+  EXPECT_EQ(FindTag(stored.tags, "kiln.output.model"), "abc");
+  EXPECT_EQ(FindTag(stored.tags, "team"), "mine") << "a tag the run has keeps its value";
+  EXPECT_EQ(FindTag(stored.tags, "mlflow.runName"), stored.info.run_name);
+  auto history = t().GetMetricHistory(id, "acc", 100, "");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->items.size(), 1u) << "the history keeps the latest point only";
+  EXPECT_EQ(history->items[0].value, 0.9);
+
+  EXPECT_EQ(t().CopyRunResults(id, "nope").code(), StatusCode::kNotFound);
+  EXPECT_EQ(t().CopyRunResults("nope", source).code(), StatusCode::kNotFound);
 }
 
 TEST_F(TrackingServiceTest, ParamsAreImmutable) {

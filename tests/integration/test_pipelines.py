@@ -726,6 +726,88 @@ class ServerPipelineTest(PipelineDirMixin, ServerTestCase):
         self.assertEqual(env["depth"], "5")
         self.assertEqual(output_digest(run, "report", "scaled"), sha256("3\n6\n9\n"))
 
+    # ---- issue 14 item 3: a cached step run carries the results it reuses -------------
+
+    def search_runs(self, experiment_id, filter_string, order_by=()):
+        body = {"experiment_ids": [experiment_id], "filter": filter_string,
+                "order_by": list(order_by), "max_results": 100}
+        return self.ok(self.post("runs/search", body), "runs/search").get("runs", [])
+
+    def test_cached_step_run_carries_metrics_params_and_source(self):
+        # depth=7: the class shares one server, and test_metrics_file_and_environment needs its
+        # depth=5 run computed, not cached
+        first = self.run_remote("metrics.yaml", "depth=7")[0]
+        second = self.run_remote("metrics.yaml", "depth=7")[0]
+        self.assertEqual(steps_of(second)["train"]["status"], "CACHED", second)
+        source_id = steps_of(first)["train"]["run_id"]
+        cached_id = steps_of(second)["train"]["run_id"]
+        self.assertNotEqual(source_id, cached_id)
+        source, cached = self.get_run(source_id), self.get_run(cached_id)
+
+        def metrics(run):
+            return {m["key"]: (m["value"], m["step"]) for m in run["data"].get("metrics", [])}
+
+        self.assertEqual(metrics(cached), metrics(source))
+        self.assertEqual(metrics(cached), {"acc": (0.9, 3), "loss": (0.25, 0)})
+        self.assertEqual(kv(cached["data"].get("params")), kv(source["data"].get("params")))
+        tags = kv(cached["data"].get("tags"))
+        self.assertEqual(tags.get("kiln.cached_from"), source_id, tags)
+        self.assertEqual(tags.get("kiln.cached"), "true", tags)
+        self.assertEqual(tags.get("mlflow.parentRunId"), second["run_id"], tags)
+        self.assertEqual(tags.get("kiln.output.model"),
+                         kv(source["data"].get("tags")).get("kiln.output.model"), tags)
+        # the history keeps the latest point; the whole curve stays with the source run
+        self.assertEqual([(m["step"], m["value"]) for m in self.metric_history(cached_id, "acc")],
+                         [(3, 0.9)])
+
+        experiment = cached["info"]["experiment_id"]
+        found = self.search_runs(
+            experiment, "metrics.acc > 0.8 and tags.kiln.step = 'train' and params.depth = '7'",
+            ["metrics.acc DESC"])
+        self.assertEqual({r["info"]["run_id"] for r in found}, {source_id, cached_id})
+        found = self.search_runs(experiment, "params.depth = '7' and tags.kiln.cached = 'true'")
+        self.assertEqual([r["info"]["run_id"] for r in found], [cached_id])
+        shown = kiln("runs", "show", cached_id, "--server", self.server.base_url)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn("acc", shown.stdout)
+        self.assertIn("0.9", shown.stdout)
+
+    def test_sweep_with_cached_points_shows_metrics_for_every_point(self):
+        self.write("scored.yaml", """name: scored
+params:
+  lr: {type: float, default: 0.5, min: 0.1, max: 0.9}
+steps:
+  evaluate:
+    command:
+      - python3
+      - -c
+      - |
+        import json, os, sys
+        with open(os.environ["KILN_METRICS_FILE"], "a") as f:
+            f.write(json.dumps({"score": round(float(sys.argv[1]) * 2, 3)}) + "\\n")
+        open(sys.argv[2], "w").write(sys.argv[1])
+      - ${params.lr}
+      - ${outputs.out}
+    params: {lr: "${params.lr}"}
+    outputs: {out: file}
+""")
+        before = self.submit("scored.yaml", overrides=["lr=0.2,0.4"], multirun=True)
+        for entry in before["runs"]:
+            self.wait_final(entry["run_id"])
+        sweep = self.submit("scored.yaml", overrides=["lr=0.2,0.4,0.6"], multirun=True)
+        states, scores = [], {}
+        for entry in sweep["runs"]:
+            run = self.wait_final(entry["run_id"])
+            self.assertEqual(run["status"], "SUCCEEDED", run)
+            step = steps_of(run)["evaluate"]
+            states.append(step["status"])
+            data = self.get_run(step["run_id"])["data"]
+            lr = kv(data.get("params")).get("lr")
+            scores[lr] = {m["key"]: m["value"] for m in data.get("metrics", [])}
+        self.assertEqual(sorted(states), ["CACHED", "CACHED", "SUCCEEDED"])
+        self.assertEqual(scores, {"0.2": {"score": 0.4}, "0.4": {"score": 0.8},
+                                  "0.6": {"score": 1.2}})
+
     # ---- 6a. cancel over HTTP ---------------------------------------------------------
 
     def test_cancel_running_pipeline(self):

@@ -113,6 +113,23 @@ test("a sweep point with steps from the cache is marked cached, with or without 
   assert.deepEqual(c.metricKeys, ["evaluate/accuracy"]);
 });
 
+test("a cached step's metric history is read from the run that computed it", () => {
+  const cachedStep = stepRun("b1", "b", "train", { "validation-mlogloss": [0.3, 9] }, true);
+  cachedStep.data.tags?.push({ key: "kiln.cached_from", value: "a1" });
+  const c = buildComparison(
+    ["a", "b"],
+    [pipelineRun("a", "2"), pipelineRun("b", "2")],
+    [stepRun("a1", "a", "train", { "validation-mlogloss": [0.3, 9] }), cachedStep],
+  );
+  assert.deepEqual(c.runs[1].metrics.get("train/validation-mlogloss"), {
+    value: 0.3,
+    step: 9,
+    ownerRunId: "a1",
+    ownerKey: "validation-mlogloss",
+  });
+  assert.deepEqual(steppedMetrics(c), ["train/validation-mlogloss"]);
+});
+
 test("a step run itself can be compared, cached or not", () => {
   const c = buildComparison(
     ["s1", "s2"],

@@ -22,8 +22,9 @@ export interface ComparedRun {
   params: Map<string, string>;
   metrics: Map<string, ComparedMetric>;
   /**
-   * Results came from the step cache: the run itself, or a step of a pipeline run. Until the
-   * server copies a cached step's metrics (issue 14, item 3) such a run may have none.
+   * Results came from the step cache: the run itself, or a step of a pipeline run. A cached
+   * step run carries the latest metrics of the run that computed it (tag `kiln.cached_from`);
+   * one recorded before Kiln copied them may have none.
    */
   cached: boolean;
 }
@@ -89,12 +90,13 @@ const isCached = (run: Run) => tagOf(run, "kiln.cached") === "true";
 
 function compareRun(run: Run, children: Run[]): ComparedRun {
   const metrics = new Map<string, ComparedMetric>();
+  // A cached run holds only the latest value of each metric; the history is its source's.
   const add = (owner: Run, prefix: string) =>
     owner.data.metrics?.forEach((m) =>
       metrics.set(prefix + m.key, {
         value: metricNumber(m.value),
         step: m.step,
-        ownerRunId: owner.info.run_id,
+        ownerRunId: tagOf(owner, "kiln.cached_from") ?? owner.info.run_id,
         ownerKey: m.key,
       }),
     );
