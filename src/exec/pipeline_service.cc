@@ -110,7 +110,7 @@ Result<std::optional<PlanningGate::Ticket>> PipelineService::AdmitPlanning(
     return ResourceExhausted(
         "the server is planning another large pipeline or sweep; retry in a moment");
   }
-  return std::move(ticket);
+  return ticket;  // moved implicitly (C++20)
 }
 
 Result<Submission> PipelineService::Submit(const SubmitRequest& request) {
