@@ -11,15 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-json RenderEdge(const std::string& src_kind, const std::string& src_id, const std::string& dst_kind,
-                const std::string& dst_id, const std::string& label) {
-  return {{"src_kind", src_kind},
-          {"src_id", src_id},
-          {"dst_kind", dst_kind},
-          {"dst_id", dst_id},
-          {"label", label}};
-}
-
 json RenderStep(const exec::LineageStep& step) {
   return {{"kind", "step_run"},
           {"id", step.run_id},
@@ -44,6 +35,14 @@ void AddEndpointNodes(const std::vector<pipeline::LineageEdge>& edges, json& nod
 
 }  // namespace
 
+json RenderLineageEdge(const pipeline::LineageEdge& e) {
+  return {{"src_kind", e.src_kind},
+          {"src_id", e.src_id},
+          {"dst_kind", e.dst_kind},
+          {"dst_id", e.dst_id},
+          {"label", e.label}};
+}
+
 Result<json> ModelVersionLineage(Services& services, const std::string& name,
                                  const std::string& version) {
   KILN_ASSIGN_OR_RETURN(registry::ModelVersion mv,
@@ -61,20 +60,19 @@ Result<json> ModelVersionLineage(Services& services, const std::string& name,
       KILN_ASSIGN_OR_RETURN(traced, exec::TraceArtifact(services.pipelines.records(),
                                                         services.tracking, mv.run_id, *digest));
     }
-    AddEndpointNodes({{"artifact", *digest, "model_version", mv_id, "source"}}, nodes, seen);
-    edges.push_back(RenderEdge("artifact", *digest, "model_version", mv_id, "source"));
+    const pipeline::LineageEdge source{"artifact", *digest, "model_version", mv_id, "source"};
+    AddEndpointNodes({source}, nodes, seen);
+    edges.push_back(RenderLineageEdge(source));
   }
   if (traced.steps.empty() && !mv.run_id.empty()) {
     // Not made by a pipeline (e.g. registered through the MLflow API): its run is the source.
     nodes.push_back({{"kind", "run"}, {"id", mv.run_id}});
-    edges.push_back(RenderEdge("run", mv.run_id, "model_version", mv_id, "run"));
+    edges.push_back(RenderLineageEdge({"run", mv.run_id, "model_version", mv_id, "run"}));
   }
   for (const exec::LineageStep& step : traced.steps) nodes.push_back(RenderStep(step));
   if (!traced.steps.empty()) out["source_run"] = RenderStep(traced.steps.front());
   AddEndpointNodes(traced.edges, nodes, seen);
-  for (const pipeline::LineageEdge& e : traced.edges) {
-    edges.push_back(RenderEdge(e.src_kind, e.src_id, e.dst_kind, e.dst_id, e.label));
-  }
+  for (const pipeline::LineageEdge& e : traced.edges) edges.push_back(RenderLineageEdge(e));
   out["nodes"] = std::move(nodes);
   out["edges"] = std::move(edges);
   return out;

@@ -7,8 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api/endpoint.h"
+#include "pipeline/run_records.h"
 
 namespace kiln::api::v1 {
+
+// {"src_kind", "src_id", "dst_kind", "dst_id", "label"} for one edge. Pure function.
+nlohmann::json RenderLineageEdge(const pipeline::LineageEdge& edge);
 
 // {"model_version", "source_run"?, "nodes", "edges"} for version `version` of `name`. Reads
 // only. Errors: kNotFound for an unknown model or version, kInternal for storage failures.

@@ -145,13 +145,7 @@ Result<json> Lineage(Services& s, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string id, args.RequiredString("id"));
   KILN_ASSIGN_OR_RETURN(auto edges, s.pipelines.records().Lineage(kind, id));
   json out = json::array();
-  for (const auto& e : edges) {
-    out.push_back({{"src_kind", e.src_kind},
-                   {"src_id", e.src_id},
-                   {"dst_kind", e.dst_kind},
-                   {"dst_id", e.dst_id},
-                   {"label", e.label}});
-  }
+  for (const auto& e : edges) out.push_back(RenderLineageEdge(e));
   return json{{"edges", out}};
 }
 
