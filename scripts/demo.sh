@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh
+# Only the `kiln` binary (Release) and the web UI it serves at /: not the tests and benchmarks,
+# which scripts/test.sh builds.
+bash scripts/build.sh -- kiln
 bash scripts/build_web.sh
 port="${KILN_PORT:-8080}"
 data="${KILN_DATA:-./kiln-data}"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 bash scripts/check_format.sh
-bash scripts/build.sh
+bash scripts/build.sh -DKILN_WERROR=ON  # every target; a compiler warning fails the build
 bash scripts/build_web.sh
 (cd web && npm run --silent lint && npm run --silent format:check >/dev/null)  # ESLint, Prettier
 cd build

@@ -62,6 +62,25 @@ void PrintKeyValues(const char* title, const json& list) {
   PrintTable(std::cout, {"KEY", "VALUE"}, rows, 80);
 }
 
+// The run's MLflow dataset inputs: name, digest, source and the `mlflow.data.context` tag
+// (which input of the step read it, or e.g. "training").
+void PrintDatasetInputs(const json& run) {
+  const json& inputs = run.value("inputs", json::object()).value("dataset_inputs", json::array());
+  if (inputs.empty()) return;
+  std::cout << "\nDataset inputs:\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const json& input : inputs) {
+    const json& dataset = input.value("dataset", json::object());
+    std::string context;
+    for (const json& tag : input.value("tags", json::array())) {
+      if (Text(tag, "key") == "mlflow.data.context") context = Text(tag, "value");
+    }
+    rows.push_back(
+        {Text(dataset, "name"), Text(dataset, "digest"), Text(dataset, "source"), context});
+  }
+  PrintTable(std::cout, {"NAME", "DIGEST", "SOURCE", "CONTEXT"}, rows, 80);
+}
+
 }  // namespace
 
 int ListExperiments(ApiCaller& api, const OutputFlags& out) {
@@ -109,6 +128,7 @@ int ShowRun(ApiCaller& api, const std::string& run_id, const OutputFlags& out) {
     PrintKeyValues("Params", data.value("params", json::array()));
     PrintKeyValues("Metrics", data.value("metrics", json::array()));
     PrintKeyValues("Tags", data.value("tags", json::array()));
+    PrintDatasetInputs(run);
   });
 }
 

@@ -100,6 +100,8 @@ Status PipelineService::CheckModulePublish(const std::string& manifest_text,
   return CheckPublishableRemotely(*manifest);
 }
 
+// Callers keep the answer in place until their scope ends: moving the ticket out of the
+// Result made GCC 12 at -O3 warn -Wmaybe-uninitialized on its destructor (a false positive).
 Result<std::optional<PlanningGate::Ticket>> PipelineService::AdmitPlanning(
     const SubmitRequest& request) {
   const bool large =
@@ -110,18 +112,20 @@ Result<std::optional<PlanningGate::Ticket>> PipelineService::AdmitPlanning(
     return ResourceExhausted(
         "the server is planning another large pipeline or sweep; retry in a moment");
   }
-  return ticket;
+  return ticket;  // moved implicitly (C++20)
 }
 
 Result<Submission> PipelineService::Submit(const SubmitRequest& request) {
-  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  const Result<std::optional<PlanningGate::Ticket>> admitted = AdmitPlanning(request);
+  KILN_RETURN_IF_ERROR(admitted.status());
   SubmitRequest chosen = request;
   KILN_RETURN_IF_ERROR(ChooseBaseDir(chosen));
   return StartPlanned(chosen);
 }
 
 Result<Submission> PipelineService::SubmitStored(const SubmitRequest& request) {
-  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  const Result<std::optional<PlanningGate::Ticket>> admitted = AdmitPlanning(request);
+  KILN_RETURN_IF_ERROR(admitted.status());
   return StartPlanned(request);
 }
 
@@ -166,7 +170,8 @@ Result<Submission> PipelineService::Resume(const std::string& run_id, bool use_c
   request.base_dir = stored.base_dir;
   request.overrides = stored.overrides;
   request.peer = peer;
-  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  const Result<std::optional<PlanningGate::Ticket>> admitted = AdmitPlanning(request);
+  KILN_RETURN_IF_ERROR(admitted.status());
   KILN_ASSIGN_OR_RETURN(auto library, OpenLibrary(stored.base_dir));
   KILN_ASSIGN_OR_RETURN(Plan plan, PlanSubmission(request, *library, options_.datasets));
   KILN_RETURN_IF_ERROR(CheckCommands(request, plan));

@@ -73,7 +73,8 @@ Status PipelineService::ChooseBaseDir(SubmitRequest& request) {
 }
 
 Result<ValidatedPipeline> PipelineService::Validate(const SubmitRequest& request) {
-  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  const Result<std::optional<PlanningGate::Ticket>> admitted = AdmitPlanning(request);
+  KILN_RETURN_IF_ERROR(admitted.status());
   return ValidateAdmitted(request);
 }
 
@@ -98,7 +99,8 @@ Result<ValidatedPipeline> PipelineService::ValidateAdmitted(const SubmitRequest&
 Result<pipeline::PipelineDefinition> PipelineService::SavePipeline(const std::string& name,
                                                                    SubmitRequest request) {
   const bool default_dir = request.base_dir.empty();
-  KILN_ASSIGN_OR_RETURN(std::optional<PlanningGate::Ticket> admitted, AdmitPlanning(request));
+  const Result<std::optional<PlanningGate::Ticket>> admitted = AdmitPlanning(request);
+  KILN_RETURN_IF_ERROR(admitted.status());
   KILN_ASSIGN_OR_RETURN(ValidatedPipeline validated, ValidateAdmitted(request));
   if (validated.name != name) {
     return InvalidArgument("the spec's name '" + validated.name +

@@ -178,6 +178,16 @@ class DatasetPipelineTest(Workdir):
         inputs = shown["run"]["inputs"]["dataset_inputs"]
         self.assertEqual(sorted((i["dataset"]["name"], i["dataset"]["source"]) for i in inputs),
                          [("docs", "dataset:docs@1"), ("iris", "dataset:iris@2")])
+        # the table view shows them too (name, digest, source, context = the step's input)
+        text = kiln("runs", "show", rerun["steps"][0]["run_id"], "--data", self.data)
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("Dataset inputs:", text.stdout)
+        for i in inputs:
+            row = [line.split() for line in text.stdout.splitlines()
+                   if line.startswith(i["dataset"]["name"] + " ")]
+            context = {"iris": "table", "docs": "folder"}[i["dataset"]["name"]]
+            self.assertEqual(row, [[i["dataset"]["name"], i["dataset"]["digest"],
+                                    i["dataset"]["source"], context]], text.stdout)
 
     def test_unknown_dataset_or_version_is_refused_before_running(self):
         write(self.path("iris.csv"), "a\n1\n")
@@ -219,6 +229,23 @@ class DatasetServerTest(ServerTestCase, Workdir):
         version = self.ok(self.call("GET", f"{DATASETS}/{name}-f/versions/1"))["version"]
         self.assertEqual(version["files"], [{"path": "one.txt", "digest": sha256("1"), "size": 1,
                                              "executable": False}])
+
+    def test_runs_show_lists_dataset_inputs_logged_through_mlflow(self):
+        exp = self.create_experiment()
+        run_id = self.create_run(exp)["info"]["run_id"]
+        dataset = {"name": "wine", "digest": "4f2a9c1d", "source_type": "local",
+                   "source": "/data/wine.csv"}
+        self.ok(self.post("runs/log-inputs", {
+            "run_id": run_id, "datasets": [
+                {"dataset": dataset,
+                 "tags": [{"key": "mlflow.data.context", "value": "training"}]}]}))
+        shown = kiln("runs", "show", run_id, "--server", self.server.base_url)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        lines = shown.stdout.splitlines()
+        self.assertIn("Dataset inputs:", lines)
+        table = lines[lines.index("Dataset inputs:") + 1:]
+        self.assertEqual(table[0].split(), ["NAME", "DIGEST", "SOURCE", "CONTEXT"])
+        self.assertEqual(table[1].split(), ["wine", "4f2a9c1d", "/data/wine.csv", "training"])
 
     def test_blob_upload_checks_the_digest(self):
         body = b"some bytes"

@@ -7,6 +7,7 @@
 
 #include "api/error_mapping.h"
 #include "api/v1/base_dir_arg.h"
+#include "api/v1/model_lineage.h"
 #include "exec/step_results.h"
 
 namespace kiln::api::v1 {
@@ -144,13 +145,7 @@ Result<json> Lineage(Services& s, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string id, args.RequiredString("id"));
   KILN_ASSIGN_OR_RETURN(auto edges, s.pipelines.records().Lineage(kind, id));
   json out = json::array();
-  for (const auto& e : edges) {
-    out.push_back({{"src_kind", e.src_kind},
-                   {"src_id", e.src_id},
-                   {"dst_kind", e.dst_kind},
-                   {"dst_id", e.dst_id},
-                   {"label", e.label}});
-  }
+  for (const auto& e : edges) out.push_back(RenderLineageEdge(e));
   return json{{"edges", out}};
 }
 
@@ -246,6 +241,12 @@ void AddPipelineRoutes(http::Router& router, Services& s) {
              JsonEndpoint([&s](const RequestArgs& args) { return LogTailJson(s, args); }));
   router.Add("GET", "/api/v1/lineage",
              JsonEndpoint([&s](const RequestArgs& args) { return Lineage(s, args); }));
+  router.Add("GET", "/api/v1/models/{name}/versions/{version}/lineage",
+             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+               KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
+               KILN_ASSIGN_OR_RETURN(std::string version, args.RequiredString("version"));
+               return ModelVersionLineage(s, name, version);
+             }));
 }
 
 }  // namespace kiln::api::v1

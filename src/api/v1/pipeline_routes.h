@@ -6,6 +6,7 @@
 //   POST /api/v1/pipeline-runs/{run_id}/resume     re-run what failed or never ran
 //   GET  /api/v1/pipeline-runs/{run_id}/steps/{step}/logs[?tail=N]   the step's log as text
 //   GET  /api/v1/lineage?kind=artifact|step_run&id=ID                edges into and out of a node
+//   GET  /api/v1/models/{name}/versions/{version}/lineage            a version's traced lineage
 #pragma once
 
 #include "api/endpoint.h"

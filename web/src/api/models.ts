@@ -91,3 +91,25 @@ export interface LineageEdge {
 
 export const getLineage = (kind: string, id: string) =>
   get<{ edges: LineageEdge[] }>("/api/v1/lineage", { kind, id }).then((a) => a.edges);
+
+/** A node of a model version's lineage; step runs carry their pipeline run and re-use count. */
+export interface VersionLineageNode {
+  kind: string; // model_version, artifact, step_run, dataset, run
+  id: string;
+  step?: string;
+  pipeline_run_id?: string;
+  pipeline_name?: string;
+  started_ms?: number;
+  reused_by?: number; // cached step runs of later pipeline runs that re-used this one's results
+}
+
+/** A model version's lineage, traced by the server along the run that first produced it. */
+export interface VersionLineage {
+  model_version: { name: string; version: string; source: string; run_id: string };
+  source_run?: VersionLineageNode;
+  nodes: VersionLineageNode[];
+  edges: LineageEdge[];
+}
+
+export const getVersionLineage = (name: string, version: string) =>
+  get<VersionLineage>(`/api/v1/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/lineage`);

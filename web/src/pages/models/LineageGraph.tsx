@@ -1,5 +1,6 @@
 // A model version's lineage, left to right: datasets -> step runs -> artifacts -> model
-// version -> deployments (React Flow). Clicking a node opens its page.
+// version -> deployments (React Flow); a step run later runs re-used from the cache says so
+// ("reused by N runs") instead of appearing once per re-run. Clicking a node opens its page.
 import { useMemo } from "react";
 import { useNavigate } from "react-router-dom";
 import { Background, Controls, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
@@ -18,6 +19,7 @@ const kindNames: Record<string, string> = {
   artifact: "artifact",
   model_version: "model version",
   deployment: "deployment",
+  run: "run",
 };
 
 function LineageNodeView({ data }: NodeProps<FlowNode>) {
@@ -27,6 +29,11 @@ function LineageNodeView({ data }: NodeProps<FlowNode>) {
       <Handle type="target" position={Position.Left} />
       <div className="kind">{kindNames[n.kind] ?? n.kind}</div>
       <div className="mono">{n.label}</div>
+      {n.note && (
+        <div className="note" data-testid="lineage-note">
+          {n.note}
+        </div>
+      )}
       <Handle type="source" position={Position.Right} />
     </div>
   );
@@ -66,7 +73,6 @@ export function LineageGraph({ version }: { version: ModelVersion }) {
     <div data-testid="lineage">
       <ErrorBanner error={graph.error} />
       {!flow && graph.loading && <Loading what="lineage" />}
-      {graph.data?.truncated && <p className="muted">Only the nearest 80 nodes are shown.</p>}
       {flow && (
         <div className="km-lineage">
           <ReactFlow

@@ -1,17 +1,19 @@
-// Builds a model version's lineage graph by walking GET /api/v1/lineage upstream from its
-// package (artifact <- step run <- artifacts/datasets <- ...) and adding the deployments that
-// serve the version. Positions are columns by distance from the model version.
-import { getLineage, packageDigest, type ModelVersion } from "../../api/models";
-import { getRun } from "../../api/runs";
+// A model version's lineage graph: the server traces it along the pipeline run that first
+// produced the version's package (GET /api/v1/models/{name}/versions/{version}/lineage: one
+// node per step run that computed something, cached re-uses folded into "reused by N runs",
+// no steps of unrelated runs); this adds the deployments that serve the version. Positions
+// are columns by distance from the model version.
+import { getVersionLineage, type ModelVersion, type VersionLineage, type VersionLineageNode } from "../../api/models";
 import { listDeployments, type Deployment } from "../../api/deployments";
 
-export type LineageKind = "dataset" | "step_run" | "artifact" | "model_version" | "deployment";
+export type LineageKind = "dataset" | "step_run" | "artifact" | "model_version" | "deployment" | "run";
 
 export interface LineageNode {
   key: string;
   kind: LineageKind | string;
   id: string;
   label: string;
+  note?: string; // a second line, e.g. "reused by 3 runs"
   href?: string;
   depth: number; // columns left of the model version (deployments: -1)
 }
@@ -19,79 +21,97 @@ export interface LineageNode {
 export interface LineageGraphData {
   nodes: LineageNode[];
   edges: { source: string; target: string; label: string }[];
-  truncated: boolean;
 }
 
-const maxNodes = 80;
 const keyOf = (kind: string, id: string) => `${kind}:${id}`;
 
 function hrefOf(kind: string, id: string): string | undefined {
   if (kind === "dataset") return `/datasets/${encodeURIComponent(id.split("@")[0])}`;
-  if (kind === "step_run") return `/runs/${encodeURIComponent(id)}`;
+  if (kind === "step_run" || kind === "run") return `/runs/${encodeURIComponent(id)}`;
   if (kind === "deployment") return `/deployments/${encodeURIComponent(id)}`;
+  if (kind === "model_version") return `/models/${encodeURIComponent(id.slice(0, id.lastIndexOf("/")))}`;
   return undefined;
 }
 
-function labelOf(kind: string, id: string): string {
-  if (kind === "artifact" || kind === "step_run") return id.slice(0, 12);
-  return id;
+/** "reused by 3 runs" for a step run whose results later runs took from the cache. */
+export function reuseNote(reusedBy: number | undefined): string | undefined {
+  if (!reusedBy) return undefined;
+  return `reused by ${reusedBy} run${reusedBy === 1 ? "" : "s"}`;
+}
+
+function labelOf(n: VersionLineageNode, answer: VersionLineage, outputNames: Map<string, string>): string {
+  switch (n.kind) {
+    case "model_version":
+      return `${answer.model_version.name} v${answer.model_version.version}`;
+    case "step_run":
+      return `${n.step ?? "step"} ${n.id.slice(0, 6)}`;
+    case "run":
+      return `run ${n.id.slice(0, 12)}`;
+    case "artifact":
+      return `${outputNames.get(n.id) ?? "file"} ${n.id.slice(0, 8)}`;
+    default:
+      return n.id;
+  }
+}
+
+/** The graph of the server's answer: labels, links, and each node's distance upstream. */
+export function lineageGraph(answer: VersionLineage): LineageGraphData {
+  const outputNames = new Map<string, string>();
+  for (const e of answer.edges) {
+    if (e.dst_kind === "artifact") outputNames.set(e.dst_id, e.label.replace(/^output:/, ""));
+    if (e.dst_kind === "model_version") outputNames.set(e.src_id, "model");
+  }
+  const into = new Map<string, string[]>(); // node -> the nodes with an edge into it
+  for (const e of answer.edges) {
+    const dst = keyOf(e.dst_kind, e.dst_id);
+    into.set(dst, [...(into.get(dst) ?? []), keyOf(e.src_kind, e.src_id)]);
+  }
+  const depth = new Map<string, number>();
+  const mv = answer.nodes.find((n) => n.kind === "model_version");
+  let frontier = mv ? [keyOf(mv.kind, mv.id)] : [];
+  frontier.forEach((k) => depth.set(k, 0));
+  for (let d = 1; frontier.length > 0; d++) {
+    const next = frontier.flatMap((k) => into.get(k) ?? []).filter((k) => !depth.has(k));
+    next.forEach((k) => depth.set(k, d));
+    frontier = [...new Set(next)];
+  }
+  const nodes = answer.nodes.map((n) => {
+    const key = keyOf(n.kind, n.id);
+    return {
+      key,
+      kind: n.kind,
+      id: n.id,
+      label: labelOf(n, answer, outputNames),
+      note: reuseNote(n.reused_by),
+      href: hrefOf(n.kind, n.id),
+      depth: depth.get(key) ?? 0,
+    };
+  });
+  const edges = answer.edges.map((e) => ({
+    source: keyOf(e.src_kind, e.src_id),
+    target: keyOf(e.dst_kind, e.dst_id),
+    label: e.label,
+  }));
+  return { nodes, edges };
 }
 
 export async function buildLineage(version: ModelVersion): Promise<LineageGraphData> {
-  const graph: LineageGraphData = { nodes: [], edges: [], truncated: false };
-  const seen = new Map<string, LineageNode>();
-  const add = (kind: string, id: string, depth: number, label?: string) => {
-    const key = keyOf(kind, id);
-    if (!seen.has(key)) {
-      const node = { key, kind, id, depth, label: label ?? labelOf(kind, id), href: hrefOf(kind, id) };
-      seen.set(key, node);
-      graph.nodes.push(node);
-    }
-    return seen.get(key)!;
-  };
-  const mv = add("model_version", `${version.name}/${version.version}`, 0, `${version.name} v${version.version}`);
-  mv.href = `/models/${encodeURIComponent(version.name)}`;
-  const digest = packageDigest(version.source);
-  if (digest) {
-    add("artifact", digest, 1, `model ${digest.slice(0, 12)}`);
-    graph.edges.push({ source: keyOf("artifact", digest), target: mv.key, label: "source" });
-    await walkUpstream(graph, seen, add, [seen.get(keyOf("artifact", digest))!]);
-  }
-  await addDeployments(graph, add, mv, version);
-  await nameStepRuns(graph.nodes.filter((n) => n.kind === "step_run"));
-  return graph;
-}
-
-type Adder = (kind: string, id: string, depth: number, label?: string) => LineageNode;
-
-async function walkUpstream(graph: LineageGraphData, seen: Map<string, LineageNode>, add: Adder, start: LineageNode[]) {
-  let frontier = start;
-  const edgeKeys = new Set<string>();
-  while (frontier.length > 0) {
-    const answers = await Promise.all(frontier.map((n) => getLineage(n.kind, n.id)));
-    const next: LineageNode[] = [];
-    answers.forEach((edges, i) => {
-      const node = frontier[i];
-      for (const e of edges) {
-        if (e.dst_kind !== node.kind || e.dst_id !== node.id) continue;
-        const isNew = !seen.has(keyOf(e.src_kind, e.src_id));
-        if (isNew && seen.size >= maxNodes) {
-          graph.truncated = true;
-          continue;
-        }
-        const label =
-          e.src_kind === "artifact" ? `${e.label.replace(/^input:/, "")} ${e.src_id.slice(0, 8)}` : undefined;
-        const src = add(e.src_kind, e.src_id, node.depth + 1, label);
-        const edgeKey = `${src.key}>${node.key}`;
-        if (!edgeKeys.has(edgeKey)) {
-          edgeKeys.add(edgeKey);
-          graph.edges.push({ source: src.key, target: node.key, label: e.label });
-        }
-        if (isNew) next.push(src);
-      }
+  const graph = lineageGraph(await getVersionLineage(version.name, version.version));
+  const deployments = await listDeployments();
+  const mv = keyOf("model_version", `${version.name}/${version.version}`);
+  for (const d of deployments.filter((x) => servesVersion(x, version))) {
+    const key = keyOf("deployment", d.name);
+    graph.nodes.push({
+      key,
+      kind: "deployment",
+      id: d.name,
+      label: d.name,
+      href: hrefOf("deployment", d.name),
+      depth: -1,
     });
-    frontier = next;
+    graph.edges.push({ source: mv, target: key, label: "serves" });
   }
+  return graph;
 }
 
 function servesVersion(d: Deployment, version: ModelVersion): boolean {
@@ -104,26 +124,4 @@ function servesVersion(d: Deployment, version: ModelVersion): boolean {
     const v = Number(version.version);
     return model === version.name && !!status && (status.serving_version === v || status.target_version === v);
   });
-}
-
-async function addDeployments(graph: LineageGraphData, add: Adder, mv: LineageNode, version: ModelVersion) {
-  const deployments = await listDeployments();
-  for (const d of deployments.filter((x) => servesVersion(x, version))) {
-    const node = add("deployment", d.name, -1);
-    graph.edges.push({ source: mv.key, target: node.key, label: "serves" });
-  }
-}
-
-/** Step runs are labelled by their step name (the run's name), best effort. */
-async function nameStepRuns(nodes: LineageNode[]) {
-  await Promise.all(
-    nodes.map(async (n) => {
-      try {
-        const run = await getRun(n.id);
-        n.label = `${run.info.run_name} ${n.id.slice(0, 6)}`;
-      } catch {
-        // keep the short id
-      }
-    }),
-  );
 }
