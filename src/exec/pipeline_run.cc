@@ -273,7 +273,6 @@ Status PipelineRun::StartStep(size_t index) {
 
 Status PipelineRun::TryCache(size_t index, bool* hit) {
   StepState& step = steps_[index];
-  const pipeline::ResolvedStep& resolved = request_.pipeline.steps[index];
   KILN_ASSIGN_OR_RETURN(auto cached, records_.LookupCache(step.record.cache_key));
   if (!cached) return Status::Ok();
   if (!CheckOutputsStored(services_.artifacts, *cached).ok()) {
