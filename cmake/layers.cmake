@@ -41,6 +41,7 @@ target_link_libraries(kiln_common PUBLIC
   Threads::Threads OpenSSL::Crypto nlohmann_json::nlohmann_json spdlog::spdlog fmt::fmt)
 target_link_libraries(kiln_store PUBLIC SQLite::SQLite3)
 target_link_libraries(kiln_http PUBLIC Boost::system)
+target_link_libraries(kiln_config PUBLIC yaml-cpp)
 target_link_libraries(kiln_pipeline PUBLIC yaml-cpp)
 target_link_libraries(kiln_ml PUBLIC ${XGBOOST_LIBRARY} Eigen3::Eigen)
 target_include_directories(kiln_ml SYSTEM PUBLIC ${XGBOOST_INCLUDE_DIR})
