@@ -155,9 +155,11 @@ TEST_P(ArtifactStoreContract, ListGivesDirectChildrenSortedWithFullRelativePaths
   EXPECT_EQ((*entries)[2].size, 0);
 }
 
-TEST_P(ArtifactStoreContract, ListOfAMissingDirectoryIsEmpty) {
+TEST_P(ArtifactStoreContract, ListOfAMissingDirectoryOrOfAFileIsEmpty) {
   EXPECT_TRUE(ListPaths("").empty());
   EXPECT_TRUE(ListPaths("no/such/dir").empty());
+  ASSERT_TRUE(store_->Put("d/f", "x").ok());
+  EXPECT_TRUE(ListPaths("d/f").empty());  // as MLflow lists a file
 }
 
 TEST_P(ArtifactStoreContract, UnsafePathsAreInvalidArgumentEverywhere) {
