@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 #include <utility>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace kiln::api {
 
@@ -37,8 +38,9 @@ HttpError MapStatus(StatusCode code) {
 namespace {
 
 struct HiddenPaths {
-  std::mutex mu;
-  std::vector<std::pair<std::string, std::string>> paths;  // (path, label), longest first
+  Mutex mu;
+  // (path, label), longest first
+  std::vector<std::pair<std::string, std::string>> paths GUARDED_BY(mu);
 };
 
 HiddenPaths& Hidden() {
@@ -70,7 +72,7 @@ void HidePathInErrors(const std::string& path, const std::string& label) {
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
   if (trimmed.size() <= 1) return;  // hiding "/" would mangle every path
   HiddenPaths& hidden = Hidden();
-  std::lock_guard<std::mutex> lock(hidden.mu);
+  MutexLock lock(hidden.mu);
   for (const auto& [known, unused] : hidden.paths) {
     if (known == trimmed) return;
   }
@@ -81,7 +83,7 @@ void HidePathInErrors(const std::string& path, const std::string& label) {
 
 std::string HideServerPaths(const std::string& message) {
   HiddenPaths& hidden = Hidden();
-  std::lock_guard<std::mutex> lock(hidden.mu);
+  MutexLock lock(hidden.mu);
   std::string out = message;
   for (const auto& [path, label] : hidden.paths) Replace(out, path, label);
   return out;

@@ -54,7 +54,7 @@ RunView::RunView(std::FILE* out, bool live, size_t total_steps)
     : out_(out), live_(live), total_steps_(total_steps), start_(std::chrono::steady_clock::now()) {}
 
 void RunView::OnEvent(const std::string& label, const RunEvent& event) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (event.kind == RunEvent::Kind::kStepStarted && event.attempt <= 1) ++running_;
   if (event.kind == RunEvent::Kind::kStepFinished) {
     if (event.state != RunState::kCached && event.state != RunState::kSkipped && running_ > 0 &&
@@ -70,14 +70,14 @@ void RunView::OnEvent(const std::string& label, const RunEvent& event) {
 }
 
 void RunView::Tick() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (!live_ || closed_) return;
   std::fprintf(out_, "\r\033[K%s", StatusLine().c_str());
   std::fflush(out_);
 }
 
 void RunView::Close() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (live_ && !closed_) std::fprintf(out_, "\r\033[K");
   closed_ = true;
   std::fflush(out_);

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "exec/pipeline_run.h"
 
 namespace kiln::cli {
@@ -26,16 +26,20 @@ class RunView {
   void Close();
 
  private:
-  void PrintLine(const std::string& line);  // needs mu_
-  std::string StatusLine() const;           // needs mu_
+  void PrintLine(const std::string& line) REQUIRES(mu_);
+  std::string StatusLine() const REQUIRES(mu_);
 
   std::FILE* out_;
   const bool live_;
   const size_t total_steps_;
   const std::chrono::steady_clock::time_point start_;
-  std::mutex mu_;  // guards the counters and the terminal
-  size_t running_ = 0, succeeded_ = 0, cached_ = 0, failed_ = 0, skipped_ = 0;
-  bool closed_ = false;
+  Mutex mu_;  // also serializes writes to the terminal
+  size_t running_ GUARDED_BY(mu_) = 0;
+  size_t succeeded_ GUARDED_BY(mu_) = 0;
+  size_t cached_ GUARDED_BY(mu_) = 0;
+  size_t failed_ GUARDED_BY(mu_) = 0;
+  size_t skipped_ GUARDED_BY(mu_) = 0;
+  bool closed_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace kiln::cli

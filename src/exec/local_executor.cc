@@ -13,13 +13,13 @@
 #include <climits>
 #include <cmath>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "common/ids.h"
+#include "common/mutex.h"
 #include "exec/child_process.h"
 #include "exec/pending_queue.h"
 #include "exec/task_outcome.h"
@@ -105,26 +105,26 @@ class LocalExecutor final : public Executor {
   void DeliverFinished();
   bool ShouldExit();
   void WaitAndReap();
-  int PollTimeoutMsLocked(Clock::time_point now) const;
-  void ReapLocked(TaskId id);
-  void FinishLocked(RunningMap::iterator it, ProcessResult result);
+  int PollTimeoutMsLocked(Clock::time_point now) const REQUIRES(state_.mu);
+  void ReapLocked(TaskId id) REQUIRES(state_.mu);
+  void FinishLocked(RunningMap::iterator it, ProcessResult result) REQUIRES(state_.mu);
   void Wake() const;
 
   const Demand total_;
   const std::chrono::milliseconds kill_grace_;
   const int wake_fd_;  // eventfd the monitor polls; -1 if it could not be created
 
-  // Everything shared between callers and the monitor, guarded by `mu`. Only the monitor
-  // erases from `running` or touches a RunningTask's spec and child.
+  // Everything shared between callers and the monitor. Only the monitor erases from
+  // `running` or touches a RunningTask's spec and child.
   struct State {
     explicit State(Demand total) : capacity(total) {}
-    std::mutex mu;
-    Capacity capacity;
-    PendingQueue queue;
-    RunningMap running;
-    std::vector<FinishedTask> finished;
-    TaskId next_id = 1;
-    bool stopping = false;
+    mutable Mutex mu;
+    Capacity capacity GUARDED_BY(mu);
+    PendingQueue queue GUARDED_BY(mu);
+    RunningMap running GUARDED_BY(mu);
+    std::vector<FinishedTask> finished GUARDED_BY(mu);
+    TaskId next_id GUARDED_BY(mu) = 1;
+    bool stopping GUARDED_BY(mu) = false;
   } state_;
 
   std::thread monitor_;
@@ -145,7 +145,7 @@ LocalExecutor::LocalExecutor(Demand total, int64_t kill_grace_ms)
 LocalExecutor::~LocalExecutor() {
   if (wake_fd_ < 0) return;
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     state_.stopping = true;
   }
   CancelAll();
@@ -158,7 +158,7 @@ Result<TaskId> LocalExecutor::Submit(ProcessSpec spec, DoneFn done) {
   KILN_ASSIGN_OR_RETURN(Demand demand, DemandOf(spec, total_));
   TaskId id = 0;
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     if (state_.stopping) return FailedPrecondition("the executor is shutting down");
     id = state_.next_id++;
     state_.queue.Push(PendingTask{id, std::move(spec), std::move(done), demand});
@@ -169,7 +169,7 @@ Result<TaskId> LocalExecutor::Submit(ProcessSpec spec, DoneFn done) {
 
 void LocalExecutor::Cancel(TaskId id) {
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     if (std::optional<PendingTask> task = state_.queue.Remove(id)) {
       state_.finished.push_back({id, std::move(task->done), CancelledBeforeStart()});
     } else if (auto it = state_.running.find(id); it != state_.running.end()) {
@@ -183,7 +183,7 @@ void LocalExecutor::Cancel(TaskId id) {
 
 void LocalExecutor::CancelAll() {
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     for (PendingTask& task : state_.queue.TakeAll()) {
       state_.finished.push_back({task.id, std::move(task.done), CancelledBeforeStart()});
     }
@@ -214,7 +214,7 @@ void LocalExecutor::Run() {
 void LocalExecutor::StartQueued() {
   std::vector<std::pair<TaskId, RunningTask*>> starting;
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     for (PendingTask& task : state_.queue.PopStartable(state_.capacity)) {
       TaskId id = task.id;
       RunningTask running;
@@ -231,7 +231,7 @@ void LocalExecutor::StartQueued() {
 void LocalExecutor::Launch(TaskId id, RunningTask& task) {
   int64_t started_ms = NowMillis();
   Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(task.task.spec);
-  std::lock_guard lock(state_.mu);
+  MutexLock lock(state_.mu);
   if (!child.ok()) {
     FinishLocked(state_.running.find(id), StartFailed(child.status().message()));
     return;
@@ -245,7 +245,7 @@ void LocalExecutor::Launch(TaskId id, RunningTask& task) {
 
 void LocalExecutor::EnforceStops() {
   Clock::time_point now = Clock::now();
-  std::lock_guard lock(state_.mu);
+  MutexLock lock(state_.mu);
   for (auto& [id, task] : state_.running) {
     if (!task.child) continue;
     if (task.reason == StopReason::kNone) {
@@ -270,7 +270,7 @@ void LocalExecutor::BeginStop(RunningTask& task, StopReason reason, Clock::time_
 void LocalExecutor::DeliverFinished() {
   std::vector<FinishedTask> batch;
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     batch.swap(state_.finished);
   }
   for (FinishedTask& task : batch) {
@@ -286,7 +286,7 @@ void LocalExecutor::DeliverFinished() {
 }
 
 bool LocalExecutor::ShouldExit() {
-  std::lock_guard lock(state_.mu);
+  MutexLock lock(state_.mu);
   return state_.stopping && state_.queue.empty() && state_.running.empty() &&
          state_.finished.empty();
 }
@@ -296,7 +296,7 @@ void LocalExecutor::WaitAndReap() {
   std::vector<TaskId> ids;
   int timeout_ms = 0;
   {
-    std::lock_guard lock(state_.mu);
+    MutexLock lock(state_.mu);
     for (auto& [id, task] : state_.running) {
       if (!task.child) continue;
       fds.push_back({task.child->pidfd(), POLLIN, 0});
@@ -310,7 +310,7 @@ void LocalExecutor::WaitAndReap() {
     ssize_t ignored = read(wake_fd_, &count, sizeof(count));
     (void)ignored;
   }
-  std::lock_guard lock(state_.mu);
+  MutexLock lock(state_.mu);
   for (size_t i = 1; i < fds.size(); ++i) {
     if (fds[i].revents != 0) ReapLocked(ids[i - 1]);
   }

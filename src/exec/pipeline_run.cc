@@ -194,12 +194,12 @@ void PipelineRun::RunBurst() {
 }
 
 bool PipelineRun::CancelRequested() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return cancel_requested_;
 }
 
 std::optional<PipelineRun::Completion> PipelineRun::TakeCompletion() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (completions_.empty()) return std::nullopt;
   Completion done = std::move(completions_.front());
   completions_.pop_front();
@@ -207,12 +207,14 @@ std::optional<PipelineRun::Completion> PipelineRun::TakeCompletion() {
 }
 
 void PipelineRun::WaitForWork() {
-  std::unique_lock<std::mutex> lock(mu_);
-  wake_.wait(lock, [this] { return !completions_.empty() || (cancel_requested_ && !cancelling_); });
+  MutexLock lock(mu_);
+  lock.Wait(wake_, [this]() REQUIRES(mu_) {
+    return !completions_.empty() || (cancel_requested_ && !cancelling_);
+  });
 }
 
 void PipelineRun::Cancel() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   cancel_requested_ = true;
   wake_.notify_all();
 }
@@ -271,7 +273,6 @@ Status PipelineRun::StartStep(size_t index) {
 
 Status PipelineRun::TryCache(size_t index, bool* hit) {
   StepState& step = steps_[index];
-  const pipeline::ResolvedStep& resolved = request_.pipeline.steps[index];
   KILN_ASSIGN_OR_RETURN(auto cached, records_.LookupCache(step.record.cache_key));
   if (!cached) return Status::Ok();
   if (!CheckOutputsStored(services_.artifacts, *cached).ok()) {
@@ -332,7 +333,7 @@ Status PipelineRun::Submit(size_t index) {
   KILN_ASSIGN_OR_RETURN(
       TaskId task,
       services_.executor.Submit(std::move(spec), [this, index](TaskId, const ProcessResult& r) {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         completions_.push_back({index, r});
         wake_.notify_all();
       }));

@@ -9,12 +9,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "artifacts/artifact_store.h"
+#include "common/mutex.h"
 #include "datasets/dataset_registry.h"
 #include "exec/executor.h"
 #include "exec/step_inputs.h"
@@ -149,10 +149,10 @@ class PipelineRun {
   const EventFn* on_event_ = nullptr;
   std::vector<RunEvent> queued_events_;
 
-  std::mutex mu_;  // guards the two fields below, shared with executor threads and Cancel
+  Mutex mu_;  // shared with executor threads and Cancel
   std::condition_variable wake_;
-  std::deque<Completion> completions_;
-  bool cancel_requested_ = false;
+  std::deque<Completion> completions_ GUARDED_BY(mu_);
+  bool cancel_requested_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace kiln::exec

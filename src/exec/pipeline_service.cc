@@ -12,10 +12,10 @@ namespace kiln::exec {
 struct PipelineService::LiveRun {
   std::string run_id;
   std::unique_ptr<PipelineRun> run;
-  std::mutex mu;  // guards events and finished
+  Mutex mu;
   std::condition_variable changed;
-  std::vector<RunEvent> events;
-  bool finished = false;
+  std::vector<RunEvent> events GUARDED_BY(mu);
+  bool finished GUARDED_BY(mu) = false;
 };
 
 struct PipelineService::Batch {
@@ -64,7 +64,7 @@ PipelineService::~PipelineService() {
   CancelAll();
   std::vector<std::thread> drivers;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     drivers.swap(drivers_);
   }
   for (std::thread& t : drivers) t.join();
@@ -161,7 +161,12 @@ Result<Submission> PipelineService::Resume(const std::string& run_id, bool use_c
                                            const std::string& peer) {
   KILN_ASSIGN_OR_RETURN(pipeline::PipelineRunRecord stored, records_.Get(run_id));
   std::shared_ptr<LiveRun> live = FindLive(run_id);
-  if (!pipeline::IsFinal(stored.state) || (live && !live->finished)) {
+  bool live_running = false;
+  if (live) {
+    MutexLock lock(live->mu);  // `finished` is written by the run's driver thread
+    live_running = !live->finished;
+  }
+  if (!pipeline::IsFinal(stored.state) || live_running) {
     return FailedPrecondition("pipeline run '" + run_id + "' is still running");
   }
   SubmitRequest request;
@@ -195,7 +200,7 @@ Result<Submission> PipelineService::Start(std::vector<std::unique_ptr<PipelineRu
                                           int64_t parallel, Submission submission) {
   ReapThreads();
   auto batch = std::make_shared<Batch>();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (std::unique_ptr<PipelineRun>& run : runs) {
     auto live = std::make_shared<LiveRun>();
     live->run_id = run->run_id();
@@ -216,13 +221,13 @@ void PipelineService::Drive(std::shared_ptr<Batch> batch) {
   while (true) {
     std::shared_ptr<LiveRun> live;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (batch->next >= batch->runs.size()) break;
       live = batch->runs[batch->next++];
     }
     RunOne(live);
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   finished_drivers_.push_back(std::this_thread::get_id());
   --active_batches_;
   idle_.notify_all();
@@ -230,14 +235,14 @@ void PipelineService::Drive(std::shared_ptr<Batch> batch) {
 
 void PipelineService::RunOne(const std::shared_ptr<LiveRun>& live) {
   live->run->Execute([this, &live](const RunEvent& event) { Record(live, event); });
-  std::lock_guard<std::mutex> lock(live->mu);
+  MutexLock lock(live->mu);
   live->finished = true;
   live->changed.notify_all();
 }
 
 void PipelineService::Record(const std::shared_ptr<LiveRun>& live, const RunEvent& event) {
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    MutexLock lock(live->mu);
     live->events.push_back(event);
     live->changed.notify_all();
   }
@@ -252,7 +257,7 @@ Status PipelineService::Cancel(const std::string& run_id) {
                               pipeline::RunStateName(stored.state) + ")");
   }
   {
-    std::lock_guard<std::mutex> lock(live->mu);
+    MutexLock lock(live->mu);
     if (live->finished) {
       return FailedPrecondition("pipeline run '" + run_id + "' has already finished");
     }
@@ -262,7 +267,7 @@ Status PipelineService::Cancel(const std::string& run_id) {
 }
 
 void PipelineService::CancelAll() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (auto& [id, live] : live_) live->run->Cancel();
 }
 
@@ -276,9 +281,9 @@ EventBatch PipelineService::WaitEvents(const std::string& run_id, size_t from,
     batch.next = from;
     return batch;
   }
-  std::unique_lock<std::mutex> lock(live->mu);
-  live->changed.wait_for(lock, timeout,
-                         [&] { return live->events.size() > from || live->finished; });
+  MutexLock lock(live->mu);
+  lock.WaitFor(live->changed, timeout,
+               [&]() REQUIRES(live->mu) { return live->events.size() > from || live->finished; });
   for (size_t i = from; i < live->events.size(); ++i) batch.events.push_back(live->events[i]);
   batch.next = std::max(from, live->events.size());
   batch.finished = live->finished && batch.next >= live->events.size();
@@ -286,12 +291,12 @@ EventBatch PipelineService::WaitEvents(const std::string& run_id, size_t from,
 }
 
 void PipelineService::WaitIdle() {
-  std::unique_lock<std::mutex> lock(mu_);
-  idle_.wait(lock, [this] { return active_batches_ == 0; });
+  MutexLock lock(mu_);
+  lock.Wait(idle_, [this]() REQUIRES(mu_) { return active_batches_ == 0; });
 }
 
 std::shared_ptr<PipelineService::LiveRun> PipelineService::FindLive(const std::string& run_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = live_.find(run_id);
   return it == live_.end() ? nullptr : it->second;
 }
@@ -299,7 +304,7 @@ std::shared_ptr<PipelineService::LiveRun> PipelineService::FindLive(const std::s
 void PipelineService::ReapThreads() {
   std::vector<std::thread> done;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (auto it = drivers_.begin(); it != drivers_.end();) {
       auto found = std::find(finished_drivers_.begin(), finished_drivers_.end(), it->get_id());
       if (found == finished_drivers_.end()) {
@@ -318,7 +323,7 @@ void PipelineService::ReapThreads() {
 void PipelineService::ForgetOldRuns() {
   if (live_.size() <= kMaxRememberedRuns) return;
   for (auto it = live_.begin(); it != live_.end() && live_.size() > kMaxRememberedRuns;) {
-    std::lock_guard<std::mutex> lock(it->second->mu);
+    MutexLock lock(it->second->mu);
     it = it->second->finished ? live_.erase(it) : std::next(it);
   }
 }

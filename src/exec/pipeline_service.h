@@ -7,12 +7,12 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "artifacts/artifact_store.h"
+#include "common/mutex.h"
 #include "datasets/dataset_registry.h"
 #include "exec/builtin_launch.h"
 #include "exec/executor.h"
@@ -181,11 +181,11 @@ class PipelineService {
   void Drive(std::shared_ptr<Batch> batch);
   void RunOne(const std::shared_ptr<LiveRun>& live);
   void Record(const std::shared_ptr<LiveRun>& live, const RunEvent& event);
-  std::shared_ptr<LiveRun> FindLive(const std::string& run_id);
-  // Joins driver threads that have finished; forgets old finished runs. Takes mu_.
-  void ReapThreads();
-  // Drops finished runs beyond kMaxRememberedRuns. Needs mu_ held.
-  void ForgetOldRuns();
+  std::shared_ptr<LiveRun> FindLive(const std::string& run_id) EXCLUDES(mu_);
+  // Joins driver threads that have finished; forgets old finished runs.
+  void ReapThreads() EXCLUDES(mu_);
+  // Drops finished runs beyond kMaxRememberedRuns.
+  void ForgetOldRuns() REQUIRES(mu_);
 
   store::MetaStore& store_;
   tracking::TrackingService& tracking_;
@@ -199,12 +199,13 @@ class PipelineService {
 
   PlanningGate large_plans_;  // network clients' large requests
 
-  std::mutex mu_;  // guards everything below
+  Mutex mu_;
   std::condition_variable idle_;
-  std::map<std::string, std::shared_ptr<LiveRun>> live_;
-  std::vector<std::thread> drivers_;
-  std::vector<std::thread::id> finished_drivers_;  // drivers done, waiting to be joined
-  size_t active_batches_ = 0;
+  std::map<std::string, std::shared_ptr<LiveRun>> live_ GUARDED_BY(mu_);
+  std::vector<std::thread> drivers_ GUARDED_BY(mu_);
+  // Drivers done, waiting to be joined.
+  std::vector<std::thread::id> finished_drivers_ GUARDED_BY(mu_);
+  size_t active_batches_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace kiln::exec

@@ -4,7 +4,7 @@ namespace kiln::exec {
 
 std::optional<PlanningGate::Ticket> PlanningGate::TryEnter() {
   const Clock::time_point now = Clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (busy_ || now < free_at_) return std::nullopt;
   busy_ = true;
   return Ticket(this, now);
@@ -12,7 +12,7 @@ std::optional<PlanningGate::Ticket> PlanningGate::TryEnter() {
 
 void PlanningGate::Leave(Clock::time_point started) {
   const Clock::time_point now = Clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   busy_ = false;
   free_at_ = now + (now - started);
 }

@@ -5,8 +5,9 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <optional>
+
+#include "common/mutex.h"
 
 namespace kiln::exec {
 
@@ -38,9 +39,9 @@ class PlanningGate {
  private:
   void Leave(Clock::time_point started);
 
-  std::mutex mu_;  // guards busy_ and free_at_
-  bool busy_ = false;
-  Clock::time_point free_at_;
+  Mutex mu_;
+  bool busy_ GUARDED_BY(mu_) = false;
+  Clock::time_point free_at_ GUARDED_BY(mu_);
 };
 
 }  // namespace kiln::exec

@@ -53,8 +53,9 @@ Status PinDatasets(datasets::DatasetRegistry* datasets, pipeline::ResolvedPipeli
     for (auto& [name, binding] : step.inputs) {
       if (binding.kind != pipeline::Binding::Kind::kDataset) continue;
       const std::string field = "steps." + step.name + ".inputs." + name;
+      const auto& mark = binding.mark;  // clang before 16 cannot capture a structured binding
       auto fail = [&](const Status& status) {
-        return pipeline::MarkedError(pipeline.spec.file, binding.mark, field, status.message());
+        return pipeline::MarkedError(pipeline.spec.file, mark, field, status.message());
       };
       Result<datasets::DatasetRef> ref =
           datasets::ParseDatasetRef(binding.dataset + "@" + binding.version);

@@ -31,7 +31,7 @@ Scheduler::Scheduler(store::MetaStore& store, PipelineService& pipelines, Schedu
 Scheduler::~Scheduler() { Stop(); }
 
 void Scheduler::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { Loop(); });
@@ -40,7 +40,7 @@ void Scheduler::Start() {
 void Scheduler::Stop() {
   std::thread thread;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
     thread = std::move(thread_);
   }
@@ -49,17 +49,19 @@ void Scheduler::Stop() {
 }
 
 void Scheduler::Loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
+  while (true) {
+    {
+      MutexLock lock(mu_);
+      if (stop_) return;
+    }
     Tick();
-    lock.lock();
-    wake_.wait_for(lock, tick_, [this] { return stop_; });
+    MutexLock lock(mu_);
+    lock.WaitFor(wake_, tick_, [this]() REQUIRES(mu_) { return stop_; });
   }
 }
 
 void Scheduler::Tick() {
-  std::lock_guard<std::mutex> lock(fire_mu_);
+  MutexLock lock(fire_mu_);
   // The thread must outlive any one bad schedule, so nothing may escape from here.
   try {
     const int64_t now_ms = now_();
@@ -135,7 +137,7 @@ Result<std::string> Scheduler::Submit(const pipeline::Schedule& schedule, const 
 }
 
 Result<std::string> Scheduler::FireNow(const std::string& id_or_name, const std::string& peer) {
-  std::lock_guard<std::mutex> lock(fire_mu_);
+  MutexLock lock(fire_mu_);
   KILN_ASSIGN_OR_RETURN(pipeline::Schedule schedule, schedules_.Get(id_or_name));
   if (!schedule.allow_overlap) {
     KILN_ASSIGN_OR_RETURN(std::string live, LiveRun(schedule.schedule_id));

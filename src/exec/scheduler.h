@@ -6,10 +6,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "exec/pipeline_service.h"
 #include "pipeline/schedule_records.h"
@@ -73,12 +73,12 @@ class Scheduler {
   std::chrono::milliseconds tick_;
   std::function<int64_t()> now_;
 
-  std::mutex fire_mu_;  // serializes Tick and FireNow so one fire is never counted twice
+  Mutex fire_mu_;  // serializes Tick and FireNow so one fire is never counted twice
 
-  std::mutex mu_;  // guards stop_ and thread_
+  Mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
+  bool stop_ GUARDED_BY(mu_) = false;
+  std::thread thread_ GUARDED_BY(mu_);
 };
 
 }  // namespace kiln::exec

@@ -62,7 +62,7 @@ ConnectionLimiter::ConnectionLimiter(size_t max_total, size_t max_per_client)
 
 std::optional<ConnectionLimiter::Slot> ConnectionLimiter::TryAcquire(const std::string& client,
                                                                      Refusal& refusal) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (open_ >= max_total_) {
     refusal = Refusal::kTotal;
     return std::nullopt;
@@ -79,14 +79,14 @@ std::optional<ConnectionLimiter::Slot> ConnectionLimiter::TryAcquire(const std::
 }
 
 void ConnectionLimiter::Release(const std::string& client) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   --open_;
   auto it = per_client_.find(client);
   if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
 }
 
 size_t ConnectionLimiter::open() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return open_;
 }
 

@@ -4,10 +4,11 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <cstddef>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+
+#include "common/mutex.h"
 
 namespace kiln::http {
 
@@ -58,13 +59,13 @@ class ConnectionLimiter {
   size_t max_per_client() const { return max_per_client_; }
 
  private:
-  void Release(const std::string& client);
+  void Release(const std::string& client) EXCLUDES(mu_);
 
   const size_t max_total_;
   const size_t max_per_client_;
-  mutable std::mutex mu_;  // guards the two below
-  size_t open_ = 0;
-  std::unordered_map<std::string, size_t> per_client_;
+  mutable Mutex mu_;
+  size_t open_ GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::string, size_t> per_client_ GUARDED_BY(mu_);
 };
 
 }  // namespace kiln::http

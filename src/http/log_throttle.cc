@@ -3,7 +3,7 @@
 namespace kiln::http {
 
 uint64_t LogThrottle::Count() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   ++pending_;
   const Clock::time_point now = Clock::now();
   if (last_line_ != Clock::time_point{} && now - last_line_ < period_) return 0;

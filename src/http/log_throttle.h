@@ -4,7 +4,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
+
+#include "common/mutex.h"
 
 namespace kiln::http {
 
@@ -19,9 +20,9 @@ class LogThrottle {
 
  private:
   const Clock::duration period_;
-  std::mutex mu_;  // guards the two below
-  uint64_t pending_ = 0;
-  Clock::time_point last_line_{};
+  Mutex mu_;
+  uint64_t pending_ GUARDED_BY(mu_) = 0;
+  Clock::time_point last_line_ GUARDED_BY(mu_){};
 };
 
 }  // namespace kiln::http

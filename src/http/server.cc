@@ -8,11 +8,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "http/connection_limiter.h"
 #include "http/log_throttle.h"
 #include "http/request_guard.h"
@@ -78,9 +78,9 @@ class Server::Impl {
 
   const ServerOptions options_;
   const Router& router_;
-  std::mutex mutex_;  // serializes Start and Stop
-  bool started_ = false;
-  bool stopped_ = false;
+  Mutex mutex_;  // serializes Start and Stop
+  bool started_ GUARDED_BY(mutex_) = false;
+  bool stopped_ GUARDED_BY(mutex_) = false;
   // One io_context per I/O thread, each run by its thread alone: a connection lives on one
   // of them, so its handlers need no strand and its reactor sees no lock contention.
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
@@ -104,7 +104,7 @@ class Server::Impl {
 };
 
 Result<uint16_t> Server::Impl::Start() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (started_) return FailedPrecondition("server already started");
   if (stopped_) return FailedPrecondition("server was stopped; create a new one");
   KILN_RETURN_IF_ERROR(Validate(options_));
@@ -245,7 +245,7 @@ void Server::Impl::Run(asio::io_context& context) {
 }
 
 void Server::Impl::Stop() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(mutex_);
   if (stopped_) return;
   stopped_ = true;
   if (!started_) return;

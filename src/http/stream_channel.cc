@@ -23,8 +23,9 @@ constexpr milliseconds kPollSlice{250};
 
 bool StreamChannel::Push(std::string chunk, std::stop_token stop) {
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    space_.wait(lock, stop, [this] { return closed_ || bytes_ < kMaxBufferedBytes; });
+    MutexLock lock(mu_);
+    lock.Wait(space_, stop,
+              [this]() REQUIRES(mu_) { return closed_ || bytes_ < kMaxBufferedBytes; });
     if (closed_ || stop.stop_requested()) return false;
     bytes_ += chunk.size();
     chunks_.push_back(std::move(chunk));
@@ -35,21 +36,21 @@ bool StreamChannel::Push(std::string chunk, std::stop_token stop) {
 
 void StreamChannel::End() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ended_ = true;
   }
   Wake();
 }
 
 bool StreamChannel::closed() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return closed_;
 }
 
 void StreamChannel::SetWaker(std::function<void()> wake) {
   bool pending;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     wake_ = std::move(wake);
     pending = !chunks_.empty() || ended_;
   }
@@ -59,7 +60,7 @@ void StreamChannel::SetWaker(std::function<void()> wake) {
 std::string StreamChannel::TakeAll(bool* ended) {
   std::string out;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     out.reserve(bytes_);
     for (std::string& chunk : chunks_) out += chunk;
     chunks_.clear();
@@ -72,7 +73,7 @@ std::string StreamChannel::TakeAll(bool* ended) {
 
 void StreamChannel::Close() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     closed_ = true;
     chunks_.clear();
     bytes_ = 0;
@@ -84,7 +85,7 @@ void StreamChannel::Close() {
 void StreamChannel::Wake() {
   std::function<void()> wake;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     wake = wake_;
   }
   if (wake) wake();

@@ -6,10 +6,10 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <stop_token>
 #include <string>
 
+#include "common/mutex.h"
 #include "http/event_stream.h"
 
 namespace kiln::http {
@@ -35,15 +35,15 @@ class StreamChannel {
   void Close();
 
  private:
-  void Wake();
+  void Wake() EXCLUDES(mu_);
 
-  mutable std::mutex mu_;  // guards everything below
+  mutable Mutex mu_;
   std::condition_variable_any space_;
-  std::deque<std::string> chunks_;
-  size_t bytes_ = 0;
-  bool ended_ = false;
-  bool closed_ = false;
-  std::function<void()> wake_;
+  std::deque<std::string> chunks_ GUARDED_BY(mu_);
+  size_t bytes_ GUARDED_BY(mu_) = 0;
+  bool ended_ GUARDED_BY(mu_) = false;
+  bool closed_ GUARDED_BY(mu_) = false;
+  std::function<void()> wake_ GUARDED_BY(mu_);
 };
 
 // The body of a stream thread: pulls `body.producer` into `channel`, adding heartbeats,

@@ -5,7 +5,7 @@
 namespace kiln::http {
 
 StreamPool::Started StreamPool::TryStart(const std::string& client, Task task) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (stopped_) return Started::kStopped;
   ReapLocked();
   if (running_ >= max_streams_) return Started::kFull;
@@ -20,7 +20,7 @@ StreamPool::Started StreamPool::TryStart(const std::string& client, Task task) {
   // std::list keeps `worker` at a stable address while others come and go.
   worker.thread = std::jthread([this, &worker, task = std::move(task)](std::stop_token stop) {
     task(stop);
-    std::lock_guard<std::mutex> done_lock(mu_);
+    MutexLock done_lock(mu_);
     worker.done = true;
     --running_;
     auto count = running_per_client_.find(worker.client);
@@ -44,22 +44,22 @@ void StreamPool::ReapLocked() {
 }
 
 void StreamPool::StopAll() {
+  std::list<Worker> workers;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopped_ = true;
     for (Worker& worker : workers_) worker.thread.request_stop();
+    workers.swap(workers_);  // the nodes, and so each thread's `worker`, stay where they are
   }
   // Joined without the lock, which the threads take as they finish. Once stopped_, nothing
-  // adds or reaps workers, so the list can be walked; Server::Stop serializes the callers.
-  for (Worker& worker : workers_) {
+  // adds or reaps workers; Server::Stop serializes the callers.
+  for (Worker& worker : workers) {
     if (worker.thread.joinable()) worker.thread.join();
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  workers_.clear();
 }
 
 int StreamPool::active() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return running_;
 }
 

@@ -6,11 +6,12 @@
 #include <functional>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
 #include <unordered_map>
+
+#include "common/mutex.h"
 
 namespace kiln::http {
 
@@ -39,18 +40,18 @@ class StreamPool {
   struct Worker {
     std::jthread thread;
     std::string client;
-    bool done = false;  // guarded by mu_
+    bool done = false;  // guarded by the pool's mu_ (a nested struct cannot name it)
   };
-  // Joins the threads of tasks that returned. Needs mu_ held.
-  void ReapLocked();
+  // Joins the threads of tasks that returned.
+  void ReapLocked() REQUIRES(mu_);
 
   const int max_streams_;
   const int max_per_client_;
-  mutable std::mutex mu_;  // guards everything below
-  std::list<Worker> workers_;
-  int running_ = 0;
-  std::unordered_map<std::string, int> running_per_client_;
-  bool stopped_ = false;
+  mutable Mutex mu_;
+  std::list<Worker> workers_ GUARDED_BY(mu_);
+  int running_ GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::string, int> running_per_client_ GUARDED_BY(mu_);
+  bool stopped_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace kiln::http

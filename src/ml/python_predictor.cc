@@ -4,11 +4,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "ml/python_worker.h"
 #include "ml/python_worker_script.h"
 
@@ -147,7 +147,7 @@ class PythonPredictor::Pool {
   // Stops the supervisor; the workers are then killed and reaped by their destructors.
   ~Pool() {
     {
-      std::lock_guard lock(stop_mu_);
+      MutexLock lock(stop_mu_);
       stopping_ = true;
     }
     stop_cv_.notify_all();
@@ -158,12 +158,12 @@ class PythonPredictor::Pool {
   // the next request) and starts their replacements, so the pool stays warm.
   void StartSupervisor() {
     supervisor_ = std::thread([this] {
-      std::unique_lock lock(stop_mu_);
-      while (!stop_cv_.wait_for(lock, kSupervisePeriod, [this] { return stopping_; })) {
-        lock.unlock();
-        Supervise();
-        lock.lock();
-      }
+      auto stopping = [this]() EXCLUDES(stop_mu_) {
+        MutexLock lock(stop_mu_);
+        return lock.WaitFor(stop_cv_, kSupervisePeriod,
+                            [this]() REQUIRES(stop_mu_) { return stopping_; });
+      };
+      while (!stopping()) Supervise();
     });
   }
 
@@ -174,7 +174,7 @@ class PythonPredictor::Pool {
     std::vector<std::thread> threads;
     for (size_t i = 0; i < slots_.size(); ++i) {
       threads.emplace_back([this, i, &results] {
-        std::lock_guard lock(slots_[i]->mu);
+        MutexLock lock(slots_[i]->mu);
         results[i] = slots_[i]->worker.EnsureStarted();
       });
     }
@@ -187,18 +187,20 @@ class PythonPredictor::Pool {
     const size_t first = next_.fetch_add(1, std::memory_order_relaxed) % slots_.size();
     for (size_t i = 0; i < slots_.size(); ++i) {
       Slot& slot = *slots_[(first + i) % slots_.size()];
-      std::unique_lock lock(slot.mu, std::try_to_lock);
-      if (lock.owns_lock()) return slot.worker.Call(request);
+      if (slot.mu.TryLock()) {
+        MutexLock lock(slot.mu, AdoptLock{});
+        return slot.worker.Call(request);
+      }
     }
     Slot& slot = *slots_[first];
-    std::lock_guard lock(slot.mu);
+    MutexLock lock(slot.mu);
     return slot.worker.Call(request);
   }
 
   std::vector<int> Pids() {
     std::vector<int> pids;
     for (auto& slot : slots_) {
-      std::lock_guard lock(slot->mu);
+      MutexLock lock(slot->mu);
       pids.push_back(slot->worker.pid());
     }
     return pids;
@@ -207,15 +209,16 @@ class PythonPredictor::Pool {
  private:
   struct Slot {
     explicit Slot(const PythonWorkerOptions& options) : worker(options) {}
-    std::mutex mu;
-    PythonWorker worker;  // guarded by mu
+    Mutex mu;
+    PythonWorker worker GUARDED_BY(mu);
   };
 
   // Busy workers are skipped: a request in flight notices a death itself.
   void Supervise() {
     for (auto& slot : slots_) {
-      std::unique_lock lock(slot->mu, std::try_to_lock);
-      if (lock.owns_lock() && slot->worker.ReapIfExited()) {
+      if (!slot->mu.TryLock()) continue;
+      MutexLock lock(slot->mu, AdoptLock{});
+      if (slot->worker.ReapIfExited()) {
         slot->worker.EnsureStarted().IgnoreError();  // on failure the next request reports it
       }
     }
@@ -223,9 +226,9 @@ class PythonPredictor::Pool {
 
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<size_t> next_{0};
-  std::mutex stop_mu_;
+  Mutex stop_mu_;
   std::condition_variable stop_cv_;
-  bool stopping_ = false;  // guarded by stop_mu_
+  bool stopping_ GUARDED_BY(stop_mu_) = false;
   std::thread supervisor_;
 };
 

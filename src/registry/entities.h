@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "tracking/entities.h"
+#include "meta/tag.h"
 
 namespace kiln::registry {
 
-using Tag = tracking::Tag;
+using Tag = meta::Tag;
 
 struct Alias {
   std::string alias;

@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "common/ids.h"
-#include "tracking/validation.h"
+#include "meta/tag.h"
 
 namespace kiln::registry {
 
@@ -22,7 +22,7 @@ Status ValidateModelName(const std::string& name) {
 }
 
 Status ValidateRegistryTag(const Tag& tag) {
-  KILN_RETURN_IF_ERROR(tracking::ValidateKey("tag", tag.key));
+  KILN_RETURN_IF_ERROR(meta::ValidateKey("tag", tag.key));
   if (tag.value.size() > 5000) {
     return InvalidArgument("Registered model value '" + tag.value.substr(0, 40) +
                            "...' had length " + std::to_string(tag.value.size()) +

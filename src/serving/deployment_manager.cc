@@ -9,7 +9,7 @@ namespace kiln::serving {
 
 DeploymentManager::~DeploymentManager() {
   {
-    std::lock_guard<std::mutex> lock(wake_mu_);
+    MutexLock lock(wake_mu_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -19,7 +19,7 @@ DeploymentManager::~DeploymentManager() {
 Status DeploymentManager::LoadSpecs() {
   KILN_ASSIGN_OR_RETURN(std::vector<DeploymentSpec> specs, specs_.List());
   {
-    std::unique_lock lock(mu_);
+    WriterMutexLock lock(mu_);
     for (DeploymentSpec& spec : specs) {
       auto entry = std::make_shared<Entry>();
       entry->primary.ref = spec.model;
@@ -51,13 +51,13 @@ Result<DeploymentStatus> DeploymentManager::Apply(DeploymentSpec spec) {
   if (spec.canary) KILN_RETURN_IF_ERROR(loader_.Resolve(*spec.canary).status());
   spec.updated_ms = NowMillis();
   {
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(mu_);
     auto it = entries_.find(spec.name);
     spec.created_ms = it != entries_.end() ? it->second->spec.created_ms : spec.updated_ms;
   }
   KILN_RETURN_IF_ERROR(specs_.Put(spec));
   {
-    std::unique_lock lock(mu_);
+    WriterMutexLock lock(mu_);
     std::shared_ptr<Entry>& entry = entries_[spec.name];
     if (!entry) entry = std::make_shared<Entry>();
     // A changed reference keeps serving the old version until the new one is loaded.
@@ -73,7 +73,7 @@ Result<DeploymentStatus> DeploymentManager::Apply(DeploymentSpec spec) {
     entry->spec = spec;
   }
   {
-    std::lock_guard<std::mutex> lock(wake_mu_);
+    MutexLock lock(wake_mu_);
     wake_now_ = true;
   }
   wake_.notify_all();
@@ -82,27 +82,27 @@ Result<DeploymentStatus> DeploymentManager::Apply(DeploymentSpec spec) {
 
 Status DeploymentManager::Remove(const std::string& name) {
   KILN_RETURN_IF_ERROR(specs_.Delete(name));
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   entries_.erase(name);
   return Status::Ok();
 }
 
 std::vector<DeploymentStatus> DeploymentManager::List() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   std::vector<DeploymentStatus> out;
   for (const auto& [name, entry] : entries_) out.push_back(StatusOf(*entry));
   return out;
 }
 
 Result<DeploymentStatus> DeploymentManager::Get(const std::string& name) const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   auto it = entries_.find(name);
   if (it == entries_.end()) return NotFound("no deployment '" + name + "'");
   return StatusOf(*it->second);
 }
 
 Result<Chosen> DeploymentManager::Choose(const std::string& name) const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   auto it = entries_.find(name);
   if (it == entries_.end()) return NotFound("no deployment '" + name + "'");
   const Entry& entry = *it->second;
@@ -122,7 +122,7 @@ Result<Chosen> DeploymentManager::Choose(const std::string& name) const {
 }
 
 Status DeploymentManager::Ready() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   for (const auto& [name, entry] : entries_) {
     if (!entry->primary.live) return Unavailable("deployment '" + name + "' is not ready");
   }
@@ -130,7 +130,7 @@ Status DeploymentManager::Ready() const {
 }
 
 std::vector<LiveModel> DeploymentManager::Live() const {
-  std::shared_lock lock(mu_);
+  ReaderMutexLock lock(mu_);
   std::vector<LiveModel> out;
   for (const auto& [name, entry] : entries_) {
     const InputPolicy policy = PolicyOf(entry->spec);
@@ -141,13 +141,15 @@ std::vector<LiveModel> DeploymentManager::Live() const {
 }
 
 void DeploymentManager::Loop(int poll_ms) {
-  std::unique_lock<std::mutex> lock(wake_mu_);
-  while (!stopping_) {
-    lock.unlock();
+  while (true) {
+    {
+      MutexLock lock(wake_mu_);
+      if (stopping_) return;
+    }
     Reconcile();
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::milliseconds(poll_ms),
-                   [this] { return stopping_ || wake_now_; });
+    MutexLock lock(wake_mu_);
+    lock.WaitFor(wake_, std::chrono::milliseconds(poll_ms),
+                 [this]() REQUIRES(wake_mu_) { return stopping_ || wake_now_; });
     wake_now_ = false;
   }
 }
@@ -155,7 +157,7 @@ void DeploymentManager::Loop(int poll_ms) {
 void DeploymentManager::Reconcile() {
   std::vector<Job> jobs;
   {
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(mu_);
     for (const auto& [name, entry] : entries_) {
       jobs.push_back({name, false, entry->primary.ref});
       if (entry->canary) jobs.push_back({name, true, entry->canary->ref});
@@ -175,7 +177,7 @@ DeploymentManager::Slot* DeploymentManager::FindSlot(const Job& job) {
 void DeploymentManager::ReconcileSlot(const Job& job) {
   Result<int64_t> target = loader_.Resolve(job.ref);
   {
-    std::unique_lock lock(mu_);
+    WriterMutexLock lock(mu_);
     Slot* slot = FindSlot(job);
     if (slot == nullptr) return;
     if (!target.ok()) {
@@ -191,7 +193,7 @@ void DeploymentManager::ReconcileSlot(const Job& job) {
   }
   // Loading and warming happen here, off the request path and without the lock.
   Result<std::shared_ptr<const LoadedModel>> loaded = loader_.Load(job.ref.name, *target);
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   Slot* slot = FindSlot(job);
   if (slot == nullptr) return;
   if (!loaded.ok()) {

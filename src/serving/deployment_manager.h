@@ -8,13 +8,12 @@
 #include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "serving/deployment.h"
 #include "serving/loaded_model.h"
@@ -110,20 +109,20 @@ class DeploymentManager : public ModelSource {
   static SlotStatus StatusOf(const Slot& slot);
   DeploymentStatus StatusOf(const Entry& entry) const;
   InputPolicy PolicyOf(const DeploymentSpec& spec) const;
-  // The slot `job` refers to, if the deployment still has it with the same reference. mu_ held.
-  Slot* FindSlot(const Job& job);
+  // The slot `job` refers to, if the deployment still has it with the same reference.
+  Slot* FindSlot(const Job& job) REQUIRES(mu_);
 
   DeploymentStore& specs_;
   ModelLoader& loader_;
   std::atomic<int64_t> default_drift_min_rows_{kDefaultDriftMinRows};
 
-  mutable std::shared_mutex mu_;
-  std::map<std::string, std::shared_ptr<Entry>> entries_;  // GUARDED_BY(mu_)
+  mutable SharedMutex mu_;  // also guards each Entry's fields
+  std::map<std::string, std::shared_ptr<Entry>> entries_ GUARDED_BY(mu_);
 
-  std::mutex wake_mu_;
+  Mutex wake_mu_;
   std::condition_variable wake_;
-  bool wake_now_ = false;  // GUARDED_BY(wake_mu_)
-  bool stopping_ = false;  // GUARDED_BY(wake_mu_)
+  bool wake_now_ GUARDED_BY(wake_mu_) = false;
+  bool stopping_ GUARDED_BY(wake_mu_) = false;
   std::thread thread_;
 };
 

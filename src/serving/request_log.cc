@@ -25,27 +25,28 @@ void SegmentInfo::Note(int64_t time_ms, const std::string& deployment, uint64_t 
   if (deployments.find(deployment) == deployments.end()) deployments.insert(deployment);
 }
 
-WriterLane& RequestLog::State::LockLane(std::unique_lock<std::mutex>& lock) {
+// Which lane's mutex it returns holding is chosen at run time, beyond the analysis; Append
+// tells it with AssertHeld.
+WriterLane& RequestLog::State::LockLane() NO_THREAD_SAFETY_ANALYSIS {
   static std::atomic<size_t> next_thread{0};
   thread_local size_t hint = next_thread.fetch_add(1, std::memory_order_relaxed);
   const size_t n = lanes.size();
   for (size_t i = 0; i < n; ++i) {
     const size_t at = (hint + i) % n;
-    lock = std::unique_lock<std::mutex>(lanes[at]->mu, std::try_to_lock);
-    if (lock.owns_lock()) {
+    if (lanes[at]->mu.TryLock()) {
       hint = at;
       return *lanes[at];
     }
   }
   WriterLane& own = *lanes[hint % n];
-  lock = std::unique_lock<std::mutex>(own.mu);
+  own.mu.Lock();
   return own;
 }
 
 Status RequestLog::State::StartSegment(WriterLane& lane, uint64_t capacity) {
   uint32_t number;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     number = next_segment++;
   }
   SegmentInfo info;
@@ -55,7 +56,7 @@ Status RequestLog::State::StartSegment(WriterLane& lane, uint64_t capacity) {
   info.bytes = file.size();
   if (lane.active) {
     lane.active.reset();  // cuts the full segment back to its records
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     segments.push_back(std::move(lane.info));
   }
   lane.active.emplace(std::move(file));
@@ -75,11 +76,11 @@ std::vector<SegmentInfo> RequestLog::State::AllSegments() const {
   // not at all.
   std::vector<SegmentInfo> out;
   for (const auto& lane : lanes) {
-    std::lock_guard<std::mutex> lock(lane->mu);
+    MutexLock lock(lane->mu);
     if (lane->active) out.push_back(lane->info);
   }
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     out.insert(out.end(), segments.begin(), segments.end());
   }
   std::sort(out.begin(), out.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
@@ -93,7 +94,7 @@ std::vector<SegmentInfo> RequestLog::State::AllSegments() const {
 std::vector<IndexHit> RequestLog::State::FindIndexed(std::string_view request_id) const {
   std::vector<IndexHit> hits;
   for (const auto& lane : lanes) {
-    std::lock_guard<std::mutex> lock(lane->mu);
+    MutexLock lock(lane->mu);
     for (const IndexHit& hit : lane->index.Find(request_id)) hits.push_back(hit);
   }
   return hits;
@@ -102,7 +103,7 @@ std::vector<IndexHit> RequestLog::State::FindIndexed(std::string_view request_id
 size_t RequestLog::State::IndexedCount() const {
   size_t n = 0;
   for (const auto& lane : lanes) {
-    std::lock_guard<std::mutex> lock(lane->mu);
+    MutexLock lock(lane->mu);
     n += lane->index.size();
   }
   return n;
@@ -129,8 +130,9 @@ Status RequestLog::Append(const LoggedRequest& request) {
     return ResourceExhausted("request '" + request.request_id + "' is too large to log");
   }
   State& s = *state_;
-  std::unique_lock<std::mutex> lock;
-  WriterLane& lane = s.LockLane(lock);
+  WriterLane& lane = s.LockLane();
+  lane.mu.AssertHeld();
+  MutexLock lock(lane.mu, AdoptLock{});
   KILN_RETURN_IF_ERROR(s.MakeRoom(lane, line.size()));
   const uint64_t offset = lane.active->size();
   KILN_RETURN_IF_ERROR(lane.active->Append(line));
@@ -143,7 +145,7 @@ Status RequestLog::Append(const LoggedRequest& request) {
 
 std::vector<VersionQuality> RequestLog::Quality(const std::string& deployment) const {
   std::vector<VersionQuality> out;
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(state_->mu);
   auto it = state_->quality.find(deployment);
   if (it == state_->quality.end()) return out;
   for (const auto& [key, q] : it->second) {
@@ -171,7 +173,7 @@ RequestLogStats RequestLog::Stats() const {
   stats.segments = segments.size();
   for (const SegmentInfo& s : segments) stats.bytes += s.bytes;
   stats.indexed_requests = state_->IndexedCount();
-  std::lock_guard<std::mutex> lock(state_->mu);
+  MutexLock lock(state_->mu);
   stats.skipped_lines = state_->skipped_lines;
   stats.torn_bytes = state_->torn_bytes;
   return stats;

@@ -62,14 +62,14 @@ Status RequestLog::AddFeedback(const std::string& deployment, const std::string&
 Status RequestLog::State::RecordFeedback(const FeedbackRecord& record, std::string_view line) {
   const RecordLocation& at = record.location;
   for (const auto& lane : lanes) {
-    std::lock_guard<std::mutex> lane_lock(lane->mu);
+    MutexLock lane_lock(lane->mu);
     for (const IndexHit& hit : lane->index.Find(record.request_id)) {
       if (hit.location.segment != at.segment || hit.location.offset != at.offset) continue;
       // Checked under the lane's lock: a concurrent call may have given feedback meanwhile.
       if (hit.has_feedback) {
         return AlreadyExists("request '" + record.request_id + "' already has feedback");
       }
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       KILN_RETURN_IF_ERROR(feedback->Append(line));
       AddQuality(record);
       lane->index.MarkFeedback(record.request_id, at);
@@ -81,11 +81,11 @@ Status RequestLog::State::RecordFeedback(const FeedbackRecord& record, std::stri
 
 void RequestLog::State::ReplayFeedback(const FeedbackRecord& record) {
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     AddQuality(record);
   }
   for (const auto& lane : lanes) {
-    std::lock_guard<std::mutex> lock(lane->mu);
+    MutexLock lock(lane->mu);
     if (lane->index.MarkFeedback(record.request_id, record.location)) return;
   }
 }

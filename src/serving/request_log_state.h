@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "serving/feedback_record.h"
 #include "serving/log_file.h"
 #include "serving/mapped_segment.h"
@@ -44,10 +44,11 @@ struct QualityTotals {
 // another (a thread preempted mid-append stalls only its own lane). Lock order: a lane's mu,
 // then State::mu; never two lanes' at once.
 struct WriterLane {
-  std::mutex mu;                        // guards the fields below
-  std::optional<MappedSegment> active;  // empty until the lane's first append
-  SegmentInfo info;                     // of `active`
-  RequestIndex index{0};  // requests this lane appended (the first lane: also replayed)
+  Mutex mu;
+  std::optional<MappedSegment> active GUARDED_BY(mu);  // empty until the lane's first append
+  SegmentInfo info GUARDED_BY(mu);                     // of `active`
+  // Requests this lane appended (the first lane: also replayed).
+  RequestIndex index GUARDED_BY(mu){0};
 };
 
 struct RequestLog::State {
@@ -56,32 +57,33 @@ struct RequestLog::State {
   std::optional<FileLock> lock;                    // on <dir>/LOCK: one RequestLog per directory
   std::vector<std::unique_ptr<WriterLane>> lanes;  // fixed at Open
 
-  mutable std::mutex mu;              // guards everything below
-  std::vector<SegmentInfo> segments;  // segments no lane appends to any more
-  uint32_t next_segment = 1;          // number of the next segment to start
-  std::optional<AppendOnlyFile> feedback;
+  mutable Mutex mu;
+  // Segments no lane appends to any more.
+  std::vector<SegmentInfo> segments GUARDED_BY(mu);
+  uint32_t next_segment GUARDED_BY(mu) = 1;  // number of the next segment to start
+  std::optional<AppendOnlyFile> feedback GUARDED_BY(mu);
   // deployment -> (model, version) -> sums
-  std::map<std::string, std::map<std::pair<std::string, int64_t>, QualityTotals>> quality;
-  size_t skipped_lines = 0;
-  uint64_t torn_bytes = 0;
+  std::map<std::string, std::map<std::pair<std::string, int64_t>, QualityTotals>> quality
+      GUARDED_BY(mu);
+  size_t skipped_lines GUARDED_BY(mu) = 0;
+  uint64_t torn_bytes GUARDED_BY(mu) = 0;
 
   // Path of segment `number` in `dir`.
   std::string SegmentPath(uint32_t number) const;
-  // The lane for the calling thread's append, locked into `lock`: the one it used last if free,
-  // else any free one, else (all busy) its own once free.
-  WriterLane& LockLane(std::unique_lock<std::mutex>& lock);
+  // The lane for the calling thread's append, returned with its mu held by the caller: the one
+  // it used last if free, else any free one, else (all busy) its own once free.
+  WriterLane& LockLane();
   // Makes room in `lane`'s segment for a record of `bytes`, starting the lane's next segment
   // if it has none or it is full (a record larger than a segment gets one of its own).
-  // Requires lane.mu; takes mu.
-  Status MakeRoom(WriterLane& lane, uint64_t bytes);
+  Status MakeRoom(WriterLane& lane, uint64_t bytes) REQUIRES(lane.mu) EXCLUDES(mu);
   // Every segment: the finished ones and the lanes' (takes the locks in order).
   std::vector<SegmentInfo> AllSegments() const;
   // Index hits for `request_id` in every lane (takes each lane's mu in turn).
   std::vector<IndexHit> FindIndexed(std::string_view request_id) const;
   // Requests indexed over all lanes.
   size_t IndexedCount() const;
-  // Adds a feedback's score to the quality sums. Requires mu.
-  void AddQuality(const FeedbackRecord& record);
+  // Adds a feedback's score to the quality sums.
+  void AddQuality(const FeedbackRecord& record) REQUIRES(mu);
   // Records `record` (whose feedback.jsonl line is `line`) once, under the lane that indexes its
   // request: appends the line, adds the score and marks the request. Errors: kAlreadyExists;
   // kNotFound if no lane indexes the request any more; kInternal for I/O. Takes the locks.
@@ -90,7 +92,7 @@ struct RequestLog::State {
   void ReplayFeedback(const FeedbackRecord& record);
 
  private:
-  Status StartSegment(WriterLane& lane, uint64_t capacity);
+  Status StartSegment(WriterLane& lane, uint64_t capacity) REQUIRES(lane.mu) EXCLUDES(mu);
 };
 
 }  // namespace kiln::serving

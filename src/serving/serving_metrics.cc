@@ -78,7 +78,7 @@ void ServingSeries::CountCode(Stripe& stripe, int code) {
       return;
     }
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   ++overflow_codes_[code];
 }
 
@@ -90,7 +90,7 @@ size_t ServingSeries::ClassIndex(std::string_view label, size_t hint) {
     if (class_labels_[i] == label) return i;
   }
   if (n == kMaxClassLabels) return kMaxClassLabels;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   n = num_classes_.load(std::memory_order_relaxed);
   for (size_t i = 0; i < n; ++i) {
     if (class_labels_[i] == label) return i;
@@ -125,7 +125,7 @@ ServingSeries::Snapshot ServingSeries::Read() const {
   if (class_counts[kMaxClassLabels] > 0) {
     snap.predictions_by_class[""] += class_counts[kMaxClassLabels];
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& [code, count] : overflow_codes_) snap.requests_by_code[code] += count;
   return snap;
 }

@@ -8,13 +8,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "serving/serving_metrics_text.h"
 
 namespace kiln::serving {
@@ -89,9 +88,9 @@ class ServingSeries {
   // kMaxClassLabels labels; [0, num_classes_) are published and never change.
   std::unique_ptr<std::string[]> class_labels_;
   std::atomic<size_t> num_classes_{0};
-  mutable std::mutex mu_;                   // registers class labels; guards overflow_codes_
-  std::map<int, int64_t> overflow_codes_;   // codes beyond a stripe's slots
-  std::atomic<int64_t> ignored_fields_{0};  // rare: not striped
+  mutable Mutex mu_;  // also serializes registering class labels
+  std::map<int, int64_t> overflow_codes_ GUARDED_BY(mu_);  // codes beyond a stripe's slots
+  std::atomic<int64_t> ignored_fields_{0};                 // rare: not striped
   std::atomic<int64_t> unseen_values_{0};
 };
 
@@ -135,8 +134,8 @@ class ServingMetrics {
   using Key = std::pair<std::string, int64_t>;
 
   const uint64_t id_;  // distinguishes instances in the per-thread cache
-  mutable std::shared_mutex mu_;
-  std::map<Key, std::unique_ptr<ServingSeries>, KeyLess> series_;  // guarded by mu_
+  mutable SharedMutex mu_;
+  std::map<Key, std::unique_ptr<ServingSeries>, KeyLess> series_ GUARDED_BY(mu_);
 };
 
 }  // namespace kiln::serving

@@ -31,11 +31,11 @@ ServingSeries& ServingMetrics::Series(std::string_view deployment, int64_t versi
   version = std::max(version, kNoVersion);
   const std::pair<std::string_view, int64_t> key(deployment, version);
   {
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(mu_);
     auto it = series_.find(key);
     if (it != series_.end()) return *it->second;
   }
-  std::unique_lock lock(mu_);
+  WriterMutexLock lock(mu_);
   auto it = series_.find(key);
   if (it == series_.end()) {
     auto series = std::make_unique<ServingSeries>(std::string(deployment), version);

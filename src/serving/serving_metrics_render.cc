@@ -101,7 +101,7 @@ void AppendInputIssues(const std::vector<SeriesView>& views, std::string& out) {
 std::string ServingMetrics::RenderPrometheus(const std::vector<MetricFamily>& extra) const {
   std::vector<SeriesView> views;
   {
-    std::shared_lock lock(mu_);
+    ReaderMutexLock lock(mu_);
     for (const auto& [key, series] : series_) {
       const std::string version = key.second > 0 ? std::to_string(key.second) : "";
       views.push_back({{{"deployment", key.first}, {"version", version}}, series->Read()});

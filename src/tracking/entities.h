@@ -7,12 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "meta/tag.h"
+
 namespace kiln::tracking {
 
-struct Tag {
-  std::string key;
-  std::string value;
-};
+using Tag = meta::Tag;
 using Param = Tag;
 
 struct Metric {

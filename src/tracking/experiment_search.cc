@@ -1,10 +1,30 @@
 // TrackingService::SearchExperiments: MLflow's filter and order_by over experiments.
+#include "meta/filter_sql.h"
+#include "meta/search_filter.h"
+#include "meta/search_paging.h"
 #include "tracking/run_rows.h"
-#include "tracking/search_paging.h"
 #include "tracking/tracking_service.h"
+#include "tracking/view_condition.h"
 
 namespace kiln::tracking {
 namespace {
+
+using meta::CheckOrderByCount;
+using meta::ClauseName;
+using meta::Comparator;
+using meta::CompareNumber;
+using meta::CompareText;
+using meta::FilterClause;
+using meta::FilterEntity;
+using meta::FilterError;
+using meta::JoinConditions;
+using meta::OrderByClause;
+using meta::OrderTerm;
+using meta::ParseFilter;
+using meta::ParseOrderBy;
+using meta::QueryPage;
+using meta::RenderOrderBy;
+using meta::SqlCondition;
 
 Result<SqlCondition> ExperimentCondition(const FilterClause& clause) {
   if (clause.entity == FilterEntity::kTag) {

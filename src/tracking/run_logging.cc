@@ -4,8 +4,8 @@
 #include <limits>
 #include <map>
 
+#include "meta/search_paging.h"
 #include "tracking/run_rows.h"
-#include "tracking/search_paging.h"
 #include "tracking/tracking_service.h"
 #include "tracking/validation.h"
 
@@ -192,10 +192,11 @@ Result<Page<Metric>> TrackingService::GetMetricHistory(const std::string& run_id
     KILN_ASSIGN_OR_RETURN(RunInfo info, LoadRunInfo(s, run_id));
     KILN_ASSIGN_OR_RETURN(
         Page<store::Row> page,
-        QueryPage(s,
-                  "SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_id = ? AND "
-                  "key = ? ORDER BY step, timestamp, rowid",
-                  {run_id, key}, max_results, page_token));
+        meta::QueryPage(
+            s,
+            "SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_id = ? AND "
+            "key = ? ORDER BY step, timestamp, rowid",
+            {run_id, key}, max_results, page_token));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {
       double value = row.Int(2) ? std::numeric_limits<double>::quiet_NaN() : row.Real(1);

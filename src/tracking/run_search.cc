@@ -3,6 +3,7 @@
 #include "tracking/run_search_page.h"
 #include "tracking/run_search_sql.h"
 #include "tracking/tracking_service.h"
+#include "tracking/view_condition.h"
 
 namespace kiln::tracking {
 namespace {

@@ -5,13 +5,34 @@
 #include <string>
 #include <vector>
 
+#include "meta/filter_sql.h"
+#include "meta/search_filter.h"
+#include "meta/search_paging.h"
 #include "store/meta_store.h"
-#include "tracking/filter_sql.h"
-#include "tracking/search_filter.h"
-#include "tracking/search_paging.h"
 #include "tracking/tracking_service.h"
 
 namespace kiln::tracking {
+
+// The search language is meta/'s (shared with the registry); tracking's search code names
+// its pieces unqualified.
+using meta::CheckOrderByCount;
+using meta::CheckSearchIdCount;
+using meta::Comparator;
+using meta::ComparatorText;
+using meta::CompareNumber;
+using meta::CompareText;
+using meta::FilterClause;
+using meta::FilterEntity;
+using meta::FilterError;
+using meta::JoinConditions;
+using meta::kMaxResultsLimit;
+using meta::OrderByClause;
+using meta::OrderTerm;
+using meta::ParseFilter;
+using meta::ParseOrderBy;
+using meta::RenderOrderBy;
+using meta::SqlCondition;
+using meta::ValidateMaxResults;
 
 // One order_by item: the parsed item, a LEFT JOIN bringing its value as alias o<index>
 // (empty for attributes) with the join's arguments, and its ORDER BY term, which puts runs

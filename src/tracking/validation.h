@@ -10,17 +10,14 @@
 
 namespace kiln::tracking {
 
-inline constexpr size_t kMaxKeyLength = 250;
 inline constexpr size_t kMaxParamValueLength = 6000;
 inline constexpr size_t kMaxTagValueLength = 5000;  // MLflow 2.12
 inline constexpr size_t kMaxExperimentTagValueLength = 5000;
 inline constexpr size_t kMaxMetricsPerBatch = 1000;
 inline constexpr size_t kMaxParamsTagsPerBatch = 100;
 inline constexpr size_t kMaxEntitiesPerBatch = 1000;
-inline constexpr int64_t kMaxResultsLimit = 50000;
 
-// `what` is "metric", "param" or "tag": letters, digits, _ - . space /, no path tricks.
-Status ValidateKey(const std::string& what, const std::string& key);
+// Key rules (meta::ValidateKey) and value length limits.
 Status ValidateParam(const Param& param);
 Status ValidateTag(const Tag& tag);
 Status ValidateExperimentTag(const Tag& tag);
@@ -29,8 +26,6 @@ Status ValidateMetric(const Metric& metric);
 Status ValidateBatchSize(const Batch& batch);
 // A status MLflow accepts: RUNNING, SCHEDULED, FINISHED, FAILED, KILLED.
 Status ValidateRunStatus(const std::string& status);
-// 1 <= max_results <= limit.
-Status ValidateMaxResults(int64_t max_results, int64_t limit = kMaxResultsLimit);
 // Non-empty experiment name.
 Status ValidateExperimentName(const std::string& name);
 

@@ -2,9 +2,9 @@
 // and a small pool of reader connections that WAL lets run beside it.
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_connection.h"
 
@@ -37,51 +37,62 @@ class SqliteStore : public MetaStore {
  public:
   static constexpr size_t kReaders = 4;
 
-  Status Open(const std::string& path) {
+  Status Open(const std::string& path) EXCLUDES(writer_mutex_) {
+    MutexLock writer_lock(writer_mutex_);
     KILN_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false));
     for (auto& reader : readers_) {
+      MutexLock reader_lock(reader.mutex);
       KILN_ASSIGN_OR_RETURN(reader.connection, SqliteConnection::Open(path, /*read_only=*/true));
     }
     return Status::Ok();
   }
 
   Status Write(const SessionFn& fn) override {
-    if (InBatchOnThisThread()) return RunSavepoint(*writer_, fn);
-    std::lock_guard<std::mutex> lock(writer_mutex_);
+    if (InBatchOnThisThread()) {
+      writer_mutex_.AssertHeld();  // by this thread, since BeginBatch
+      return RunSavepoint(*writer_, fn);
+    }
+    MutexLock lock(writer_mutex_);
     return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
   }
 
   Status Read(const SessionFn& fn) override {
     // Inside a batch the writer's open transaction is the only one that sees its writes.
-    if (InBatchOnThisThread()) return ReadOnWriter(fn);
+    if (InBatchOnThisThread()) {
+      writer_mutex_.AssertHeld();  // by this thread, since BeginBatch
+      return ReadOnWriter(fn);
+    }
     // Take the first idle reader; if all are busy, wait on one picked round-robin.
     for (auto& reader : readers_) {
-      std::unique_lock<std::mutex> lock(reader.mutex, std::try_to_lock);
-      if (lock.owns_lock()) return RunTransaction(*reader.connection, "BEGIN", fn);
+      if (!reader.mutex.TryLock()) continue;
+      MutexLock lock(reader.mutex, AdoptLock{});
+      return RunTransaction(*reader.connection, "BEGIN", fn);
     }
     Reader& reader = readers_[next_reader_.fetch_add(1) % kReaders];
-    std::lock_guard<std::mutex> lock(reader.mutex);
+    MutexLock lock(reader.mutex);
     return RunTransaction(*reader.connection, "BEGIN", fn);
   }
 
-  Status BeginBatch() override {
+  // The writer's lock is held from BeginBatch to EndBatch, across calls, which the analysis
+  // cannot follow; batch_thread_ records the holder and Read/Write assert it.
+  Status BeginBatch() override NO_THREAD_SAFETY_ANALYSIS {
     if (InBatchOnThisThread()) return Internal("a write batch is already open on this thread");
-    writer_mutex_.lock();
+    writer_mutex_.Lock();
     Status begun = writer_->Exec("BEGIN IMMEDIATE");
     if (!begun.ok()) {
-      writer_mutex_.unlock();
+      writer_mutex_.Unlock();
       return begun;
     }
     batch_thread_.store(std::this_thread::get_id());
     return Status::Ok();
   }
 
-  Status EndBatch() override {
+  Status EndBatch() override NO_THREAD_SAFETY_ANALYSIS {
     if (!InBatchOnThisThread()) return FailedPrecondition("no write batch is open on this thread");
     Status commit = writer_->Exec("COMMIT");
     if (!commit.ok()) writer_->Exec("ROLLBACK").IgnoreError();
     batch_thread_.store(std::thread::id());
-    writer_mutex_.unlock();
+    writer_mutex_.Unlock();
     return commit;
   }
 
@@ -89,7 +100,7 @@ class SqliteStore : public MetaStore {
   bool InBatchOnThisThread() const { return batch_thread_.load() == std::this_thread::get_id(); }
 
   // A Read on the batch's writer connection, refusing writes as a reader connection does.
-  Status ReadOnWriter(const SessionFn& fn) {
+  Status ReadOnWriter(const SessionFn& fn) REQUIRES(writer_mutex_) {
     KILN_RETURN_IF_ERROR(writer_->Exec("PRAGMA query_only=1"));
     Status status = fn(*writer_);
     Status restored = writer_->Exec("PRAGMA query_only=0");
@@ -97,11 +108,11 @@ class SqliteStore : public MetaStore {
   }
 
   struct Reader {
-    std::mutex mutex;
-    std::unique_ptr<SqliteConnection> connection;  // guarded by mutex
+    Mutex mutex;
+    std::unique_ptr<SqliteConnection> connection GUARDED_BY(mutex);
   };
-  std::mutex writer_mutex_;
-  std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mutex_
+  Mutex writer_mutex_;
+  std::unique_ptr<SqliteConnection> writer_ GUARDED_BY(writer_mutex_);
   // The thread holding writer_mutex_ for a batch; default (no thread) otherwise.
   std::atomic<std::thread::id> batch_thread_{};
   std::array<Reader, kReaders> readers_;

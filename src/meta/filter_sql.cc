@@ -1,6 +1,6 @@
-#include "tracking/filter_sql.h"
+#include "meta/filter_sql.h"
 
-namespace kiln::tracking {
+namespace kiln::meta {
 
 std::string ClauseName(const FilterClause& clause) {
   switch (clause.entity) {
@@ -116,4 +116,4 @@ SqlCondition JoinConditions(const std::vector<SqlCondition>& conditions) {
   return out;
 }
 
-}  // namespace kiln::tracking
+}  // namespace kiln::meta

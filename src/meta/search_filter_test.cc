@@ -1,4 +1,4 @@
-#include "tracking/search_filter.h"
+#include "meta/search_filter.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace kiln::tracking {
+namespace kiln::meta {
 namespace {
 
 using Kind = FilterValue::Kind;
@@ -463,4 +463,4 @@ TEST(ParseOrderByTest, Errors) {
 }
 
 }  // namespace
-}  // namespace kiln::tracking
+}  // namespace kiln::meta

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "common/status.h"
+#include "meta/search_filter.h"
 #include "store/meta_store.h"
-#include "tracking/search_filter.h"
 
-namespace kiln::tracking {
+namespace kiln::meta {
 
 // A SQL condition and its arguments, appended to a WHERE clause with AND.
 struct SqlCondition {
@@ -30,4 +30,4 @@ Status FilterError(const FilterClause& clause, const std::string& detail);
 // Conditions joined with AND ("1=1" when empty), arguments concatenated.
 SqlCondition JoinConditions(const std::vector<SqlCondition>& conditions);
 
-}  // namespace kiln::tracking
+}  // namespace kiln::meta

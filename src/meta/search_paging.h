@@ -1,18 +1,20 @@
-// Shared pieces of the search endpoints: view filters, ORDER BY rendering and paging.
+// Shared pieces of the search endpoints: ORDER BY rendering and paging.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/page.h"
+#include "meta/filter_sql.h"
 #include "store/meta_store.h"
-#include "tracking/entities.h"
-#include "tracking/filter_sql.h"
 
-namespace kiln::tracking {
+namespace kiln::meta {
 
-// "lifecycle_stage = 'active'" (or deleted, or "1=1") for `column`.
-std::string ViewCondition(const std::string& column, ViewType view);
+inline constexpr int64_t kMaxResultsLimit = 50000;
+
+// 1 <= max_results <= limit. Errors: kInvalidArgument naming the value and the limit.
+Status ValidateMaxResults(int64_t max_results, int64_t limit = kMaxResultsLimit);
 
 // One ORDER BY term: SQL text (may hold '?') and its arguments.
 struct OrderTerm {
@@ -29,6 +31,6 @@ SqlCondition RenderOrderBy(const std::vector<OrderTerm>& terms);
 Result<Page<store::Row>> QueryPage(store::Session& session, const std::string& sql,
                                    const std::vector<store::Value>& args, int64_t max_results,
                                    const std::string& page_token,
-                                   int64_t max_results_limit = 50000);
+                                   int64_t max_results_limit = kMaxResultsLimit);
 
-}  // namespace kiln::tracking
+}  // namespace kiln::meta

@@ -17,7 +17,7 @@
 
 #include "common/status.h"
 
-namespace kiln::tracking {
+namespace kiln::meta {
 
 enum class FilterEntity { kMetric, kParam, kTag, kAttribute, kDataset };
 
@@ -83,4 +83,4 @@ Result<OrderByClause> ParseOrderBy(std::string_view text);
 // "=", "!=", "LIKE", ... for messages.
 const char* ComparatorText(Comparator op);
 
-}  // namespace kiln::tracking
+}  // namespace kiln::meta

@@ -1,4 +1,4 @@
-#include "tracking/search_filter.h"
+#include "meta/search_filter.h"
 
 #include <array>
 #include <cctype>
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace kiln::tracking {
+namespace kiln::meta {
 namespace {
 
 constexpr size_t kMaxShownChars = 40;
@@ -535,4 +535,4 @@ const char* ComparatorText(Comparator op) {
   return "?";
 }
 
-}  // namespace kiln::tracking
+}  // namespace kiln::meta

@@ -1,21 +1,8 @@
-#include "tracking/search_paging.h"
+#include "meta/search_paging.h"
 
 #include "store/query_page.h"
-#include "tracking/validation.h"
 
-namespace kiln::tracking {
-
-std::string ViewCondition(const std::string& column, ViewType view) {
-  switch (view) {
-    case ViewType::kActiveOnly:
-      return column + " = 'active'";
-    case ViewType::kDeletedOnly:
-      return column + " = 'deleted'";
-    case ViewType::kAll:
-      return "1=1";
-  }
-  return "1=1";
-}
+namespace kiln::meta {
 
 SqlCondition RenderOrderBy(const std::vector<OrderTerm>& terms) {
   SqlCondition out{"", {}};
@@ -34,4 +21,11 @@ Result<Page<store::Row>> QueryPage(store::Session& session, const std::string& s
   return store::QueryPage(session, sql, args, max_results, page_token);
 }
 
-}  // namespace kiln::tracking
+Status ValidateMaxResults(int64_t max_results, int64_t limit) {
+  if (max_results >= 1 && max_results <= limit) return Status::Ok();
+  return InvalidArgument("Invalid value " + std::to_string(max_results) +
+                         " for parameter 'max_results' supplied. It must be at most " +
+                         std::to_string(limit) + " and at least 1");
+}
+
+}  // namespace kiln::meta
