@@ -31,17 +31,20 @@ class ArtifactStore {
  public:
   virtual ~ArtifactStore() = default;
   // Writes `bytes` at relative `path`, replacing any file there and creating parents.
-  // Errors: kInvalidArgument for an unsafe path (see ValidateRelativePath), kInternal on I/O.
+  // Errors: kInvalidArgument for an unsafe path (see ValidateRelativePath), for "" or a path
+  // ending in '/', or when a directory is at `path` or a file at one of its parents;
+  // kInternal on I/O.
   virtual Status Put(const std::string& path, const std::string& bytes,
                      Sync sync = Sync::kDurable) = 0;
   // Absolute filesystem path of an existing file, for streaming.
-  // Errors: kInvalidArgument (unsafe path), kNotFound (no such file, or a directory).
+  // Errors: kInvalidArgument (unsafe path, "" or ending in '/'), kNotFound (no such file, or
+  // a directory).
   virtual Result<std::string> Locate(const std::string& path) const = 0;
   // Reads a whole file. Errors as Locate.
   virtual Result<std::string> Get(const std::string& path) const = 0;
   // Direct children of directory `dir` ("" = the root), sorted by path. Entry paths are
-  // relative to the root (e.g. "1/abc/artifacts/model/MLmodel"). A missing directory gives
-  // an empty list. Errors: kInvalidArgument (unsafe path), kInternal on I/O.
+  // relative to the root (e.g. "1/abc/artifacts/model/MLmodel"). A missing directory, or a
+  // file, gives an empty list (as MLflow). Errors: kInvalidArgument (unsafe path), kInternal.
   virtual Result<std::vector<FileEntry>> List(const std::string& dir) const = 0;
   // Deletes a file or a directory tree. Errors: kInvalidArgument, kNotFound.
   virtual Status Delete(const std::string& path) = 0;

@@ -46,9 +46,10 @@ using Rows = std::vector<Row>;
 class Session {
  public:
   virtual ~Session() = default;
-  // Runs one statement. Constraint violations return kAlreadyExists; others kInternal.
+  // Runs one statement. Errors: kAlreadyExists for a constraint violation (unique key or
+  // NOT NULL), kUnavailable when a lock could not be had in time, kInternal otherwise.
   virtual Status Exec(std::string_view sql, const std::vector<Value>& args = {}) = 0;
-  // Runs a query and returns all rows.
+  // Runs a query and returns all rows. Errors as Exec.
   virtual Result<Rows> Query(std::string_view sql, const std::vector<Value>& args = {}) = 0;
   // Rows changed by the last Exec.
   virtual int64_t Changes() = 0;
@@ -61,9 +62,11 @@ class MetaStore {
  public:
   virtual ~MetaStore() = default;
   // Runs `fn` in a write transaction, serialized with other writers. Commits when `fn`
-  // returns OK (durable before Write returns), rolls back otherwise and returns fn's status.
+  // returns OK, rolls back otherwise and returns fn's status. Once Write returns OK the
+  // transaction survives the process being killed; a power loss may lose the last commits
+  // (SQLite does not fsync each one) but never leaves a transaction half applied.
   virtual Status Write(const SessionFn& fn) = 0;
-  // Runs `fn` against a consistent read snapshot. Writes inside are not allowed.
+  // Runs `fn` against a consistent read snapshot, in which writes fail.
   virtual Status Read(const SessionFn& fn) = 0;
 
   // Groups the calling thread's Writes into one transaction until EndBatch, so a burst of

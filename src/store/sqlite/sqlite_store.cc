@@ -60,7 +60,7 @@ class SqliteStore : public MetaStore {
     // Inside a batch the writer's open transaction is the only one that sees its writes.
     if (InBatchOnThisThread()) {
       writer_mutex_.AssertHeld();  // by this thread, since BeginBatch
-      return fn(*writer_);
+      return ReadOnWriter(fn);
     }
     // Take the first idle reader; if all are busy, wait on one picked round-robin.
     for (auto& reader : readers_) {
@@ -98,6 +98,14 @@ class SqliteStore : public MetaStore {
 
  private:
   bool InBatchOnThisThread() const { return batch_thread_.load() == std::this_thread::get_id(); }
+
+  // A Read on the batch's writer connection, refusing writes as a reader connection does.
+  Status ReadOnWriter(const SessionFn& fn) REQUIRES(writer_mutex_) {
+    KILN_RETURN_IF_ERROR(writer_->Exec("PRAGMA query_only=1"));
+    Status status = fn(*writer_);
+    Status restored = writer_->Exec("PRAGMA query_only=0");
+    return status.ok() ? restored : status;
+  }
 
   struct Reader {
     Mutex mutex;
