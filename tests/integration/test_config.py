@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from kiln_server import KILN_BIN, KilnServer
@@ -158,7 +159,7 @@ steps:
                 if body.get("status") in ("SUCCEEDED", "FAILED", "CANCELLED"):
                     final = body
                     break
-                __import__("time").sleep(0.1)
+                time.sleep(0.1)
             self.assertIsNotNone(final, "the run did not finish")
             self.assertEqual(final["status"], "SUCCEEDED", json.dumps(final)[:2000])
             status, body = server.call("GET", "registered-models/get",
@@ -189,6 +190,11 @@ steps:
         server.start()
         try:
             server.call("GET", "experiments/search", query={"max_results": "1"})
+            # The access line is written after the answer is sent: wait for it, then stop.
+            deadline = time.monotonic() + 30
+            while "experiments/search" not in open(server.log_path).read():
+                self.assertLess(time.monotonic(), deadline, "no access log line")
+                time.sleep(0.05)
         finally:
             server.stop()
         with open(server.log_path) as f:
