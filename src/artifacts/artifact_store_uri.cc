@@ -23,10 +23,12 @@ Result<std::string> FilePath(const std::string& rest) {
 const SchemeRegistry<std::unique_ptr<ArtifactStore>>& Registry() {
   static const SchemeRegistry<std::unique_ptr<ArtifactStore>> registry = [] {
     SchemeRegistry<std::unique_ptr<ArtifactStore>> r("artifact store");
-    r.Add("file", [](const std::string& rest) -> Result<std::unique_ptr<ArtifactStore>> {
-      KILN_ASSIGN_OR_RETURN(std::string folder, FilePath(rest));
-      return OpenLocalArtifactStore(folder);
-    });
+    r.Add(
+        "file", [](const std::string& rest) { return FilePath(rest).status(); },
+        [](const std::string& rest) -> Result<std::unique_ptr<ArtifactStore>> {
+          KILN_ASSIGN_OR_RETURN(std::string folder, FilePath(rest));
+          return OpenLocalArtifactStore(folder);
+        });
     return r;
   }();
   return registry;
@@ -34,12 +36,7 @@ const SchemeRegistry<std::unique_ptr<ArtifactStore>>& Registry() {
 
 }  // namespace
 
-Status CheckArtifactStoreUri(const std::string& uri) {
-  KILN_RETURN_IF_ERROR(Registry().Check(uri));
-  KILN_ASSIGN_OR_RETURN(auto parts, SplitUri(uri));
-  if (parts.first == "file") return FilePath(parts.second).status();
-  return Status::Ok();
-}
+Status CheckArtifactStoreUri(const std::string& uri) { return Registry().Check(uri); }
 
 Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const std::string& uri) {
   return Registry().Open(uri);

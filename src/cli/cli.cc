@@ -22,15 +22,16 @@
 #include "cli/schedule_commands.h"
 #include "cli/serve_command.h"
 #include "cli/server_command.h"
+#include "config/settings.h"
 
 namespace kiln::cli {
 namespace {
 
 void AddServerCommand(CLI::App& app, ServerFlags& flags, int& rc) {
   CLI::App* server = app.add_subcommand("server", "Run the Kiln server (APIs and UI)");
-  AddConfigFlags(*server, flags.config,
-                 {"data", "host", "port", "threads", "max_body_mb", "store", "artifacts",
-                  "executor", "executor_cpus", "executor_memory_mb", "log_format"});
+  std::vector<std::string> every_setting;  // the server takes them all
+  for (const config::SettingSpec& spec : config::AllSettings()) every_setting.push_back(spec.key);
+  AddConfigFlags(*server, flags.config, every_setting);
   server->add_flag("--print-config", flags.print_config,
                    "Print the resolved settings and where each came from, then exit");
   server->add_flag("--quiet", flags.quiet, "No per-request access log");

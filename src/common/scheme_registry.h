@@ -23,37 +23,50 @@ class SchemeRegistry {
  public:
   // Opens the implementation at the part of the URI after "scheme://".
   using Opener = std::function<Result<T>(const std::string& rest)>;
+  // Checks that part without opening anything (kInvalidArgument saying what is wrong).
+  using Checker = std::function<Status(const std::string& rest)>;
 
   // `what` names the seam in messages ("metadata store").
   explicit SchemeRegistry(std::string what) : what_(std::move(what)) {}
 
-  void Add(const std::string& scheme, Opener opener) { openers_[scheme] = std::move(opener); }
+  void Add(const std::string& scheme, Checker checker, Opener opener) {
+    entries_[scheme] = {std::move(checker), std::move(opener)};
+  }
 
-  // OK when `uri` is well formed and its scheme is registered. Errors: kInvalidArgument naming
-  // the scheme and the known ones.
-  Status Check(const std::string& uri) const { return Find(uri).status(); }
+  // OK when `uri` is well formed, its scheme is registered and the scheme's checker accepts the
+  // rest. Errors: kInvalidArgument naming the scheme and the known ones, or the checker's.
+  Status Check(const std::string& uri) const {
+    KILN_ASSIGN_OR_RETURN(auto found, Find(uri));
+    return found.first->checker(found.second);
+  }
 
   // Opens `uri`. Errors: as Check, then whatever the scheme's opener returns.
   Result<T> Open(const std::string& uri) const {
     KILN_ASSIGN_OR_RETURN(auto found, Find(uri));
-    return (*found.first)(found.second);
+    KILN_RETURN_IF_ERROR(found.first->checker(found.second));
+    return found.first->opener(found.second);
   }
 
  private:
-  Result<std::pair<const Opener*, std::string>> Find(const std::string& uri) const {
+  struct Entry {
+    Checker checker;
+    Opener opener;
+  };
+
+  Result<std::pair<const Entry*, std::string>> Find(const std::string& uri) const {
     KILN_ASSIGN_OR_RETURN(auto parts, SplitUri(uri));
-    const auto opener = openers_.find(parts.first);
-    if (opener == openers_.end()) {
+    const auto entry = entries_.find(parts.first);
+    if (entry == entries_.end()) {
       std::string known;
-      for (const auto& entry : openers_) known += (known.empty() ? "" : ", ") + entry.first;
+      for (const auto& [scheme, unused] : entries_) known += (known.empty() ? "" : ", ") + scheme;
       return InvalidArgument("unknown " + what_ + " scheme '" + parts.first + "' in '" + uri +
                              "' (known: " + known + ")");
     }
-    return std::make_pair(&opener->second, parts.second);
+    return std::make_pair(&entry->second, parts.second);
   }
 
   std::string what_;
-  std::map<std::string, Opener> openers_;
+  std::map<std::string, Entry> entries_;
 };
 
 }  // namespace kiln

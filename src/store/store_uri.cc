@@ -22,10 +22,12 @@ Result<std::string> SqlitePath(const std::string& rest) {
 const SchemeRegistry<std::unique_ptr<MetaStore>>& Registry() {
   static const SchemeRegistry<std::unique_ptr<MetaStore>> registry = [] {
     SchemeRegistry<std::unique_ptr<MetaStore>> r("metadata store");
-    r.Add("sqlite", [](const std::string& rest) -> Result<std::unique_ptr<MetaStore>> {
-      KILN_ASSIGN_OR_RETURN(std::string path, SqlitePath(rest));
-      return OpenSqliteStore(path);
-    });
+    r.Add(
+        "sqlite", [](const std::string& rest) { return SqlitePath(rest).status(); },
+        [](const std::string& rest) -> Result<std::unique_ptr<MetaStore>> {
+          KILN_ASSIGN_OR_RETURN(std::string path, SqlitePath(rest));
+          return OpenSqliteStore(path);
+        });
     return r;
   }();
   return registry;
@@ -33,12 +35,7 @@ const SchemeRegistry<std::unique_ptr<MetaStore>>& Registry() {
 
 }  // namespace
 
-Status CheckMetaStoreUri(const std::string& uri) {
-  KILN_RETURN_IF_ERROR(Registry().Check(uri));
-  KILN_ASSIGN_OR_RETURN(auto parts, SplitUri(uri));
-  if (parts.first == "sqlite") return SqlitePath(parts.second).status();
-  return Status::Ok();
-}
+Status CheckMetaStoreUri(const std::string& uri) { return Registry().Check(uri); }
 
 Result<std::unique_ptr<MetaStore>> OpenMetaStore(const std::string& uri) {
   return Registry().Open(uri);
