@@ -20,7 +20,19 @@ export function startServer(dataDir, logPath) {
   // Pipelines sent over HTTP must live in the server's pipeline roots: the tests use the repo's
   // examples and pipeline files written to the temporary folder.
   const roots = [path.join(repoRoot, "examples"), tmpdir()].join(",");
-  const args = ["server", "--host", "127.0.0.1", "--port", "0", "--data", dataDir, "--ui-dir", uiDir, "--pipeline-roots", roots];
+  const args = [
+    "server",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--data",
+    dataDir,
+    "--ui-dir",
+    uiDir,
+    "--pipeline-roots",
+    roots,
+  ];
   const child = spawn(kilnBin, args, { stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(logPath);
   child.stderr.pipe(log);
