@@ -25,6 +25,8 @@ HttpError MapStatus(StatusCode code) {
       return {400, "INVALID_PARAMETER_VALUE"};
     case StatusCode::kResourceExhausted:
       return {429, "REQUEST_LIMIT_EXCEEDED"};
+    case StatusCode::kUnauthenticated:
+      return {401, "UNAUTHENTICATED"};
     case StatusCode::kPermissionDenied:
       return {403, "PERMISSION_DENIED"};
     case StatusCode::kUnavailable:

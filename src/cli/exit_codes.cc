@@ -11,6 +11,7 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kResourceExhausted:
+    case StatusCode::kUnauthenticated:
     case StatusCode::kPermissionDenied:
       return kExitUsage;
     default:

@@ -16,6 +16,7 @@ enum class StatusCode {
   kAlreadyExists,       // creating something whose name or id is taken
   kFailedPrecondition,  // the entity is in the wrong state (e.g. a deleted run)
   kResourceExhausted,   // over a size or count limit
+  kUnauthenticated,     // the caller did not say who it is, or its credentials are not valid
   kPermissionDenied,    // the caller may not do this here (e.g. a setting of the server forbids it)
   kUnavailable,         // a dependency is temporarily unreachable; retry may help
   kInternal,            // a bug or an environment failure (disk, database)
@@ -49,6 +50,7 @@ Status NotFound(std::string message);
 Status AlreadyExists(std::string message);
 Status FailedPrecondition(std::string message);
 Status ResourceExhausted(std::string message);
+Status Unauthenticated(std::string message);
 Status PermissionDenied(std::string message);
 Status Unavailable(std::string message);
 Status Internal(std::string message);
