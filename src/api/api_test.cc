@@ -7,12 +7,14 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "api/app.h"
 #include "api/app_test_fixture.h"
+#include "api/endpoint.h"
 #include "api/error_mapping.h"
 #include "api/request_args.h"
 
@@ -36,6 +38,7 @@ TEST(ErrorMappingTest, EveryCodeHasItsHttpStatusAndMlflowCode) {
       {StatusCode::kAlreadyExists, 400, "RESOURCE_ALREADY_EXISTS"},
       {StatusCode::kFailedPrecondition, 400, "INVALID_PARAMETER_VALUE"},
       {StatusCode::kResourceExhausted, 429, "REQUEST_LIMIT_EXCEEDED"},
+      {StatusCode::kUnauthenticated, 401, "UNAUTHENTICATED"},
       {StatusCode::kPermissionDenied, 403, "PERMISSION_DENIED"},
       {StatusCode::kUnavailable, 503, "TEMPORARILY_UNAVAILABLE"},
       {StatusCode::kInternal, 500, "INTERNAL_ERROR"},
@@ -466,6 +469,48 @@ TEST_F(AppTest, PipelineAndModuleRoutesDeclareSmallBodyLimits) {
   EXPECT_EQ(router.BodyLimit("POST", "/api/v1/modules"), 16 * kMiB);
 }
 
+// Every route declares its policy where it is registered (Router::Add requires one); the listing
+// is what the role matrix of issue 16 walks, so it must hold every route exactly once.
+TEST_F(AppTest, RouterListsEveryRouteOnceWithItsPolicy) {
+  app_->ServeWebUi((dir_ / "no-ui").string());
+  const std::vector<http::RouteInfo> routes = app_->router().Routes();
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const http::RouteInfo& route : routes) {
+    EXPECT_STREQ(http::AccessPolicyName(route.policy), "public") << route.pattern;
+    EXPECT_TRUE(seen.emplace(route.method, route.pattern).second)
+        << route.method << " " << route.pattern << " is registered twice";
+  }
+  for (const auto& expected :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/api/2.0/mlflow/runs/log-metric"},
+                                                        {"GET", "/ajax-api/2.0/mlflow/runs/get"},
+                                                        {"POST", "/api/v1/pipeline-runs"},
+                                                        {"POST", "/serve/{name}/predict"},
+                                                        {"GET", "/metrics"},
+                                                        {"*", "*"}}) {
+    EXPECT_EQ(seen.count(expected), 1u) << expected.first << " " << expected.second;
+  }
+  EXPECT_GT(routes.size(), 150u);
+}
+
+TEST_F(AppTest, HandlersSeeTheRequestContext) {
+  http::Request request;
+  request.method = "GET";
+  request.path = request.target = "/probe";
+  request.context.request_id = "ctx-test-1";
+  request.context.peer = "192.0.2.9";
+  http::Router router;
+  std::string seen_id, seen_peer;
+  router.Add("GET", "/probe", http::AccessPolicy::kPublic,
+             JsonEndpoint([&](const RequestContext& ctx, const RequestArgs&) -> Result<json> {
+               seen_id = ctx.request_id;
+               seen_peer = ctx.peer;
+               return json::object();
+             }));
+  EXPECT_EQ(router.Dispatch(request).status, 200);
+  EXPECT_EQ(seen_id, "ctx-test-1");
+  EXPECT_EQ(seen_peer, "192.0.2.9");
+}
+
 // Requests from the network (peer set) are held to the server's settings; the CLI's are not.
 TEST_F(AppTest, NetworkClientsBaseDirMustLieInThePipelineRoots) {
   http::Request request;
@@ -473,11 +518,11 @@ TEST_F(AppTest, NetworkClientsBaseDirMustLieInThePipelineRoots) {
   request.path = request.target = "/api/v1/pipelines/validate";
   request.body = R"({"spec": "name: p\nsteps:\n  a:\n    command: [\"true\"]\n", "base_dir": "/"})";
   request.headers["content-type"] = "application/json";
-  request.peer = "192.0.2.1";
+  request.context.peer = "192.0.2.1";
   http::Response remote = app_->Handle(request);
   EXPECT_EQ(remote.status, 403) << remote.body;
   EXPECT_NE(remote.body.find("--pipeline-roots"), std::string::npos) << remote.body;
-  request.peer = "";
+  request.context.peer = "";
   http::Response local = app_->Handle(request);
   EXPECT_EQ(local.status, 200) << local.body;
 }

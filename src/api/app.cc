@@ -131,6 +131,8 @@ Status App::StartServing(int64_t drift_min_rows) {
   return Status::Ok();
 }
 
-void App::ServeWebUi(const std::string& ui_dir) { router_.SetFallback(WebUiHandler(ui_dir)); }
+void App::ServeWebUi(const std::string& ui_dir) {
+  router_.SetFallback(kPublic, WebUiHandler(ui_dir));
+}
 
 }  // namespace kiln::api

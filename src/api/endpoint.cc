@@ -40,7 +40,7 @@ http::Handler JsonEndpoint(JsonHandler fn) {
     if (std::optional<http::Response> refusal = RefuseNonJsonBody(request)) return *refusal;
     Result<RequestArgs> args = RequestArgs::FromRequest(request);
     if (!args.ok()) return ErrorResponse(args.status());
-    Result<nlohmann::json> result = fn(*args);
+    Result<nlohmann::json> result = fn(request.context, *args);
     if (!result.ok()) return ErrorResponse(result.status());
     return http::Response::Json(
         200, result->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -48,11 +48,11 @@ http::Handler JsonEndpoint(JsonHandler fn) {
 }
 
 void AddMlflowRoute(http::Router& router, std::initializer_list<const char*> methods,
-                    const std::string& path, JsonHandler fn) {
+                    const std::string& path, http::AccessPolicy policy, JsonHandler fn) {
   http::Handler handler = JsonEndpoint(std::move(fn));
   for (const char* prefix : {"/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/"}) {
     for (const char* method : methods) {
-      router.Add(method, prefix + path, handler, http::RouteOptions{kMlflowMaxBodyBytes});
+      router.Add(method, prefix + path, policy, handler, http::RouteOptions{kMlflowMaxBodyBytes});
     }
   }
 }

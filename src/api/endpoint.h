@@ -12,6 +12,7 @@
 #include "api/request_args.h"
 #include "artifacts/artifact_store.h"
 #include "artifacts/blob_uploads.h"
+#include "common/request_context.h"
 #include "datasets/dataset_registry.h"
 #include "exec/pipeline_service.h"
 #include "exec/scheduler.h"
@@ -38,7 +39,13 @@ struct Services {
   artifacts::BlobUploads& uploads;
 };
 
-using JsonHandler = std::function<Result<nlohmann::json>(const RequestArgs&)>;
+// A JSON route's handler: the request's context (who asks, from where, its id and deadline) and
+// its arguments in, the JSON answer or an error out.
+using JsonHandler =
+    std::function<Result<nlohmann::json>(const RequestContext&, const RequestArgs&)>;
+
+// The access policy routes declare until the server has users (issue 16 adds the others).
+inline constexpr http::AccessPolicy kPublic = http::AccessPolicy::kPublic;
 
 // Largest body an MLflow JSON route accepts (a log-batch at MLflow's own limits is far less).
 inline constexpr size_t kMlflowMaxBodyBytes = 16 * 1024 * 1024;
@@ -61,13 +68,13 @@ bool IsJsonContentType(std::string_view content_type);
 std::optional<http::Response> RefuseNonJsonBody(const http::Request& request);
 
 // An http handler that refuses non-JSON bodies (RefuseNonJsonBody), parses RequestArgs, runs
-// `fn` and answers 200 with its JSON, or the mapped error.
+// `fn` with the request's context and answers 200 with its JSON, or the mapped error.
 http::Handler JsonEndpoint(JsonHandler fn);
 
-// Registers `fn` for every method under both MLflow prefixes ("/api/2.0/mlflow/" and
-// "/ajax-api/2.0/mlflow/") followed by `path`, with a body limit of kMlflowMaxBodyBytes.
+// Registers `fn` with `policy` for every method under both MLflow prefixes ("/api/2.0/mlflow/"
+// and "/ajax-api/2.0/mlflow/") followed by `path`, with a body limit of kMlflowMaxBodyBytes.
 void AddMlflowRoute(http::Router& router, std::initializer_list<const char*> methods,
-                    const std::string& path, JsonHandler fn);
+                    const std::string& path, http::AccessPolicy policy, JsonHandler fn);
 
 // Converts a Status into the JSON result type: `{}` when OK.
 Result<nlohmann::json> EmptyOr(const Status& status);

@@ -126,7 +126,6 @@ Result<RequestArgs> RequestArgs::FromRequest(const http::Request& request) {
   }
   for (const auto& [key, value] : request.path_params) object[key] = value;
   RequestArgs args(std::move(object), "");
-  args.peer_ = request.peer;
   return args;
 }
 

@@ -46,8 +46,6 @@ class RequestArgs {
   // A nested object, e.g. "dataset". Errors when missing or not an object.
   Result<RequestArgs> RequiredObject(const std::string& name) const;
   const nlohmann::json& object() const { return object_; }
-  // The network client's address (http::Request::peer); empty for an in-process request.
-  const std::string& peer() const { return peer_; }
 
  private:
   std::string FieldName(const std::string& name) const;
@@ -55,7 +53,6 @@ class RequestArgs {
 
   nlohmann::json object_;
   std::string path_;
-  std::string peer_;
 };
 
 // Deepest nesting of JSON arrays and objects a request body may have.

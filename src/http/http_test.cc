@@ -34,11 +34,11 @@ std::string RouteOf(const Response& response) { return json::parse(response.body
 
 TEST(RouterTest, FallbackTakesOnlyPathsNoRouteMatches) {
   Router router;
-  router.Add("GET", "/api/v1/runs/{id}", Named("run"));
-  router.Add("POST", "/api/v1/things", Named("things"));
+  router.Add("GET", "/api/v1/runs/{id}", AccessPolicy::kPublic, Named("run"));
+  router.Add("POST", "/api/v1/things", AccessPolicy::kPublic, Named("things"));
   Request unknown = MakeRequest("GET", "/pipelines/iris");
   EXPECT_EQ(router.Dispatch(unknown).status, 404);  // no fallback yet
-  router.SetFallback(Named("fallback"));
+  router.SetFallback(AccessPolicy::kPublic, Named("fallback"));
   Request route = MakeRequest("GET", "/api/v1/runs/7");
   EXPECT_EQ(RouteOf(router.Dispatch(route)), "run");
   EXPECT_EQ(RouteOf(router.Dispatch(unknown)), "fallback");
@@ -47,10 +47,56 @@ TEST(RouterTest, FallbackTakesOnlyPathsNoRouteMatches) {
   EXPECT_EQ(router.Dispatch(wrong_method).status, 405);
 }
 
+TEST(RouterTest, ListsEveryRouteWithItsPolicyThenTheFallback) {
+  Router router;
+  router.Add("GET", "/api/v1/runs/{id}", AccessPolicy::kPublic, Named("run"));
+  router.Add("POST", "/api/v1/things", AccessPolicy::kPublic, Named("things"), RouteOptions{1024});
+  EXPECT_EQ(router.Routes().size(), 2u);
+  router.SetFallback(AccessPolicy::kPublic, Named("fallback"));
+  const std::vector<RouteInfo> routes = router.Routes();
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].pattern, "/api/v1/runs/{id}");
+  EXPECT_STREQ(AccessPolicyName(routes[0].policy), "public");
+  EXPECT_EQ(routes[1].max_body_bytes, 1024u);
+  EXPECT_EQ(routes[2].method, "*");
+  EXPECT_EQ(routes[2].pattern, "*");
+}
+
+TEST(RouterTest, GuardSeesThePolicyAndMayAnswerInsteadOfTheHandler) {
+  Router router;
+  router.Add("GET", "/open", AccessPolicy::kPublic, Named("open"));
+  router.SetFallback(AccessPolicy::kPublic, Named("fallback"));
+  std::vector<std::string> guarded;
+  router.SetGuard([&guarded](Request& request, AccessPolicy policy) -> std::optional<Response> {
+    guarded.push_back(request.path + " " + AccessPolicyName(policy));
+    if (request.Header("authorization").empty()) {
+      return Response::Error(401, "UNAUTHENTICATED", "who are you?");
+    }
+    Identity ada;
+    ada.user = "ada";
+    request.context.identity = ada;
+    return std::nullopt;
+  });
+  Request anonymous = MakeRequest("GET", "/open");
+  EXPECT_EQ(router.Dispatch(anonymous).status, 401);
+  Request to_fallback = MakeRequest("GET", "/index.html");
+  EXPECT_EQ(router.Dispatch(to_fallback).status, 401);
+  Request known = MakeRequest("GET", "/open");
+  known.headers["authorization"] = "Bearer x";
+  EXPECT_EQ(RouteOf(router.Dispatch(known)), "open");
+  EXPECT_EQ(known.context.identity->user, "ada");
+  // Unknown methods and paths are answered before any guard: nothing to protect there.
+  Request wrong_method = MakeRequest("POST", "/open");
+  EXPECT_EQ(router.Dispatch(wrong_method).status, 405);
+  EXPECT_EQ(guarded,
+            (std::vector<std::string>{"/open public", "/index.html public", "/open public"}));
+}
+
 TEST(RouterTest, MatchesLiteralRoutes) {
   Router router;
-  router.Add("GET", "/api/2.0/mlflow/experiments/get", Named("get"));
-  router.Add("POST", "/api/2.0/mlflow/experiments/create", Named("create"));
+  router.Add("GET", "/api/2.0/mlflow/experiments/get", AccessPolicy::kPublic, Named("get"));
+  router.Add("POST", "/api/2.0/mlflow/experiments/create", AccessPolicy::kPublic, Named("create"));
   Request get = MakeRequest("GET", "/api/2.0/mlflow/experiments/get");
   EXPECT_EQ(RouteOf(router.Dispatch(get)), "get");
   Request create = MakeRequest("POST", "/api/2.0/mlflow/experiments/create");
@@ -59,7 +105,7 @@ TEST(RouterTest, MatchesLiteralRoutes) {
 
 TEST(RouterTest, FillsSegmentParams) {
   Router router;
-  router.Add("GET", "/models/{name}/versions/{version}", Named("version"));
+  router.Add("GET", "/models/{name}/versions/{version}", AccessPolicy::kPublic, Named("version"));
   Request request = MakeRequest("GET", "/models/iris/versions/3");
   Response response = router.Dispatch(request);
   EXPECT_EQ(response.status, 200);
@@ -69,7 +115,7 @@ TEST(RouterTest, FillsSegmentParams) {
 
 TEST(RouterTest, SegmentParamNeedsANonEmptySegment) {
   Router router;
-  router.Add("GET", "/runs/{id}", Named("run"));
+  router.Add("GET", "/runs/{id}", AccessPolicy::kPublic, Named("run"));
   Request empty = MakeRequest("GET", "/runs/");
   EXPECT_EQ(router.Dispatch(empty).status, 404);
   Request deeper = MakeRequest("GET", "/runs/a/b");
@@ -78,7 +124,7 @@ TEST(RouterTest, SegmentParamNeedsANonEmptySegment) {
 
 TEST(RouterTest, TailParamTakesTheRestOfThePath) {
   Router router;
-  router.Add("GET", "/artifacts/{path...}", Named("artifact"));
+  router.Add("GET", "/artifacts/{path...}", AccessPolicy::kPublic, Named("artifact"));
   Request nested = MakeRequest("GET", "/artifacts/a/b/c.txt");
   EXPECT_EQ(router.Dispatch(nested).status, 200);
   EXPECT_EQ(nested.path_params["path"], "a/b/c.txt");
@@ -95,7 +141,7 @@ TEST(RouterTest, TailParamTakesTheRestOfThePath) {
 
 TEST(RouterTest, TailParamSeesDecodedTraversal) {
   Router router;
-  router.Add("GET", "/files/{path...}", Named("file"));
+  router.Add("GET", "/files/{path...}", AccessPolicy::kPublic, Named("file"));
   Request request = MakeRequest("GET", *PercentDecode("/files/a/%2e%2e/%2E%2E/etc", false));
   EXPECT_EQ(router.Dispatch(request).status, 200);
   EXPECT_EQ(request.path_params["path"], "a/../../etc");
@@ -103,10 +149,10 @@ TEST(RouterTest, TailParamSeesDecodedTraversal) {
 
 TEST(RouterTest, LiteralWinsOverParamWhateverTheOrder) {
   Router router;
-  router.Add("GET", "/runs/{id}", Named("param"));
-  router.Add("GET", "/runs/search", Named("literal"));
-  router.Add("GET", "/files/{path...}", Named("tail"));
-  router.Add("GET", "/files/{dir}/list", Named("param-then-literal"));
+  router.Add("GET", "/runs/{id}", AccessPolicy::kPublic, Named("param"));
+  router.Add("GET", "/runs/search", AccessPolicy::kPublic, Named("literal"));
+  router.Add("GET", "/files/{path...}", AccessPolicy::kPublic, Named("tail"));
+  router.Add("GET", "/files/{dir}/list", AccessPolicy::kPublic, Named("param-then-literal"));
   Request search = MakeRequest("GET", "/runs/search");
   EXPECT_EQ(RouteOf(router.Dispatch(search)), "literal");
   Request run = MakeRequest("GET", "/runs/42");
@@ -119,7 +165,7 @@ TEST(RouterTest, LiteralWinsOverParamWhateverTheOrder) {
 
 TEST(RouterTest, UnknownPathIs404Json) {
   Router router;
-  router.Add("GET", "/a", Named("a"));
+  router.Add("GET", "/a", AccessPolicy::kPublic, Named("a"));
   Request request = MakeRequest("GET", "/b");
   Response response = router.Dispatch(request);
   EXPECT_EQ(response.status, 404);
@@ -131,9 +177,9 @@ TEST(RouterTest, UnknownPathIs404Json) {
 
 TEST(RouterTest, KnownPathWithOtherMethodIs405) {
   Router router;
-  router.Add("GET", "/runs/{id}", Named("get"));
-  router.Add("DELETE", "/runs/{id}", Named("delete"));
-  router.Add("GET", "/runs/{id}", Named("duplicate"));
+  router.Add("GET", "/runs/{id}", AccessPolicy::kPublic, Named("get"));
+  router.Add("DELETE", "/runs/{id}", AccessPolicy::kPublic, Named("delete"));
+  router.Add("GET", "/runs/{id}", AccessPolicy::kPublic, Named("duplicate"));
   Request request = MakeRequest("POST", "/runs/7");
   Response response = router.Dispatch(request);
   EXPECT_EQ(response.status, 405);
@@ -145,8 +191,8 @@ TEST(RouterTest, KnownPathWithOtherMethodIs405) {
 
 TEST(RouterTest, LiteralPathWithOtherMethodFallsBackToParamRoute) {
   Router router;
-  router.Add("POST", "/runs/search", Named("search"));
-  router.Add("GET", "/runs/{id}", Named("get"));
+  router.Add("POST", "/runs/search", AccessPolicy::kPublic, Named("search"));
+  router.Add("GET", "/runs/{id}", AccessPolicy::kPublic, Named("get"));
   Request get = MakeRequest("GET", "/runs/search");
   EXPECT_EQ(RouteOf(router.Dispatch(get)), "get");
   EXPECT_EQ(get.path_params["id"], "search");
@@ -161,7 +207,7 @@ TEST(RouterTest, LiteralPathWithOtherMethodFallsBackToParamRoute) {
 
 TEST(RouterTest, PatternsAndPathsAreNormalized) {
   Router router;
-  router.Add("GET", "no/leading/slash", Named("literal"));
+  router.Add("GET", "no/leading/slash", AccessPolicy::kPublic, Named("literal"));
   Request request = MakeRequest("GET", "/no/leading/slash");
   EXPECT_EQ(RouteOf(router.Dispatch(request)), "literal");
   Request relative = MakeRequest("GET", "no/leading/slash");
@@ -172,8 +218,9 @@ TEST(RouterTest, PatternsAndPathsAreNormalized) {
 
 TEST(RouterTest, ThrowingHandlerGives500) {
   Router router;
-  router.Add("GET", "/std", [](Request&) -> Response { throw std::runtime_error("boom"); });
-  router.Add("GET", "/other", [](Request&) -> Response { throw 42; });
+  router.Add("GET", "/std", AccessPolicy::kPublic,
+             [](Request&) -> Response { throw std::runtime_error("boom"); });
+  router.Add("GET", "/other", AccessPolicy::kPublic, [](Request&) -> Response { throw 42; });
   for (const char* path : {"/std", "/other"}) {
     Request request = MakeRequest("GET", path);
     Response response = router.Dispatch(request);
@@ -184,7 +231,7 @@ TEST(RouterTest, ThrowingHandlerGives500) {
 
 TEST(RouterTest, RootPath) {
   Router router;
-  router.Add("GET", "/", Named("root"));
+  router.Add("GET", "/", AccessPolicy::kPublic, Named("root"));
   Request root = MakeRequest("GET", "/");
   EXPECT_EQ(RouteOf(router.Dispatch(root)), "root");
   Request other = MakeRequest("GET", "/x");
@@ -193,9 +240,11 @@ TEST(RouterTest, RootPath) {
 
 TEST(RouterTest, BodyLimitIsTheMatchingRoutesDeclaredLimit) {
   Router router;
-  router.Add("POST", "/api/v1/pipeline-runs", Named("submit"), RouteOptions{1024});
-  router.Add("POST", "/api/v1/runs/{id}/log", Named("log"), RouteOptions{2048});
-  router.Add("PUT", "/api/v1/files/{path...}", Named("put"));
+  router.Add("POST", "/api/v1/pipeline-runs", AccessPolicy::kPublic, Named("submit"),
+             RouteOptions{1024});
+  router.Add("POST", "/api/v1/runs/{id}/log", AccessPolicy::kPublic, Named("log"),
+             RouteOptions{2048});
+  router.Add("PUT", "/api/v1/files/{path...}", AccessPolicy::kPublic, Named("put"));
   EXPECT_EQ(router.BodyLimit("POST", "/api/v1/pipeline-runs"), 1024u);
   EXPECT_EQ(router.BodyLimit("POST", "/api/v1/runs/7/log"), 2048u);
   EXPECT_EQ(router.BodyLimit("PUT", "/api/v1/files/a/b"), 0u);      // no declared limit

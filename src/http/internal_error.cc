@@ -2,21 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <cstdio>
 #include <nlohmann/json.hpp>
-#include <random>
 
 namespace kiln::http {
 namespace {
 
 // The most of a failed response's body the log keeps.
 constexpr size_t kMaxLoggedBody = 4096;
-
-uint32_t ProcessPrefix() {
-  static const uint32_t prefix = std::random_device{}();
-  return prefix;
-}
 
 std::string Details(const Response& response) {
   if (response.stream) return "(a streamed body)";
@@ -27,16 +19,9 @@ std::string Details(const Response& response) {
 
 }  // namespace
 
-std::string NewErrorId() {
-  static std::atomic<uint64_t> counter{0};
-  char id[32];
-  std::snprintf(id, sizeof id, "%08x-%06llx", ProcessPrefix(),
-                static_cast<unsigned long long>(++counter));
-  return id;
-}
-
 Response HideInternalError(const Response& response, const Request& request) {
-  const std::string id = NewErrorId();
+  const std::string id =
+      request.context.request_id.empty() ? NewRequestId() : request.context.request_id;
   spdlog::error("internal error (request id {}) answering {} {}: {}", id, request.method,
                 request.path, Details(response));
   nlohmann::json body = {{"error_code", "INTERNAL_ERROR"},

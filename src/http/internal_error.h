@@ -8,14 +8,11 @@
 
 namespace kiln::http {
 
-// A fresh id for one failed request, unique within the process ("a1b2c3d4-000001"): a random
-// prefix per process and a counter. Thread-safe.
-std::string NewErrorId();
-
 // The answer to send instead of the 500 `response` to `request`: {"error_code":
 // "INTERNAL_ERROR", "message": "Internal error (request id ID)", "request_id": ID} with an
-// X-Request-Id header. Logs the original body (or what kind of body it was) with the method,
-// path and id at error level. Thread-safe.
+// X-Request-Id header, ID being the request's id (request.context.request_id, or a new one). Logs
+// the original body (or what kind of body it was) with the method, path and id at error level.
+// Thread-safe.
 Response HideInternalError(const Response& response, const Request& request);
 
 }  // namespace kiln::http

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/request_context.h"
 #include "http/event_stream.h"
 
 namespace kiln::http {
@@ -20,9 +21,10 @@ struct Request {
   std::map<std::string, std::string> headers;      // names lower-cased
   std::map<std::string, std::string> path_params;  // filled by the router
   std::string body;
-  // The client's address as the server saw it ("127.0.0.1", "::1"); empty for a request run
-  // in-process (the CLI over a data folder, tests), which no network client can send.
-  std::string peer;
+  // Who asks, from where (context.peer: the client's address as the server saw it, "127.0.0.1",
+  // "::1"; empty for a request run in-process, which no network client can send) and its
+  // request id; the server fills it before dispatch.
+  RequestContext context;
 
   // First value of a query parameter, if present.
   std::optional<std::string> QueryParam(const std::string& name) const;

@@ -351,7 +351,18 @@ TEST(InternalErrorTest, HidesTheDetailsBehindAnId) {
   EXPECT_EQ(body["message"], "Internal error (request id " + id + ")");
   EXPECT_EQ(hidden.body.find("/srv"), std::string::npos);
   EXPECT_EQ(hidden.body.find("SELECT"), std::string::npos);
-  EXPECT_NE(NewErrorId(), NewErrorId());
+  EXPECT_FALSE(id.empty());
+}
+
+TEST(InternalErrorTest, QuotesTheRequestsOwnId) {
+  Request request = Make("GET", {});
+  request.context.request_id = "client-id-7";
+  Response hidden = HideInternalError(Response::Error(500, "INTERNAL_ERROR", "x"), request);
+  EXPECT_EQ(json::parse(hidden.body)["request_id"], "client-id-7");
+  bool header = false;
+  for (const auto& [name, value] : hidden.headers)
+    header |= name == "X-Request-Id" && value == "client-id-7";
+  EXPECT_TRUE(header);
 }
 
 }  // namespace

@@ -117,10 +117,12 @@ Response NotFoundResponse(const Request& request) {
                          "No endpoint for " + request.method + " " + request.path);
 }
 
-void Router::Add(const std::string& method, const std::string& pattern, Handler handler,
-                 RouteOptions options) {
+void Router::Add(const std::string& method, const std::string& pattern, AccessPolicy policy,
+                 Handler handler, RouteOptions options) {
+  listing_.push_back(RouteInfo{method, pattern, policy, options.max_body_bytes});
   Route route;
   route.method = method;
+  route.policy = policy;
   bool literal = true;
   std::string normalized;
   for (std::string_view part : SplitPath(pattern)) {
@@ -139,6 +141,17 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
   } else {
     param_routes_.push_back(std::move(route));
   }
+}
+
+void Router::SetFallback(AccessPolicy policy, Handler handler) {
+  fallback_ = std::move(handler);
+  fallback_policy_ = policy;
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> routes = listing_;
+  if (fallback_) routes.push_back(RouteInfo{"*", "*", fallback_policy_, 0});
+  return routes;
 }
 
 const Router::Route* Router::Find(const std::string& method, const std::string& path,
@@ -178,11 +191,19 @@ Response Router::Dispatch(Request& request) const {
   const Route* route = Find(request.method, request.path, parts, &allowed);
   if (route != nullptr) {
     if (!parts.empty()) FillParams(route->segments, parts, request);
-    return RunHandler(route->handler, request);
+    return Run(route->handler, route->policy, request);
   }
-  if (allowed.empty())
-    return fallback_ ? RunHandler(fallback_, request) : NotFoundResponse(request);
+  if (allowed.empty()) {
+    return fallback_ ? Run(fallback_, fallback_policy_, request) : NotFoundResponse(request);
+  }
   return MethodNotAllowedResponse(request, JoinUnique(allowed));
+}
+
+Response Router::Run(const Handler& handler, AccessPolicy policy, Request& request) const {
+  if (guard_) {
+    if (std::optional<Response> refusal = guard_(request, policy)) return std::move(*refusal);
+  }
+  return RunHandler(handler, request);
 }
 
 size_t Router::BodyLimit(const std::string& method, const std::string& path) const {

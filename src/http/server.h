@@ -41,6 +41,9 @@ struct ServerOptions {
   // passed since its header; slower ones get 408 and the connection closes.
   size_t min_body_bytes_per_second = 1024;
   std::chrono::seconds body_grace{10};
+  // How long after a request's header arrived its handler's work stays wanted
+  // (RequestContext::deadline); long polls end by it.
+  std::chrono::seconds request_deadline{120};
 };
 
 class Server {

@@ -84,14 +84,15 @@ json BodyOf(const std::string& response) {
 class ServerGuardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/echo", [this](Request& r) { return Count(r); });
-    router_.Add("POST", "/echo", [this](Request& r) { return Count(r); });
+    router_.Add("GET", "/echo", AccessPolicy::kPublic, [this](Request& r) { return Count(r); });
+    router_.Add("POST", "/echo", AccessPolicy::kPublic, [this](Request& r) { return Count(r); });
     router_.Add(
-        "POST", "/small", [this](Request& r) { return Count(r); }, RouteOptions{16});
-    router_.Add("GET", "/throw", [](Request&) -> Response {
+        "POST", "/small", AccessPolicy::kPublic, [this](Request& r) { return Count(r); },
+        RouteOptions{16});
+    router_.Add("GET", "/throw", AccessPolicy::kPublic, [](Request&) -> Response {
       throw std::runtime_error("boom at /srv/secret/kiln.db");
     });
-    router_.Add("GET", "/page", [](Request&) {
+    router_.Add("GET", "/page", AccessPolicy::kPublic, [](Request&) {
       Response response;
       response.content_type = "text/html";
       response.body = "<p>hi</p>";

@@ -81,18 +81,20 @@ class RawConnection {
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/echo", Echo);
-    router_.Add("POST", "/echo", Echo);
-    router_.Add("GET", "/files/{path...}", Echo);
-    router_.Add("GET", "/throw", [](Request&) -> Response { throw std::runtime_error("boom"); });
-    router_.Add("GET", "/download", [this](Request&) {
+    router_.Add("GET", "/echo", AccessPolicy::kPublic, Echo);
+    router_.Add("POST", "/echo", AccessPolicy::kPublic, Echo);
+    router_.Add("GET", "/files/{path...}", AccessPolicy::kPublic, Echo);
+    router_.Add("GET", "/throw", AccessPolicy::kPublic,
+                [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.Add("GET", "/download", AccessPolicy::kPublic, [this](Request&) {
       Response response;
       response.content_type = "text/plain";
       response.file_path = file_path_;
       response.headers.emplace_back("X-Kind", "file");
       return response;
     });
-    router_.Add("GET", "/rendezvous", [this](Request&) { return Rendezvous(inside_, 2); });
+    router_.Add("GET", "/rendezvous", AccessPolicy::kPublic,
+                [this](Request&) { return Rendezvous(inside_, 2); });
   }
 
   uint16_t StartServer(ServerOptions options = {}) {
@@ -258,8 +260,8 @@ TEST_F(ServerTest, HeadResponsesCarryNoBody) {
       std::filesystem::temp_directory_path() / ("kiln_http_head_" + std::to_string(getpid()));
   std::ofstream(path) << "twelve bytes";
   file_path_ = path.string();
-  router_.Add("HEAD", "/echo", Echo);
-  router_.Add("HEAD", "/download", [this](Request&) {
+  router_.Add("HEAD", "/echo", AccessPolicy::kPublic, Echo);
+  router_.Add("HEAD", "/download", AccessPolicy::kPublic, [this](Request&) {
     Response response;
     response.file_path = file_path_;
     return response;

@@ -106,7 +106,7 @@ class Session : public std::enable_shared_from_this<Session> {
         slot_(std::move(slot)),
         stream_(std::move(socket)),
         body_timer_(stream_.get_executor()) {
-    request_.peer = std::move(peer.address);
+    request_.context.peer = std::move(peer.address);
   }
 
   void Start() {
@@ -134,6 +134,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Handle();
   bool FillHead(const Parser::value_type& message);
   void FillHeaders(const Parser::value_type& message);
+  // Fills request_.context for the request about to be dispatched: its id (the client's valid
+  // X-Request-Id, else a new one), no identity yet, and its deadline.
+  void StartContext();
   void Send(Response response, unsigned version, bool keep_alive);
   // Writes `response` with its body from memory, then calls `then(*this, ec)`.
   template <class Then>
@@ -314,6 +317,7 @@ void Session::Handle() {
   bool keep_alive = message.keep_alive();
   request_.body = std::move(message.body());
   head_request_ = request_.method == "HEAD";
+  StartContext();
   Response response = shared_.router.Dispatch(request_);
   // Do not hold a large upload for as long as the connection stays idle.
   request_.body = std::string();
@@ -335,6 +339,18 @@ bool Session::FillHead(const Parser::value_type& message) {
   if (request_.path.find('\0') != std::string::npos) return false;
   if (question == std::string_view::npos) return true;
   return ParseQueryString(target.substr(question + 1), request_.query);
+}
+
+void Session::StartContext() {
+  RequestContext& context = request_.context;
+  auto sent = request_.headers.find("x-request-id");
+  if (sent != request_.headers.end() && IsValidRequestId(sent->second)) {
+    context.request_id = sent->second;
+  } else {
+    context.request_id = NewRequestId();
+  }
+  context.identity.reset();
+  context.deadline = start_ + options_.request_deadline;
 }
 
 void Session::FillHeaders(const Parser::value_type& message) {
@@ -416,7 +432,7 @@ void Session::SendStream(Response& response, unsigned version) {
              : std::to_string(options_.max_streams) + " are open";
     if (uint64_t count = shared_.stream_refusals.Count()) {
       spdlog::warn("refused {} event stream(s) since the last report, the latest from {}: {}",
-                   count, request_.peer, why);
+                   count, request_.context.peer, why);
     }
     return Send(Response::Error(503, "TEMPORARILY_UNAVAILABLE",
                                 mine ? "Too many open event streams from this client"

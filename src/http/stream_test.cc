@@ -92,8 +92,10 @@ constexpr std::string_view kGet = "GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r
 class StreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/stream", [this](Request&) { return StreamResponse(); });
-    router_.Add("HEAD", "/stream", [this](Request&) { return StreamResponse(); });
+    router_.Add("GET", "/stream", AccessPolicy::kPublic,
+                [this](Request&) { return StreamResponse(); });
+    router_.Add("HEAD", "/stream", AccessPolicy::kPublic,
+                [this](Request&) { return StreamResponse(); });
   }
 
   Response StreamResponse() {

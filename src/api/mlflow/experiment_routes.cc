@@ -25,52 +25,55 @@ Result<json> SearchExperiments(tracking::TrackingService& tracking, const Reques
 
 void AddExperimentRoutes(http::Router& router, Services& services) {
   tracking::TrackingService& t = services.tracking;
-  AddMlflowRoute(
-      router, {"POST"}, "experiments/create", [&t](const RequestArgs& a) -> Result<json> {
-        KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
-        KILN_ASSIGN_OR_RETURN(std::string location, a.OptionalString("artifact_location"));
-        KILN_ASSIGN_OR_RETURN(std::vector<tracking::Tag> tags, ParseTags(a, "tags"));
-        KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, location, tags));
-        return json{{"experiment_id", id}};
-      });
-  AddMlflowRoute(router, {"GET"}, "experiments/get", [&t](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
-    KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
-    return json{{"experiment", RenderExperiment(e)}};
-  });
-  AddMlflowRoute(router, {"GET"}, "experiments/get-by-name",
-                 [&t](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "experiments/create", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
+                   KILN_ASSIGN_OR_RETURN(std::string location,
+                                         a.OptionalString("artifact_location"));
+                   KILN_ASSIGN_OR_RETURN(std::vector<tracking::Tag> tags, ParseTags(a, "tags"));
+                   KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, location, tags));
+                   return json{{"experiment_id", id}};
+                 });
+  AddMlflowRoute(router, {"GET"}, "experiments/get", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
+                   KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
+                   return json{{"experiment", RenderExperiment(e)}};
+                 });
+  AddMlflowRoute(router, {"GET"}, "experiments/get-by-name", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("experiment_name"));
                    KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperimentByName(name));
                    return json{{"experiment", RenderExperiment(e)}};
                  });
-  AddMlflowRoute(router, {"GET", "POST"}, "experiments/search",
-                 [&t](const RequestArgs& a) { return SearchExperiments(t, a); });
-  AddMlflowRoute(router, {"POST"}, "experiments/update",
-                 [&t](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(
+      router, {"GET", "POST"}, "experiments/search", kPublic,
+      [&t](const RequestContext& ctx, const RequestArgs& a) { return SearchExperiments(t, a); });
+  AddMlflowRoute(router, {"POST"}, "experiments/update", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("new_name"));
                    return EmptyOr(t.RenameExperiment(id, name));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/delete",
-                 [&t](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "experiments/delete", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    return EmptyOr(t.DeleteExperiment(id));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/restore",
-                 [&t](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "experiments/restore", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    return EmptyOr(t.RestoreExperiment(id));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/set-experiment-tag",
-                 [&t](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "experiments/set-experiment-tag", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
                    return EmptyOr(t.SetExperimentTag(id, {key, value}));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/delete-experiment-tag",
-                 [&t](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "experiments/delete-experiment-tag", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    return EmptyOr(t.DeleteExperimentTag(id, key));

@@ -68,48 +68,50 @@ Result<json> CreateVersion(RegistryService& r, const RequestArgs& a) {
 }
 
 void AddModelRoutes(http::Router& router, RegistryService& r) {
-  AddMlflowRoute(router, {"POST"}, "registered-models/create",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "registered-models/create", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::vector<registry::Tag> tags, ParseTags(a, "tags"));
                    KILN_ASSIGN_OR_RETURN(std::string description, a.OptionalString("description"));
                    return ModelResult(r.CreateRegisteredModel(name, tags, description));
                  });
-  AddMlflowRoute(router, {"GET"}, "registered-models/get",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"GET"}, "registered-models/get", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    return ModelResult(r.GetRegisteredModel(name));
                  });
-  AddMlflowRoute(router, {"POST"}, "registered-models/rename",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "registered-models/rename", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string new_name, a.RequiredString("new_name"));
                    return ModelResult(r.RenameRegisteredModel(name, new_name));
                  });
-  AddMlflowRoute(router, {"PATCH"}, "registered-models/update",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"PATCH"}, "registered-models/update", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string description, a.OptionalString("description"));
                    return ModelResult(r.UpdateRegisteredModel(name, description));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    return EmptyOr(r.DeleteRegisteredModel(name));
                  });
-  AddMlflowRoute(router, {"GET"}, "registered-models/search",
-                 [&r](const RequestArgs& a) { return SearchModels(r, a); });
-  AddMlflowRoute(router, {"GET", "POST"}, "registered-models/get-latest-versions",
-                 [&r](const RequestArgs& a) { return LatestVersions(r, a); });
-  AddMlflowRoute(router, {"POST"}, "registered-models/set-tag",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(
+      router, {"GET"}, "registered-models/search", kPublic,
+      [&r](const RequestContext& ctx, const RequestArgs& a) { return SearchModels(r, a); });
+  AddMlflowRoute(
+      router, {"GET", "POST"}, "registered-models/get-latest-versions", kPublic,
+      [&r](const RequestContext& ctx, const RequestArgs& a) { return LatestVersions(r, a); });
+  AddMlflowRoute(router, {"POST"}, "registered-models/set-tag", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
                    return EmptyOr(r.SetRegisteredModelTag(name, {key, value}));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete-tag",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete-tag", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    return EmptyOr(r.DeleteRegisteredModelTag(name, key));
@@ -117,21 +119,21 @@ void AddModelRoutes(http::Router& router, RegistryService& r) {
 }
 
 void AddAliasRoutes(http::Router& router, RegistryService& r) {
-  AddMlflowRoute(router, {"POST"}, "registered-models/alias",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "registered-models/alias", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string alias, a.RequiredString("alias"));
                    KILN_ASSIGN_OR_RETURN(std::string version, a.RequiredString("version"));
                    return EmptyOr(r.SetAlias(name, alias, version));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "registered-models/alias",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"DELETE"}, "registered-models/alias", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string alias, a.RequiredString("alias"));
                    return EmptyOr(r.DeleteAlias(name, alias));
                  });
-  AddMlflowRoute(router, {"GET"}, "registered-models/alias",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"GET"}, "registered-models/alias", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string alias, a.RequiredString("alias"));
                    return VersionResult(r.GetVersionByAlias(name, alias));
@@ -146,49 +148,52 @@ Result<std::pair<std::string, std::string>> VersionKey(const RequestArgs& a) {
 }
 
 void AddVersionRoutes(http::Router& router, RegistryService& r) {
-  AddMlflowRoute(router, {"POST"}, "model-versions/create",
-                 [&r](const RequestArgs& a) { return CreateVersion(r, a); });
-  AddMlflowRoute(router, {"GET"}, "model-versions/get", [&r](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
-    return VersionResult(r.GetModelVersion(key.first, key.second));
-  });
-  AddMlflowRoute(router, {"PATCH"}, "model-versions/update",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(
+      router, {"POST"}, "model-versions/create", kPublic,
+      [&r](const RequestContext& ctx, const RequestArgs& a) { return CreateVersion(r, a); });
+  AddMlflowRoute(router, {"GET"}, "model-versions/get", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
+                   return VersionResult(r.GetModelVersion(key.first, key.second));
+                 });
+  AddMlflowRoute(router, {"PATCH"}, "model-versions/update", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string description, a.OptionalString("description"));
                    return VersionResult(r.UpdateModelVersion(key.first, key.second, description));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    return EmptyOr(r.DeleteModelVersion(key.first, key.second));
                  });
-  AddMlflowRoute(router, {"GET"}, "model-versions/search",
-                 [&r](const RequestArgs& a) { return SearchVersions(r, a); });
-  AddMlflowRoute(router, {"POST"}, "model-versions/transition-stage",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(
+      router, {"GET"}, "model-versions/search", kPublic,
+      [&r](const RequestContext& ctx, const RequestArgs& a) { return SearchVersions(r, a); });
+  AddMlflowRoute(router, {"POST"}, "model-versions/transition-stage", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string stage, a.RequiredString("stage"));
                    KILN_ASSIGN_OR_RETURN(bool archive,
                                          a.OptionalBool("archive_existing_versions", false));
                    return VersionResult(r.TransitionStage(key.first, key.second, stage, archive));
                  });
-  AddMlflowRoute(router, {"GET"}, "model-versions/get-download-uri",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"GET"}, "model-versions/get-download-uri", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(registry::ModelVersion v,
                                          r.GetModelVersion(key.first, key.second));
                    return json{{"artifact_uri", v.source}};
                  });
-  AddMlflowRoute(router, {"POST"}, "model-versions/set-tag",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"POST"}, "model-versions/set-tag", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string tag_key, a.RequiredString("key"));
                    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
                    return EmptyOr(r.SetModelVersionTag(key.first, key.second, {tag_key, value}));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete-tag",
-                 [&r](const RequestArgs& a) -> Result<json> {
+  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete-tag", kPublic,
+                 [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string tag_key, a.RequiredString("key"));
                    return EmptyOr(r.DeleteModelVersionTag(key.first, key.second, tag_key));

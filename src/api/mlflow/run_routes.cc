@@ -140,42 +140,50 @@ Result<json> ListRunArtifacts(Services& s, const RequestArgs& a) {
 void AddRunRoutes(http::Router& router, Services& services) {
   TrackingService& t = services.tracking;
   auto bind = [&t](Result<json> (*fn)(TrackingService&, const RequestArgs&)) {
-    return [&t, fn](const RequestArgs& a) { return fn(t, a); };
+    return [&t, fn](const RequestContext& ctx, const RequestArgs& a) { return fn(t, a); };
   };
-  AddMlflowRoute(router, {"POST"}, "runs/create", bind(CreateRun));
-  AddMlflowRoute(router, {"GET"}, "runs/get", [&t](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
-    KILN_ASSIGN_OR_RETURN(tracking::Run run, t.GetRun(run_id));
-    return json{{"run", RenderRun(run)}};
-  });
-  AddMlflowRoute(router, {"POST"}, "runs/update", bind(UpdateRun));
-  AddMlflowRoute(router, {"POST"}, "runs/delete", [&t](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
-    return EmptyOr(t.DeleteRun(run_id));
-  });
-  AddMlflowRoute(router, {"POST"}, "runs/restore", [&t](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
-    return EmptyOr(t.RestoreRun(run_id));
-  });
-  AddMlflowRoute(router, {"GET", "POST"}, "runs/search", bind(SearchRuns));
-  AddMlflowRoute(router, {"POST"}, "runs/log-metric", bind(LogMetric));
-  AddMlflowRoute(router, {"POST"}, "runs/log-parameter", bind(LogParam));
-  AddMlflowRoute(router, {"POST"}, "runs/log-batch", bind(LogBatch));
-  AddMlflowRoute(router, {"POST"}, "runs/set-tag", bind(SetTag));
-  AddMlflowRoute(router, {"POST"}, "runs/delete-tag", [&t](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
-    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
-    return EmptyOr(t.DeleteTag(run_id, key));
-  });
-  AddMlflowRoute(router, {"POST"}, "runs/log-inputs", [&t](const RequestArgs& a) -> Result<json> {
-    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
-    KILN_ASSIGN_OR_RETURN(std::vector<tracking::DatasetInput> inputs, ParseDatasetInputs(a));
-    return EmptyOr(t.LogInputs(run_id, inputs));
-  });
-  AddMlflowRoute(router, {"POST"}, "runs/log-model", bind(LogModel));
-  AddMlflowRoute(router, {"GET"}, "metrics/get-history", bind(MetricHistory));
-  AddMlflowRoute(router, {"GET"}, "artifacts/list",
-                 [&services](const RequestArgs& a) { return ListRunArtifacts(services, a); });
+  AddMlflowRoute(router, {"POST"}, "runs/create", kPublic, bind(CreateRun));
+  AddMlflowRoute(router, {"GET"}, "runs/get", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
+                   KILN_ASSIGN_OR_RETURN(tracking::Run run, t.GetRun(run_id));
+                   return json{{"run", RenderRun(run)}};
+                 });
+  AddMlflowRoute(router, {"POST"}, "runs/update", kPublic, bind(UpdateRun));
+  AddMlflowRoute(router, {"POST"}, "runs/delete", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
+                   return EmptyOr(t.DeleteRun(run_id));
+                 });
+  AddMlflowRoute(router, {"POST"}, "runs/restore", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
+                   return EmptyOr(t.RestoreRun(run_id));
+                 });
+  AddMlflowRoute(router, {"GET", "POST"}, "runs/search", kPublic, bind(SearchRuns));
+  AddMlflowRoute(router, {"POST"}, "runs/log-metric", kPublic, bind(LogMetric));
+  AddMlflowRoute(router, {"POST"}, "runs/log-parameter", kPublic, bind(LogParam));
+  AddMlflowRoute(router, {"POST"}, "runs/log-batch", kPublic, bind(LogBatch));
+  AddMlflowRoute(router, {"POST"}, "runs/set-tag", kPublic, bind(SetTag));
+  AddMlflowRoute(router, {"POST"}, "runs/delete-tag", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
+                   KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
+                   return EmptyOr(t.DeleteTag(run_id, key));
+                 });
+  AddMlflowRoute(router, {"POST"}, "runs/log-inputs", kPublic,
+                 [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
+                   KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
+                   KILN_ASSIGN_OR_RETURN(std::vector<tracking::DatasetInput> inputs,
+                                         ParseDatasetInputs(a));
+                   return EmptyOr(t.LogInputs(run_id, inputs));
+                 });
+  AddMlflowRoute(router, {"POST"}, "runs/log-model", kPublic, bind(LogModel));
+  AddMlflowRoute(router, {"GET"}, "metrics/get-history", kPublic, bind(MetricHistory));
+  AddMlflowRoute(router, {"GET"}, "artifacts/list", kPublic,
+                 [&services](const RequestContext& ctx, const RequestArgs& a) {
+                   return ListRunArtifacts(services, a);
+                 });
 }
 
 }  // namespace kiln::api::mlflow

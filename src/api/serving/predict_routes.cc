@@ -372,24 +372,32 @@ http::Response OpenApi(ServingContext& s, http::Request& request) {
 }  // namespace
 
 void AddPredictRoutes(http::Router& router, ServingContext& s) {
-  router.Add("POST", "/serve/{name}/predict",
+  router.Add("POST", "/serve/{name}/predict", kPublic,
              [&s](http::Request& r) { return Predict(s, r, Protocol::kNative); });
-  router.Add("POST", "/serve/{name}/invocations",
+  router.Add("POST", "/serve/{name}/invocations", kPublic,
              [&s](http::Request& r) { return Predict(s, r, Protocol::kMlflow); });
-  router.Add("POST", "/v2/models/{name}/infer",
+  router.Add("POST", "/v2/models/{name}/infer", kPublic,
              [&s](http::Request& r) { return Predict(s, r, Protocol::kKserve); });
-  router.Add("POST", "/serve/{name}/feedback", [&s](http::Request& r) { return Feedback(s, r); });
-  router.Add("GET", "/metrics", [&s](http::Request&) { return Metrics(s); });
-  router.Add("GET", "/serve/{name}/openapi.json", [&s](http::Request& r) { return OpenApi(s, r); });
-  router.Add("GET", "/v2/health/live", JsonEndpoint([](const RequestArgs&) -> Result<json> {
+  router.Add("POST", "/serve/{name}/feedback", kPublic,
+             [&s](http::Request& r) { return Feedback(s, r); });
+  router.Add("GET", "/metrics", kPublic, [&s](http::Request&) { return Metrics(s); });
+  router.Add("GET", "/serve/{name}/openapi.json", kPublic,
+             [&s](http::Request& r) { return OpenApi(s, r); });
+  router.Add("GET", "/v2/health/live", kPublic,
+             JsonEndpoint([](const RequestContext&, const RequestArgs&) -> Result<json> {
                return json{{"live", true}};
              }));
-  router.Add("GET", "/v2/health/ready",
-             JsonEndpoint([&s](const RequestArgs&) { return ServerReady(s); }));
-  router.Add("GET", "/v2/models/{name}",
-             JsonEndpoint([&s](const RequestArgs& args) { return ModelMetadata(s, args); }));
-  router.Add("GET", "/v2/models/{name}/ready",
-             JsonEndpoint([&s](const RequestArgs& args) { return ModelReady(s, args); }));
+  router.Add(
+      "GET", "/v2/health/ready", kPublic,
+      JsonEndpoint([&s](const RequestContext&, const RequestArgs&) { return ServerReady(s); }));
+  router.Add("GET", "/v2/models/{name}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ModelMetadata(s, args);
+             }));
+  router.Add("GET", "/v2/models/{name}/ready", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ModelReady(s, args);
+             }));
 }
 
 }  // namespace kiln::api::serving_api

@@ -158,22 +158,33 @@ Result<json> ListTree(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddDatasetRoutes(http::Router& router, Services& s) {
-  router.Add("PUT", "/api/v1/blobs/{digest}",
+  router.Add("PUT", "/api/v1/blobs/{digest}", kPublic,
              [&s](http::Request& request) { return PutBlob(s, request); });
-  router.Add("GET", "/api/v1/blobs/{digest}",
+  router.Add("GET", "/api/v1/blobs/{digest}", kPublic,
              [&s](http::Request& request) { return GetBlob(s, request); });
-  router.Add("GET", "/api/v1/trees/{digest}",
-             JsonEndpoint([&s](const RequestArgs& args) { return ListTree(s, args); }));
-  router.Add("POST", "/api/v1/blobs/missing",
-             JsonEndpoint([&s](const RequestArgs& args) { return MissingBlobs(s, args); }));
-  router.Add("POST", "/api/v1/datasets",
-             JsonEndpoint([&s](const RequestArgs& args) { return AddVersion(s, args); }));
-  router.Add("GET", "/api/v1/datasets",
-             JsonEndpoint([&s](const RequestArgs&) { return ListDatasets(s); }));
-  router.Add("GET", "/api/v1/datasets/{name}/versions",
-             JsonEndpoint([&s](const RequestArgs& args) { return ListVersions(s, args); }));
-  router.Add("GET", "/api/v1/datasets/{name}/versions/{version}",
-             JsonEndpoint([&s](const RequestArgs& args) { return GetVersion(s, args); }));
+  router.Add("GET", "/api/v1/trees/{digest}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ListTree(s, args);
+             }));
+  router.Add("POST", "/api/v1/blobs/missing", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return MissingBlobs(s, args);
+             }));
+  router.Add("POST", "/api/v1/datasets", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return AddVersion(s, args);
+             }));
+  router.Add(
+      "GET", "/api/v1/datasets", kPublic,
+      JsonEndpoint([&s](const RequestContext&, const RequestArgs&) { return ListDatasets(s); }));
+  router.Add("GET", "/api/v1/datasets/{name}/versions", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ListVersions(s, args);
+             }));
+  router.Add("GET", "/api/v1/datasets/{name}/versions/{version}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return GetVersion(s, args);
+             }));
 }
 
 }  // namespace kiln::api::v1

@@ -88,20 +88,32 @@ Result<json> Remove(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddDeploymentRoutes(http::Router& router, Services& s) {
-  router.Add("POST", "/api/v1/deployments",
-             JsonEndpoint([&s](const RequestArgs& args) { return Apply(s, args); }));
-  router.Add("PUT", "/api/v1/deployments/{name}",
-             JsonEndpoint([&s](const RequestArgs& args) { return Apply(s, args); }));
-  router.Add("GET", "/api/v1/deployments",
-             JsonEndpoint([&s](const RequestArgs&) { return List(s); }));
-  router.Add("GET", "/api/v1/deployments/{name}",
-             JsonEndpoint([&s](const RequestArgs& args) { return Show(s, args); }));
-  router.Add("GET", "/api/v1/deployments/{name}/requests",
-             JsonEndpoint([&s](const RequestArgs& args) { return Requests(s, args); }));
-  router.Add("DELETE", "/api/v1/deployments/{name}",
-             JsonEndpoint([&s](const RequestArgs& args) { return Remove(s, args); }));
-  router.Add("POST", "/api/v1/deployments/{name}/delete",
-             JsonEndpoint([&s](const RequestArgs& args) { return Remove(s, args); }));
+  router.Add("POST", "/api/v1/deployments", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Apply(s, args);
+             }));
+  router.Add("PUT", "/api/v1/deployments/{name}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Apply(s, args);
+             }));
+  router.Add("GET", "/api/v1/deployments", kPublic,
+             JsonEndpoint([&s](const RequestContext&, const RequestArgs&) { return List(s); }));
+  router.Add("GET", "/api/v1/deployments/{name}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Show(s, args);
+             }));
+  router.Add("GET", "/api/v1/deployments/{name}/requests", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Requests(s, args);
+             }));
+  router.Add("DELETE", "/api/v1/deployments/{name}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Remove(s, args);
+             }));
+  router.Add("POST", "/api/v1/deployments/{name}/delete", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Remove(s, args);
+             }));
 }
 
 }  // namespace kiln::api::v1

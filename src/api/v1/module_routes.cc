@@ -95,9 +95,9 @@ Result<pipeline::ModuleFile> ParseFile(const RequestArgs& item, size_t index) {
 }
 
 Result<json> Publish(pipeline::PublishedModules& modules, const exec::PipelineService& pipelines,
-                     const RequestArgs& args) {
+                     const RequestContext& ctx, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string manifest, args.RequiredString("manifest"));
-  KILN_RETURN_IF_ERROR(pipelines.CheckModulePublish(manifest, args.peer()));
+  KILN_RETURN_IF_ERROR(pipelines.CheckModulePublish(manifest, ctx.peer));
   KILN_ASSIGN_OR_RETURN(std::vector<RequestArgs> items, args.ObjectList("files"));
   std::vector<pipeline::ModuleFile> files;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -239,19 +239,27 @@ json RenderPublishedModule(const pipeline::PublishedModule& module) {
 void AddModuleRoutes(http::Router& router, Services& services) {
   pipeline::PublishedModules& modules = services.modules;
   const exec::PipelineService& pipelines = services.pipelines;
-  router.Add("POST", "/api/v1/modules", JsonEndpoint([&modules, &pipelines](const RequestArgs& a) {
-               return Publish(modules, pipelines, a);
+  router.Add("POST", "/api/v1/modules", kPublic,
+             JsonEndpoint([&modules, &pipelines](const RequestContext& ctx, const RequestArgs& a) {
+               return Publish(modules, pipelines, ctx, a);
              }),
              http::RouteOptions{kMaxModuleBodyBytes});
-  router.Add("GET", "/api/v1/modules", JsonEndpoint([&modules](const RequestArgs&) {
+  router.Add("GET", "/api/v1/modules", kPublic,
+             JsonEndpoint([&modules](const RequestContext&, const RequestArgs&) {
                return List(pipeline::ModuleCatalog(modules));
              }));
-  router.Add("GET", "/api/v1/modules/{name...}",
-             JsonEndpoint([&modules](const RequestArgs& a) { return Show(modules, a); }));
-  router.Add("DELETE", "/api/v1/modules/{name...}",
-             JsonEndpoint([&modules](const RequestArgs& a) { return Yank(modules, a); }));
-  router.Add("POST", "/api/v1/modules/yank",
-             JsonEndpoint([&modules](const RequestArgs& a) { return Yank(modules, a); }));
+  router.Add("GET", "/api/v1/modules/{name...}", kPublic,
+             JsonEndpoint([&modules](const RequestContext& ctx, const RequestArgs& a) {
+               return Show(modules, a);
+             }));
+  router.Add("DELETE", "/api/v1/modules/{name...}", kPublic,
+             JsonEndpoint([&modules](const RequestContext& ctx, const RequestArgs& a) {
+               return Yank(modules, a);
+             }));
+  router.Add("POST", "/api/v1/modules/yank", kPublic,
+             JsonEndpoint([&modules](const RequestContext& ctx, const RequestArgs& a) {
+               return Yank(modules, a);
+             }));
 }
 
 }  // namespace kiln::api::v1

@@ -79,7 +79,8 @@ json RenderSubmission(const exec::Submission& submission) {
 }
 
 // The run options of a submission; the pipeline comes from `spec` or a saved `pipeline`.
-Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args, std::string* saved_name) {
+Result<exec::SubmitRequest> ParseSubmit(const RequestContext& ctx, const RequestArgs& args,
+                                        std::string* saved_name) {
   exec::SubmitRequest request;
   KILN_ASSIGN_OR_RETURN(*saved_name, args.OptionalString("pipeline"));
   if (args.Has("spec") == !saved_name->empty()) {
@@ -92,7 +93,7 @@ Result<exec::SubmitRequest> ParseSubmit(const RequestArgs& args, std::string* sa
   }
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
   KILN_ASSIGN_OR_RETURN(request.base_dir, OptionalBaseDirArg(args));
-  request.peer = args.peer();
+  request.peer = ctx.peer;
   KILN_ASSIGN_OR_RETURN(request.overrides, args.StringList("overrides"));
   KILN_ASSIGN_OR_RETURN(request.multirun, args.OptionalBool("multirun", false));
   KILN_ASSIGN_OR_RETURN(std::optional<int64_t> sample, args.OptionalInt("sample"));
@@ -203,46 +204,52 @@ http::Handler StepLogs(Services& s) {
 }  // namespace
 
 void AddPipelineRoutes(http::Router& router, Services& s) {
-  router.Add("POST", "/api/v1/pipeline-runs",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+  router.Add("POST", "/api/v1/pipeline-runs", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                std::string saved;
-               KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(args, &saved));
+               KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(ctx, args, &saved));
                KILN_ASSIGN_OR_RETURN(exec::Submission submission,
                                      saved.empty() ? s.pipelines.Submit(request)
                                                    : s.pipelines.SubmitSaved(saved, request));
                return RenderSubmission(submission);
              }),
              kPipelineBody);
-  router.Add("GET", "/api/v1/pipeline-runs",
-             JsonEndpoint([&s](const RequestArgs& args) { return ListRuns(s, args); }));
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+  router.Add("GET", "/api/v1/pipeline-runs", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ListRuns(s, args);
+             }));
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(auto run, s.pipelines.records().Get(run_id));
                json rendered = RenderRun(run);
                AddOutputSizes(rendered, s.artifacts);
                return rendered;
              }));
-  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/cancel",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/cancel", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                return EmptyOr(s.pipelines.Cancel(run_id));
              }));
-  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/resume",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/resume", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(bool use_cache, args.OptionalBool("use_cache", true));
                KILN_ASSIGN_OR_RETURN(auto submission,
-                                     s.pipelines.Resume(run_id, use_cache, args.peer()));
+                                     s.pipelines.Resume(run_id, use_cache, ctx.peer));
                return RenderSubmission(submission);
              }));
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/logs", StepLogs(s));
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/log-tail",
-             JsonEndpoint([&s](const RequestArgs& args) { return LogTailJson(s, args); }));
-  router.Add("GET", "/api/v1/lineage",
-             JsonEndpoint([&s](const RequestArgs& args) { return Lineage(s, args); }));
-  router.Add("GET", "/api/v1/models/{name}/versions/{version}/lineage",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/logs", kPublic, StepLogs(s));
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/log-tail", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return LogTailJson(s, args);
+             }));
+  router.Add("GET", "/api/v1/lineage", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return Lineage(s, args);
+             }));
+  router.Add("GET", "/api/v1/models/{name}/versions/{version}/lineage", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(std::string version, args.RequiredString("version"));
                return ModelVersionLineage(s, name, version);

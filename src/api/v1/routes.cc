@@ -54,36 +54,42 @@ Result<json> ShowModel(registry::RegistryService& r, const std::string& name) {
 void AddRoutes(http::Router& router, Services& s) {
   tracking::TrackingService& t = s.tracking;
   registry::RegistryService& r = s.registry;
-  router.Add("GET", "/api/v1/health", JsonEndpoint([](const RequestArgs&) -> Result<json> {
+  router.Add("GET", "/api/v1/health", kPublic,
+             JsonEndpoint([](const RequestContext&, const RequestArgs&) -> Result<json> {
                return json{{"status", "ok"}};
              }));
-  router.Add("GET", "/api/v1/experiments",
-             JsonEndpoint([&t](const RequestArgs& a) { return ListExperiments(t, a); }));
-  router.Add("POST", "/api/v1/experiments",
-             JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
+  router.Add("GET", "/api/v1/experiments", kPublic,
+             JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) {
+               return ListExperiments(t, a);
+             }));
+  router.Add("POST", "/api/v1/experiments", kPublic,
+             JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, "", {}));
                KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
                return json{{"experiment", RenderExperiment(e)}};
              }));
-  router.Add("GET", "/api/v1/experiments/{id}",
-             JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
+  router.Add("GET", "/api/v1/experiments/{id}", kPublic,
+             JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("id"));
                KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
                return json{{"experiment", RenderExperiment(e)}};
              }));
-  router.Add("GET", "/api/v1/runs",
-             JsonEndpoint([&t](const RequestArgs& a) { return ListRuns(t, a); }));
-  router.Add("GET", "/api/v1/runs/{run_id}",
-             JsonEndpoint([&t](const RequestArgs& a) -> Result<json> {
+  router.Add("GET", "/api/v1/runs", kPublic,
+             JsonEndpoint(
+                 [&t](const RequestContext& ctx, const RequestArgs& a) { return ListRuns(t, a); }));
+  router.Add("GET", "/api/v1/runs/{run_id}", kPublic,
+             JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(tracking::Run run, t.GetRun(id));
                return json{{"run", RenderRun(run)}};
              }));
-  router.Add("GET", "/api/v1/models",
-             JsonEndpoint([&r](const RequestArgs& a) { return ListModels(r, a); }));
-  router.Add("GET", "/api/v1/models/{name}",
-             JsonEndpoint([&r](const RequestArgs& a) -> Result<json> {
+  router.Add("GET", "/api/v1/models", kPublic,
+             JsonEndpoint([&r](const RequestContext& ctx, const RequestArgs& a) {
+               return ListModels(r, a);
+             }));
+  router.Add("GET", "/api/v1/models/{name}", kPublic,
+             JsonEndpoint([&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                return ShowModel(r, name);
              }));

@@ -48,17 +48,17 @@ Result<json> ListPipelines(Services& s, const RequestArgs& args) {
 }
 
 // The pipeline file of a PUT or validate body: `spec`, `file` and `base_dir`.
-Result<exec::SubmitRequest> ParseDefinition(const RequestArgs& args) {
+Result<exec::SubmitRequest> ParseDefinition(const RequestContext& ctx, const RequestArgs& args) {
   exec::SubmitRequest request;
   KILN_ASSIGN_OR_RETURN(request.spec_text, args.RequiredString("spec"));
   KILN_ASSIGN_OR_RETURN(request.file, args.OptionalString("file", "pipeline.yaml"));
   KILN_ASSIGN_OR_RETURN(request.base_dir, OptionalBaseDirArg(args));
-  request.peer = args.peer();
+  request.peer = ctx.peer;
   return request;
 }
 
-Result<json> ValidatePipeline(Services& s, const RequestArgs& args) {
-  KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseDefinition(args));
+Result<json> ValidatePipeline(Services& s, const RequestContext& ctx, const RequestArgs& args) {
+  KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseDefinition(ctx, args));
   KILN_ASSIGN_OR_RETURN(exec::ValidatedPipeline validated, s.pipelines.Validate(request));
   return json{{"valid", true},
               {"name", validated.name},
@@ -66,9 +66,9 @@ Result<json> ValidatePipeline(Services& s, const RequestArgs& args) {
               {"steps", validated.steps}};
 }
 
-Result<json> SavePipeline(Services& s, const RequestArgs& args) {
+Result<json> SavePipeline(Services& s, const RequestContext& ctx, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
-  KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseDefinition(args));
+  KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseDefinition(ctx, args));
   KILN_ASSIGN_OR_RETURN(pipeline::PipelineDefinition saved,
                         s.pipelines.SavePipeline(name, std::move(request)));
   return json{{"pipeline", RenderDefinition(saved, true)}};
@@ -82,24 +82,34 @@ Result<json> DeletePipeline(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddSavedPipelineRoutes(http::Router& router, Services& s) {
-  router.Add("GET", "/api/v1/pipelines",
-             JsonEndpoint([&s](const RequestArgs& args) { return ListPipelines(s, args); }));
-  router.Add("POST", "/api/v1/pipelines/validate",
-             JsonEndpoint([&s](const RequestArgs& args) { return ValidatePipeline(s, args); }),
+  router.Add("GET", "/api/v1/pipelines", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ListPipelines(s, args);
+             }));
+  router.Add("POST", "/api/v1/pipelines/validate", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return ValidatePipeline(s, ctx, args);
+             }),
              kPipelineBody);
-  router.Add("GET", "/api/v1/pipelines/{name...}",
-             JsonEndpoint([&s](const RequestArgs& args) -> Result<json> {
+  router.Add("GET", "/api/v1/pipelines/{name...}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(auto definition, s.pipelines.definitions().Get(name));
                return json{{"pipeline", RenderDefinition(definition, true)}};
              }));
-  router.Add("PUT", "/api/v1/pipelines/{name...}",
-             JsonEndpoint([&s](const RequestArgs& args) { return SavePipeline(s, args); }),
+  router.Add("PUT", "/api/v1/pipelines/{name...}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return SavePipeline(s, ctx, args);
+             }),
              kPipelineBody);
-  router.Add("DELETE", "/api/v1/pipelines/{name...}",
-             JsonEndpoint([&s](const RequestArgs& args) { return DeletePipeline(s, args); }));
-  router.Add("POST", "/api/v1/pipelines/{name}/delete",
-             JsonEndpoint([&s](const RequestArgs& args) { return DeletePipeline(s, args); }));
+  router.Add("DELETE", "/api/v1/pipelines/{name...}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return DeletePipeline(s, args);
+             }));
+  router.Add("POST", "/api/v1/pipelines/{name}/delete", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return DeletePipeline(s, args);
+             }));
 }
 
 }  // namespace kiln::api::v1

@@ -40,9 +40,10 @@ Result<pipeline::NewSchedule> ParseCreate(const RequestArgs& args) {
   return request;
 }
 
-Result<json> Create(exec::Scheduler& scheduler, const RequestArgs& args) {
+Result<json> Create(exec::Scheduler& scheduler, const RequestContext& ctx,
+                    const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(pipeline::NewSchedule request, ParseCreate(args));
-  KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, scheduler.Create(std::move(request), args.peer()));
+  KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, scheduler.Create(std::move(request), ctx.peer));
   return RenderSchedule(s, false);
 }
 
@@ -59,7 +60,7 @@ Result<json> Delete(exec::Scheduler& scheduler, const RequestArgs& args) {
 }
 
 JsonHandler SetEnabled(exec::Scheduler& scheduler, bool enabled) {
-  return [&scheduler, enabled](const RequestArgs& args) -> Result<json> {
+  return [&scheduler, enabled](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
     KILN_ASSIGN_OR_RETURN(std::string key, args.RequiredString("schedule"));
     KILN_ASSIGN_OR_RETURN(pipeline::Schedule s,
                           scheduler.schedules().SetEnabled(key, enabled, scheduler.Now()));
@@ -67,10 +68,10 @@ JsonHandler SetEnabled(exec::Scheduler& scheduler, bool enabled) {
   };
 }
 
-Result<json> Run(exec::Scheduler& scheduler, const RequestArgs& args) {
+Result<json> Run(exec::Scheduler& scheduler, const RequestContext& ctx, const RequestArgs& args) {
   KILN_ASSIGN_OR_RETURN(std::string key, args.RequiredString("schedule"));
   KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, scheduler.schedules().Get(key));
-  KILN_ASSIGN_OR_RETURN(std::string run_id, scheduler.FireNow(s.schedule_id, args.peer()));
+  KILN_ASSIGN_OR_RETURN(std::string run_id, scheduler.FireNow(s.schedule_id, ctx.peer));
   return json{{"run_id", run_id}, {"schedule_id", s.schedule_id}, {"name", s.name}};
 }
 
@@ -79,24 +80,34 @@ Result<json> Run(exec::Scheduler& scheduler, const RequestArgs& args) {
 void AddScheduleRoutes(http::Router& router, Services& services) {
   exec::Scheduler& sc = services.scheduler;
   const std::string one = "/api/v1/schedules/{schedule}";
-  router.Add("POST", "/api/v1/schedules",
-             JsonEndpoint([&sc](const RequestArgs& args) { return Create(sc, args); }),
+  router.Add("POST", "/api/v1/schedules", kPublic,
+             JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
+               return Create(sc, ctx, args);
+             }),
              kPipelineBody);
-  router.Add("GET", "/api/v1/schedules",
-             JsonEndpoint([&sc](const RequestArgs&) { return List(sc); }));
-  router.Add("GET", one, JsonEndpoint([&sc](const RequestArgs& args) -> Result<json> {
-               KILN_ASSIGN_OR_RETURN(std::string key, args.RequiredString("schedule"));
-               KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, sc.schedules().Get(key));
-               return RenderSchedule(s, true);
+  router.Add("GET", "/api/v1/schedules", kPublic,
+             JsonEndpoint([&sc](const RequestContext&, const RequestArgs&) { return List(sc); }));
+  router.Add(
+      "GET", one, kPublic,
+      JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
+        KILN_ASSIGN_OR_RETURN(std::string key, args.RequiredString("schedule"));
+        KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, sc.schedules().Get(key));
+        return RenderSchedule(s, true);
+      }));
+  router.Add("DELETE", one, kPublic,
+             JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
+               return Delete(sc, args);
              }));
-  router.Add("DELETE", one,
-             JsonEndpoint([&sc](const RequestArgs& args) { return Delete(sc, args); }));
-  router.Add("POST", one + "/delete",
-             JsonEndpoint([&sc](const RequestArgs& args) { return Delete(sc, args); }));
-  router.Add("POST", one + "/enable", JsonEndpoint(SetEnabled(sc, true)));
-  router.Add("POST", one + "/disable", JsonEndpoint(SetEnabled(sc, false)));
-  router.Add("POST", one + "/run",
-             JsonEndpoint([&sc](const RequestArgs& args) { return Run(sc, args); }));
+  router.Add("POST", one + "/delete", kPublic,
+             JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
+               return Delete(sc, args);
+             }));
+  router.Add("POST", one + "/enable", kPublic, JsonEndpoint(SetEnabled(sc, true)));
+  router.Add("POST", one + "/disable", kPublic, JsonEndpoint(SetEnabled(sc, false)));
+  router.Add("POST", one + "/run", kPublic,
+             JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
+               return Run(sc, ctx, args);
+             }));
 }
 
 }  // namespace kiln::api::v1

@@ -55,8 +55,10 @@ Result<json> PreviewTable(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddTableRoutes(http::Router& router, Services& s) {
-  router.Add("GET", "/api/v1/tables/{digest}",
-             JsonEndpoint([&s](const RequestArgs& args) { return PreviewTable(s, args); }));
+  router.Add("GET", "/api/v1/tables/{digest}", kPublic,
+             JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
+               return PreviewTable(s, args);
+             }));
 }
 
 }  // namespace kiln::api::v1
