@@ -6,8 +6,8 @@
 namespace kiln::store {
 namespace {
 
-// Each migration is a list of portable DDL statements (those that cannot be say so, and name
-// their PostgreSQL form). Never edit a published migration; append a new one.
+// Each migration is a list of portable DDL statements; one that cannot be portable says so in a
+// comment and names its PostgreSQL form. Never edit a published migration; append a new one.
 struct Migration {
   int version;
   std::vector<const char*> statements;
