@@ -128,5 +128,40 @@ TEST_F(PipelineRecordsTest, RunListFiltersByPipeline) {
   EXPECT_EQ(page->items[1].run_id, "r1");
 }
 
+// The upserts of step rows, lineage edges and cache entries (portable ON CONFLICT forms).
+TEST_F(PipelineRecordsTest, StepsEdgesAndCacheUpsertWithoutDuplicates) {
+  AddRun("r1", "a", 100, RunState::kRunning);
+  RunRecords runs(*store_);
+  StepRecord step{"train", 0, "c1", RunState::kRunning};
+  const LineageEdge edge{"artifact", "d1", "step_run", "c1", "input:data"};
+  ASSERT_TRUE(runs.SaveStep("r1", step, {edge}).ok());
+  step.state = RunState::kFailed;
+  step.attempts = 2;
+  step.error = "exit 3";
+  ASSERT_TRUE(runs.SaveStep("r1", step, {edge, edge}).ok());
+  Result<PipelineRunRecord> run = runs.Get("r1");
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->steps.size(), 1u);
+  EXPECT_EQ(run->steps[0].state, RunState::kFailed);
+  EXPECT_EQ(run->steps[0].attempts, 2);
+  EXPECT_EQ(run->steps[0].error, "exit 3");
+  Result<std::vector<LineageEdge>> edges = runs.Lineage("step_run", "c1");
+  ASSERT_TRUE(edges.ok());
+  EXPECT_EQ(edges->size(), 1u);
+
+  ASSERT_TRUE(runs.PutCache("k", "r1", "train", {{"model", ArtifactType::kFile, "d2"}}).ok());
+  ASSERT_TRUE(runs.PutCache("k", "r1", "train", {{"model", ArtifactType::kFile, "d3"}}).ok());
+  auto cached = runs.LookupCache("k");
+  ASSERT_TRUE(cached.ok() && cached->has_value());
+  ASSERT_EQ((*cached)->size(), 1u);
+  EXPECT_EQ((**cached)[0].digest, "d2");  // the first entry stays
+
+  ASSERT_TRUE(runs.SetRunState("r1", RunState::kFailed, "boom", 150, 170).ok());
+  EXPECT_EQ(runs.Get("r1")->ended_ms, 170);
+  ASSERT_TRUE(runs.SetRunState("r1", RunState::kRunning, "", 0, 0).ok());  // a re-run
+  EXPECT_EQ(runs.Get("r1")->ended_ms, 0);
+  EXPECT_EQ(runs.Get("r1")->started_ms, 150);
+}
+
 }  // namespace
 }  // namespace kiln::pipeline

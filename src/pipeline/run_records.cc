@@ -48,9 +48,13 @@ std::vector<StepOutput> DecodeOutputs(const std::string& text) {
 
 Status InsertStep(Session& s, const std::string& run_id, const StepRecord& step) {
   return s.Exec(
-      "INSERT OR REPLACE INTO step_runs (pipeline_run_id, step, position, run_id, status, "
-      "cache_key, cached, attempts, exit_code, error, log_path, started_ms, ended_ms) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO step_runs (pipeline_run_id, step, position, run_id, status, cache_key, "
+      "cached, attempts, exit_code, error, log_path, started_ms, ended_ms) VALUES (?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (pipeline_run_id, step) DO UPDATE SET position = "
+      "excluded.position, run_id = excluded.run_id, status = excluded.status, cache_key = "
+      "excluded.cache_key, cached = excluded.cached, attempts = excluded.attempts, exit_code = "
+      "excluded.exit_code, error = excluded.error, log_path = excluded.log_path, started_ms = "
+      "excluded.started_ms, ended_ms = excluded.ended_ms",
       {run_id, step.step, step.position, OptionalText(step.run_id), RunStateName(step.state),
        OptionalText(step.cache_key), int64_t{step.cached}, step.attempts,
        step.exit_code ? Value{*step.exit_code} : Value{}, OptionalText(step.error),
@@ -73,8 +77,9 @@ Status InsertEdges(Session& s, const std::vector<LineageEdge>& edges) {
   const int64_t now = NowMillis();
   for (const LineageEdge& e : edges) {
     KILN_RETURN_IF_ERROR(
-        s.Exec("INSERT OR IGNORE INTO lineage_edges (src_kind, src_id, dst_kind, dst_id, label, "
-               "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+        s.Exec("INSERT INTO lineage_edges (src_kind, src_id, dst_kind, dst_id, label, "
+               "created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (src_kind, src_id, dst_kind, "
+               "dst_id, label) DO NOTHING",
                {e.src_kind, e.src_id, e.dst_kind, e.dst_id, e.label, now}));
   }
   return Status::Ok();
@@ -182,7 +187,7 @@ Status RunRecords::SetRunState(const std::string& run_id, RunState state, const 
   return store_.Write([&](Session& s) -> Status {
     KILN_RETURN_IF_ERROR(
         s.Exec("UPDATE pipeline_runs SET status = ?, error = ?, started_ms = COALESCE(?, "
-               "started_ms), ended_ms = CASE WHEN ? THEN COALESCE(?, ended_ms) END "
+               "started_ms), ended_ms = CASE WHEN ? = 1 THEN COALESCE(?, ended_ms) END "
                "WHERE run_id = ?",
                {RunStateName(state), OptionalText(error), OptionalTime(started_ms),
                 int64_t{IsFinal(state)}, OptionalTime(ended_ms), run_id}));
@@ -204,8 +209,8 @@ Status RunRecords::PutCache(const std::string& cache_key, const std::string& run
                             const std::string& step, const std::vector<StepOutput>& outputs) {
   return store_.Write([&](Session& s) {
     return s.Exec(
-        "INSERT OR IGNORE INTO step_cache (cache_key, pipeline_run_id, step, outputs_json, "
-        "created_ms) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO step_cache (cache_key, pipeline_run_id, step, outputs_json, created_ms) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (cache_key) DO NOTHING",
         {cache_key, run_id, step, EncodeOutputs(outputs), NowMillis()});
   });
 }

@@ -6,8 +6,8 @@
 namespace kiln::store {
 namespace {
 
-// Each migration is a list of portable DDL statements. Never edit a published migration;
-// append a new one.
+// Each migration is a list of portable DDL statements; one that cannot be portable says so in a
+// comment and names its PostgreSQL form. Never edit a published migration; append a new one.
 struct Migration {
   int version;
   std::vector<const char*> statements;
@@ -147,6 +147,32 @@ const std::vector<Migration>& AllMigrations() {
            // them with a warning (0); live rows before drift has a level (0 = server default).
            "ALTER TABLE deployments ADD COLUMN strict_inputs INTEGER NOT NULL DEFAULT 0",
            "ALTER TABLE deployments ADD COLUMN drift_min_rows BIGINT NOT NULL DEFAULT 0",
+       }},
+      {8,
+       {
+           // Metric history and run inputs keep their insertion order in an explicit column,
+           // seq, which domain SQL orders by instead of SQLite's rowid. SQLite-specific DDL:
+           // "seq INTEGER PRIMARY KEY" is the rowid itself (no extra storage, index or write
+           // cost; a new row numbers itself), filled here from the old rowid. A PostgreSQL
+           // store creates it as "seq BIGINT GENERATED ALWAYS AS IDENTITY". Inserts name
+           // their columns and leave seq out.
+           "CREATE TABLE metrics_v8 (run_id TEXT NOT NULL, key TEXT NOT NULL, value DOUBLE "
+           "PRECISION, is_nan INTEGER NOT NULL, timestamp BIGINT NOT NULL, step BIGINT NOT "
+           "NULL, seq INTEGER PRIMARY KEY)",
+           "INSERT INTO metrics_v8 (run_id, key, value, is_nan, timestamp, step, seq) SELECT "
+           "run_id, key, value, is_nan, timestamp, step, rowid FROM metrics",
+           "DROP TABLE metrics",
+           "ALTER TABLE metrics_v8 RENAME TO metrics",
+           "CREATE INDEX metrics_by_run ON metrics (run_id, key, step)",
+           "CREATE TABLE run_inputs_v8 (run_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT "
+           "NOT NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, schema TEXT, profile "
+           "TEXT, tags_json TEXT NOT NULL, seq INTEGER PRIMARY KEY, UNIQUE (run_id, name, "
+           "digest))",
+           "INSERT INTO run_inputs_v8 (run_id, name, digest, source_type, source, schema, "
+           "profile, tags_json, seq) SELECT run_id, name, digest, source_type, source, schema, "
+           "profile, tags_json, rowid FROM run_inputs",
+           "DROP TABLE run_inputs",
+           "ALTER TABLE run_inputs_v8 RENAME TO run_inputs",
        }},
   };
   return kMigrations;

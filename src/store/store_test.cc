@@ -96,6 +96,54 @@ TEST_F(StoreTest, PipelinesMigrationKeepsTheNewestRunOfEachPipeline) {
   EXPECT_EQ(rows[1].Text(1), "b2");  // the same millisecond: the larger run id wins
 }
 
+TEST_F(StoreTest, SeqMigrationKeepsTheInsertionOrderOfMetricsAndInputs) {
+  // Back to before migration 8: metrics and run_inputs without seq, ordered only by rowid.
+  ASSERT_TRUE(Write("DROP TABLE metrics").ok());
+  ASSERT_TRUE(Write("DROP TABLE run_inputs").ok());
+  ASSERT_TRUE(Write("CREATE TABLE metrics (run_id TEXT NOT NULL, key TEXT NOT NULL, value DOUBLE "
+                    "PRECISION, is_nan INTEGER NOT NULL, timestamp BIGINT NOT NULL, step BIGINT "
+                    "NOT NULL)")
+                  .ok());
+  ASSERT_TRUE(Write("CREATE TABLE run_inputs (run_id TEXT NOT NULL, name TEXT NOT NULL, digest "
+                    "TEXT NOT NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, schema TEXT, "
+                    "profile TEXT, tags_json TEXT NOT NULL, PRIMARY KEY (run_id, name, digest))")
+                  .ok());
+  ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 8").ok());
+  for (double value : {5.0, 1.0, 9.0}) {
+    ASSERT_TRUE(Write("INSERT INTO metrics VALUES ('r', 'm', ?, 0, 7, 2)", {value}).ok());
+  }
+  for (const char* name : {"zeta", "alpha"}) {
+    ASSERT_TRUE(Write("INSERT INTO run_inputs VALUES ('r', ?, 'd', 'local', 's', NULL, NULL, '')",
+                      {std::string(name)})
+                    .ok());
+  }
+  ASSERT_TRUE(ApplyMigrations(*store_).ok());
+  // New rows number themselves after the migrated ones.
+  ASSERT_TRUE(Write("INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step) VALUES "
+                    "('r', 'm', 3, 0, 7, 2)")
+                  .ok());
+  ASSERT_TRUE(Write("INSERT INTO run_inputs (run_id, name, digest, source_type, source, "
+                    "tags_json) VALUES ('r', 'mid', 'd', 'local', 's', '')")
+                  .ok());
+  std::vector<double> values;
+  for (const Row& row : Query("SELECT value FROM metrics ORDER BY seq")) {
+    values.push_back(row.Real(0));
+  }
+  EXPECT_EQ(values, (std::vector<double>{5, 1, 9, 3}));
+  std::vector<std::string> names;
+  for (const Row& row : Query("SELECT name FROM run_inputs ORDER BY seq")) {
+    names.push_back(row.Text(0));
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"zeta", "alpha", "mid"}));
+  // (run_id, name, digest) stays unique, so ON CONFLICT on it still works.
+  ASSERT_TRUE(Write("INSERT INTO run_inputs (run_id, name, digest, source_type, source, "
+                    "tags_json) VALUES ('r', 'zeta', 'd', 'x', 'y', '') ON CONFLICT (run_id, "
+                    "name, digest) DO NOTHING")
+                  .ok());
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM run_inputs")[0].Int(0), 3);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'metrics_by_run'")[0].Int(0), 1);
+}
+
 TEST_F(StoreTest, MigrationsAreIdempotent) {
   // Opening again re-runs ApplyMigrations; so does calling it directly.
   Reopen();
@@ -103,7 +151,7 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   Rows versions = Query("SELECT version FROM schema_migrations ORDER BY version");
   std::vector<int64_t> applied;
   for (const auto& row : versions) applied.push_back(row.Int(0));
-  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
   // The schema is there and usable.
   Rows tables = Query(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', "

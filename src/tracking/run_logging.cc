@@ -75,7 +75,9 @@ Status WriteMetrics(store::Session& s, const std::string& run_id,
   std::map<std::string, const Metric*> latest;
   for (const Metric& m : metrics) {
     KILN_RETURN_IF_ERROR(
-        s.Exec("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?)", MetricRow(run_id, m)));
+        s.Exec("INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, "
+               "?, ?, ?, ?)",
+               MetricRow(run_id, m)));
     const Metric*& best = latest[m.key];
     if (best == nullptr || IsLater(m, *best)) best = &m;
   }
@@ -135,8 +137,9 @@ Status TrackingService::LogInputs(const std::string& run_id,
     for (const DatasetInput& input : inputs) {
       const Dataset& d = input.dataset;
       KILN_RETURN_IF_ERROR(s.Exec(
-          "INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, "
-          "digest) DO NOTHING",
+          "INSERT INTO run_inputs (run_id, name, digest, source_type, source, schema, profile, "
+          "tags_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name, digest) DO "
+          "NOTHING",
           {run_id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile,
            EncodeInputTags(input.tags)}));
     }
@@ -195,7 +198,7 @@ Result<Page<Metric>> TrackingService::GetMetricHistory(const std::string& run_id
         meta::QueryPage(
             s,
             "SELECT key, value, is_nan, timestamp, step FROM metrics WHERE run_id = ? AND "
-            "key = ? ORDER BY step, timestamp, rowid",
+            "key = ? ORDER BY step, timestamp, seq",
             {run_id, key}, max_results, page_token));
     out.next_page_token = page.next_page_token;
     for (const store::Row& row : page.items) {

@@ -103,7 +103,7 @@ Status LoadInputs(store::Session& session, Run& run) {
   KILN_ASSIGN_OR_RETURN(
       store::Rows rows,
       session.Query("SELECT name, digest, source_type, source, schema, profile, tags_json "
-                    "FROM run_inputs WHERE run_id = ? ORDER BY rowid",
+                    "FROM run_inputs WHERE run_id = ? ORDER BY seq",
                     {run.info.run_id}));
   for (const store::Row& row : rows) {
     DatasetInput input;

@@ -583,6 +583,45 @@ TEST_F(TrackingServiceTest, LogInputs) {
   EXPECT_EQ(t().LogInputs("nope", {input}).code(), StatusCode::kNotFound);
 }
 
+// Entries with the same step and timestamp come back in the order they were logged (the
+// stored seq column), across batches and pages; neither by value nor by key.
+TEST_F(TrackingServiceTest, MetricHistoryKeepsLoggedOrderAtEqualStepAndTimestamp) {
+  const std::string id = NewRun("0").info.run_id;
+  Batch first;
+  first.metrics = {{"h", 5, 7, 2}, {"other", 0, 7, 2}, {"h", 1, 7, 2}, {"h", 9, 7, 1}};
+  Batch second;
+  second.metrics = {{"h", 3, 7, 2}, {"h", 8, 7, 2}, {"h", 2, 7, 2}};
+  ASSERT_TRUE(t().LogBatch(id, first).ok());
+  ASSERT_TRUE(t().LogBatch(id, second).ok());
+  std::vector<double> values;
+  std::string token;
+  do {
+    auto page = t().GetMetricHistory(id, "h", 2, token);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const Metric& m : page->items) values.push_back(m.value);
+    token = page->next_page_token;
+  } while (!token.empty() && values.size() < 20);
+  EXPECT_EQ(values, (std::vector<double>{9, 5, 1, 3, 8, 2}));
+}
+
+// A run's inputs come back in the order they were first logged, not by name or digest.
+TEST_F(TrackingServiceTest, RunInputsKeepTheirLoggedOrder) {
+  const std::string id = NewRun("0").info.run_id;
+  auto input = [](const std::string& name, const std::string& digest) {
+    DatasetInput in;
+    in.dataset = {name, digest, "local", "/data/" + name, "", ""};
+    return in;
+  };
+  ASSERT_TRUE(t().LogInputs(id, {input("zeta", "9"), input("alpha", "5"), input("mid", "1")}).ok());
+  ASSERT_TRUE(t().LogInputs(id, {input("beta", "0"), input("alpha", "5")}).ok());  // alpha: again
+  ASSERT_TRUE(t().LogInputs(id, {input("alpha", "0")}).ok());  // a new digest is a new input
+  std::vector<std::string> order;
+  for (const DatasetInput& in : Get(id).inputs) {
+    order.push_back(in.dataset.name + "/" + in.dataset.digest);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"zeta/9", "alpha/5", "mid/1", "beta/0", "alpha/0"}));
+}
+
 TEST_F(TrackingServiceTest, LogModelAppendsJsonHistory) {
   const std::string id = NewRun("0").info.run_id;
   ASSERT_TRUE(t().LogModel(id, R"({"artifact_path":"a"})").ok());
