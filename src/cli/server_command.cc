@@ -66,7 +66,6 @@ int ConfigureAndRunServer(ServerFlags& flags) {
   flags.threads = static_cast<int>(settings->GetNumber("threads"));
   flags.max_body_mb = static_cast<int>(settings->GetNumber("max_body_mb"));
   UseLogFormat(settings->Get("log_format"));
-  ExportSeamsToSteps(*settings);
   return RunServer(flags);
 }
 
