@@ -151,7 +151,7 @@ void AuthService::NoteTokenUse(const TokenRow& row) {
       .Write([&](Session& session) {
         return session.Exec(
             "UPDATE tokens SET last_used_ms = ? WHERE token_id = ? AND (last_used_ms IS NULL OR "
-            "last_used_ms < ?)",
+            "last_used_ms <= ?)",
             {now, row.info.token_id, now - options_.last_used_interval_ms});
       })
       .IgnoreError();

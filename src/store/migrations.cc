@@ -174,6 +174,21 @@ const std::vector<Migration>& AllMigrations() {
            "DROP TABLE run_inputs",
            "ALTER TABLE run_inputs_v8 RENAME TO run_inputs",
        }},
+      {9,
+       {
+           // Users and their API tokens (src/auth/). A password is stored only as its scrypt
+           // hash, a token only as its SHA-256 next to its first characters; a token's project
+           // and role (NULL: none) only narrow its user's rights.
+           "CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, admin "
+           "INTEGER NOT NULL, disabled INTEGER NOT NULL, created_ms BIGINT NOT NULL, "
+           "updated_ms BIGINT NOT NULL)",
+           "CREATE TABLE tokens (token_id TEXT PRIMARY KEY, user_name TEXT NOT NULL, name TEXT "
+           "NOT NULL, prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, project TEXT, role TEXT, "
+           "expires_ms BIGINT, revoked_ms BIGINT, last_used_ms BIGINT, created_ms BIGINT NOT "
+           "NULL)",
+           "CREATE INDEX tokens_by_prefix ON tokens (prefix)",
+           "CREATE INDEX tokens_by_user ON tokens (user_name, created_ms)",
+       }},
   };
   return kMigrations;
 }
