@@ -65,12 +65,14 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, PipelinesMigrationKeepsTheNewestRunOfEachPipeline) {
-  // Back to before migrations 5 to 7, with runs of two pipelines (two at the same millisecond).
+  // Back to before migrations 5 to 8, with runs of two pipelines (two at the same millisecond).
   ASSERT_TRUE(Write("DROP INDEX pipeline_runs_by_pipeline").ok());
   ASSERT_TRUE(Write("DROP TABLE pipelines").ok());
   ASSERT_TRUE(Write("ALTER TABLE modules DROP COLUMN yanked_ms").ok());          // migration 6
   ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN strict_inputs").ok());  // migration 7
   ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN drift_min_rows").ok());
+  ASSERT_TRUE(Write("DROP TABLE tokens").ok());  // migration 8
+  ASSERT_TRUE(Write("DROP TABLE users").ok());
   ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 5").ok());
   const char* insert =
       "INSERT INTO pipeline_runs (run_id, pipeline_name, file, base_dir, spec, overrides_json, "
