@@ -83,8 +83,9 @@ class AuthService {
   // kInvalidArgument as AddUser. Thread-safe.
   Status SetPassword(const std::string& name, const std::string& password);
 
-  // Makes a token for `request.user`. Errors: kNotFound for an unknown user, kInvalidArgument
-  // for a bad name, role or project name, or an expiry not in the future. Thread-safe.
+  // Makes a token for `request.user`. Errors: kNotFound for an unknown user or project,
+  // kInvalidArgument for a bad name, role or project name, or an expiry not in the future.
+  // Thread-safe.
   Result<CreatedToken> CreateToken(const TokenRequest& request);
   // The tokens of `user` ("" for every user's), newest first; never a secret. Thread-safe.
   Result<std::vector<TokenInfo>> ListTokens(const std::string& user = "");

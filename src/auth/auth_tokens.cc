@@ -56,6 +56,11 @@ Status InsertToken(Session& session, const TokenRequest& r, const TokenInfo& t,
   KILN_ASSIGN_OR_RETURN(Rows users,
                         session.Query("SELECT name FROM users WHERE name = ?", {r.user}));
   if (users.empty()) return NotFound("no user '" + r.user + "'");
+  if (!r.project.empty()) {
+    KILN_ASSIGN_OR_RETURN(Rows projects,
+                          session.Query("SELECT name FROM projects WHERE name = ?", {r.project}));
+    if (projects.empty()) return NotFound("no project '" + r.project + "'");
+  }
   return session.Exec(
       "INSERT INTO tokens (token_id, user_name, name, prefix, hash, project, role, expires_ms, "
       "revoked_ms, last_used_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",

@@ -73,6 +73,8 @@ TEST_F(StoreTest, PipelinesMigrationKeepsTheNewestRunOfEachPipeline) {
   ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN drift_min_rows").ok());
   ASSERT_TRUE(Write("DROP TABLE tokens").ok());  // migration 8
   ASSERT_TRUE(Write("DROP TABLE users").ok());
+  ASSERT_TRUE(Write("DROP TABLE project_members").ok());
+  ASSERT_TRUE(Write("DROP TABLE projects").ok());
   ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 5").ok());
   const char* insert =
       "INSERT INTO pipeline_runs (run_id, pipeline_name, file, base_dir, spec, overrides_json, "
