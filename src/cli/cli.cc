@@ -170,6 +170,7 @@ int Main(int argc, char** argv) {
   AddServeCommand(app, rc);
   AddUserCommands(app, rc);
   AddTokenCommands(app, rc);
+  AddProjectCommands(app, rc);
   SetUpLogging();
   try {
     app.parse(argc, argv);

@@ -34,16 +34,17 @@ Result<LocalAuth> OpenLocalAuth(const config::Config& settings, bool create) {
   LocalAuth local;
   KILN_ASSIGN_OR_RETURN(local.store, store::OpenMetaStore(settings.Get("store")));
   KILN_ASSIGN_OR_RETURN(local.auth, auth::AuthService::Make(*local.store));
+  local.projects = std::make_unique<auth::ProjectService>(*local.store);
   return local;
 }
 
 int WithLocalAuth(const ConfigFlags& config, bool create, const char* who,
-                  const std::function<Status(auth::AuthService&)>& fn) {
+                  const std::function<Status(LocalAuth&)>& fn) {
   Result<config::Config> settings = ResolveConfigFlags(config);
   if (!settings.ok()) return Fail(settings.status(), who);
   Result<LocalAuth> local = OpenLocalAuth(*settings, create);
   if (!local.ok()) return Fail(local.status(), who);
-  Status done = fn(*local->auth);
+  Status done = fn(*local);
   return done.ok() ? kExitOk : Fail(done, who);
 }
 

@@ -25,7 +25,8 @@ struct TokenFlags {
 
 int WithAuth(const TokenFlags& flags, bool create,
              const std::function<Status(auth::AuthService&)>& fn) {
-  return WithLocalAuth(flags.config, create, "kiln tokens", fn);
+  return WithLocalAuth(flags.config, create, "kiln tokens",
+                       [&](LocalAuth& local) { return fn(*local.auth); });
 }
 
 std::string TimeOr(const std::optional<int64_t>& ms, const char* none) {

@@ -34,7 +34,8 @@ Result<std::string> PasswordFor(const UserFlags& flags, bool& shown) {
 
 int WithAuth(const UserFlags& flags, bool create,
              const std::function<Status(auth::AuthService&)>& fn) {
-  return WithLocalAuth(flags.config, create, "kiln users", fn);
+  return WithLocalAuth(flags.config, create, "kiln users",
+                       [&](LocalAuth& local) { return fn(*local.auth); });
 }
 
 Status AddUser(auth::AuthService& auth, const UserFlags& flags) {

@@ -1,5 +1,6 @@
-"""Users and tokens administered locally (issue 16's foundation): `kiln users add|ls|disable|
-reset-password` and `kiln tokens create|ls|revoke` over a data folder, each bad input exiting 2
+"""Users, tokens and projects administered locally (issue 16's foundation): `kiln users
+add|ls|disable|reset-password`, `kiln tokens create|ls|revoke` and `kiln projects
+add|ls|show|members|add-member|set-role|remove-member` over a data folder, each bad input exiting 2
 with a message naming the value and changing nothing; and the initial admin a fresh `kiln
 server` makes (password file 0600, one log line that names the file and never the password,
 never overwritten). Enforcement on routes is not wired yet, so no request is refused here."""
@@ -116,6 +117,7 @@ class AuthCliTest(unittest.TestCase):
             (["--user", "zed"], "no user 'zed'"),
             (["--user", "ann", "--role", "boss"], "unknown role 'boss'"),
             (["--user", "ann", "--project", "a b"], "invalid project name 'a b'"),
+            (["--user", "ann", "--project", "nope"], "no project 'nope'"),
             (["--user", "ann", "--expires", "30x"], "invalid --expires '30x'"),
             (["--user", "ann", "--expires", "0d"], "invalid --expires '0d'"),
             (["--user", "ann", "--expires", "99999d"], "invalid --expires '99999d'"),
@@ -132,6 +134,54 @@ class AuthCliTest(unittest.TestCase):
         bob = self.tokens("--user", "bob")[0]
         self.ok("tokens", "revoke", bob["token_id"])
         self.assertEqual(self.tokens("--user", "bob")[0]["state"], "revoked")
+
+    def projects(self):
+        return {p["name"]: p for p in json.loads(self.ok("projects", "ls", "--json"))["projects"]}
+
+    def members(self, project):
+        out = json.loads(self.ok("projects", "members", project, "--json"))
+        return {m["user"]: m["role"] for m in out["members"]}
+
+    def test_projects_and_members(self):
+        self.refused("projects", "ls", names="no data folder")
+        self.ok("users", "add", "ann")
+        self.ok("users", "add", "bob")
+        self.assertEqual(list(self.projects()), ["default"])
+        self.ok("projects", "add", "vision", "--description", "image models")
+        self.assertEqual(self.projects()["vision"]["description"], "image models")
+        self.refused("projects", "add", "vision", names="'vision' already exists")
+        self.refused("projects", "add", "a/b", names="invalid project name 'a/b'")
+        self.assertEqual(sorted(self.projects()), ["default", "vision"])
+
+        self.assertIn("as viewer", self.ok("projects", "add-member", "vision", "ann"))
+        self.ok("projects", "add-member", "vision", "bob", "--role", "editor")
+        self.assertEqual(self.members("vision"), {"ann": "viewer", "bob": "editor"})
+        self.refused("projects", "add-member", "vision", "ann", names="already a member")
+        self.refused("projects", "add-member", "vision", "zed", names="no user 'zed'")
+        self.refused("projects", "add-member", "nope", "ann", names="no project 'nope'")
+        self.refused("projects", "add-member", "vision", "ann", "--role", "admin",
+                     names="unknown role 'admin'")
+        self.ok("projects", "set-role", "vision", "ann", "--role", "owner")
+        self.refused("projects", "set-role", "vision", "ann", "--role", "boss",
+                     names="unknown role 'boss'")
+        self.refused("projects", "set-role", "default", "ann", "--role", "owner",
+                     names="not a member of project 'default'")
+        self.refused("projects", "set-role", "vision", "ann", names="--role")
+        self.assertEqual(self.members("vision"), {"ann": "owner", "bob": "editor"})
+
+        shown = json.loads(self.ok("projects", "show", "vision", "--json"))
+        self.assertEqual((shown["name"], shown["member_count"]), ("vision", 2))
+        self.assertEqual(len(shown["members"]), 2)
+        self.assertIn("owner", self.ok("projects", "show", "vision"))
+        self.refused("projects", "show", "nope", names="no project 'nope'")
+        self.refused("projects", "members", "nope", names="no project 'nope'")
+
+        self.ok("projects", "remove-member", "vision", "bob")
+        self.refused("projects", "remove-member", "vision", "bob", names="not a member")
+        self.assertEqual(self.members("vision"), {"ann": "owner"})
+        token = self.ok("tokens", "create", "--user", "ann", "--project", "vision", "--role",
+                        "runner").splitlines()[0]
+        self.assertRegex(token, TOKEN_RE)
 
 
 class InitialAdminTest(unittest.TestCase):
