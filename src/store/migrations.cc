@@ -176,9 +176,9 @@ const std::vector<Migration>& AllMigrations() {
        }},
       {9,
        {
-           // Users and their API tokens, projects and members (src/auth/). A password is stored only as its scrypt
-           // hash, a token only as its SHA-256 next to its first characters; a token's project
-           // and role (NULL: none) only narrow its user's rights.
+           // Users and their API tokens, projects and members (src/auth/). A password is stored
+           // only as its scrypt hash, a token only as its SHA-256 next to its first characters; a
+           // token's project and role (NULL: none) only narrow its user's rights.
            "CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, admin "
            "INTEGER NOT NULL, disabled INTEGER NOT NULL, created_ms BIGINT NOT NULL, "
            "updated_ms BIGINT NOT NULL)",
