@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,7 @@ struct AuthOptions {
   LoginLimiter::Clock limiter_clock;             // default steady_clock::now
   std::chrono::seconds password_cache_ttl{300};  // how long a checked password is remembered
   int64_t last_used_interval_ms = 60'000;        // a token's last use is written at most this often
+  std::chrono::seconds kdf_wait{10};  // how long a password check waits for a free scrypt slot
 };
 
 class AuthService {
@@ -102,6 +104,7 @@ class AuthService {
   // another process made it. Errors: kUnauthenticated with a message that never holds the secret
   // (malformed or overlong header, unknown user or token, wrong password, disabled user, revoked
   // or expired token); kResourceExhausted after too many failures for the user or from `peer`;
+  // kUnavailable when two password checks (scrypt) already run and none ends within kdf_wait;
   // kInternal/kUnavailable from the store. Thread-safe.
   Result<std::optional<Identity>> Authenticate(std::string_view header, std::string_view peer = "");
 
@@ -119,11 +122,15 @@ class AuthService {
   Result<std::optional<TokenRow>> FindToken(const std::string& secret);
   void NoteTokenUse(const TokenRow& row);
   void VerifyAgainstDummy(const std::string& password);
+  Result<bool> BoundedVerify(const std::string& password, const std::string& encoded);
 
   store::MetaStore& store_;
   const AuthOptions options_;
   std::unique_ptr<PasswordCache> password_cache_;
   LoginLimiter limiter_;
+  // At most two scrypt runs at once (128 MiB each at the default parameters), so a burst of
+  // password logins cannot exhaust the server's memory.
+  std::counting_semaphore<2> kdf_slots_{2};
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // hashed once; unknown users cost as much time as known ones
 };

@@ -80,7 +80,7 @@ Result<Identity> AuthService::AuthenticatePassword(const std::string& user,
     return WrongLogin();
   }
   if (!password_cache_->Matches(user, password, row->password_hash)) {
-    KILN_ASSIGN_OR_RETURN(bool matches, VerifyPassword(password, row->password_hash));
+    KILN_ASSIGN_OR_RETURN(bool matches, BoundedVerify(password, row->password_hash));
     if (!matches) return WrongLogin();
     password_cache_->Remember(user, password, row->password_hash);
   }
@@ -94,7 +94,16 @@ void AuthService::VerifyAgainstDummy(const std::string& password) {
     Result<std::string> hash = HashPassword("not a password", options_.scrypt);
     if (hash.ok()) dummy_hash_ = *hash;
   });
-  if (!dummy_hash_.empty()) VerifyPassword(password, dummy_hash_).status().IgnoreError();
+  if (!dummy_hash_.empty()) BoundedVerify(password, dummy_hash_).status().IgnoreError();
+}
+
+Result<bool> AuthService::BoundedVerify(const std::string& password, const std::string& encoded) {
+  if (!kdf_slots_.try_acquire_for(options_.kdf_wait)) {
+    return Unavailable("too many password logins at once; retry, or use a token");
+  }
+  Result<bool> matches = VerifyPassword(password, encoded);
+  kdf_slots_.release();
+  return matches;
 }
 
 }  // namespace kiln::auth
