@@ -8,6 +8,7 @@
 #include "api/app.h"
 #include "api/web_ui.h"
 #include "cli/exit_codes.h"
+#include "cli/local_auth.h"
 #include "cli/log_setup.h"
 #include "cli/stop_signals.h"
 #include "cli/web_ui_dir.h"
@@ -85,6 +86,10 @@ int RunServer(const ServerFlags& flags) {
   if (!app.ok()) {
     spdlog::error("{}", app.status().message());
     return ExitCodeFor(app.status());
+  }
+  if (Status admin = AnnounceInitialAdmin(flags.settings); !admin.ok()) {
+    spdlog::error("{}", admin.message());
+    return ExitCodeFor(admin);
   }
   http::ServerOptions options;
   options.host = flags.host;
