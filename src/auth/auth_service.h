@@ -71,9 +71,12 @@ class AuthService {
   static Result<std::unique_ptr<AuthService>> Make(store::MetaStore& store,
                                                    AuthOptions options = {});
 
-  // Adds user `name` with `password`. Errors: kInvalidArgument for a bad name (CheckUserName) or
-  // password (CheckPassword), kAlreadyExists when the name is taken. Thread-safe (slow: hashes).
-  Status AddUser(const std::string& name, const std::string& password, bool admin);
+  // Adds user `name` with `password` (hashed with the service's parameters, or
+  // kGeneratedPasswordParams for a kGenerated one). Errors: kInvalidArgument for a bad name
+  // (CheckUserName) or password (CheckPassword), kAlreadyExists when the name is taken.
+  // Thread-safe (slow: hashes).
+  Status AddUser(const std::string& name, const std::string& password, bool admin,
+                 PasswordOrigin origin = PasswordOrigin::kChosen);
   // Every user, by name. Thread-safe.
   Result<std::vector<UserInfo>> ListUsers();
   // How many users exist. Thread-safe.

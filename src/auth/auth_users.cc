@@ -24,10 +24,13 @@ AuthService::AuthService(store::MetaStore& store, AuthOptions options,
 
 int64_t AuthService::Now() const { return options_.now_ms ? options_.now_ms() : NowMillis(); }
 
-Status AuthService::AddUser(const std::string& name, const std::string& password, bool admin) {
+Status AuthService::AddUser(const std::string& name, const std::string& password, bool admin,
+                            PasswordOrigin origin) {
   KILN_RETURN_IF_ERROR(CheckUserName(name));
   KILN_RETURN_IF_ERROR(CheckPassword(password));
-  KILN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, options_.scrypt));
+  const ScryptParams& params =
+      origin == PasswordOrigin::kGenerated ? kGeneratedPasswordParams : options_.scrypt;
+  KILN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, params));
   const int64_t now = Now();
   Status added = store_.Write([&](Session& session) {
     return session.Exec(

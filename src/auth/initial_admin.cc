@@ -42,7 +42,8 @@ Result<std::string> EnsureInitialAdmin(AuthService& auth, const std::string& dat
   KILN_ASSIGN_OR_RETURN(std::string password, MakePassword());
   const std::string path = data_dir + "/" + kInitialAdminFile;
   KILN_RETURN_IF_ERROR(WriteSecretFile(path, password + "\n"));
-  if (Status added = auth.AddUser("admin", password, /*admin=*/true); !added.ok()) {
+  if (Status added = auth.AddUser("admin", password, /*admin=*/true, PasswordOrigin::kGenerated);
+      !added.ok()) {
     ::unlink(path.c_str());  // its password belongs to no one
     return added;
   }

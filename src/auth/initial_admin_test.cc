@@ -55,6 +55,19 @@ TEST_F(InitialAdminTest, CreatesAdminWithAPrivatePasswordFileOnce) {
       auth_->Authenticate("Basic " + Base64Encode("admin:" + password, Base64Alphabet::kStandard));
   ASSERT_TRUE(who.ok() && who->has_value()) << who.status().ToString();
   EXPECT_TRUE((*who)->admin);
+  // A generated password (144 random bits) is hashed with the cheap parameters, so a server
+  // starting on an empty store does not spend a slow KDF run on it.
+  Result<store::Rows> rows = store::Rows();
+  ASSERT_TRUE(store_
+                  ->Read([&](store::Session& s) {
+                    rows = s.Query("SELECT password_hash FROM users WHERE name = 'admin'");
+                    return rows.status();
+                  })
+                  .ok());
+  ASSERT_EQ(rows->size(), 1u);
+  Result<ScryptParams> params = ParamsOf((*rows)[0].Text(0));
+  ASSERT_TRUE(params.ok()) << params.status().ToString();
+  EXPECT_EQ(params->log2_n, kGeneratedPasswordParams.log2_n);
   // Next start: users exist, nothing said, the file left alone.
   Result<std::string> again = EnsureInitialAdmin(*auth_, dir_);
   ASSERT_TRUE(again.ok());

@@ -19,6 +19,17 @@ struct ScryptParams {
   int p = 1;        // parallelization
 };
 
+// Where a password comes from, which decides how slow its hash must be.
+enum class PasswordOrigin {
+  kChosen,     // a person chose it: it may be guessable, so it gets the slow default parameters
+  kGenerated,  // MakePassword made it (144 random bits): no guessing attack is feasible, so
+               // stretching adds nothing and kGeneratedPasswordParams (cheap) suffice
+};
+
+// The parameters for a generated password: N = 2^12 (4 MiB, a few milliseconds). They keep
+// the format and salt; a server starting on an empty store (EnsureInitialAdmin) stays quick.
+inline constexpr ScryptParams kGeneratedPasswordParams{12, 8, 1};
+
 // Shortest and longest password accepted from a person, in bytes.
 inline constexpr size_t kMinPasswordLength = 8;
 inline constexpr size_t kMaxPasswordLength = 1024;

@@ -41,7 +41,9 @@ int WithAuth(const UserFlags& flags, bool create,
 Status AddUser(auth::AuthService& auth, const UserFlags& flags) {
   bool shown = false;
   KILN_ASSIGN_OR_RETURN(std::string password, PasswordFor(flags, shown));
-  KILN_RETURN_IF_ERROR(auth.AddUser(flags.name, password, flags.admin));
+  KILN_RETURN_IF_ERROR(
+      auth.AddUser(flags.name, password, flags.admin,
+                   shown ? auth::PasswordOrigin::kGenerated : auth::PasswordOrigin::kChosen));
   std::cout << "added user " << flags.name << (flags.admin ? " (instance admin)" : "") << "\n";
   if (shown) std::cout << "password (shown once): " << password << "\n";
   return Status::Ok();
