@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "api/auth_guard.h"
 #include "api/error_mapping.h"
 #include "api/mlflow/artifact_paths.h"
 #include "api/mlflow/routes.h"
@@ -86,6 +87,9 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir,
       std::make_unique<tracking::TrackingService>(*app->store_, mlflow::kArtifactScheme);
   KILN_RETURN_IF_ERROR(app->tracking_->Init());
   app->registry_ = std::make_unique<registry::RegistryService>(*app->store_);
+  KILN_ASSIGN_OR_RETURN(app->auth_, auth::AuthService::Make(*app->store_));
+  app->projects_ = std::make_unique<auth::ProjectService>(*app->store_);
+  if (options.require_auth) app->router_.SetGuard(MakeAuthGuard(*app->auth_, *app->projects_));
   app->modules_ = std::make_unique<pipeline::PublishedModules>(*app->store_, *app->artifacts_);
   app->datasets_ = std::make_unique<datasets::DatasetRegistry>(*app->store_, *app->artifacts_);
   app->pipelines_ = std::make_unique<exec::PipelineService>(

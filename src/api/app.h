@@ -9,6 +9,8 @@
 
 #include "api/endpoint.h"
 #include "api/serving/predict_routes.h"
+#include "auth/auth_service.h"
+#include "auth/project_service.h"
 #include "exec/executor_factory.h"
 #include "http/router.h"
 #include "store/meta_store.h"
@@ -29,6 +31,8 @@ struct AppOptions {
   std::string store_uri;
   std::string artifacts_uri;
   exec::ExecutorConfig executor;
+  // Whether network requests must authenticate and pass their route's policy (MakeAuthGuard).
+  bool require_auth = false;
 };
 
 class App {
@@ -41,6 +45,12 @@ class App {
                                            const AppOptions& options = {});
 
   const http::Router& router() const { return router_; }
+  // The users and tokens of the store. Thread-safe.
+  auth::AuthService& auth() { return *auth_; }
+  // The data folder (absolute).
+  const std::string& data_dir() const { return data_dir_; }
+  // The projects and their members. Thread-safe.
+  auth::ProjectService& projects() { return *projects_; }
   // Runs one request through the router in-process.
   http::Response Handle(http::Request& request) const { return router_.Dispatch(request); }
 
@@ -69,6 +79,8 @@ class App {
   std::unique_ptr<store::MetaStore> store_;
   std::unique_ptr<artifacts::ArtifactStore> artifacts_;
   std::unique_ptr<artifacts::BlobUploads> uploads_;  // staged in artifacts/uploads
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::ProjectService> projects_;
   std::unique_ptr<tracking::TrackingService> tracking_;
   std::unique_ptr<registry::RegistryService> registry_;
   std::unique_ptr<pipeline::PublishedModules> modules_;

@@ -44,8 +44,13 @@ struct Services {
 using JsonHandler =
     std::function<Result<nlohmann::json>(const RequestContext&, const RequestArgs&)>;
 
-// The access policy routes declare until the server has users (issue 16 adds the others).
+// The access policies routes declare (http/access_policy.h), short for the route files.
 inline constexpr http::AccessPolicy kPublic = http::AccessPolicy::kPublic;
+inline constexpr http::AccessPolicy kViewer = http::AccessPolicy::kViewer;
+inline constexpr http::AccessPolicy kRunner = http::AccessPolicy::kRunner;
+inline constexpr http::AccessPolicy kEditor = http::AccessPolicy::kEditor;
+inline constexpr http::AccessPolicy kOwner = http::AccessPolicy::kOwner;
+inline constexpr http::AccessPolicy kAdmin = http::AccessPolicy::kAdmin;
 
 // Largest body an MLflow JSON route accepts (a log-batch at MLflow's own limits is far less).
 inline constexpr size_t kMlflowMaxBodyBytes = 16 * 1024 * 1024;

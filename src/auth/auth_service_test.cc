@@ -199,6 +199,17 @@ TEST_F(AuthServiceTest, RateLimitsFailedPasswordsPerUserAndAddress) {
   // Ann's tokens still work from another address: tokens cannot be guessed.
   const std::string token = Token({"ann", "", "", "", std::nullopt});
   EXPECT_TRUE(auth_->Authenticate("Bearer " + token, "10.0.0.2").ok());
+  // ... and from the blocked address: only password attempts are limited there, so a client
+  // with a bad token cannot lock out the other clients behind the same address.
+  EXPECT_TRUE(auth_->Authenticate("Bearer " + token, "10.0.0.1").ok());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(
+        auth_->Authenticate("Bearer kiln_" + std::string(43, 'x'), "10.0.0.3").status().code(),
+        StatusCode::kUnauthenticated);
+    EXPECT_EQ(auth_->Authenticate("Bearer", "10.0.0.3").status().code(),
+              StatusCode::kUnauthenticated);
+  }
+  EXPECT_TRUE(auth_->Authenticate(Basic("bob", "bob-password"), "10.0.0.3").ok());
 }
 
 TEST_F(AuthServiceTest, RecordsLastUseAtMostOncePerInterval) {

@@ -22,23 +22,20 @@ struct UserRow {
 
 Result<std::optional<Identity>> AuthService::Authenticate(std::string_view header,
                                                           std::string_view peer) {
-  KILN_RETURN_IF_ERROR(limiter_.Check("", peer));
-  Result<std::optional<Credentials>> parsed = ParseAuthorization(header);
-  if (!parsed.ok()) {
-    limiter_.RecordFailure("", peer);
-    return parsed.status();
-  }
-  if (!parsed->has_value()) return std::optional<Identity>();
-  const Credentials& credentials = **parsed;
-  // Passwords are guessable, so their user is limited too; tokens (256 random bits) are not,
-  // which keeps a user's automation working while someone guesses at their password.
+  KILN_ASSIGN_OR_RETURN(std::optional<Credentials> parsed, ParseAuthorization(header));
+  if (!parsed) return std::optional<Identity>();
+  const Credentials& credentials = *parsed;
+  // Only passwords are guessable, so only password attempts are limited, per user and per
+  // address. Tokens (256 random bits) and malformed headers are not: a client that keeps
+  // sending a revoked token must not lock out every other client behind the same address (all
+  // local ones share 127.0.0.1), nor a user's automation while someone guesses the password.
   const bool password = credentials.basic && !LooksLikeToken(credentials.secret);
   if (password) KILN_RETURN_IF_ERROR(limiter_.Check(credentials.user, peer));
   Result<Identity> identity = password ? AuthenticatePassword(credentials.user, credentials.secret)
                                        : AuthenticateToken(credentials.secret, credentials.user);
   if (!identity.ok()) {
-    if (identity.status().code() == StatusCode::kUnauthenticated) {
-      limiter_.RecordFailure(password ? credentials.user : "", peer);
+    if (password && identity.status().code() == StatusCode::kUnauthenticated) {
+      limiter_.RecordFailure(credentials.user, peer);
     }
     return identity.status();
   }
@@ -62,7 +59,7 @@ Result<Identity> AuthService::AuthenticateToken(const std::string& secret,
   }
   if (row->disabled) return Unauthenticated("user '" + t.user + "' is disabled");
   NoteTokenUse(*row);
-  return Identity{t.user, row->admin, t.project, t.role};
+  return Identity{t.user, row->admin, t.project, t.role, ""};
 }
 
 Result<Identity> AuthService::AuthenticatePassword(const std::string& user,
@@ -86,7 +83,7 @@ Result<Identity> AuthService::AuthenticatePassword(const std::string& user,
   }
   // Said only to whoever knows the password.
   if (row->disabled) return Unauthenticated("user '" + user + "' is disabled");
-  return Identity{user, row->admin, "", ""};
+  return Identity{user, row->admin, "", "", ""};
 }
 
 void AuthService::VerifyAgainstDummy(const std::string& password) {

@@ -24,6 +24,19 @@ Status CheckUserName(std::string_view name) { return CheckName(name, "user name"
 
 Status CheckProjectName(std::string_view name) { return CheckName(name, "project name"); }
 
+int RoleRank(std::string_view role) {
+  int rank = 0;
+  for (const char* known : kRoles) {
+    ++rank;
+    if (role == known) return rank;
+  }
+  return 0;
+}
+
+std::string_view WeakerRole(std::string_view a, std::string_view b) {
+  return RoleRank(a) <= RoleRank(b) ? a : b;
+}
+
 Status CheckRole(std::string_view role) {
   for (const char* known : kRoles) {
     if (role == known) return Status::Ok();

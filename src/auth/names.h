@@ -11,6 +11,12 @@ namespace kiln::auth {
 // The roles a project member (or a token) may hold, weakest first.
 inline constexpr const char* kRoles[] = {"viewer", "runner", "editor", "owner"};
 
+// The rank of `role` in kRoles, 1 ("viewer") to 4 ("owner"); 0 for "" or an unknown role.
+// Pure function.
+int RoleRank(std::string_view role);
+// The weaker of two roles ("" when either is ""). Pure function.
+std::string_view WeakerRole(std::string_view a, std::string_view b);
+
 // OK when `name` is a valid user name: 1 to 64 characters, a letter or digit first, then
 // letters, digits, '.', '_' or '-' (no ':', which HTTP Basic credentials use as separator).
 // Errors: kInvalidArgument naming the value and the rule. Pure function.

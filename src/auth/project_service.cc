@@ -1,5 +1,7 @@
 #include "auth/project_service.h"
 
+#include <iterator>
+
 #include "auth/names.h"
 #include "common/ids.h"
 
@@ -116,6 +118,24 @@ Status ProjectService::SetRole(const std::string& project, const std::string& us
                      {role, project, user}));
     return session.Changes() == 0 ? NoMember(project, user) : Status::Ok();
   });
+}
+
+Result<std::string> ProjectService::EffectiveRole(const Identity& who, const std::string& project) {
+  if (!who.project.empty() && who.project != project) return std::string();
+  std::string role;
+  if (who.admin) {
+    role = kRoles[std::size(kRoles) - 1];
+  } else {
+    KILN_RETURN_IF_ERROR(store_.Read([&](Session& session) -> Status {
+      KILN_ASSIGN_OR_RETURN(Rows rows, session.Query("SELECT role FROM project_members WHERE "
+                                                     "project = ? AND user_name = ?",
+                                                     {project, who.user}));
+      if (!rows.empty()) role = rows[0].Text(0);
+      return Status::Ok();
+    }));
+  }
+  if (!who.role.empty()) role = std::string(WeakerRole(role, who.role));
+  return role;
 }
 
 Status ProjectService::RemoveMember(const std::string& project, const std::string& user) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/request_context.h"
 #include "store/meta_store.h"
 
 namespace kiln::auth {
@@ -46,6 +47,11 @@ class ProjectService {
   Status SetRole(const std::string& project, const std::string& user, const std::string& role);
   // Removes a member. Errors: kNotFound when the project or the membership does not exist.
   Status RemoveMember(const std::string& project, const std::string& user);
+  // What `who` may do in `project`: its member role there ("" when not a member), "owner" for
+  // an instance admin, narrowed by a token's project (another project: "") and role (the
+  // weaker of both). Reads the store on every call, so a membership change applies to the next
+  // request. Errors: kInternal/kUnavailable from the store. Thread-safe.
+  Result<std::string> EffectiveRole(const Identity& who, const std::string& project);
 
  private:
   store::MetaStore& store_;

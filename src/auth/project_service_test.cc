@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "auth/auth_service.h"
+#include "auth/names.h"
 
 namespace kiln::auth {
 namespace {
@@ -94,6 +95,47 @@ TEST_F(ProjectServiceTest, TokensMayOnlyNameExistingProjects) {
             StatusCode::kNotFound);
   ASSERT_TRUE(projects_->AddProject("vision", "").ok());
   EXPECT_TRUE(auth_->CreateToken({"ann", "", "vision", "viewer", std::nullopt}).ok());
+}
+
+TEST_F(ProjectServiceTest, EffectiveRoleIsTheMembershipNarrowedByTheToken) {
+  ASSERT_TRUE(projects_->AddProject("vision", "").ok());
+  ASSERT_TRUE(projects_->AddMember("default", "ann", "editor").ok());
+  auto role = [&](const Identity& who, const std::string& project) {
+    Result<std::string> r = projects_->EffectiveRole(who, project);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::string("?");
+  };
+  Identity ann;
+  ann.user = "ann";
+  EXPECT_EQ(role(ann, "default"), "editor");
+  EXPECT_EQ(role(ann, "vision"), "");  // not a member there
+  Identity narrowed = ann;
+  narrowed.role = "viewer";
+  EXPECT_EQ(role(narrowed, "default"), "viewer");
+  narrowed.role = "owner";  // a token never widens the membership
+  EXPECT_EQ(role(narrowed, "default"), "editor");
+  narrowed.project = "vision";
+  EXPECT_EQ(role(narrowed, "default"), "");
+  Identity admin;
+  admin.user = "root";
+  admin.admin = true;
+  EXPECT_EQ(role(admin, "vision"), "owner");
+  admin.role = "runner";
+  EXPECT_EQ(role(admin, "vision"), "runner");
+  // A change of membership applies to the next call.
+  ASSERT_TRUE(projects_->SetRole("default", "ann", "viewer").ok());
+  EXPECT_EQ(role(ann, "default"), "viewer");
+  ASSERT_TRUE(projects_->RemoveMember("default", "ann").ok());
+  EXPECT_EQ(role(ann, "default"), "");
+}
+
+TEST(RoleRankTest, OrdersTheRolesAndKnowsNoOthers) {
+  EXPECT_EQ(RoleRank("viewer"), 1);
+  EXPECT_EQ(RoleRank("owner"), 4);
+  EXPECT_EQ(RoleRank(""), 0);
+  EXPECT_EQ(RoleRank("root"), 0);
+  EXPECT_EQ(WeakerRole("editor", "runner"), "runner");
+  EXPECT_EQ(WeakerRole("", "owner"), "");
 }
 
 }  // namespace

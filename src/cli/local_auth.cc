@@ -48,10 +48,8 @@ int WithLocalAuth(const ConfigFlags& config, bool create, const char* who,
   return done.ok() ? kExitOk : Fail(done, who);
 }
 
-Status AnnounceInitialAdmin(const config::Config& settings) {
-  KILN_ASSIGN_OR_RETURN(LocalAuth local, OpenLocalAuth(settings, /*create=*/true));
-  KILN_ASSIGN_OR_RETURN(std::string said,
-                        auth::EnsureInitialAdmin(*local.auth, AbsoluteDataDir(settings)));
+Status AnnounceInitialAdmin(auth::AuthService& auth, const std::string& data_dir) {
+  KILN_ASSIGN_OR_RETURN(std::string said, auth::EnsureInitialAdmin(auth, data_dir));
   if (!said.empty()) spdlog::warn("{}", said);
   return Status::Ok();
 }

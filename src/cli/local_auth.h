@@ -31,9 +31,10 @@ Result<LocalAuth> OpenLocalAuth(const config::Config& settings, bool create);
 int WithLocalAuth(const ConfigFlags& config, bool create, const char* who,
                   const std::function<Status(LocalAuth&)>& fn);
 
-// At server start-up: makes the initial admin when the store has no users (auth/initial_admin.h)
-// and logs where its password is, in one line. Errors: as EnsureInitialAdmin.
-Status AnnounceInitialAdmin(const config::Config& settings);
+// At server start-up: makes the initial admin in `auth` when it has no users
+// (auth/initial_admin.h; its password file goes to `data_dir`) and logs where its password is,
+// in one line. Errors: as EnsureInitialAdmin.
+Status AnnounceInitialAdmin(auth::AuthService& auth, const std::string& data_dir);
 
 // Milliseconds in a duration such as "30d", "12h", "90m", "45s" or "2w" (1 to 3650 days' worth).
 // Errors: kInvalidArgument naming `flag` and the value. Pure function.

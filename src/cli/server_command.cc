@@ -36,6 +36,11 @@ api::AppOptions AppOptionsOf(const ServerFlags& flags) {
   api::AppOptions options;
   ApplySeams(flags.settings, options);
   options.allow_remote_commands = AllowsRemoteCommands(flags);
+  options.require_auth = flags.settings.Get("auth") == "on";
+  spdlog::info("authentication: {}", options.require_auth
+                                         ? "required from network clients"
+                                         : "off (any client that reaches the server may do "
+                                           "everything; --auth on requires users and tokens)");
   for (const std::string& root : flags.pipeline_roots) {
     std::error_code ec;
     options.pipeline_roots.push_back(
@@ -87,7 +92,7 @@ int RunServer(const ServerFlags& flags) {
     spdlog::error("{}", app.status().message());
     return ExitCodeFor(app.status());
   }
-  if (Status admin = AnnounceInitialAdmin(flags.settings); !admin.ok()) {
+  if (Status admin = AnnounceInitialAdmin((*app)->auth(), (*app)->data_dir()); !admin.ok()) {
     spdlog::error("{}", admin.message());
     return ExitCodeFor(admin);
   }

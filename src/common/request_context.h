@@ -16,6 +16,9 @@ struct Identity {
   bool admin = false;   // an instance admin: may do everything everywhere
   std::string project;  // the one project a token is narrowed to, or "" for every project
   std::string role;     // the role a token is narrowed to, or "" for the user's own roles
+  // The caller's effective role in the request's project ("viewer" ... "owner", "" for none),
+  // once the server's guard has found it.
+  std::string project_role;
 };
 
 struct RequestContext {

@@ -5,8 +5,15 @@
 
 namespace kiln::http {
 
+// Each policy but kPublic needs an authenticated caller when the server requires
+// authentication; the project roles are ordered, each allowing what the ones before it allow.
 enum class AccessPolicy {
-  kPublic,  // anyone who can reach the server (the only policy until the server has users)
+  kPublic,  // anyone who can reach the server: health checks, the web UI's files
+  kViewer,  // read the project's objects
+  kRunner,  // also log to its experiments and start runs of its saved pipelines
+  kEditor,  // also create and change everything in it, inline command steps included
+  kOwner,   // also delete, and manage its members
+  kAdmin,   // an instance admin (with a token that is not narrowed)
 };
 
 // The policy's name as listings and docs show it: kPublic -> "public". Never fails.

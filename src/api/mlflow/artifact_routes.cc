@@ -51,14 +51,14 @@ http::Response List(artifacts::ArtifactStore& store, const std::string& dir) {
 void AddArtifactRoutes(http::Router& router, Services& services) {
   artifacts::ArtifactStore& store = services.artifacts;
   const std::string with_path = std::string(kPrefix) + "/{path...}";
-  router.Add("PUT", with_path, kPublic, [&store](http::Request& request) {
+  router.Add("PUT", with_path, kRunner, [&store](http::Request& request) {
     const std::string& path = request.path_params["path"];
     Status valid = CheckPath(path);
     if (!valid.ok()) return ErrorResponse(valid);
     Status put = store.Put(path, request.body);
     return put.ok() ? http::Response::Json(200, "{}") : ErrorResponse(put);
   });
-  router.Add("GET", with_path, kPublic, [&store](http::Request& request) {
+  router.Add("GET", with_path, kViewer, [&store](http::Request& request) {
     const std::string& path = request.path_params["path"];
     // MLflow lists with GET .../artifacts?path=dir; a path ending in '/' lists too.
     if (path.empty() || path.back() == '/') {
@@ -67,10 +67,10 @@ void AddArtifactRoutes(http::Router& router, Services& services) {
     }
     return Download(store, path);
   });
-  router.Add("GET", kPrefix, kPublic, [&store](http::Request& request) {
+  router.Add("GET", kPrefix, kViewer, [&store](http::Request& request) {
     return List(store, request.QueryParam("path").value_or(""));
   });
-  router.Add("DELETE", with_path, kPublic, [&store](http::Request& request) {
+  router.Add("DELETE", with_path, kOwner, [&store](http::Request& request) {
     const std::string& path = request.path_params["path"];
     Status valid = CheckPath(path);
     if (!valid.ok()) return ErrorResponse(valid);

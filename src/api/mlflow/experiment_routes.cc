@@ -25,7 +25,7 @@ Result<json> SearchExperiments(tracking::TrackingService& tracking, const Reques
 
 void AddExperimentRoutes(http::Router& router, Services& services) {
   tracking::TrackingService& t = services.tracking;
-  AddMlflowRoute(router, {"POST"}, "experiments/create", kPublic,
+  AddMlflowRoute(router, {"POST"}, "experiments/create", kEditor,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string location,
@@ -34,45 +34,45 @@ void AddExperimentRoutes(http::Router& router, Services& services) {
                    KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, location, tags));
                    return json{{"experiment_id", id}};
                  });
-  AddMlflowRoute(router, {"GET"}, "experiments/get", kPublic,
+  AddMlflowRoute(router, {"GET"}, "experiments/get", kViewer,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
                    return json{{"experiment", RenderExperiment(e)}};
                  });
-  AddMlflowRoute(router, {"GET"}, "experiments/get-by-name", kPublic,
+  AddMlflowRoute(router, {"GET"}, "experiments/get-by-name", kViewer,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("experiment_name"));
                    KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperimentByName(name));
                    return json{{"experiment", RenderExperiment(e)}};
                  });
   AddMlflowRoute(
-      router, {"GET", "POST"}, "experiments/search", kPublic,
+      router, {"GET", "POST"}, "experiments/search", kViewer,
       [&t](const RequestContext& ctx, const RequestArgs& a) { return SearchExperiments(t, a); });
-  AddMlflowRoute(router, {"POST"}, "experiments/update", kPublic,
+  AddMlflowRoute(router, {"POST"}, "experiments/update", kEditor,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("new_name"));
                    return EmptyOr(t.RenameExperiment(id, name));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/delete", kPublic,
+  AddMlflowRoute(router, {"POST"}, "experiments/delete", kOwner,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    return EmptyOr(t.DeleteExperiment(id));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/restore", kPublic,
+  AddMlflowRoute(router, {"POST"}, "experiments/restore", kEditor,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    return EmptyOr(t.RestoreExperiment(id));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/set-experiment-tag", kPublic,
+  AddMlflowRoute(router, {"POST"}, "experiments/set-experiment-tag", kEditor,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
                    return EmptyOr(t.SetExperimentTag(id, {key, value}));
                  });
-  AddMlflowRoute(router, {"POST"}, "experiments/delete-experiment-tag", kPublic,
+  AddMlflowRoute(router, {"POST"}, "experiments/delete-experiment-tag", kEditor,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("experiment_id"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));

@@ -68,49 +68,49 @@ Result<json> CreateVersion(RegistryService& r, const RequestArgs& a) {
 }
 
 void AddModelRoutes(http::Router& router, RegistryService& r) {
-  AddMlflowRoute(router, {"POST"}, "registered-models/create", kPublic,
+  AddMlflowRoute(router, {"POST"}, "registered-models/create", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::vector<registry::Tag> tags, ParseTags(a, "tags"));
                    KILN_ASSIGN_OR_RETURN(std::string description, a.OptionalString("description"));
                    return ModelResult(r.CreateRegisteredModel(name, tags, description));
                  });
-  AddMlflowRoute(router, {"GET"}, "registered-models/get", kPublic,
+  AddMlflowRoute(router, {"GET"}, "registered-models/get", kViewer,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    return ModelResult(r.GetRegisteredModel(name));
                  });
-  AddMlflowRoute(router, {"POST"}, "registered-models/rename", kPublic,
+  AddMlflowRoute(router, {"POST"}, "registered-models/rename", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string new_name, a.RequiredString("new_name"));
                    return ModelResult(r.RenameRegisteredModel(name, new_name));
                  });
-  AddMlflowRoute(router, {"PATCH"}, "registered-models/update", kPublic,
+  AddMlflowRoute(router, {"PATCH"}, "registered-models/update", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string description, a.OptionalString("description"));
                    return ModelResult(r.UpdateRegisteredModel(name, description));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete", kPublic,
+  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete", kOwner,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    return EmptyOr(r.DeleteRegisteredModel(name));
                  });
   AddMlflowRoute(
-      router, {"GET"}, "registered-models/search", kPublic,
+      router, {"GET"}, "registered-models/search", kViewer,
       [&r](const RequestContext& ctx, const RequestArgs& a) { return SearchModels(r, a); });
   AddMlflowRoute(
-      router, {"GET", "POST"}, "registered-models/get-latest-versions", kPublic,
+      router, {"GET", "POST"}, "registered-models/get-latest-versions", kViewer,
       [&r](const RequestContext& ctx, const RequestArgs& a) { return LatestVersions(r, a); });
-  AddMlflowRoute(router, {"POST"}, "registered-models/set-tag", kPublic,
+  AddMlflowRoute(router, {"POST"}, "registered-models/set-tag", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
                    return EmptyOr(r.SetRegisteredModelTag(name, {key, value}));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete-tag", kPublic,
+  AddMlflowRoute(router, {"DELETE"}, "registered-models/delete-tag", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
@@ -119,20 +119,20 @@ void AddModelRoutes(http::Router& router, RegistryService& r) {
 }
 
 void AddAliasRoutes(http::Router& router, RegistryService& r) {
-  AddMlflowRoute(router, {"POST"}, "registered-models/alias", kPublic,
+  AddMlflowRoute(router, {"POST"}, "registered-models/alias", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string alias, a.RequiredString("alias"));
                    KILN_ASSIGN_OR_RETURN(std::string version, a.RequiredString("version"));
                    return EmptyOr(r.SetAlias(name, alias, version));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "registered-models/alias", kPublic,
+  AddMlflowRoute(router, {"DELETE"}, "registered-models/alias", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string alias, a.RequiredString("alias"));
                    return EmptyOr(r.DeleteAlias(name, alias));
                  });
-  AddMlflowRoute(router, {"GET"}, "registered-models/alias", kPublic,
+  AddMlflowRoute(router, {"GET"}, "registered-models/alias", kViewer,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                    KILN_ASSIGN_OR_RETURN(std::string alias, a.RequiredString("alias"));
@@ -149,28 +149,28 @@ Result<std::pair<std::string, std::string>> VersionKey(const RequestArgs& a) {
 
 void AddVersionRoutes(http::Router& router, RegistryService& r) {
   AddMlflowRoute(
-      router, {"POST"}, "model-versions/create", kPublic,
+      router, {"POST"}, "model-versions/create", kEditor,
       [&r](const RequestContext& ctx, const RequestArgs& a) { return CreateVersion(r, a); });
-  AddMlflowRoute(router, {"GET"}, "model-versions/get", kPublic,
+  AddMlflowRoute(router, {"GET"}, "model-versions/get", kViewer,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    return VersionResult(r.GetModelVersion(key.first, key.second));
                  });
-  AddMlflowRoute(router, {"PATCH"}, "model-versions/update", kPublic,
+  AddMlflowRoute(router, {"PATCH"}, "model-versions/update", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string description, a.OptionalString("description"));
                    return VersionResult(r.UpdateModelVersion(key.first, key.second, description));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete", kPublic,
+  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete", kOwner,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    return EmptyOr(r.DeleteModelVersion(key.first, key.second));
                  });
   AddMlflowRoute(
-      router, {"GET"}, "model-versions/search", kPublic,
+      router, {"GET"}, "model-versions/search", kViewer,
       [&r](const RequestContext& ctx, const RequestArgs& a) { return SearchVersions(r, a); });
-  AddMlflowRoute(router, {"POST"}, "model-versions/transition-stage", kPublic,
+  AddMlflowRoute(router, {"POST"}, "model-versions/transition-stage", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string stage, a.RequiredString("stage"));
@@ -178,21 +178,21 @@ void AddVersionRoutes(http::Router& router, RegistryService& r) {
                                          a.OptionalBool("archive_existing_versions", false));
                    return VersionResult(r.TransitionStage(key.first, key.second, stage, archive));
                  });
-  AddMlflowRoute(router, {"GET"}, "model-versions/get-download-uri", kPublic,
+  AddMlflowRoute(router, {"GET"}, "model-versions/get-download-uri", kViewer,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(registry::ModelVersion v,
                                          r.GetModelVersion(key.first, key.second));
                    return json{{"artifact_uri", v.source}};
                  });
-  AddMlflowRoute(router, {"POST"}, "model-versions/set-tag", kPublic,
+  AddMlflowRoute(router, {"POST"}, "model-versions/set-tag", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string tag_key, a.RequiredString("key"));
                    KILN_ASSIGN_OR_RETURN(std::string value, a.RequiredString("value"));
                    return EmptyOr(r.SetModelVersionTag(key.first, key.second, {tag_key, value}));
                  });
-  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete-tag", kPublic,
+  AddMlflowRoute(router, {"DELETE"}, "model-versions/delete-tag", kEditor,
                  [&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(auto key, VersionKey(a));
                    KILN_ASSIGN_OR_RETURN(std::string tag_key, a.RequiredString("key"));

@@ -142,45 +142,45 @@ void AddRunRoutes(http::Router& router, Services& services) {
   auto bind = [&t](Result<json> (*fn)(TrackingService&, const RequestArgs&)) {
     return [&t, fn](const RequestContext& ctx, const RequestArgs& a) { return fn(t, a); };
   };
-  AddMlflowRoute(router, {"POST"}, "runs/create", kPublic, bind(CreateRun));
-  AddMlflowRoute(router, {"GET"}, "runs/get", kPublic,
+  AddMlflowRoute(router, {"POST"}, "runs/create", kRunner, bind(CreateRun));
+  AddMlflowRoute(router, {"GET"}, "runs/get", kViewer,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
                    KILN_ASSIGN_OR_RETURN(tracking::Run run, t.GetRun(run_id));
                    return json{{"run", RenderRun(run)}};
                  });
-  AddMlflowRoute(router, {"POST"}, "runs/update", kPublic, bind(UpdateRun));
-  AddMlflowRoute(router, {"POST"}, "runs/delete", kPublic,
+  AddMlflowRoute(router, {"POST"}, "runs/update", kRunner, bind(UpdateRun));
+  AddMlflowRoute(router, {"POST"}, "runs/delete", kOwner,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
                    return EmptyOr(t.DeleteRun(run_id));
                  });
-  AddMlflowRoute(router, {"POST"}, "runs/restore", kPublic,
+  AddMlflowRoute(router, {"POST"}, "runs/restore", kEditor,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
                    return EmptyOr(t.RestoreRun(run_id));
                  });
-  AddMlflowRoute(router, {"GET", "POST"}, "runs/search", kPublic, bind(SearchRuns));
-  AddMlflowRoute(router, {"POST"}, "runs/log-metric", kPublic, bind(LogMetric));
-  AddMlflowRoute(router, {"POST"}, "runs/log-parameter", kPublic, bind(LogParam));
-  AddMlflowRoute(router, {"POST"}, "runs/log-batch", kPublic, bind(LogBatch));
-  AddMlflowRoute(router, {"POST"}, "runs/set-tag", kPublic, bind(SetTag));
-  AddMlflowRoute(router, {"POST"}, "runs/delete-tag", kPublic,
+  AddMlflowRoute(router, {"GET", "POST"}, "runs/search", kViewer, bind(SearchRuns));
+  AddMlflowRoute(router, {"POST"}, "runs/log-metric", kRunner, bind(LogMetric));
+  AddMlflowRoute(router, {"POST"}, "runs/log-parameter", kRunner, bind(LogParam));
+  AddMlflowRoute(router, {"POST"}, "runs/log-batch", kRunner, bind(LogBatch));
+  AddMlflowRoute(router, {"POST"}, "runs/set-tag", kRunner, bind(SetTag));
+  AddMlflowRoute(router, {"POST"}, "runs/delete-tag", kRunner,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
                    KILN_ASSIGN_OR_RETURN(std::string key, a.RequiredString("key"));
                    return EmptyOr(t.DeleteTag(run_id, key));
                  });
-  AddMlflowRoute(router, {"POST"}, "runs/log-inputs", kPublic,
+  AddMlflowRoute(router, {"POST"}, "runs/log-inputs", kRunner,
                  [&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                    KILN_ASSIGN_OR_RETURN(std::string run_id, RunId(a));
                    KILN_ASSIGN_OR_RETURN(std::vector<tracking::DatasetInput> inputs,
                                          ParseDatasetInputs(a));
                    return EmptyOr(t.LogInputs(run_id, inputs));
                  });
-  AddMlflowRoute(router, {"POST"}, "runs/log-model", kPublic, bind(LogModel));
-  AddMlflowRoute(router, {"GET"}, "metrics/get-history", kPublic, bind(MetricHistory));
-  AddMlflowRoute(router, {"GET"}, "artifacts/list", kPublic,
+  AddMlflowRoute(router, {"POST"}, "runs/log-model", kRunner, bind(LogModel));
+  AddMlflowRoute(router, {"GET"}, "metrics/get-history", kViewer, bind(MetricHistory));
+  AddMlflowRoute(router, {"GET"}, "artifacts/list", kViewer,
                  [&services](const RequestContext& ctx, const RequestArgs& a) {
                    return ListRunArtifacts(services, a);
                  });

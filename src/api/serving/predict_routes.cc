@@ -372,16 +372,16 @@ http::Response OpenApi(ServingContext& s, http::Request& request) {
 }  // namespace
 
 void AddPredictRoutes(http::Router& router, ServingContext& s) {
-  router.Add("POST", "/serve/{name}/predict", kPublic,
+  router.Add("POST", "/serve/{name}/predict", kViewer,
              [&s](http::Request& r) { return Predict(s, r, Protocol::kNative); });
-  router.Add("POST", "/serve/{name}/invocations", kPublic,
+  router.Add("POST", "/serve/{name}/invocations", kViewer,
              [&s](http::Request& r) { return Predict(s, r, Protocol::kMlflow); });
-  router.Add("POST", "/v2/models/{name}/infer", kPublic,
+  router.Add("POST", "/v2/models/{name}/infer", kViewer,
              [&s](http::Request& r) { return Predict(s, r, Protocol::kKserve); });
-  router.Add("POST", "/serve/{name}/feedback", kPublic,
+  router.Add("POST", "/serve/{name}/feedback", kRunner,
              [&s](http::Request& r) { return Feedback(s, r); });
-  router.Add("GET", "/metrics", kPublic, [&s](http::Request&) { return Metrics(s); });
-  router.Add("GET", "/serve/{name}/openapi.json", kPublic,
+  router.Add("GET", "/metrics", kViewer, [&s](http::Request&) { return Metrics(s); });
+  router.Add("GET", "/serve/{name}/openapi.json", kViewer,
              [&s](http::Request& r) { return OpenApi(s, r); });
   router.Add("GET", "/v2/health/live", kPublic,
              JsonEndpoint([](const RequestContext&, const RequestArgs&) -> Result<json> {
@@ -390,11 +390,11 @@ void AddPredictRoutes(http::Router& router, ServingContext& s) {
   router.Add(
       "GET", "/v2/health/ready", kPublic,
       JsonEndpoint([&s](const RequestContext&, const RequestArgs&) { return ServerReady(s); }));
-  router.Add("GET", "/v2/models/{name}", kPublic,
+  router.Add("GET", "/v2/models/{name}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ModelMetadata(s, args);
              }));
-  router.Add("GET", "/v2/models/{name}/ready", kPublic,
+  router.Add("GET", "/v2/models/{name}/ready", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ModelReady(s, args);
              }));

@@ -82,10 +82,10 @@ Result<int64_t> ParseUploadOffset(const std::optional<std::string>& text) {
 void AddBlobUploadRoutes(http::Router& router, Services& s) {
   artifacts::BlobUploads& u = s.uploads;
   const std::string path = "/api/v1/blobs/{digest}/upload";
-  router.Add("GET", path, kPublic, [&u](http::Request& r) { return GetState(u, r); });
-  router.Add("PATCH", path, kPublic, [&u](http::Request& r) { return Append(u, r); });
-  router.Add("DELETE", path, kPublic, [&u](http::Request& r) { return Discard(u, r); });
-  router.Add("POST", path + "/finish", kPublic, [&u](http::Request& r) { return Finish(u, r); });
+  router.Add("GET", path, kViewer, [&u](http::Request& r) { return GetState(u, r); });
+  router.Add("PATCH", path, kRunner, [&u](http::Request& r) { return Append(u, r); });
+  router.Add("DELETE", path, kRunner, [&u](http::Request& r) { return Discard(u, r); });
+  router.Add("POST", path + "/finish", kRunner, [&u](http::Request& r) { return Finish(u, r); });
 }
 
 }  // namespace kiln::api::v1

@@ -158,30 +158,30 @@ Result<json> ListTree(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddDatasetRoutes(http::Router& router, Services& s) {
-  router.Add("PUT", "/api/v1/blobs/{digest}", kPublic,
+  router.Add("PUT", "/api/v1/blobs/{digest}", kRunner,
              [&s](http::Request& request) { return PutBlob(s, request); });
-  router.Add("GET", "/api/v1/blobs/{digest}", kPublic,
+  router.Add("GET", "/api/v1/blobs/{digest}", kViewer,
              [&s](http::Request& request) { return GetBlob(s, request); });
-  router.Add("GET", "/api/v1/trees/{digest}", kPublic,
+  router.Add("GET", "/api/v1/trees/{digest}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ListTree(s, args);
              }));
-  router.Add("POST", "/api/v1/blobs/missing", kPublic,
+  router.Add("POST", "/api/v1/blobs/missing", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return MissingBlobs(s, args);
              }));
-  router.Add("POST", "/api/v1/datasets", kPublic,
+  router.Add("POST", "/api/v1/datasets", kEditor,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return AddVersion(s, args);
              }));
   router.Add(
-      "GET", "/api/v1/datasets", kPublic,
+      "GET", "/api/v1/datasets", kViewer,
       JsonEndpoint([&s](const RequestContext&, const RequestArgs&) { return ListDatasets(s); }));
-  router.Add("GET", "/api/v1/datasets/{name}/versions", kPublic,
+  router.Add("GET", "/api/v1/datasets/{name}/versions", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ListVersions(s, args);
              }));
-  router.Add("GET", "/api/v1/datasets/{name}/versions/{version}", kPublic,
+  router.Add("GET", "/api/v1/datasets/{name}/versions/{version}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return GetVersion(s, args);
              }));

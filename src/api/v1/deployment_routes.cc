@@ -88,29 +88,29 @@ Result<json> Remove(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddDeploymentRoutes(http::Router& router, Services& s) {
-  router.Add("POST", "/api/v1/deployments", kPublic,
+  router.Add("POST", "/api/v1/deployments", kEditor,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Apply(s, args);
              }));
-  router.Add("PUT", "/api/v1/deployments/{name}", kPublic,
+  router.Add("PUT", "/api/v1/deployments/{name}", kEditor,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Apply(s, args);
              }));
-  router.Add("GET", "/api/v1/deployments", kPublic,
+  router.Add("GET", "/api/v1/deployments", kViewer,
              JsonEndpoint([&s](const RequestContext&, const RequestArgs&) { return List(s); }));
-  router.Add("GET", "/api/v1/deployments/{name}", kPublic,
+  router.Add("GET", "/api/v1/deployments/{name}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Show(s, args);
              }));
-  router.Add("GET", "/api/v1/deployments/{name}/requests", kPublic,
+  router.Add("GET", "/api/v1/deployments/{name}/requests", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Requests(s, args);
              }));
-  router.Add("DELETE", "/api/v1/deployments/{name}", kPublic,
+  router.Add("DELETE", "/api/v1/deployments/{name}", kOwner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Remove(s, args);
              }));
-  router.Add("POST", "/api/v1/deployments/{name}/delete", kPublic,
+  router.Add("POST", "/api/v1/deployments/{name}/delete", kOwner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Remove(s, args);
              }));

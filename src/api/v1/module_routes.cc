@@ -239,24 +239,24 @@ json RenderPublishedModule(const pipeline::PublishedModule& module) {
 void AddModuleRoutes(http::Router& router, Services& services) {
   pipeline::PublishedModules& modules = services.modules;
   const exec::PipelineService& pipelines = services.pipelines;
-  router.Add("POST", "/api/v1/modules", kPublic,
+  router.Add("POST", "/api/v1/modules", kEditor,
              JsonEndpoint([&modules, &pipelines](const RequestContext& ctx, const RequestArgs& a) {
                return Publish(modules, pipelines, ctx, a);
              }),
              http::RouteOptions{kMaxModuleBodyBytes});
-  router.Add("GET", "/api/v1/modules", kPublic,
+  router.Add("GET", "/api/v1/modules", kViewer,
              JsonEndpoint([&modules](const RequestContext&, const RequestArgs&) {
                return List(pipeline::ModuleCatalog(modules));
              }));
-  router.Add("GET", "/api/v1/modules/{name...}", kPublic,
+  router.Add("GET", "/api/v1/modules/{name...}", kViewer,
              JsonEndpoint([&modules](const RequestContext& ctx, const RequestArgs& a) {
                return Show(modules, a);
              }));
-  router.Add("DELETE", "/api/v1/modules/{name...}", kPublic,
+  router.Add("DELETE", "/api/v1/modules/{name...}", kOwner,
              JsonEndpoint([&modules](const RequestContext& ctx, const RequestArgs& a) {
                return Yank(modules, a);
              }));
-  router.Add("POST", "/api/v1/modules/yank", kPublic,
+  router.Add("POST", "/api/v1/modules/yank", kOwner,
              JsonEndpoint([&modules](const RequestContext& ctx, const RequestArgs& a) {
                return Yank(modules, a);
              }));

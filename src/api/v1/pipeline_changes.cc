@@ -102,7 +102,7 @@ Result<http::Response> ChangesResponse(Services& s, const http::Request& request
 }  // namespace
 
 void AddPipelineChangeRoutes(http::Router& router, Services& s) {
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/changes", kPublic,
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/changes", kViewer,
              [&s](http::Request& request) {
                Result<http::Response> response = ChangesResponse(s, request);
                return response.ok() ? std::move(*response) : ErrorResponse(response.status());

@@ -191,7 +191,7 @@ http::Response EventsResponse(Services& s, http::Request& request) {
 }  // namespace
 
 void AddPipelineEventRoutes(http::Router& router, Services& s) {
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/events", kPublic,
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/events", kViewer,
              [&s](http::Request& request) { return EventsResponse(s, request); });
 }
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "api/auth_guard.h"
 #include "api/error_mapping.h"
 #include "api/v1/base_dir_arg.h"
 #include "api/v1/model_lineage.h"
@@ -204,21 +205,27 @@ http::Handler StepLogs(Services& s) {
 }  // namespace
 
 void AddPipelineRoutes(http::Router& router, Services& s) {
-  router.Add("POST", "/api/v1/pipeline-runs", kPublic,
+  router.Add("POST", "/api/v1/pipeline-runs", kRunner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                std::string saved;
                KILN_ASSIGN_OR_RETURN(exec::SubmitRequest request, ParseSubmit(ctx, args, &saved));
+               if (saved.empty()) {
+                 KILN_RETURN_IF_ERROR(RequireProjectRole(
+                     ctx, "editor",
+                     "running a pipeline given inline ('spec'; runners start saved "
+                     "pipelines)"));
+               }
                KILN_ASSIGN_OR_RETURN(exec::Submission submission,
                                      saved.empty() ? s.pipelines.Submit(request)
                                                    : s.pipelines.SubmitSaved(saved, request));
                return RenderSubmission(submission);
              }),
              kPipelineBody);
-  router.Add("GET", "/api/v1/pipeline-runs", kPublic,
+  router.Add("GET", "/api/v1/pipeline-runs", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ListRuns(s, args);
              }));
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}", kPublic,
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(auto run, s.pipelines.records().Get(run_id));
@@ -226,12 +233,12 @@ void AddPipelineRoutes(http::Router& router, Services& s) {
                AddOutputSizes(rendered, s.artifacts);
                return rendered;
              }));
-  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/cancel", kPublic,
+  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/cancel", kRunner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                return EmptyOr(s.pipelines.Cancel(run_id));
              }));
-  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/resume", kPublic,
+  router.Add("POST", "/api/v1/pipeline-runs/{run_id}/resume", kRunner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(bool use_cache, args.OptionalBool("use_cache", true));
@@ -239,16 +246,16 @@ void AddPipelineRoutes(http::Router& router, Services& s) {
                                      s.pipelines.Resume(run_id, use_cache, ctx.peer));
                return RenderSubmission(submission);
              }));
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/logs", kPublic, StepLogs(s));
-  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/log-tail", kPublic,
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/logs", kViewer, StepLogs(s));
+  router.Add("GET", "/api/v1/pipeline-runs/{run_id}/steps/{step}/log-tail", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return LogTailJson(s, args);
              }));
-  router.Add("GET", "/api/v1/lineage", kPublic,
+  router.Add("GET", "/api/v1/lineage", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return Lineage(s, args);
              }));
-  router.Add("GET", "/api/v1/models/{name}/versions/{version}/lineage", kPublic,
+  router.Add("GET", "/api/v1/models/{name}/versions/{version}/lineage", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(std::string version, args.RequiredString("version"));

@@ -58,37 +58,37 @@ void AddRoutes(http::Router& router, Services& s) {
              JsonEndpoint([](const RequestContext&, const RequestArgs&) -> Result<json> {
                return json{{"status", "ok"}};
              }));
-  router.Add("GET", "/api/v1/experiments", kPublic,
+  router.Add("GET", "/api/v1/experiments", kViewer,
              JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) {
                return ListExperiments(t, a);
              }));
-  router.Add("POST", "/api/v1/experiments", kPublic,
+  router.Add("POST", "/api/v1/experiments", kEditor,
              JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(std::string id, t.CreateExperiment(name, "", {}));
                KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
                return json{{"experiment", RenderExperiment(e)}};
              }));
-  router.Add("GET", "/api/v1/experiments/{id}", kPublic,
+  router.Add("GET", "/api/v1/experiments/{id}", kViewer,
              JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("id"));
                KILN_ASSIGN_OR_RETURN(tracking::Experiment e, t.GetExperiment(id));
                return json{{"experiment", RenderExperiment(e)}};
              }));
-  router.Add("GET", "/api/v1/runs", kPublic,
+  router.Add("GET", "/api/v1/runs", kViewer,
              JsonEndpoint(
                  [&t](const RequestContext& ctx, const RequestArgs& a) { return ListRuns(t, a); }));
-  router.Add("GET", "/api/v1/runs/{run_id}", kPublic,
+  router.Add("GET", "/api/v1/runs/{run_id}", kViewer,
              JsonEndpoint([&t](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string id, a.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(tracking::Run run, t.GetRun(id));
                return json{{"run", RenderRun(run)}};
              }));
-  router.Add("GET", "/api/v1/models", kPublic,
+  router.Add("GET", "/api/v1/models", kViewer,
              JsonEndpoint([&r](const RequestContext& ctx, const RequestArgs& a) {
                return ListModels(r, a);
              }));
-  router.Add("GET", "/api/v1/models/{name}", kPublic,
+  router.Add("GET", "/api/v1/models/{name}", kViewer,
              JsonEndpoint([&r](const RequestContext& ctx, const RequestArgs& a) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, a.RequiredString("name"));
                return ShowModel(r, name);

@@ -82,31 +82,31 @@ Result<json> DeletePipeline(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddSavedPipelineRoutes(http::Router& router, Services& s) {
-  router.Add("GET", "/api/v1/pipelines", kPublic,
+  router.Add("GET", "/api/v1/pipelines", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ListPipelines(s, args);
              }));
-  router.Add("POST", "/api/v1/pipelines/validate", kPublic,
+  router.Add("POST", "/api/v1/pipelines/validate", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return ValidatePipeline(s, ctx, args);
              }),
              kPipelineBody);
-  router.Add("GET", "/api/v1/pipelines/{name...}", kPublic,
+  router.Add("GET", "/api/v1/pipelines/{name...}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
                KILN_ASSIGN_OR_RETURN(std::string name, args.RequiredString("name"));
                KILN_ASSIGN_OR_RETURN(auto definition, s.pipelines.definitions().Get(name));
                return json{{"pipeline", RenderDefinition(definition, true)}};
              }));
-  router.Add("PUT", "/api/v1/pipelines/{name...}", kPublic,
+  router.Add("PUT", "/api/v1/pipelines/{name...}", kEditor,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return SavePipeline(s, ctx, args);
              }),
              kPipelineBody);
-  router.Add("DELETE", "/api/v1/pipelines/{name...}", kPublic,
+  router.Add("DELETE", "/api/v1/pipelines/{name...}", kOwner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return DeletePipeline(s, args);
              }));
-  router.Add("POST", "/api/v1/pipelines/{name}/delete", kPublic,
+  router.Add("POST", "/api/v1/pipelines/{name}/delete", kOwner,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return DeletePipeline(s, args);
              }));

@@ -80,31 +80,31 @@ Result<json> Run(exec::Scheduler& scheduler, const RequestContext& ctx, const Re
 void AddScheduleRoutes(http::Router& router, Services& services) {
   exec::Scheduler& sc = services.scheduler;
   const std::string one = "/api/v1/schedules/{schedule}";
-  router.Add("POST", "/api/v1/schedules", kPublic,
+  router.Add("POST", "/api/v1/schedules", kEditor,
              JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
                return Create(sc, ctx, args);
              }),
              kPipelineBody);
-  router.Add("GET", "/api/v1/schedules", kPublic,
+  router.Add("GET", "/api/v1/schedules", kViewer,
              JsonEndpoint([&sc](const RequestContext&, const RequestArgs&) { return List(sc); }));
   router.Add(
-      "GET", one, kPublic,
+      "GET", one, kViewer,
       JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) -> Result<json> {
         KILN_ASSIGN_OR_RETURN(std::string key, args.RequiredString("schedule"));
         KILN_ASSIGN_OR_RETURN(pipeline::Schedule s, sc.schedules().Get(key));
         return RenderSchedule(s, true);
       }));
-  router.Add("DELETE", one, kPublic,
+  router.Add("DELETE", one, kOwner,
              JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
                return Delete(sc, args);
              }));
-  router.Add("POST", one + "/delete", kPublic,
+  router.Add("POST", one + "/delete", kOwner,
              JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
                return Delete(sc, args);
              }));
-  router.Add("POST", one + "/enable", kPublic, JsonEndpoint(SetEnabled(sc, true)));
-  router.Add("POST", one + "/disable", kPublic, JsonEndpoint(SetEnabled(sc, false)));
-  router.Add("POST", one + "/run", kPublic,
+  router.Add("POST", one + "/enable", kEditor, JsonEndpoint(SetEnabled(sc, true)));
+  router.Add("POST", one + "/disable", kEditor, JsonEndpoint(SetEnabled(sc, false)));
+  router.Add("POST", one + "/run", kRunner,
              JsonEndpoint([&sc](const RequestContext& ctx, const RequestArgs& args) {
                return Run(sc, ctx, args);
              }));

@@ -55,7 +55,7 @@ Result<json> PreviewTable(Services& s, const RequestArgs& args) {
 }  // namespace
 
 void AddTableRoutes(http::Router& router, Services& s) {
-  router.Add("GET", "/api/v1/tables/{digest}", kPublic,
+  router.Add("GET", "/api/v1/tables/{digest}", kViewer,
              JsonEndpoint([&s](const RequestContext& ctx, const RequestArgs& args) {
                return PreviewTable(s, args);
              }));
