@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "artifacts/sha256.h"
+#include "common/base64.h"
 #include "pipeline/module_catalog.h"
 #include "pipeline/module_folder.h"
 #include "pipeline/param_json.h"
@@ -24,15 +25,6 @@ namespace {
 
 // A module's files travel base64-encoded in the body; 16 MiB leaves room for small data files.
 constexpr size_t kMaxModuleBodyBytes = size_t{16} << 20;
-
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 
 // Bounds of int params (and int lists) read 1, not 1.0.
 json RenderBound(const pipeline::ParamSpec& p, double bound) {
@@ -181,30 +173,6 @@ Result<json> Yank(pipeline::PublishedModules& modules, const RequestArgs& args) 
 }
 
 }  // namespace
-
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    uint32_t bits = 0;
-    int padding = 0;
-    for (size_t j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      const bool pad_allowed = j >= 2 && i + 4 == text.size();
-      if (c == '=' && pad_allowed) {
-        ++padding;
-      } else if (c == '=' || padding > 0 || Base64Value(c) < 0) {
-        return std::nullopt;
-      }
-      bits = (bits << 6) | static_cast<uint32_t>(c == '=' ? 0 : Base64Value(c));
-    }
-    out += static_cast<char>(bits >> 16);
-    if (padding < 2) out += static_cast<char>((bits >> 8) & 0xff);
-    if (padding < 1) out += static_cast<char>(bits & 0xff);
-  }
-  return out;
-}
 
 json RenderModuleManifest(const pipeline::ModuleManifest& m) {
   json params = json::array();
