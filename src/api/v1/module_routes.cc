@@ -3,17 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <variant>
 #include <vector>
 
-#include "artifacts/sha256.h"
 #include "common/base64.h"
+#include "pipeline/folder_module_files.h"
 #include "pipeline/module_catalog.h"
-#include "pipeline/module_folder.h"
 #include "pipeline/param_json.h"
 
 namespace kiln::api::v1 {
@@ -114,29 +110,23 @@ Result<json> List(const pipeline::ModuleCatalog& catalog) {
   return json{{"modules", out}};
 }
 
+json RenderFiles(const std::vector<pipeline::PublishedFile>& files) {
+  json out = json::array();
+  for (const pipeline::PublishedFile& f : files) {
+    out.push_back(
+        {{"path", f.path}, {"size", f.size}, {"digest", f.digest}, {"executable", f.executable}});
+  }
+  return out;
+}
+
 // A folder module rendered like a published one: its files from the folder, its module.yaml.
 Result<json> RenderFolderModule(const pipeline::FolderModule& module) {
-  const std::string& dir = module.manifest.source_dir;
-  KILN_ASSIGN_OR_RETURN(std::vector<pipeline::ModuleFolderEntry> entries,
-                        pipeline::WalkModuleFolder(dir));
-  json files = json::array();
-  std::string manifest_yaml;
-  for (const pipeline::ModuleFolderEntry& e : entries) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(e.absolute, ec);
-    if (ec) return Internal("cannot read " + e.absolute + ": " + ec.message());
-    KILN_ASSIGN_OR_RETURN(std::string digest, artifacts::Sha256OfFile(e.absolute));
-    files.push_back(
-        {{"path", e.path}, {"size", size}, {"digest", digest}, {"executable", e.executable}});
-    if (e.path == "module.yaml") {
-      std::ifstream in(e.absolute, std::ios::binary);
-      manifest_yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-  }
+  KILN_ASSIGN_OR_RETURN(pipeline::FolderModuleFiles folder,
+                        pipeline::ReadFolderModuleFiles(module.manifest.source_dir));
   json out = RenderModuleManifest(module.manifest);
-  out["files"] = files;
+  out["files"] = RenderFiles(folder.files);
   out["created_ms"] = 0;
-  out["manifest_yaml"] = manifest_yaml;
+  out["manifest_yaml"] = std::move(folder.manifest_text);
   out["origin"] = module.origin;
   return out;
 }
@@ -192,12 +182,7 @@ json RenderModuleManifest(const pipeline::ModuleManifest& m) {
 
 json RenderPublishedModule(const pipeline::PublishedModule& module) {
   json out = RenderModuleManifest(module.manifest);
-  json files = json::array();
-  for (const pipeline::PublishedFile& f : module.files) {
-    files.push_back(
-        {{"path", f.path}, {"size", f.size}, {"digest", f.digest}, {"executable", f.executable}});
-  }
-  out["files"] = files;
+  out["files"] = RenderFiles(module.files);
   out["created_ms"] = module.created_ms;
   out["versions"] = module.versions;
   out["manifest_yaml"] = module.manifest_text;
