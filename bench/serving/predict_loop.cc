@@ -33,9 +33,8 @@ int main(int argc, char** argv) {
   request.method = "POST";
   request.target = request.path = "/serve/iris/predict";
   request.headers["content-type"] = "application/json";
-  request.body =
-      R"({"rows": [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, )"
-      R"("petal_width": 0.2}]})";
+  request.body = R"({"rows": [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, )"
+                 R"("petal_width": 0.2}]})";
   const long iterations = std::atol(argv[3]);
   const int repeats = std::atoi(argv[4]);
   double best = 1e30;
