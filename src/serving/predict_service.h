@@ -79,6 +79,10 @@ class PredictService {
                              const std::string& body,
                              const std::optional<std::string>& strict_inputs) const;
 
+  // OK when this process keeps a request log, so feedback can be joined; else
+  // kFailedPrecondition saying where the log is kept. Thread-safe.
+  Status KeepsLog() const { return monitoring_.Log().status(); }
+
   // Joins the truth `labels_json` (JSON text: one label, or one per row) to logged request
   // `request_id` of `deployment`, and returns the deployment's live quality per version.
   // Errors: kFailedPrecondition when this process keeps no request log; those of

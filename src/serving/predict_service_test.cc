@@ -138,9 +138,11 @@ TEST_F(PredictServiceTest, AStrictDeploymentIsStrictWhateverTheRequestSays) {
 }
 
 TEST_F(PredictServiceTest, FeedbackNeedsTheLogAndJoinsLoggedRequests) {
+  EXPECT_EQ(Service().KeepsLog().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(Service().AddFeedback("prices", "x", "1").status().code(),
             StatusCode::kFailedPrecondition);
   OpenLog();
+  EXPECT_TRUE(Service().KeepsLog().ok());
   Result<Prediction> p =
       Service().Predict(protocol_, "prices", R"({"rows": [{"x": 2}]})", std::nullopt);
   ASSERT_TRUE(p.ok()) << p.status().ToString();

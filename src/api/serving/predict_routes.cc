@@ -51,6 +51,8 @@ http::Response Feedback(ServingContext& s, http::Request& request) {
   if (std::optional<http::Response> refusal = RefuseNonJsonBody(request)) return *refusal;
   const std::string name = request.path_params["name"];
   auto answer = [&]() -> Result<json> {
+    // A process without a log says so before judging the body.
+    KILN_RETURN_IF_ERROR(s.predict.KeepsLog());
     KILN_ASSIGN_OR_RETURN(json body, ParsePredictBody(request.body));
     if (!body.is_object() || !body.contains("request_id") || !body["request_id"].is_string()) {
       return InvalidArgument("'request_id' (a string) is required");
