@@ -41,3 +41,9 @@ target_link_libraries(kiln_bench_serving PRIVATE kiln_core benchmark::benchmark
 # kiln_bench_rows: native request bodies to tables, fast path against DOM + TableFromRecords.
 add_executable(kiln_bench_rows ${CMAKE_SOURCE_DIR}/bench/rows_parse_bench.cc)
 target_link_libraries(kiln_bench_rows PRIVATE kiln_core benchmark::benchmark)
+
+# kiln_bench_auth: authenticating one request (token, Basic, cached password, scrypt).
+add_executable(kiln_bench_auth ${CMAKE_SOURCE_DIR}/bench/auth_bench.cc
+  ${CMAKE_SOURCE_DIR}/bench/latency.cc)
+target_link_libraries(kiln_bench_auth PRIVATE kiln_auth benchmark::benchmark
+  benchmark::benchmark_main)

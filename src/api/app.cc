@@ -26,11 +26,14 @@ namespace kiln::api {
 namespace {
 
 exec::PipelineServiceOptions PipelineOptions(const std::string& data_dir,
+                                             const std::string& store_uri,
+                                             const std::string& artifacts_uri,
                                              const AppOptions& app_options,
                                              const pipeline::PublishedModules& modules,
                                              datasets::DatasetRegistry& datasets) {
   exec::PipelineServiceOptions options;
   options.data_dir = data_dir;
+  options.step_env = {{"KILN_STORE", store_uri}, {"KILN_ARTIFACTS", artifacts_uri}};
   options.allow_remote_commands = app_options.allow_remote_commands;
   options.pipeline_roots = app_options.pipeline_roots;
   options.datasets = &datasets;
@@ -87,7 +90,8 @@ Result<std::unique_ptr<App>> App::Open(const std::string& requested_dir,
   app->datasets_ = std::make_unique<datasets::DatasetRegistry>(*app->store_, *app->artifacts_);
   app->pipelines_ = std::make_unique<exec::PipelineService>(
       *app->store_, *app->tracking_, *app->artifacts_,
-      PipelineOptions(data_dir, options, *app->modules_, *app->datasets_), std::move(executor));
+      PipelineOptions(data_dir, store_uri, artifacts_uri, options, *app->modules_, *app->datasets_),
+      std::move(executor));
   app->scheduler_ = std::make_unique<exec::Scheduler>(*app->store_, *app->pipelines_);
   app->deployment_specs_ = std::make_unique<serving::DeploymentStore>(*app->store_);
   app->model_loader_ = std::make_unique<serving::ModelLoader>(*app->registry_, *app->artifacts_,

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/auth_commands.h"
 #include "cli/builtin_step_command.h"
 #include "cli/client_flags.h"
 #include "cli/command_hint.h"
@@ -167,6 +168,9 @@ int Main(int argc, char** argv) {
   AddScheduleCommands(app, rc);
   AddDeployCommands(app, rc);
   AddServeCommand(app, rc);
+  AddUserCommands(app, rc);
+  AddTokenCommands(app, rc);
+  AddProjectCommands(app, rc);
   SetUpLogging();
   try {
     app.parse(argc, argv);

@@ -57,12 +57,6 @@ Result<config::Config> ResolveConfigFlags(const ConfigFlags& flags) {
   return config;
 }
 
-void ExportSeamsToSteps(const config::Config& config) {
-  for (const char* key : {"store", "artifacts"}) {
-    ::setenv(config::EnvName(key).c_str(), config.Get(key).c_str(), 1);
-  }
-}
-
 void ApplySeams(const config::Config& config, api::AppOptions& options) {
   options.store_uri = config.Get("store");
   options.artifacts_uri = config.Get("artifacts");

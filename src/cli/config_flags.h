@@ -35,8 +35,4 @@ Result<config::Config> ResolveConfigFlags(const ConfigFlags& flags);
 // The seams of `config` (store, artifacts, executor) as App options.
 void ApplySeams(const config::Config& config, api::AppOptions& options);
 
-// Sets KILN_STORE and KILN_ARTIFACTS in this process's environment, so that steps it starts
-// (the register step opens the store in-process) use the same stores. Call before threads start.
-void ExportSeamsToSteps(const config::Config& config);
-
 }  // namespace kiln::cli

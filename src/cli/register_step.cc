@@ -82,7 +82,8 @@ Status Register(const ml::BuiltinStep& step) {
   KILN_ASSIGN_OR_RETURN(std::optional<double> value, ReportMetric(step, metric));
   const char* data_dir = std::getenv("KILN_DATA_DIR");
   if (data_dir == nullptr) return FailedPrecondition("KILN_DATA_DIR is not set (run it as a step)");
-  // The stores are the server's: it passes them down as KILN_STORE and KILN_ARTIFACTS.
+  // The stores are the server's: its pipeline service passes them to every step as KILN_STORE
+  // and KILN_ARTIFACTS (PipelineServiceOptions::step_env).
   config::ConfigInputs inputs{{{"data", data_dir}}, config::ProcessEnvironment(), ""};
   KILN_ASSIGN_OR_RETURN(config::Config settings, config::ResolveConfig(inputs));
   KILN_ASSIGN_OR_RETURN(std::unique_ptr<ApiCaller> api, MakeApiCaller("", settings));

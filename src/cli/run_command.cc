@@ -101,7 +101,6 @@ int RunPipeline(const RunFlags& flags) {
   }
   Result<config::Config> settings = ResolveConfigFlags(flags.config);
   if (!settings.ok()) return Fail(settings.status());
-  if (flags.server.empty()) ExportSeamsToSteps(*settings);
   Result<std::unique_ptr<ApiCaller>> api = MakeApiCaller(flags.server, *settings, /*create=*/true);
   if (!api.ok()) return Fail(api.status());
   Result<json> started = Start(**api, flags);

@@ -8,6 +8,7 @@
 #include "api/app.h"
 #include "api/web_ui.h"
 #include "cli/exit_codes.h"
+#include "cli/local_auth.h"
 #include "cli/log_setup.h"
 #include "cli/stop_signals.h"
 #include "cli/web_ui_dir.h"
@@ -66,7 +67,6 @@ int ConfigureAndRunServer(ServerFlags& flags) {
   flags.threads = static_cast<int>(settings->GetNumber("threads"));
   flags.max_body_mb = static_cast<int>(settings->GetNumber("max_body_mb"));
   UseLogFormat(settings->Get("log_format"));
-  ExportSeamsToSteps(*settings);
   return RunServer(flags);
 }
 
@@ -86,6 +86,10 @@ int RunServer(const ServerFlags& flags) {
   if (!app.ok()) {
     spdlog::error("{}", app.status().message());
     return ExitCodeFor(app.status());
+  }
+  if (Status admin = AnnounceInitialAdmin(flags.settings); !admin.ok()) {
+    spdlog::error("{}", admin.message());
+    return ExitCodeFor(admin);
   }
   http::ServerOptions options;
   options.host = flags.host;

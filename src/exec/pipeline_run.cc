@@ -315,8 +315,12 @@ Status PipelineRun::Submit(size_t index) {
   KILN_RETURN_IF_ERROR(PrepareStepFolders(resolved, paths));
   KILN_ASSIGN_OR_RETURN(auto input_paths, InputPaths(services_.artifacts, step.inputs,
                                                      services_.data_dir + "/trees"));
-  StepIdentity identity{run_id_, step.record.run_id, experiment_id_, services_.tracking_uri,
-                        std::filesystem::absolute(services_.data_dir).string()};
+  StepIdentity identity{run_id_,
+                        step.record.run_id,
+                        experiment_id_,
+                        services_.tracking_uri,
+                        std::filesystem::absolute(services_.data_dir).string(),
+                        &services_.step_env};
   pipeline::ResolvedStep launched = resolved;
   if (!resolved.builtin.empty()) {
     std::map<std::string, std::string> sources;

@@ -33,6 +33,7 @@ struct RunnerServices {
   Executor& executor;
   std::string data_dir;      // work/ (step folders) and trees/ (materialized folders) go here
   std::string tracking_uri;  // given to steps as MLFLOW_TRACKING_URI; may be empty
+  std::map<std::string, std::string> step_env;    // added to every step's environment
   datasets::DatasetRegistry* datasets = nullptr;  // for dataset inputs; may be null
   // argv prefix that runs a builtin step given its request file (see exec/builtin_launch.h).
   std::vector<std::string> builtin_command;

@@ -52,6 +52,7 @@ PipelineService::PipelineService(store::MetaStore& store, tracking::TrackingServ
               *executor_,
               options_.data_dir,
               options_.tracking_uri,
+              options_.step_env,
               options_.datasets,
               options_.builtin_command},
       records_(store),

@@ -31,6 +31,9 @@ namespace kiln::exec {
 struct PipelineServiceOptions {
   std::string data_dir;      // step folders go under <data_dir>/work
   std::string tracking_uri;  // MLFLOW_TRACKING_URI for steps; "" when no server listens
+  // Added to every step's environment: the stores its builtins open (KILN_STORE,
+  // KILN_ARTIFACTS), so a step works with the server's stores, not the defaults.
+  std::map<std::string, std::string> step_env;
   LocalExecutorOptions executor;
   // Runs builtin steps: argv prefix taking the request file (default: this executable's
   // `builtin-step` command).

@@ -27,6 +27,9 @@ Result<std::string> Lookup(const pipeline::ResolvedStep& step, const StepPaths& 
 
 void AddIdentityEnv(const StepIdentity& id, const StepPaths& paths,
                     const pipeline::ResolvedStep& step, std::map<std::string, std::string>& env) {
+  if (id.extra_env != nullptr) {
+    for (const auto& [name, value] : *id.extra_env) env[name] = value;
+  }
   env["KILN_PIPELINE_RUN_ID"] = id.pipeline_run_id;
   env["KILN_PARENT_RUN_ID"] = id.pipeline_run_id;
   env["KILN_RUN_ID"] = id.step_run_id;

@@ -34,6 +34,8 @@ struct StepIdentity {
   std::string experiment_id;
   std::string tracking_uri;  // MLFLOW_TRACKING_URI; empty when there is no server to call
   std::string data_dir;      // KILN_DATA_DIR: the data folder (absolute), for builtins
+  // More variables every step gets (PipelineServiceOptions::step_env); may be null. Not owned.
+  const std::map<std::string, std::string>* extra_env = nullptr;
 };
 
 // The process for `step`: argv and env with ${params|inputs|outputs.NAME} substituted

@@ -174,6 +174,30 @@ const std::vector<Migration>& AllMigrations() {
            "DROP TABLE run_inputs",
            "ALTER TABLE run_inputs_v8 RENAME TO run_inputs",
        }},
+      {9,
+       {
+           // Users and their API tokens, projects and members (src/auth/). A password is stored
+           // only as its scrypt hash, a token only as its SHA-256 next to its first characters; a
+           // token's project and role (NULL: none) only narrow its user's rights.
+           "CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, admin "
+           "INTEGER NOT NULL, disabled INTEGER NOT NULL, created_ms BIGINT NOT NULL, "
+           "updated_ms BIGINT NOT NULL)",
+           "CREATE TABLE tokens (token_id TEXT PRIMARY KEY, user_name TEXT NOT NULL, name TEXT "
+           "NOT NULL, prefix TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, project TEXT, role TEXT, "
+           "expires_ms BIGINT, revoked_ms BIGINT, last_used_ms BIGINT, created_ms BIGINT NOT "
+           "NULL)",
+           "CREATE INDEX tokens_by_prefix ON tokens (prefix)",
+           "CREATE INDEX tokens_by_user ON tokens (user_name, created_ms)",
+           // Projects and their members, each with one role (viewer, runner, editor, owner).
+           // Existing data will move into project `default`.
+           "CREATE TABLE projects (name TEXT PRIMARY KEY, description TEXT NOT NULL, "
+           "created_ms BIGINT NOT NULL)",
+           "CREATE TABLE project_members (project TEXT NOT NULL, user_name TEXT NOT NULL, role "
+           "TEXT NOT NULL, added_ms BIGINT NOT NULL, PRIMARY KEY (project, user_name))",
+           "CREATE INDEX project_members_by_user ON project_members (user_name)",
+           "INSERT INTO projects (name, description, created_ms) VALUES ('default', 'Everything "
+           "made before projects existed', 0)",
+       }},
   };
   return kMigrations;
 }

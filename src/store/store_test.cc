@@ -59,18 +59,26 @@ class StoreTest : public ::testing::Test {
 
   int64_t Count() { return Query("SELECT COUNT(*) FROM t")[0].Int(0); }
 
+  // Undoes migration 9 (users, tokens, projects), so a test can re-run the ones before it.
+  void DropAuthTables() {
+    for (const char* table : {"tokens", "users", "project_members", "projects"}) {
+      ASSERT_TRUE(Write(std::string("DROP TABLE ") + table).ok()) << table;
+    }
+  }
+
   fs::path dir_;
   std::string path_;
   std::unique_ptr<MetaStore> store_;
 };
 
 TEST_F(StoreTest, PipelinesMigrationKeepsTheNewestRunOfEachPipeline) {
-  // Back to before migrations 5 to 7, with runs of two pipelines (two at the same millisecond).
+  // Back to before migrations 5 to 9, with runs of two pipelines (two at the same millisecond).
   ASSERT_TRUE(Write("DROP INDEX pipeline_runs_by_pipeline").ok());
   ASSERT_TRUE(Write("DROP TABLE pipelines").ok());
   ASSERT_TRUE(Write("ALTER TABLE modules DROP COLUMN yanked_ms").ok());          // migration 6
   ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN strict_inputs").ok());  // migration 7
   ASSERT_TRUE(Write("ALTER TABLE deployments DROP COLUMN drift_min_rows").ok());
+  DropAuthTables();  // migration 9
   ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 5").ok());
   const char* insert =
       "INSERT INTO pipeline_runs (run_id, pipeline_name, file, base_dir, spec, overrides_json, "
@@ -108,6 +116,7 @@ TEST_F(StoreTest, SeqMigrationKeepsTheInsertionOrderOfMetricsAndInputs) {
                     "TEXT NOT NULL, source_type TEXT NOT NULL, source TEXT NOT NULL, schema TEXT, "
                     "profile TEXT, tags_json TEXT NOT NULL, PRIMARY KEY (run_id, name, digest))")
                   .ok());
+  DropAuthTables();  // migration 9
   ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 8").ok());
   for (double value : {5.0, 1.0, 9.0}) {
     ASSERT_TRUE(Write("INSERT INTO metrics VALUES ('r', 'm', ?, 0, 7, 2)", {value}).ok());
@@ -151,7 +160,7 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   Rows versions = Query("SELECT version FROM schema_migrations ORDER BY version");
   std::vector<int64_t> applied;
   for (const auto& row : versions) applied.push_back(row.Int(0));
-  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
   // The schema is there and usable.
   Rows tables = Query(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', "

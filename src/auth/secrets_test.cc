@@ -1,0 +1,108 @@
+#include "auth/secrets.h"
+
+#include <gtest/gtest.h>
+
+#include "auth/base64.h"
+#include "auth/password_hash.h"
+
+namespace kiln::auth {
+namespace {
+
+TEST(Base64Test, RoundTripsBothAlphabets) {
+  const std::string bytes("\x00\xff\xfe\x10 any bytes?>", 16);
+  for (Base64Alphabet a : {Base64Alphabet::kStandard, Base64Alphabet::kUrl}) {
+    for (size_t n = 0; n <= bytes.size(); ++n) {
+      const std::string part = bytes.substr(0, n);
+      EXPECT_EQ(Base64Decode(Base64Encode(part, a), a), part);
+    }
+  }
+  EXPECT_EQ(Base64Encode("user:pass", Base64Alphabet::kStandard), "dXNlcjpwYXNz");
+  EXPECT_EQ(Base64Encode("ab", Base64Alphabet::kStandard), "YWI=");
+  EXPECT_EQ(Base64Encode("ab", Base64Alphabet::kUrl), "YWI");
+}
+
+TEST(Base64Test, RefusesMalformedText) {
+  EXPECT_FALSE(Base64Decode("YWI", Base64Alphabet::kStandard));  // padding missing
+  EXPECT_FALSE(Base64Decode("Y*I=", Base64Alphabet::kStandard));
+  EXPECT_FALSE(Base64Decode("YW=I", Base64Alphabet::kStandard));
+  EXPECT_FALSE(Base64Decode("YWJ=", Base64Alphabet::kStandard));  // non-zero leftover bits
+  EXPECT_FALSE(Base64Decode("a+b/", Base64Alphabet::kUrl));
+  EXPECT_FALSE(Base64Decode("abcde", Base64Alphabet::kUrl));
+}
+
+TEST(SecretsTest, TokensAreRandomMarkedAndStoredAsHashes) {
+  Result<NewToken> a = MakeToken();
+  Result<NewToken> b = MakeToken();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->secret, b->secret);
+  EXPECT_EQ(a->secret.size(), 48u);
+  EXPECT_EQ(a->secret.rfind("kiln_", 0), 0u);
+  EXPECT_TRUE(LooksLikeToken(a->secret));
+  EXPECT_EQ(a->prefix, a->secret.substr(0, 13));
+  EXPECT_EQ(a->hash, Sha256Hex(a->secret));
+  EXPECT_EQ(a->hash.size(), 64u);
+  EXPECT_EQ(a->hash.find(a->secret), std::string::npos);
+  EXPECT_FALSE(LooksLikeToken("kiln_short"));
+  EXPECT_FALSE(LooksLikeToken(a->secret.substr(0, 47) + "="));
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(SecretsTest, ConstantTimeEqualsComparesWholeStrings) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+}
+
+TEST(SecretsTest, GeneratedPasswordsAreLongAndDifferent) {
+  Result<std::string> a = MakePassword();
+  Result<std::string> b = MakePassword();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->size(), 24u);
+  EXPECT_NE(*a, *b);
+}
+
+const ScryptParams kCheap{10, 8, 1};
+
+TEST(PasswordHashTest, VerifiesOnlyTheRightPassword) {
+  Result<std::string> hash = HashPassword("correct horse", kCheap);
+  ASSERT_TRUE(hash.ok()) << hash.status().ToString();
+  EXPECT_EQ(hash->rfind("scrypt$ln=10,r=8,p=1$", 0), 0u);
+  EXPECT_EQ(hash->find("correct"), std::string::npos);
+  EXPECT_TRUE(*VerifyPassword("correct horse", *hash));
+  EXPECT_FALSE(*VerifyPassword("correct horsf", *hash));
+  EXPECT_FALSE(*VerifyPassword("", *hash));
+}
+
+TEST(PasswordHashTest, SaltsEachHash) {
+  Result<std::string> a = HashPassword("same password", kCheap);
+  Result<std::string> b = HashPassword("same password", kCheap);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(*a, *b);
+}
+
+TEST(PasswordHashTest, DefaultsToOwaspScryptParameters) {
+  Result<std::string> hash = HashPassword("a strong password");
+  ASSERT_TRUE(hash.ok()) << hash.status().ToString();
+  Result<ScryptParams> params = ParamsOf(*hash);
+  ASSERT_TRUE(params.ok());
+  EXPECT_EQ(params->log2_n, 17);
+  EXPECT_EQ(params->r, 8);
+  EXPECT_EQ(params->p, 1);
+  EXPECT_TRUE(*VerifyPassword("a strong password", *hash));
+}
+
+TEST(PasswordHashTest, RefusesMalformedHashesAndParameters) {
+  for (const char* bad : {"", "scrypt", "bcrypt$ln=10,r=8,p=1$AAAA$AAAA",
+                          "scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAA",
+                          "scrypt$ln=10,r=8,p=1,x=2$AAAAAAAAAAAAAAAAAAAAAA$AAAA",
+                          "scrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$short"}) {
+    Result<bool> verified = VerifyPassword("password", bad);
+    EXPECT_EQ(verified.status().code(), StatusCode::kInternal) << bad;
+  }
+  EXPECT_EQ(HashPassword("x", ScryptParams{40, 8, 1}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kiln::auth
