@@ -5,6 +5,7 @@
 #include <memory>
 #include <system_error>
 
+#include "api/error_mapping.h"
 #include "http/static_files.h"
 
 namespace kiln::api {
@@ -61,13 +62,9 @@ http::Response ServeUi(const http::StaticFiles& files, const http::Request& requ
   if (!index.ok()) return NotBuiltPage();
   Result<http::StaticFile> file = files.Resolve(request.path);
   if (file.ok()) return FileResponse(*file, request.path.starts_with("/assets/"));
-  if (file.status().code() == StatusCode::kInvalidArgument) {
-    return http::Response::Error(400, "BAD_REQUEST", file.status().message());
-  }
+  if (file.status().code() == StatusCode::kInvalidArgument) return ErrorResponse(file.status());
   // A missing hashed asset is a stale page asking for an old build: HTML would not help it.
-  if (request.path.starts_with("/assets/")) {
-    return http::Response::Error(404, "RESOURCE_DOES_NOT_EXIST", "No such file");
-  }
+  if (request.path.starts_with("/assets/")) return ErrorResponse(NotFound("No such file"));
   // Client-side routes ("/pipelines/iris") are the app's to draw.
   return FileResponse(*index, false);
 }

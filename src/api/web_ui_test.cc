@@ -80,6 +80,17 @@ TEST_F(WebUiTest, ClientRoutesGetIndexButMissingAssetsDoNot) {
   EXPECT_EQ(Get("/assets/gone-123.js").status, 404);
 }
 
+// Its errors come from the one mapping (api/error_mapping.h), like every other route's.
+TEST_F(WebUiTest, ErrorsUseTheOneMapping) {
+  http::Response traversal = Get("/../etc/passwd");
+  EXPECT_EQ(traversal.status, 400);
+  EXPECT_NE(traversal.body.find("\"error_code\":\"INVALID_PARAMETER_VALUE\""), std::string::npos)
+      << traversal.body;
+  http::Response missing = Get("/assets/gone-123.js");
+  EXPECT_NE(missing.body.find("\"error_code\":\"RESOURCE_DOES_NOT_EXIST\""), std::string::npos)
+      << missing.body;
+}
+
 TEST_F(WebUiTest, RefusesTraversalAndLeavesApiPathsAndOtherMethodsAlone) {
   EXPECT_EQ(Get("/../etc/passwd").status, 400);
   EXPECT_EQ(Get("/assets/../../etc/passwd").status, 400);

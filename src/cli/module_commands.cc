@@ -7,6 +7,7 @@
 #include "cli/client_flags.h"
 #include "cli/exit_codes.h"
 #include "cli/table.h"
+#include "common/base64.h"
 #include "pipeline/module_folder.h"
 
 namespace kiln::cli {
@@ -18,24 +19,6 @@ namespace {
 struct ModuleCommandFlags : ClientFlags {
   std::string target;  // DIR for publish, NAME[@VERSION] for show
 };
-
-std::string EncodeBase64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    const size_t n = std::min<size_t>(3, bytes.size() - i);
-    uint32_t bits = 0;
-    for (size_t j = 0; j < 3; ++j) {
-      bits = (bits << 8) | (j < n ? static_cast<unsigned char>(bytes[i + j]) : 0u);
-    }
-    for (size_t j = 0; j < 4; ++j) {
-      out += j <= n ? kAlphabet[(bits >> (18 - 6 * j)) & 63] : '=';
-    }
-  }
-  return out;
-}
 
 Result<json> PublishBody(const std::string& dir) {
   // Loading first checks the manifest locally, so errors name the user's own file.

@@ -29,12 +29,6 @@ Result<ml::Table> ParseMlflow(const nlohmann::json& body, const kiln::serving::S
 Result<ml::Table> ParseKserve(const nlohmann::json& body, const kiln::serving::Signature& sig,
                               kiln::serving::ExtraFields& extra);
 
-// A JSON array with one object per row: {"predicted": label or value, "probabilities":
-// {class: p}} (classifiers), written directly as text (the hot path of every prediction).
-std::string PredictionObjectsText(const ml::ModelPackage& package,
-                                  const ml::Predictions& predictions);
-// Appends `text` as a JSON string literal (quoted and escaped).
-void AppendJsonString(std::string& out, std::string_view text);
 // MLflow's answer: {"predictions": [label or value, ...]}.
 nlohmann::json MlflowAnswer(const ml::ModelPackage& package, const ml::Predictions& predictions);
 // KServe v2 outputs: "predicted" (BYTES labels or FP64 values) and, for classifiers,

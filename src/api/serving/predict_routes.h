@@ -11,15 +11,21 @@
 #include "http/router.h"
 #include "serving/model_source.h"
 #include "serving/monitoring.h"
+#include "serving/predict_service.h"
 
 namespace kiln::api::serving_api {
 
 // What the serving routes use; everything must outlive the router.
 struct ServingContext {
+  // The prediction flow over `models` and `monitoring`, its metrics counted by HTTP status.
+  ServingContext(serving::ModelSource& models, serving::Monitoring& monitoring);
+
   serving::ModelSource& models;
   serving::Monitoring& monitoring;  // requests are logged once its log is open
+  serving::PredictService predict;
 };
 
+// Registers the routes above; `context` must outlive the router.
 void AddPredictRoutes(http::Router& router, ServingContext& context);
 
 }  // namespace kiln::api::serving_api

@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <variant>
 #include <vector>
 
-#include "artifacts/sha256.h"
+#include "common/base64.h"
+#include "pipeline/folder_module_files.h"
 #include "pipeline/module_catalog.h"
-#include "pipeline/module_folder.h"
 #include "pipeline/param_json.h"
 
 namespace kiln::api::v1 {
@@ -24,15 +21,6 @@ namespace {
 
 // A module's files travel base64-encoded in the body; 16 MiB leaves room for small data files.
 constexpr size_t kMaxModuleBodyBytes = size_t{16} << 20;
-
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
 
 // Bounds of int params (and int lists) read 1, not 1.0.
 json RenderBound(const pipeline::ParamSpec& p, double bound) {
@@ -122,29 +110,23 @@ Result<json> List(const pipeline::ModuleCatalog& catalog) {
   return json{{"modules", out}};
 }
 
+json RenderFiles(const std::vector<pipeline::PublishedFile>& files) {
+  json out = json::array();
+  for (const pipeline::PublishedFile& f : files) {
+    out.push_back(
+        {{"path", f.path}, {"size", f.size}, {"digest", f.digest}, {"executable", f.executable}});
+  }
+  return out;
+}
+
 // A folder module rendered like a published one: its files from the folder, its module.yaml.
 Result<json> RenderFolderModule(const pipeline::FolderModule& module) {
-  const std::string& dir = module.manifest.source_dir;
-  KILN_ASSIGN_OR_RETURN(std::vector<pipeline::ModuleFolderEntry> entries,
-                        pipeline::WalkModuleFolder(dir));
-  json files = json::array();
-  std::string manifest_yaml;
-  for (const pipeline::ModuleFolderEntry& e : entries) {
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(e.absolute, ec);
-    if (ec) return Internal("cannot read " + e.absolute + ": " + ec.message());
-    KILN_ASSIGN_OR_RETURN(std::string digest, artifacts::Sha256OfFile(e.absolute));
-    files.push_back(
-        {{"path", e.path}, {"size", size}, {"digest", digest}, {"executable", e.executable}});
-    if (e.path == "module.yaml") {
-      std::ifstream in(e.absolute, std::ios::binary);
-      manifest_yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-  }
+  KILN_ASSIGN_OR_RETURN(pipeline::FolderModuleFiles folder,
+                        pipeline::ReadFolderModuleFiles(module.manifest.source_dir));
   json out = RenderModuleManifest(module.manifest);
-  out["files"] = files;
+  out["files"] = RenderFiles(folder.files);
   out["created_ms"] = 0;
-  out["manifest_yaml"] = manifest_yaml;
+  out["manifest_yaml"] = std::move(folder.manifest_text);
   out["origin"] = module.origin;
   return out;
 }
@@ -182,30 +164,6 @@ Result<json> Yank(pipeline::PublishedModules& modules, const RequestArgs& args) 
 
 }  // namespace
 
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    uint32_t bits = 0;
-    int padding = 0;
-    for (size_t j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      const bool pad_allowed = j >= 2 && i + 4 == text.size();
-      if (c == '=' && pad_allowed) {
-        ++padding;
-      } else if (c == '=' || padding > 0 || Base64Value(c) < 0) {
-        return std::nullopt;
-      }
-      bits = (bits << 6) | static_cast<uint32_t>(c == '=' ? 0 : Base64Value(c));
-    }
-    out += static_cast<char>(bits >> 16);
-    if (padding < 2) out += static_cast<char>((bits >> 8) & 0xff);
-    if (padding < 1) out += static_cast<char>(bits & 0xff);
-  }
-  return out;
-}
-
 json RenderModuleManifest(const pipeline::ModuleManifest& m) {
   json params = json::array();
   for (const pipeline::ParamSpec& p : m.params) params.push_back(RenderParam(p));
@@ -224,12 +182,7 @@ json RenderModuleManifest(const pipeline::ModuleManifest& m) {
 
 json RenderPublishedModule(const pipeline::PublishedModule& module) {
   json out = RenderModuleManifest(module.manifest);
-  json files = json::array();
-  for (const pipeline::PublishedFile& f : module.files) {
-    files.push_back(
-        {{"path", f.path}, {"size", f.size}, {"digest", f.digest}, {"executable", f.executable}});
-  }
-  out["files"] = files;
+  out["files"] = RenderFiles(module.files);
   out["created_ms"] = module.created_ms;
   out["versions"] = module.versions;
   out["manifest_yaml"] = module.manifest_text;

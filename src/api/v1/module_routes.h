@@ -7,9 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
-#include <string_view>
 
 #include "api/endpoint.h"
 #include "pipeline/module_manifest.h"
@@ -29,8 +27,5 @@ nlohmann::json RenderModuleManifest(const pipeline::ModuleManifest& manifest);
 // RenderModuleManifest plus files [{path, size, digest, executable}], created_ms, versions and
 // manifest_yaml (the published text). Pure function.
 nlohmann::json RenderPublishedModule(const pipeline::PublishedModule& module);
-
-// Strict standard base64 (RFC 4648, padded, no whitespace); nullopt when malformed. Pure.
-std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace kiln::api::v1

@@ -1,14 +1,13 @@
 #include "api/v1/pipeline_routes.h"
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <map>
 
 #include "api/auth_guard.h"
 #include "api/error_mapping.h"
 #include "api/v1/base_dir_arg.h"
 #include "api/v1/model_lineage.h"
+#include "exec/output_sizes.h"
 #include "exec/step_results.h"
 
 namespace kiln::api::v1 {
@@ -34,16 +33,13 @@ json RenderStep(const pipeline::StepRecord& step) {
   return out;
 }
 
-// Adds each file output's stored size to a rendered run (GET of one run only: a list would
-// stat every output of every run). Folders are left out: GET /api/v1/trees/D lists their sizes.
-void AddOutputSizes(json& run, const artifacts::ArtifactStore& store) {
+// Adds each file output's stored size (exec::StoredOutputSizes) to a rendered run.
+void AddOutputSizes(json& run, const std::map<std::string, uint64_t>& sizes) {
   for (json& step : run["steps"]) {
     for (json& output : step["outputs"]) {
       if (output["folder"].get<bool>()) continue;
-      Result<std::string> path = store.LocateBlob(output["digest"].get<std::string>());
-      std::error_code ec;
-      const auto size = path.ok() ? std::filesystem::file_size(*path, ec) : 0;
-      if (path.ok() && !ec) output["size"] = size;
+      const auto size = sizes.find(output["digest"].get<std::string>());
+      if (size != sizes.end()) output["size"] = size->second;
     }
   }
 }
@@ -195,7 +191,7 @@ http::Handler StepLogs(Services& s) {
     const std::string& path = (*record)->log_path;
     if (tail) {
       response.body = exec::LogTail(path, *lines);
-    } else if (!path.empty() && std::filesystem::exists(path)) {
+    } else if (exec::StepLogExists(path)) {
       response.file_path = path;
     }
     return response;
@@ -230,7 +226,7 @@ void AddPipelineRoutes(http::Router& router, Services& s) {
                KILN_ASSIGN_OR_RETURN(std::string run_id, args.RequiredString("run_id"));
                KILN_ASSIGN_OR_RETURN(auto run, s.pipelines.records().Get(run_id));
                json rendered = RenderRun(run);
-               AddOutputSizes(rendered, s.artifacts);
+               AddOutputSizes(rendered, exec::StoredOutputSizes(s.artifacts, run));
                return rendered;
              }));
   router.Add("POST", "/api/v1/pipeline-runs/{run_id}/cancel", kRunner,

@@ -1,21 +1,21 @@
-#include "api/serving/formats.h"
+#include "serving/prediction_text.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace kiln::api::serving_api {
+namespace kiln::serving {
 namespace {
 
 using nlohmann::json;
 
-TEST(FormatsTest, JsonStringsAreEscaped) {
+TEST(PredictionTextTest, JsonStringsAreEscaped) {
   std::string out;
-  AppendJsonString(out, "a\"b\\c\nd\x01 é");
+  AppendJsonLiteral(out, "a\"b\\c\nd\x01 é");
   EXPECT_EQ(json::parse(out).get<std::string>(), "a\"b\\c\nd\x01 é");
 }
 
-TEST(FormatsTest, PredictionObjectsTextIsTheJsonOfEachRow) {
+TEST(PredictionTextTest, PredictionObjectsTextIsTheJsonOfEachRow) {
   ml::ModelPackage classifier;
   classifier.task = "multiclass";
   classifier.classes = {"set\"osa", "versicolor", "virginica"};
@@ -40,4 +40,4 @@ TEST(FormatsTest, PredictionObjectsTextIsTheJsonOfEachRow) {
 }
 
 }  // namespace
-}  // namespace kiln::api::serving_api
+}  // namespace kiln::serving
