@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string Basic(const std::string& user, const std::string& password) {
-  return "Basic " + Base64Encode(user + ":" + password, Base64Alphabet::kStandard);
+  return "Basic " + EncodeBase64(user + ":" + password);
 }
 
 class AuthServiceTest : public ::testing::Test {

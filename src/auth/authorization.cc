@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
@@ -32,7 +32,7 @@ bool HasSpaceOrControl(std::string_view text) {
 }
 
 Result<Credentials> ParseBasic(std::string_view encoded) {
-  std::optional<std::string> decoded = Base64Decode(encoded, Base64Alphabet::kStandard);
+  std::optional<std::string> decoded = DecodeBase64(encoded);
   if (!decoded) return Unauthenticated("malformed Basic credentials: not base64");
   const size_t colon = decoded->find(':');
   if (colon == std::string::npos) {

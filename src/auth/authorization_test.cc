@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
 
 std::string Basic(const std::string& user_password) {
-  return "Basic " + Base64Encode(user_password, Base64Alphabet::kStandard);
+  return "Basic " + EncodeBase64(user_password);
 }
 
 TEST(AuthorizationTest, EmptyHeaderIsAnonymous) {
@@ -34,7 +34,7 @@ TEST(AuthorizationTest, RefusesMalformedHeadersWithoutEchoingSecrets) {
   for (const std::string& header :
        {std::string("Bearer"), std::string("Bearer "), "Bearer a " + secret, "Token " + secret,
         secret, "Basic " + secret + "!", Basic("no-colon" + secret), Basic(":" + secret),
-        "Basic " + Base64Encode("ann:" + secret, Base64Alphabet::kUrl).substr(1),
+        "Basic " + EncodeBase64Url("ann:" + secret).substr(1),
         "Bearer " + std::string(5000, 'a')}) {
     Result<std::optional<Credentials>> parsed = ParseAuthorization(header);
     ASSERT_FALSE(parsed.ok()) << header;

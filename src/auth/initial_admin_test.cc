@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
@@ -52,7 +52,7 @@ TEST_F(InitialAdminTest, CreatesAdminWithAPrivatePasswordFileOnce) {
   EXPECT_EQ(password.size(), 24u);
   EXPECT_EQ(said->find(password), std::string::npos);
   Result<std::optional<Identity>> who =
-      auth_->Authenticate("Basic " + Base64Encode("admin:" + password, Base64Alphabet::kStandard));
+      auth_->Authenticate("Basic " + EncodeBase64("admin:" + password));
   ASSERT_TRUE(who.ok() && who->has_value()) << who.status().ToString();
   EXPECT_TRUE((*who)->admin);
   // A generated password (144 random bits) is hashed with the cheap parameters, so a server

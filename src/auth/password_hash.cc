@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "auth/base64.h"
 #include "auth/secrets.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
@@ -66,8 +66,8 @@ Result<Decoded> Decode(std::string_view encoded) {
       used != static_cast<int>(params.size()) || !CheckParams(d.params).ok()) {
     return bad;
   }
-  std::optional<std::string> salt = Base64Decode(parts[2], Base64Alphabet::kUrl);
-  std::optional<std::string> hash = Base64Decode(parts[3], Base64Alphabet::kUrl);
+  std::optional<std::string> salt = DecodeBase64Url(parts[2]);
+  std::optional<std::string> hash = DecodeBase64Url(parts[3]);
   if (!salt || !hash || salt->empty() || hash->size() != kHashBytes) return bad;
   d.salt = std::move(*salt);
   d.hash = std::move(*hash);
@@ -81,8 +81,8 @@ Result<std::string> HashPassword(std::string_view password, const ScryptParams& 
   KILN_ASSIGN_OR_RETURN(std::string salt, RandomBytes(kSaltBytes));
   KILN_ASSIGN_OR_RETURN(std::string key, Derive(password, salt, params));
   return "scrypt$ln=" + std::to_string(params.log2_n) + ",r=" + std::to_string(params.r) +
-         ",p=" + std::to_string(params.p) + "$" + Base64Encode(salt, Base64Alphabet::kUrl) + "$" +
-         Base64Encode(key, Base64Alphabet::kUrl);
+         ",p=" + std::to_string(params.p) + "$" + EncodeBase64Url(salt) + "$" +
+         EncodeBase64Url(key);
 }
 
 Result<bool> VerifyPassword(std::string_view password, std::string_view encoded) {

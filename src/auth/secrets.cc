@@ -6,7 +6,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include "auth/base64.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
@@ -42,7 +42,7 @@ Result<std::string> RandomBytes(size_t count) {
 Result<NewToken> MakeToken() {
   KILN_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(kTokenRandomBytes));
   NewToken token;
-  token.secret = std::string(kTokenMarker) + Base64Encode(bytes, Base64Alphabet::kUrl);
+  token.secret = std::string(kTokenMarker) + EncodeBase64Url(bytes);
   token.prefix = TokenPrefix(token.secret);
   token.hash = TokenHash(token.secret);
   return token;
@@ -50,7 +50,7 @@ Result<NewToken> MakeToken() {
 
 Result<std::string> MakePassword() {
   KILN_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(18));
-  return Base64Encode(bytes, Base64Alphabet::kUrl);
+  return EncodeBase64Url(bytes);
 }
 
 std::string Sha256Hex(std::string_view text) {

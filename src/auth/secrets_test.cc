@@ -2,33 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "auth/base64.h"
 #include "auth/password_hash.h"
+#include "common/base64.h"
 
 namespace kiln::auth {
 namespace {
-
-TEST(Base64Test, RoundTripsBothAlphabets) {
-  const std::string bytes("\x00\xff\xfe\x10 any bytes?>", 16);
-  for (Base64Alphabet a : {Base64Alphabet::kStandard, Base64Alphabet::kUrl}) {
-    for (size_t n = 0; n <= bytes.size(); ++n) {
-      const std::string part = bytes.substr(0, n);
-      EXPECT_EQ(Base64Decode(Base64Encode(part, a), a), part);
-    }
-  }
-  EXPECT_EQ(Base64Encode("user:pass", Base64Alphabet::kStandard), "dXNlcjpwYXNz");
-  EXPECT_EQ(Base64Encode("ab", Base64Alphabet::kStandard), "YWI=");
-  EXPECT_EQ(Base64Encode("ab", Base64Alphabet::kUrl), "YWI");
-}
-
-TEST(Base64Test, RefusesMalformedText) {
-  EXPECT_FALSE(Base64Decode("YWI", Base64Alphabet::kStandard));  // padding missing
-  EXPECT_FALSE(Base64Decode("Y*I=", Base64Alphabet::kStandard));
-  EXPECT_FALSE(Base64Decode("YW=I", Base64Alphabet::kStandard));
-  EXPECT_FALSE(Base64Decode("YWJ=", Base64Alphabet::kStandard));  // non-zero leftover bits
-  EXPECT_FALSE(Base64Decode("a+b/", Base64Alphabet::kUrl));
-  EXPECT_FALSE(Base64Decode("abcde", Base64Alphabet::kUrl));
-}
 
 TEST(SecretsTest, TokensAreRandomMarkedAndStoredAsHashes) {
   Result<NewToken> a = MakeToken();
