@@ -198,6 +198,13 @@ const std::vector<Migration>& AllMigrations() {
            "INSERT INTO projects (name, description, created_ms) VALUES ('default', 'Everything "
            "made before projects existed', 0)",
        }},
+      {10,
+       {
+           // No query looks step outputs up by digest (lineage does, through lineage_edges),
+           // and every step, cached ones too, wrote an entry to this index at a random place:
+           // a page read and written per step once the store is large (docs/benchmarks.md).
+           "DROP INDEX IF EXISTS step_outputs_by_digest",
+       }},
   };
   return kMigrations;
 }

@@ -153,6 +153,22 @@ TEST_F(StoreTest, SeqMigrationKeepsTheInsertionOrderOfMetricsAndInputs) {
   EXPECT_EQ(Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'metrics_by_run'")[0].Int(0), 1);
 }
 
+TEST_F(StoreTest, StepOutputsMigrationDropsTheDigestIndexAndKeepsTheRows) {
+  // Back to before migration 10: the index every step wrote to and no query read.
+  ASSERT_TRUE(Write("CREATE INDEX step_outputs_by_digest ON step_outputs (digest)").ok());
+  ASSERT_TRUE(Write("DELETE FROM schema_migrations WHERE version >= 10").ok());
+  ASSERT_TRUE(Write("INSERT INTO step_outputs (pipeline_run_id, step, output, type, digest, "
+                    "is_tree) VALUES ('r1', 'prep', 'csv', 'file', 'sha256:ab', 0)")
+                  .ok());
+  ASSERT_TRUE(ApplyMigrations(*store_).ok());
+  EXPECT_EQ(
+      Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'step_outputs_by_digest'")[0].Int(0),
+      0);
+  Rows rows = Query("SELECT step, digest FROM step_outputs WHERE pipeline_run_id = 'r1'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].Text(1), "sha256:ab");
+}
+
 TEST_F(StoreTest, MigrationsAreIdempotent) {
   // Opening again re-runs ApplyMigrations; so does calling it directly.
   Reopen();
@@ -160,7 +176,7 @@ TEST_F(StoreTest, MigrationsAreIdempotent) {
   Rows versions = Query("SELECT version FROM schema_migrations ORDER BY version");
   std::vector<int64_t> applied;
   for (const auto& row : versions) applied.push_back(row.Int(0));
-  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(applied, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   // The schema is there and usable.
   Rows tables = Query(
       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('experiments', "
