@@ -13,8 +13,8 @@
 #include <string>
 
 #include "auth/auth_service.h"
-#include "auth/base64.h"
 #include "auth/password_hash.h"
+#include "common/base64.h"
 #include "latency.h"
 #include "store/meta_store.h"
 
@@ -61,8 +61,7 @@ AuthFixture& Fixture() {
 }
 
 std::string Basic(const std::string& user, const std::string& secret) {
-  return "Basic " +
-         kiln::auth::Base64Encode(user + ":" + secret, kiln::auth::Base64Alphabet::kStandard);
+  return "Basic " + kiln::EncodeBase64(user + ":" + secret);
 }
 
 void Run(benchmark::State& state, const std::string& header) {

@@ -87,23 +87,27 @@ class Tracer {
   };
   using Located = std::pair<const PipelineRunRecord*, const StepRecord*>;
 
+  // Shows the step run that computed `item`'s results (Origin) and follows the inputs `item`'s
+  // own run fed it: a cached step of this run read what this run's upstream steps wrote, which
+  // may have come from elsewhere (a dataset) than the origin's (a file with the same bytes).
   Status Visit(const Pending& item, std::deque<Pending>& pending) {
     KILN_ASSIGN_OR_RETURN(Located origin, Origin({item.run, item.step}));
-    const auto [run, step] = origin;
+    const auto [origin_run, step] = origin;
     AddEdge({"step_run", step->run_id, "artifact", item.digest,
              "output:" + OutputWith(*item.step, item.digest)});
     if (!visited_.insert(step->run_id).second) return Status::Ok();
     KILN_ASSIGN_OR_RETURN(int64_t reused_by, CountReuses(*step));
-    lineage_.steps.push_back(
-        {step->run_id, run->run_id, run->pipeline_name, step->step, step->started_ms, reused_by});
+    lineage_.steps.push_back({step->run_id, origin_run->run_id, origin_run->pipeline_name,
+                              step->step, step->started_ms, reused_by});
     KILN_ASSIGN_OR_RETURN(std::vector<LineageEdge> edges,
-                          records_.Lineage("step_run", step->run_id));
-    for (const LineageEdge& edge : edges) {
-      if (edge.dst_kind != "step_run" || edge.dst_id != step->run_id) continue;
+                          records_.Lineage("step_run", item.step->run_id));
+    for (LineageEdge edge : edges) {
+      if (edge.dst_kind != "step_run" || edge.dst_id != item.step->run_id) continue;
+      edge.dst_id = step->run_id;
       AddEdge(edge);
       if (edge.src_kind != "artifact") continue;
-      const StepRecord* upstream = ProducerIn(*run, edge.src_id, step->step);
-      if (upstream != nullptr) pending.push_back({run, upstream, edge.src_id});
+      const StepRecord* upstream = ProducerIn(*item.run, edge.src_id, item.step->step);
+      if (upstream != nullptr) pending.push_back({item.run, upstream, edge.src_id});
     }
     return Status::Ok();
   }

@@ -1,9 +1,11 @@
 // The lineage of an artifact a pipeline run produced (e.g. a registered model's package),
 // traced along the actual run chain: the step of that pipeline run that output it, then the
-// steps of the same run whose outputs it consumed, and so on upstream. A cached step is
-// replaced by the step run that first computed its results (same cache key, not cached), so
-// re-runs fold into it (counted in `reused_by`); steps of unrelated runs that happen to
-// produce byte-identical files never join the graph.
+// steps of the same run whose outputs it consumed, and so on upstream. A cached step is shown
+// as the step run that first computed its results (same cache key, not cached), so re-runs fold
+// into it (counted in `reused_by`), while the walk goes on along the traced run's own inputs (a
+// run that read a dataset shows the dataset, even when its cached steps were first computed
+// from a file with the same bytes); steps of unrelated runs that happen to produce
+// byte-identical files never join the graph.
 #pragma once
 
 #include <cstdint>

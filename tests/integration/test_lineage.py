@@ -180,3 +180,55 @@ class ModelLineageTest(ServerTestCase):
     def test_unknown_model_or_version_is_404(self):
         self.assertNotFound(self.get(f"/api/v1/models/{MODEL}/versions/99/lineage"))
         self.assertNotFound(self.get("/api/v1/models/no-such-model/versions/1/lineage"))
+
+
+# The same steps reading their rows from a file, then from a dataset holding the same bytes: the
+# second run re-uses every step from the cache, yet read a dataset.
+FROM_SOURCE = """name: lineage-%s
+steps:
+  read:
+    uses: read-csv@1.0.0
+    inputs: {source: "%s"}
+  train:
+    uses: train-linear@1.0.0
+    inputs: {train: read.table}
+    params: {label: y, task: regression}
+  register:
+    uses: register@1.0.0
+    inputs: {model: train.model}
+    params: {name: lineage-source}
+"""
+
+
+class LineageFollowsTheRunsOwnInputsTest(ServerTestCase):
+    server_args = ("--pipeline-roots", tempfile.gettempdir())
+
+    def test_a_cached_run_that_read_a_dataset_shows_the_dataset(self):
+        work = tempfile.mkdtemp(prefix="kiln-lineage-ds-")
+        self.addCleanup(shutil.rmtree, work, True)
+        data = os.path.join(work, "data.csv")
+        with open(data, "w") as f:
+            f.write("x,y\n" + "".join(f"{i},{3 * i}\n" for i in range(20)))
+        added = kiln("data", "add", data, "--name", "rows", "--server", self.server.base_url)
+        self.assertEqual(added.returncode, 0, added.stderr)
+        runs = []
+        for name, source in (("file", "file:data.csv"), ("dataset", "dataset:rows@latest")):
+            path = os.path.join(work, name + ".yaml")
+            with open(path, "w") as f:
+                f.write(FROM_SOURCE % (name, source))
+            result = kiln("run", path, "--server", self.server.base_url, "--json", timeout=300)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            runs.append(json.loads(result.stdout)["runs"][0])
+        by_run = [{s["step"]: s for s in run["steps"]} for run in runs]
+        self.assertEqual(by_run[1]["read"]["status"], "CACHED")
+        self.assertEqual(by_run[1]["train"]["status"], "CACHED")
+        read_id = by_run[0]["read"]["run_id"]  # the computing run's, in both graphs
+        for version, datasets in (("1", set()), ("2", {"rows@1"})):
+            graph = self.ok(self.get(f"/api/v1/models/lineage-source/versions/{version}/lineage"))
+            inputs = {(e["src_kind"], e["src_id"]) for e in graph["edges"]
+                      if e["dst_id"] == read_id and e["label"] == "input:source"}
+            # the rows' blob in both (the same bytes), and the dataset it came from in version 2
+            self.assertEqual({k for k, _ in inputs}, {"artifact"} | ({"dataset"} if datasets else set()))
+            self.assertEqual({i for k, i in inputs if k == "dataset"}, datasets, version)
+            nodes = {(n["kind"], n["id"]) for n in graph["nodes"]}
+            self.assertEqual({i for k, i in nodes if k == "dataset"}, datasets, version)
