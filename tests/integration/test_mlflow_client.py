@@ -11,7 +11,12 @@ message, except under KILN_REQUIRE_PEERS=1 (CI), where a missing peer is a failu
 Each test runs one client script in a subprocess (MLFLOW_TRACKING_URI pointing at the server)
 that batches many client calls and prints its findings as JSON; the test then checks them and
 reads the same entities back through Kiln's MLflow REST and native APIs. A 5xx in the server's
-access log during a test fails it, like ServerTestCase does for its own requests."""
+access log during a test fails it, like ServerTestCase does for its own requests.
+
+MlflowClientAuthTest does the same against `kiln server --auth on` with the client's own ways of
+signing in (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD with a password or a
+token): an editor logs, searches, registers and downloads; a viewer reads but its writes are
+PERMISSION_DENIED; no or wrong credentials are UNAUTHENTICATED."""
 
 import json
 import os
@@ -22,7 +27,7 @@ import tempfile
 import textwrap
 import unittest
 
-from kiln_server import ARTIFACTS, KILN_BIN, ServerTestCase, kv, run_data, uniq
+from kiln_server import ARTIFACTS, KILN_BIN, KilnServer, ServerTestCase, kv, run_data, uniq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -74,9 +79,12 @@ def setUpModule():
 
 
 # Every client script starts with this: the client, a results dict printed as JSON at the end,
-# and error_of(fn), which runs fn and returns the MlflowException's error_code (or None).
+# and error_of(fn), which runs fn and returns the MlflowException's error_code (or None); the
+# artifact proxy's refusals reach the client as requests' HTTPError, given as "HTTP<status>:"
+# and the error_code of the JSON body.
 PRELUDE = '''
 import json, os, sys, tempfile
+import requests
 import mlflow
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag
@@ -91,6 +99,12 @@ def error_of(fn):
         fn()
     except MlflowException as e:
         return e.error_code
+    except requests.HTTPError as e:
+        try:
+            code = e.response.json().get("error_code")
+        except ValueError:
+            code = None
+        return f"HTTP{e.response.status_code}:{code}"
     return None
 
 
@@ -142,11 +156,12 @@ class MlflowClientCase(ServerTestCase):
         env.update(extra or {})
         return env
 
-    def run_client(self, body, env=None):
-        """Runs PRELUDE + body with the peer's python; returns the script's `out` dict."""
+    def run_client(self, body, env=None, helpers=""):
+        """Runs PRELUDE, `helpers` (module-level code) and `body` (dedented) with the peer's
+        python; returns the script's `out` dict."""
         path = os.path.join(self.work, uniq("client") + ".py")
         with open(path, "w") as f:
-            f.write(PRELUDE + textwrap.dedent(body) + EPILOGUE)
+            f.write(PRELUDE + helpers + textwrap.dedent(body) + EPILOGUE)
         proc = subprocess.run([PEER["python"], path], capture_output=True, text=True,
                               cwd=self.work, env=self.client_environment(env), timeout=300)
         results = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_MARK)]
@@ -404,6 +419,170 @@ class MlflowClientTest(MlflowClientCase):
         mlmodel = self.artifact_bytes(out["run_id"], "sk_model/MLmodel").decode()
         self.assertIn("sklearn:", mlmodel)
         self.assertIn("xgboost:", self.artifact_bytes(out["run_id"], "xgb_model/MLmodel").decode())
+
+
+def kiln_cli(data_dir, *args, stdin=None):
+    """Runs `kiln ARGS --data DATA` (the local admin commands); returns its stdout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KILN_") or k == "KILN_BIN"}
+    proc = subprocess.run([KILN_BIN, *args, "--data", data_dir], capture_output=True, text=True,
+                          input=stdin, env=env, timeout=120)
+    if proc.returncode != 0:
+        raise RuntimeError(f"kiln {' '.join(args)}: exit {proc.returncode}: {proc.stderr}")
+    return proc.stdout
+
+
+# The editor's round trip, run once per way of signing in (CREDENTIALS names them; the client
+# reads the MLFLOW_TRACKING_* variables on every request, so one script can switch).
+AUTH_FLOW = """
+CREDENTIALS = json.loads(os.environ["KILN_TEST_CREDENTIALS"])
+MODEL = os.environ["KILN_TEST_MODEL"]
+CRED_VARS = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
+
+
+def sign_in(creds):
+    for var in CRED_VARS:
+        os.environ.pop(var, None)
+    os.environ.update(creds)
+
+
+def editor_flow(mode):
+    mlflow.set_experiment("auth-" + mode)
+    with mlflow.start_run(run_name=mode) as run:
+        mlflow.log_param("mode", mode)
+        mlflow.log_metric("score", 0.5, step=1)
+        mlflow.log_dict({"mode": mode}, "cfg.json")
+    found = mlflow.search_runs(filter_string=f"params.mode = '{mode}'", output_format="list",
+                               search_all_experiments=True)
+    version = client.create_model_version(MODEL, f"runs:/{run.info.run_id}/cfg.json",
+                                          run_id=run.info.run_id)
+    dst = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, dst_path=tempfile.mkdtemp())
+    with open(os.path.join(dst, "cfg.json")) as f:
+        downloaded = json.load(f)
+    return {"run_id": run.info.run_id, "found": [r.info.run_id for r in found],
+            "version": version.version, "downloaded": downloaded}
+"""
+
+
+class MlflowClientAuthTest(MlflowClientCase):
+    """`kiln server --auth on` with the real client: an editor signs in with a Bearer token
+    (MLFLOW_TRACKING_TOKEN), Basic user:password and Basic user:token; a viewer reads but its
+    writes are PERMISSION_DENIED; no or wrong credentials are UNAUTHENTICATED."""
+
+    server_args = ("--auth", "on")
+    EDITOR_PASSWORD = "editor password 1"
+    VIEWER_PASSWORD = "viewer password 1"
+
+    @classmethod
+    def setUpClass(cls):
+        # Users, members and tokens are made locally on the data folder before the server starts.
+        probe = KilnServer(extra_args=cls.server_args)
+        data = probe.data_dir
+        kiln_cli(data, "users", "add", "ed", "--password-stdin", stdin=cls.EDITOR_PASSWORD)
+        kiln_cli(data, "users", "add", "vi", "--password-stdin", stdin=cls.VIEWER_PASSWORD)
+        kiln_cli(data, "projects", "add-member", "default", "ed", "--role", "editor")
+        kiln_cli(data, "projects", "add-member", "default", "vi", "--role", "viewer")
+        cls.editor_token = kiln_cli(data, "tokens", "create", "--user", "ed").splitlines()[0]
+        cls.viewer_token = kiln_cli(data, "tokens", "create", "--user", "vi").splitlines()[0]
+        cls.server = probe
+        try:
+            cls.server.start()
+        except Exception:
+            cls.server.cleanup()
+            raise
+        cls.work = tempfile.mkdtemp(prefix="kiln-mlflow-client-")
+
+    def bearer(self, token):
+        return {"Authorization": f"Bearer {token}"}
+
+    def test_editor_by_token_password_and_token_as_password(self):
+        model = uniq("auth-model")
+        status, body = self.call("POST", "registered-models/create", {"name": model},
+                                 headers=self.bearer(self.editor_token))
+        self.assertEqual(status, 200, body)
+        credentials = {
+            "bearer": {"MLFLOW_TRACKING_TOKEN": self.editor_token},
+            "basic_password": {"MLFLOW_TRACKING_USERNAME": "ed",
+                               "MLFLOW_TRACKING_PASSWORD": self.EDITOR_PASSWORD},
+            "basic_token": {"MLFLOW_TRACKING_USERNAME": "ed",
+                            "MLFLOW_TRACKING_PASSWORD": self.editor_token},
+        }
+        out = self.run_client("""
+            for mode, creds in CREDENTIALS.items():
+                sign_in(creds)
+                try:
+                    out[mode] = editor_flow(mode)
+                except MlflowException as e:
+                    out[mode] = {"error": e.error_code, "message": str(e)[:300]}
+        """, helpers=AUTH_FLOW,
+            env={"KILN_TEST_CREDENTIALS": json.dumps(credentials), "KILN_TEST_MODEL": model})
+        for version, mode in enumerate(credentials, start=1):
+            with self.subTest(mode=mode):
+                got = out[mode]
+                self.assertNotIn("error", got)
+                self.assertEqual(got["found"], [got["run_id"]])
+                self.assertEqual(got["version"], str(version))
+                self.assertEqual(got["downloaded"], {"mode": mode})
+                status, body = self.call("GET", "runs/get", query={"run_id": got["run_id"]},
+                                         headers=self.bearer(self.editor_token))
+                self.assertEqual(status, 200, body)
+                self.assertEqual(kv(body["run"]["data"]["params"]), {"mode": mode})
+
+    def test_viewer_is_denied_writes_and_anonymous_is_unauthenticated(self):
+        credentials = {
+            "editor": {"MLFLOW_TRACKING_TOKEN": self.editor_token},
+            "viewer_token": {"MLFLOW_TRACKING_TOKEN": self.viewer_token},
+            "viewer_password": {"MLFLOW_TRACKING_USERNAME": "vi",
+                                "MLFLOW_TRACKING_PASSWORD": self.VIEWER_PASSWORD},
+            "anonymous": {},
+            "wrong_password": {"MLFLOW_TRACKING_USERNAME": "ed",
+                               "MLFLOW_TRACKING_PASSWORD": "not the password"},
+            "unknown_token": {"MLFLOW_TRACKING_TOKEN": "kiln_" + "A" * 43},
+        }
+        out = self.run_client("""
+            sign_in(CREDENTIALS["editor"])
+            exp_id = mlflow.create_experiment("auth-viewer-target")
+            run_id = client.create_run(exp_id).info.run_id
+            client.log_dict(run_id, {"a": 1}, "seen.json")
+            out["run_id"] = run_id
+            for who in ("viewer_token", "viewer_password"):
+                sign_in(CREDENTIALS[who])
+                out[who] = {
+                    "read": client.get_run(run_id).info.run_id == run_id,
+                    "search": len(client.search_runs([exp_id])),
+                    "download": mlflow.artifacts.load_dict(f"runs:/{run_id}/seen.json"),
+                    "log_metric": error_of(lambda: client.log_metric(run_id, "m", 1.0)),
+                    "create_experiment": error_of(lambda: mlflow.create_experiment("nope")),
+                    "upload": error_of(lambda: client.log_text(run_id, "x", "x.txt")),
+                }
+            for who in ("anonymous", "wrong_password", "unknown_token"):
+                sign_in(CREDENTIALS[who])
+                out[who] = {
+                    "get_run": error_of(lambda: client.get_run(run_id)),
+                    "log_metric": error_of(lambda: client.log_metric(run_id, "m", 1.0)),
+                }
+        """, helpers=AUTH_FLOW,
+            env={"KILN_TEST_CREDENTIALS": json.dumps(credentials), "KILN_TEST_MODEL": "-"})
+        for who in ("viewer_token", "viewer_password"):
+            with self.subTest(who=who):
+                self.assertEqual(out[who], {
+                    "read": True, "search": 1, "download": {"a": 1},
+                    "log_metric": "PERMISSION_DENIED", "create_experiment": "PERMISSION_DENIED",
+                    "upload": "HTTP403:PERMISSION_DENIED"})
+        for who in ("anonymous", "wrong_password", "unknown_token"):
+            with self.subTest(who=who):
+                self.assertEqual(out[who], {"get_run": "UNAUTHENTICATED",
+                                            "log_metric": "UNAUTHENTICATED"})
+        # Nothing the refused clients sent was written.
+        status, body = self.call("GET", "runs/get", query={"run_id": out["run_id"]},
+                                 headers=self.bearer(self.editor_token))
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["run"]["data"].get("metrics", []), [])
+        status, body = self.call("GET", "experiments/get-by-name",
+                                 query={"experiment_name": "nope"},
+                                 headers=self.bearer(self.editor_token))
+        self.assertEqual(status, 404, body)
+        status, body = self.call("GET", "runs/get", query={"run_id": out["run_id"]})
+        self.assertEqual((status, body.get("error_code")), (401, "UNAUTHENTICATED"), body)
 
 
 if __name__ == "__main__":
