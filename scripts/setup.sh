@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kiln needs to build, test and benchmark. Idempotent; run as root.
-# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers and the browsers for UI tests;
+# usage: scripts/setup.sh [--test] [--bench]   (--test: test peers (MLflow's client into
+#                                                build/peers/mlflow) and the browsers for UI tests;
 #                                                --bench: serving bench peers)
 set -euo pipefail
 
@@ -41,4 +42,16 @@ fi
 node -e 'const [a, b] = process.versions.node.split(".").map(Number);
   if (a < 20 || (a === 20 && b < 19)) { console.error(`setup: Node.js ${process.versions.node}
   is too old for the web UI (needs >= 20.19)`); process.exit(1); }'
+# The real MLflow 2.12.2 client (tests/integration/test_mlflow_client.py) from ../shared beside
+# the clone, into build/peers/mlflow where the test finds it; without it that test fails in CI.
+if [[ " $* " == *" --test "* ]]; then
+  repo=$(cd "$(dirname "$0")/.." && pwd)
+  peer_setup=$repo/../shared/peers/mlflow/setup.sh
+  if [[ -f $peer_setup ]]; then
+    bash "$peer_setup" "$repo/build/peers/mlflow" ||
+      echo "setup: the MLflow peer failed to set up; test_mlflow_client will fail" >&2
+  else
+    echo "setup: no $peer_setup; test_mlflow_client will fail" >&2
+  fi
+fi
 echo "setup: all build dependencies present"
