@@ -7,6 +7,7 @@
 
 #include "auth/secrets.h"
 #include "common/base64.h"
+#include "common/text.h"
 
 namespace kiln::auth {
 namespace {
@@ -42,21 +43,9 @@ Result<std::string> Derive(std::string_view password, std::string_view salt,
   return key;
 }
 
-std::vector<std::string_view> Split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == separator) {
-      parts.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
-}
-
 Result<Decoded> Decode(std::string_view encoded) {
   const Status bad = Internal("a stored password hash is not in the scrypt$... format");
-  const std::vector<std::string_view> parts = Split(encoded, '$');
+  const std::vector<std::string_view> parts = SplitOn(encoded, '$');
   if (parts.size() != 4 || parts[0] != "scrypt") return bad;
   Decoded d;
   const std::string params(parts[1]);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
+
 namespace kiln::meta {
 namespace {
 
@@ -128,17 +130,6 @@ std::vector<Token> Tokenize(std::string_view src) {
   }
   tokens.push_back(Token{TokenKind::kEnd, "", src.size(), src.size()});
   return tokens;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool IsKeyword(const Token& token, std::string_view word) {

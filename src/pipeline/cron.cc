@@ -4,6 +4,8 @@
 #include <limits>
 #include <vector>
 
+#include "common/text.h"
+
 namespace kiln::pipeline {
 namespace {
 
@@ -49,18 +51,6 @@ std::string Lower(std::string_view text) {
   return lower;
 }
 
-std::vector<std::string_view> Split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == separator) {
-      parts.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
-}
-
 std::vector<std::string_view> SplitWhitespace(std::string_view text) {
   std::vector<std::string_view> words;
   size_t i = 0;
@@ -94,7 +84,7 @@ class FieldParser {
 
 Result<std::bitset<64>> FieldParser::Parse(std::string_view text) const {
   std::bitset<64> bits;
-  for (std::string_view item : Split(text, ',')) {
+  for (std::string_view item : SplitOn(text, ',')) {
     if (item.empty()) return Error("empty list item in '" + std::string(text) + "'");
     KILN_RETURN_IF_ERROR(ParseItem(item, &bits));
   }

@@ -12,6 +12,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 import unittest
 
 from kiln_server import KILN_BIN, KilnServer
@@ -195,8 +196,13 @@ class InitialAdminTest(unittest.TestCase):
             with open(path) as f:
                 password = f.read().strip()
             self.assertEqual(len(password), 24)
+            # The server's output reaches its log file through a reader thread: wait for the line.
+            said = f"initial admin password in {os.path.abspath(path)}"
+            deadline = time.monotonic() + 30
+            while said not in server.log_tail(200) and time.monotonic() < deadline:
+                time.sleep(0.05)
             log = server.log_tail(200)
-            self.assertIn(f"initial admin password in {os.path.abspath(path)}", log)
+            self.assertIn(said, log)
             self.assertNotIn(password, log)
             server.stop()
             server.start()  # users exist now: the file stays as it was, nothing said
