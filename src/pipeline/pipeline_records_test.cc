@@ -132,7 +132,10 @@ TEST_F(PipelineRecordsTest, RunListFiltersByPipeline) {
 TEST_F(PipelineRecordsTest, StepsEdgesAndCacheUpsertWithoutDuplicates) {
   AddRun("r1", "a", 100, RunState::kRunning);
   RunRecords runs(*store_);
-  StepRecord step{"train", 0, "c1", RunState::kRunning};
+  StepRecord step;
+  step.step = "train";
+  step.run_id = "c1";
+  step.state = RunState::kRunning;
   const LineageEdge edge{"artifact", "d1", "step_run", "c1", "input:data"};
   ASSERT_TRUE(runs.SaveStep("r1", step, {edge}).ok());
   step.state = RunState::kFailed;
