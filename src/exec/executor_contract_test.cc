@@ -23,6 +23,7 @@
 
 #include "exec/executor.h"
 #include "exec/executor_factory.h"
+#include "exec/executor_waiter.h"
 
 namespace kiln::exec {
 namespace {
@@ -44,41 +45,6 @@ struct ExecutorImpl {
 void PrintTo(const ExecutorImpl& impl, std::ostream* os) { *os << impl.name; }
 
 std::string PrintImpl(const testing::TestParamInfo<ExecutorImpl>& info) { return info.param.name; }
-
-// Collects done callbacks and lets the test wait for them.
-class Waiter {
- public:
-  Executor::DoneFn Callback() {
-    return [this](TaskId id, const ProcessResult& result) {
-      std::lock_guard lock(mu_);
-      results_[id] = result;
-      ++calls_[id];
-      cv_.notify_all();
-    };
-  }
-  // The result of `id`; fails the test if it does not come within kPatience.
-  ProcessResult Wait(TaskId id) {
-    std::unique_lock lock(mu_);
-    bool done = cv_.wait_for(lock, kPatience, [&] { return results_.count(id) > 0; });
-    EXPECT_TRUE(done) << "task " << id << " did not finish";
-    return done ? results_[id] : ProcessResult{};
-  }
-  bool Finished(TaskId id) {
-    std::lock_guard lock(mu_);
-    return results_.count(id) > 0;
-  }
-  // How often done ran for each task.
-  std::map<TaskId, int> Calls() {
-    std::lock_guard lock(mu_);
-    return calls_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<TaskId, ProcessResult> results_;
-  std::map<TaskId, int> calls_;
-};
 
 ProcessSpec Sh(const std::string& script, double cpus = 1) {
   ProcessSpec spec;
@@ -139,7 +105,7 @@ class ExecutorContract : public testing::TestWithParam<ExecutorImpl> {
   void Go() { std::ofstream(dir_ / "go") << "go\n"; }
 
   fs::path dir_;
-  Waiter waiter_;
+  Waiter waiter_{kPatience};
   std::unique_ptr<Executor> executor_;
 };
 

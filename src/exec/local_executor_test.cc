@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include "exec/executor_waiter.h"
+
 namespace kiln::exec {
 namespace {
 
@@ -34,41 +36,6 @@ using std::chrono::seconds;
 using std::chrono::steady_clock;
 
 constexpr auto kPatience = seconds(20);  // generous bound for a loaded machine
-
-// Collects done callbacks and lets the test wait for them.
-class Waiter {
- public:
-  Executor::DoneFn Callback() {
-    return [this](TaskId id, const ProcessResult& result) {
-      std::lock_guard lock(mu_);
-      results_[id] = result;
-      ++calls_[id];
-      cv_.notify_all();
-    };
-  }
-  // The result of `id`; fails the test if it does not come within kPatience.
-  ProcessResult Wait(TaskId id) {
-    std::unique_lock lock(mu_);
-    bool done = cv_.wait_for(lock, kPatience, [&] { return results_.count(id) > 0; });
-    EXPECT_TRUE(done) << "task " << id << " did not finish";
-    return done ? results_[id] : ProcessResult{};
-  }
-  // Waits until `n` distinct tasks finished.
-  bool WaitCount(size_t n) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, kPatience, [&] { return results_.size() >= n; });
-  }
-  int Calls(TaskId id) {
-    std::lock_guard lock(mu_);
-    return calls_[id];
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<TaskId, ProcessResult> results_;
-  std::map<TaskId, int> calls_;
-};
 
 ProcessSpec Sh(const std::string& script) {
   ProcessSpec spec;
@@ -134,7 +101,7 @@ class LocalExecutorTest : public testing::Test {
   }
 
   fs::path dir_;
-  Waiter waiter_;
+  Waiter waiter_{kPatience};
 };
 
 TEST_F(LocalExecutorTest, OutcomeNames) {
